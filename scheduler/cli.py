@@ -1,0 +1,163 @@
+"""The `scheduler` command. Thin commands over plain functions; errors from the core become
+one message and a documented exit code here, never a traceback.
+
+Exit codes: 0 done (a roster, or a clean check); 1 infeasible, no roster found, or a check
+with violations; 2 bad input; 130 interrupted."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+
+from scheduler.errors import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_INTERRUPTED, SchedulerError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Minimum-headcount rosters for customer-service centres (OR-Tools CP-SAT).",
+)
+out = Console()
+err = Console(stderr=True)
+
+
+def _fail(exc: SchedulerError) -> None:
+    for line in str(exc).splitlines():
+        err.print(f"[bold red]error:[/] {line}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(exc.exit_code)
+
+
+def _summary_table(summary) -> Table:
+    table = Table(title=f"{summary.scenario}: {summary.status}", show_header=False)
+    table.add_column("", style="bold")
+    table.add_column("")
+    gap = summary.headcount_gap
+    rows = [
+        ("headcount", summary.headcount),
+        ("headcount lower bound", summary.headcount_lower_bound),
+        ("gap", f"{gap:.2%}" if gap is not None else "-"),
+        ("paid hours", summary.paid_hours),
+        ("shifts", summary.shifts),
+        ("short agent-slots", summary.short_agent_slots),
+        ("over agent-slots", summary.over_agent_slots),
+        ("solve seconds", summary.solve_seconds),
+    ]
+    for key, value in rows:
+        table.add_row(key, "-" if value is None else str(value))
+    return table
+
+
+@app.command()
+def solve(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Output folder [default: out/<scenario name>/].")] = None,
+    time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Seconds (overrides solver.time_limit_seconds).", min=0.1)] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print CP-SAT's search log.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+) -> None:
+    """Solve SCENARIO and write summary.json, shifts.csv, breaks.csv, coverage.csv, roster.xlsx."""
+    from scheduler.io import load_scenario
+    from scheduler.output import write_result
+    from scheduler.solve import Progress, solve as run_solve
+
+    if verbose:
+        logging.basicConfig(level=logging.DEBUG, format="%(message)s", stream=sys.stderr)
+    try:
+        loaded = load_scenario(scenario)
+    except SchedulerError as exc:
+        _fail(exc)
+    sc = loaded.scenario
+    target = out_dir if out_dir is not None else Path("out") / sc.name
+
+    state = {"text": "building the model"}
+
+    def render():
+        return f"[cyan]{sc.name}[/] {state['text']}"
+
+    live = None if quiet or verbose else Live(render(), console=err, refresh_per_second=4, transient=True)
+
+    def on_progress(p: Progress) -> None:
+        parts = [p.phase]
+        if p.headcount is not None:
+            parts.append(f"headcount {p.headcount}")
+        if p.headcount_bound is not None:
+            parts.append(f"bound {p.headcount_bound}")
+        parts.append(f"{p.elapsed:.1f} s")
+        state["text"] = " · ".join(parts)
+        if live is not None:
+            live.update(render())
+
+    started = time.monotonic()
+    try:
+        if live is not None:
+            with live:
+                result = run_solve(loaded, time_limit=time_limit, on_progress=on_progress)
+        else:
+            result = run_solve(loaded, time_limit=time_limit, on_progress=on_progress)
+    except KeyboardInterrupt:
+        err.print("interrupted: no roster written")
+        raise typer.Exit(EXIT_INTERRUPTED)
+    except SchedulerError as exc:
+        _fail(exc)
+    summary = result.summary
+    if not result.feasible:
+        err.print(f"[bold red]{summary.status}:[/] {summary.message}", soft_wrap=True)
+        raise typer.Exit(EXIT_INFEASIBLE)
+    written = write_result(result, target, sc.horizon.start_date, sc.horizon.days)
+    out.print(_summary_table(summary))
+    if summary.short_slots:
+        shown = ", ".join(f"{t:%m-%d %H:%M}" for t in summary.short_slots[:10])
+        more = f" and {len(summary.short_slots) - 10} more" if len(summary.short_slots) > 10 else ""
+        out.print(f"short slots: {shown}{more}")
+    out.print(f"wrote {len(written)} files to {target}/ in {time.monotonic() - started:.1f} s")
+
+
+@app.command()
+def check(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    roster: Annotated[Path, typer.Argument(help="An output folder, or a shifts.csv with its breaks.csv beside it.")],
+) -> None:
+    """Check a roster against SCENARIO without the solver: exit 1 if anything is violated."""
+    from scheduler.check import check_roster, read_breaks_csv, read_shifts_csv
+    from scheduler.io import load_scenario
+
+    try:
+        loaded = load_scenario(scenario)
+    except SchedulerError as exc:
+        _fail(exc)
+    folder = roster if roster.is_dir() else roster.parent
+    shifts_path = folder / "shifts.csv" if roster.is_dir() else roster
+    breaks_path = folder / "breaks.csv"
+    for p in (shifts_path, breaks_path):
+        if not p.is_file():
+            err.print(f"[bold red]error:[/] {p}: file not found")
+            raise typer.Exit(EXIT_INPUT)
+    report = check_roster(
+        loaded.scenario, loaded.directory, read_shifts_csv(shifts_path), read_breaks_csv(breaks_path)
+    )
+    for v in report.violations:
+        who = f"{v.agent} " if v.agent else ""
+        when = f"{v.time:%Y-%m-%d %H:%M} " if v.time else ""
+        out.print(f"{v.rule}: {who}{when}{v.message}", highlight=False, soft_wrap=True)
+    out.print(
+        f"{len(report.violations)} violations; headcount {report.headcount}, "
+        f"paid hours {report.paid_minutes / 60:.2f}, short agent-slots {report.short_agent_slots}"
+    )
+    if report.violations:
+        raise typer.Exit(EXIT_INFEASIBLE)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(EXIT_INTERRUPTED)

@@ -1,0 +1,120 @@
+"""Infeasibility explained in the scenario's own terms, with a suggested relaxation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+
+from ortools.sat.python import cp_model
+
+from scheduler.instance import Instance
+from scheduler.plan import build_plan_model
+
+log = logging.getLogger(__name__)
+
+RULE_WORDS = {
+    "coverage": "the requirement in every slot (coverage is hard)",
+    "max_headcount": "rules.max_headcount",
+    "one_shift_per_day": "one shift per agent per day",
+    "max_days_per_week": "rules.max_days_per_week",
+    "max_consecutive_days": "rules.max_consecutive_days",
+    "max_weekly_paid_hours": "rules.max_weekly_paid_hours",
+    "min_weekly_paid_hours": "rules.min_weekly_paid_hours",
+}
+
+
+def _ranges(slots: list[int]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s in slots:
+        if out and out[-1][1] == s:
+            out[-1] = (out[-1][0], s + 1)
+        else:
+            out.append((s, s + 1))
+    return out
+
+
+def unreachable_slots(inst: Instance) -> str:
+    """A message naming slots with a requirement that no shift option covers, or ''."""
+    reach = [False] * inst.num_slots
+    for d, k in inst.instances:
+        for s in inst.covered(d, inst.options[k]):
+            reach[s] = True
+    bad = [s for s, r in enumerate(inst.required) if r > 0 and not reach[s]]
+    if not bad:
+        return ""
+    start, slot = inst.loaded.start, inst.slot
+    parts = []
+    ranges = _ranges(bad)
+    for a, b in ranges[:3]:
+        t0 = start + dt.timedelta(minutes=a * slot)
+        t1 = start + dt.timedelta(minutes=b * slot)
+        need = max(inst.required[a:b])
+        parts.append(
+            f"no shift type can cover {t0:%H:%M}-{t1:%H:%M} on {t0:%Y-%m-%d} "
+            f"({t0:%a}), where {need} agent{'s' if need != 1 else ''} "
+            f"{'are' if need != 1 else 'is'} required"
+        )
+    more = f" (and {len(ranges) - 3} more periods)" if len(ranges) > 3 else ""
+    notes = "".join(f"; {n}" for n in inst.option_notes)
+    return (
+        "; ".join(parts) + more + notes
+        + ": widen a shift type's start window (overnight starts are written past 24:00, "
+        "e.g. 25:00), add a shift type, or lower the requirement there"
+    )
+
+
+def _solve(model: cp_model.CpModel, seconds: float, seed: int):
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.random_seed = seed
+    solver.log_callback = log.debug
+    return solver, solver.solve(model)
+
+
+def explain_infeasible(inst: Instance, params: dict, seconds: float) -> str:
+    """Find a small set of conflicting rules with assumption literals and say what would
+    relax them."""
+    pm = build_plan_model(inst, with_assumptions=True)
+    names = list(pm.assumptions)
+    pm.model.add_assumptions([pm.assumptions[n] for n in names])
+    solver, status = _solve(pm.model, seconds, params.get("random_seed", 0))
+    if status != cp_model.INFEASIBLE:
+        return "no shift plan could be found; the search ended before a conflict was proven"
+    core_idx = solver.sufficient_assumptions_for_infeasibility()
+    literal_names = {pm.assumptions[n].index: n for n in names}
+    core = sorted({literal_names[i] for i in core_idx if i in literal_names})
+    rules = inst.scenario.rules
+    text = "the rules conflict: " + ", ".join(RULE_WORDS.get(n, n) for n in core)
+
+    if "max_headcount" in core:
+        # How many agents would the other rules need?
+        relaxed = build_plan_model(inst, with_assumptions=True)
+        keep = [relaxed.assumptions[n] for n in relaxed.assumptions if n != "max_headcount"]
+        relaxed.model.add_assumptions(keep)
+        relaxed.model.add_assumptions([relaxed.assumptions["max_headcount"].Not()])
+        relaxed.model.minimize(relaxed.agents)
+        s2, status2 = _solve(relaxed.model, seconds, params.get("random_seed", 0))
+        if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            need = math.ceil(s2.best_objective_bound - 1e-6)
+            peak = max(inst.required, default=0)
+            days = rules.max_days_per_week
+            text += (
+                f". Covering the demand (peak {peak} agents on duty, floor "
+                f"{inst.scenario.demand.floor}) with {days}-day weeks needs at least {need} "
+                f"agents; max_headcount is {rules.max_headcount}. Raise max_headcount to "
+                f"{need}, allow more working days, or set coverage.allow_understaffing"
+            )
+            return text
+    hints = {
+        "max_days_per_week": "allow more working days per week",
+        "max_consecutive_days": "allow more consecutive days",
+        "max_weekly_paid_hours": "raise max_weekly_paid_hours",
+        "min_weekly_paid_hours": "lower min_weekly_paid_hours",
+        "coverage": "set coverage.allow_understaffing to staff what is possible",
+    }
+    relax = [hints[n] for n in core if n in hints]
+    if relax:
+        text += ". To relax: " + "; or ".join(relax)
+    return text

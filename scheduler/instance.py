@@ -1,0 +1,213 @@
+"""The scenario turned into integer data the formulations share: the slot grid, the shift
+options (type x start x paid length x break placement) and the rule limits in slots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from models import Scenario, ShiftType
+from scheduler.io import LoadedScenario
+
+
+@dataclass(frozen=True)
+class ShiftOption:
+    """One way to work a shift on some day: a start, a paid length and break placements."""
+
+    type_index: int
+    type_name: str
+    start_minute: int
+    """Minutes from 00:00 of the shift's day; may pass 1440 for a start after midnight."""
+    paid_minutes: int
+    length_minutes: int
+    """Time on site: paid minutes plus unpaid breaks."""
+    breaks: tuple[tuple[int, int, bool], ...]
+    """(minutes after the shift start, duration minutes, paid) for each break."""
+    cost_cents: int
+
+    @property
+    def end_minute(self) -> int:
+        return self.start_minute + self.length_minutes
+
+    @property
+    def shape(self) -> tuple[int, int, int, int]:
+        """What the labour rules see: type, start, paid and on-site length (not breaks)."""
+        return (self.type_index, self.start_minute, self.paid_minutes, self.length_minutes)
+
+    def on_duty_slots(self, slot_minutes: int) -> list[int]:
+        """Slots (relative to the shift day's 00:00) on duty and not on break."""
+        first = self.start_minute // slot_minutes
+        count = self.length_minutes // slot_minutes
+        off: set[int] = set()
+        for offset, duration, _ in self.breaks:
+            b0 = (self.start_minute + offset) // slot_minutes
+            off.update(range(b0, b0 + duration // slot_minutes))
+        return [s for s in range(first, first + count) if s not in off]
+
+
+def _break_placements(shift: ShiftType, paid_minutes: int, slot: int) -> list[tuple]:
+    applying = sorted(shift.breaks_for(paid_minutes), key=lambda b: b.earliest_start_minutes)
+    length = paid_minutes + sum(b.duration_minutes for b in applying if not b.paid)
+    placements: list[tuple] = []
+
+    def place(i: int, chosen: tuple) -> None:
+        if i == len(applying):
+            placements.append(chosen)
+            return
+        br = applying[i]
+        for offset in range(br.earliest_start_minutes, br.latest_start_minutes + 1, slot):
+            end = offset + br.duration_minutes
+            if end > length:
+                break
+            if any(offset < o + d and o < end for o, d, _ in chosen):
+                continue
+            place(i + 1, chosen + ((offset, br.duration_minutes, br.paid),))
+
+    place(0, ())
+    return placements
+
+
+def shift_starts(shift: ShiftType, slot: int) -> list[int]:
+    step = shift.start_step_minutes or slot
+    first = -(-shift.earliest_start_minute // slot) * slot
+    return list(range(first, shift.latest_start_minute + 1, step))
+
+
+def build_options(scenario: Scenario) -> tuple[list[ShiftOption], list[str]]:
+    """All shift options, and notes on shift lengths removed by the rules."""
+    slot = scenario.horizon.slot_minutes
+    max_daily = scenario.rules.max_daily_paid_hours
+    options: list[ShiftOption] = []
+    notes: list[str] = []
+    for t, shift in enumerate(scenario.shift_types):
+        for hours in shift.paid_hours:
+            paid = round(hours * 60)
+            if max_daily is not None and paid > round(max_daily * 60):
+                notes.append(
+                    f"shift type {shift.name!r}: {hours:g} h shifts exceed "
+                    f"max_daily_paid_hours {max_daily:g} and are not used"
+                )
+                continue
+            cost = round(shift.cost_per_paid_hour * 100 * paid / 60)
+            for placement in _break_placements(shift, paid, slot):
+                length = paid + sum(d for _, d, p in placement if not p)
+                for start in shift_starts(shift, slot):
+                    options.append(
+                        ShiftOption(t, shift.name, start, paid, length, placement, cost)
+                    )
+    return options, notes
+
+
+@dataclass
+class Instance:
+    """Integer view of a loaded scenario."""
+
+    loaded: LoadedScenario
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.loaded.scenario
+
+    @property
+    def slot(self) -> int:
+        return self.scenario.horizon.slot_minutes
+
+    @property
+    def days(self) -> int:
+        return self.scenario.horizon.days
+
+    @property
+    def cyclic(self) -> bool:
+        return self.scenario.horizon.cyclic
+
+    @property
+    def slots_per_day(self) -> int:
+        return 1440 // self.slot
+
+    @property
+    def num_slots(self) -> int:
+        return self.days * self.slots_per_day
+
+    @property
+    def required(self) -> tuple[int, ...]:
+        return self.loaded.required
+
+    @cached_property
+    def _options(self) -> tuple[list[ShiftOption], list[str]]:
+        return build_options(self.scenario)
+
+    @property
+    def options(self) -> list[ShiftOption]:
+        return self._options[0]
+
+    @property
+    def option_notes(self) -> list[str]:
+        return self._options[1]
+
+    @cached_property
+    def first_day(self) -> int:
+        """-1 when a non-cyclic horizon lets overnight shifts of the day before reach in."""
+        if self.cyclic:
+            return 0
+        return -1 if any(o.end_minute > 1440 for o in self.options) else 0
+
+    @property
+    def shift_days(self) -> range:
+        return range(self.first_day, self.days)
+
+    def covered(self, day: int, option: ShiftOption) -> list[int]:
+        """Horizon slots the option, worked on `day`, covers (wrapping when cyclic)."""
+        base = day * self.slots_per_day
+        slots = []
+        for rel in option.on_duty_slots(self.slot):
+            s = base + rel
+            if self.cyclic:
+                slots.append(s % self.num_slots)
+            elif 0 <= s < self.num_slots:
+                slots.append(s)
+        return slots
+
+    @cached_property
+    def instances(self) -> list[tuple[int, int]]:
+        """(day, option index) pairs that cover at least one horizon slot."""
+        pairs = []
+        for d in self.shift_days:
+            for k, option in enumerate(self.options):
+                if d < 0 and option.end_minute <= 1440:
+                    continue
+                pairs.append((d, k))
+        return pairs
+
+    def week_blocks(self) -> list[tuple[list[int], int]]:
+        """(shift days, horizon days) of each 7-day block from the horizon start; a lead-in
+        day -1 belongs to block 0."""
+        blocks: dict[int, list[int]] = {}
+        for d in self.shift_days:
+            blocks.setdefault(max(d, 0) // 7, []).append(d)
+        out = []
+        for b, days in sorted(blocks.items()):
+            horizon_days = sum(1 for d in days if d >= 0)
+            out.append((days, horizon_days))
+        return out
+
+    def day_windows(self, length: int) -> list[list[int]]:
+        """Every run of `length` consecutive shift days (wrapping when cyclic)."""
+        days = list(self.shift_days)
+        if self.cyclic:
+            if length > len(days):
+                return [[d % self.days for d in range(start, start + length)] for start in days]
+            return [[(start + i) % self.days for i in range(length)] for start in days]
+        if length >= len(days):
+            return [days]
+        return [days[i : i + length] for i in range(len(days) - length + 1)]
+
+    def max_weekly_paid_minutes(self, horizon_days: int) -> int | None:
+        rule = self.scenario.rules.max_weekly_paid_hours
+        if rule is None:
+            return None
+        return int(rule * 60 * min(horizon_days, 7) // 7)
+
+    def min_weekly_paid_minutes(self, horizon_days: int) -> int:
+        if horizon_days < 7:
+            return 0
+        return round(self.scenario.rules.min_weekly_paid_hours * 60)

@@ -1,0 +1,143 @@
+"""Stage 1, the shift plan: how many shifts of each option start on each day.
+
+Integer counts per (day, option) cover the requirement of every slot. Headcount enters
+through a valid relaxation of the per-agent rules: with one shift per agent per day,
+at most k working days in any 7, at most m consecutive days and weekly paid-hour limits,
+the number of agents W satisfies
+
+    shifts on a day <= W,   shifts in any 7 days <= k W,   shifts in any m+1 days <= m W,
+    paid minutes in a week block <= max_weekly W,  >= min_weekly W.
+
+So the plan's optimal W is a proven lower bound on the roster's headcount; stage 2
+(roster.py) then places the planned shifts on agents.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from scheduler.instance import Instance
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PlanResult:
+    status: str  # optimal | feasible | infeasible | unknown
+    counts: dict[tuple[int, int], int]
+    """(day, option index) -> number of shifts."""
+    headcount: int | None
+    headcount_bound: int
+    paid_minutes: int
+    paid_minutes_bound: int | None
+    short: list[int]
+    objective_bound: float
+
+
+@dataclass
+class PlanModel:
+    """The CP-SAT model of the plan with handles to its variables."""
+
+    model: cp_model.CpModel
+    n: dict[tuple[int, int], cp_model.IntVar]
+    agents: cp_model.IntVar
+    short: list[cp_model.IntVar | None]
+    paid_expr: cp_model.LinearExpr
+    cost_expr: cp_model.LinearExpr
+    short_expr: cp_model.LinearExpr
+    assumptions: dict[str, cp_model.IntVar]
+    """Named rule literals, for explaining infeasibility."""
+
+
+def max_headcount_needed(inst: Instance) -> int:
+    """An upper bound on useful agents: every slot's peak times the days per agent."""
+    peak = max(inst.required, default=0)
+    per_day = peak * 3 + 1
+    return max(1, per_day * len(inst.shift_days))
+
+
+def build_plan_model(inst: Instance, with_assumptions: bool = False) -> PlanModel:
+    sc = inst.scenario
+    rules = sc.rules
+    model = cp_model.CpModel()
+    soft = sc.coverage.allow_understaffing
+    peak = max(inst.required, default=0)
+
+    covers: list[list[cp_model.IntVar]] = [[] for _ in range(inst.num_slots)]
+    n: dict[tuple[int, int], cp_model.IntVar] = {}
+    slots_of: dict[tuple[int, int], list[int]] = {}
+    for d, k in inst.instances:
+        option = inst.options[k]
+        slots = inst.covered(d, option)
+        if not slots:
+            continue
+        local_peak = max(inst.required[s] for s in slots)
+        ub = local_peak if rules.min_weekly_paid_hours == 0 else max(local_peak, peak)
+        if ub == 0:
+            continue
+        var = model.new_int_var(0, ub, f"n_d{d}_o{k}")
+        n[(d, k)] = var
+        slots_of[(d, k)] = slots
+        for s in slots:
+            covers[s].append(var)
+
+    assumptions: dict[str, cp_model.IntVar] = {}
+
+    def guard(name: str, constraint) -> None:
+        if with_assumptions:
+            lit = assumptions.get(name)
+            if lit is None:
+                lit = assumptions[name] = model.new_bool_var(name)
+            constraint.only_enforce_if(lit)
+
+    cap = rules.max_headcount
+    agents = model.new_int_var(0, max_headcount_needed(inst) if cap is None else max(cap, 0), "agents")
+    if cap is not None:
+        guard("max_headcount", model.add(agents <= cap))
+
+    short: list[cp_model.IntVar | None] = [None] * inst.num_slots
+    for s, req in enumerate(inst.required):
+        if req == 0:
+            continue
+        if soft:
+            short[s] = model.new_int_var(0, req, f"short_{s}")
+            model.add(sum(covers[s]) + short[s] >= req)
+        else:
+            guard("coverage", model.add(sum(covers[s]) >= req))
+
+    by_day: dict[int, list] = {}
+    paid_by_day: dict[int, list] = {}
+    for (d, k), var in n.items():
+        by_day.setdefault(d, []).append(var)
+        paid_by_day.setdefault(d, []).append(var * inst.options[k].paid_minutes)
+
+    def day_sum(days: list[int]):
+        return sum(v for d in days for v in by_day.get(d, []))
+
+    for d in inst.shift_days:
+        if by_day.get(d):
+            guard("one_shift_per_day", model.add(sum(by_day[d]) <= agents))
+    k7 = rules.max_days_per_week
+    if k7 < 7:
+        for window in inst.day_windows(7):
+            guard("max_days_per_week", model.add(day_sum(window) <= k7 * agents))
+    m = rules.max_consecutive_days
+    if m is not None and m < len(inst.shift_days) + (7 if inst.cyclic else 0):
+        for window in inst.day_windows(m + 1):
+            guard("max_consecutive_days", model.add(day_sum(window) <= m * agents))
+    for days, horizon_days in inst.week_blocks():
+        paid = sum(t for d in days for t in paid_by_day.get(d, []))
+        hi = inst.max_weekly_paid_minutes(horizon_days)
+        if hi is not None:
+            guard("max_weekly_paid_hours", model.add(paid <= hi * agents))
+        lo = inst.min_weekly_paid_minutes(horizon_days)
+        if lo > 0:
+            guard("min_weekly_paid_hours", model.add(paid >= lo * agents))
+
+    paid_expr = sum(var * inst.options[k].paid_minutes for (d, k), var in n.items())
+    cost_expr = sum(var * inst.options[k].cost_cents for (d, k), var in n.items())
+    short_expr = sum(v for v in short if v is not None)
+    return PlanModel(model, n, agents, short, paid_expr, cost_expr, short_expr, assumptions)

@@ -1,0 +1,207 @@
+"""Stage 2, the roster: put the planned shifts on agents so that every agent's sequence of
+shifts obeys the labour rules, with as few agents as possible.
+
+Shifts that look the same to the rules (type, start, paid and on-site length) form a class
+per day; a boolean x[a, d, c] says agent a works class c on day d. Break placements do
+not matter to the rules and are handed out after the solve.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from scheduler.instance import Instance
+
+log = logging.getLogger(__name__)
+
+Shape = tuple[int, int, int, int]
+
+
+@dataclass
+class RosterResult:
+    status: str  # optimal | feasible | infeasible | unknown
+    assignment: dict[int, list[tuple[int, int]]]
+    """agent index -> [(day, option index), ...] sorted by day."""
+    headcount: int | None
+    bound: int
+
+
+@dataclass
+class DayClasses:
+    day: int
+    shapes: list[Shape]
+    counts: list[int]
+    options: list[list[tuple[int, int]]]
+    """Per class: [(option index, count), ...] that make up the count."""
+
+
+def group_plan(inst: Instance, counts: dict[tuple[int, int], int]) -> list[DayClasses]:
+    per_day: dict[int, dict[Shape, list[tuple[int, int]]]] = {}
+    for (d, k), c in sorted(counts.items()):
+        if c <= 0:
+            continue
+        shape = inst.options[k].shape
+        per_day.setdefault(d, {}).setdefault(shape, []).append((k, c))
+    out = []
+    for d in inst.shift_days:
+        shapes = per_day.get(d, {})
+        keys = sorted(shapes)
+        out.append(
+            DayClasses(d, keys, [sum(c for _, c in shapes[s]) for s in keys], [shapes[s] for s in keys])
+        )
+    return out
+
+
+def _rest_conflicts(inst: Instance, days: list[DayClasses]) -> list[tuple[int, int, int, list[int]]]:
+    """(day index i, class c, later day index j, classes on j that start too soon after c ends)."""
+    rest = round(inst.scenario.rules.min_rest_hours * 60)
+    horizon = inst.days * 1440
+    index_of = {dc.day: i for i, dc in enumerate(days)}
+    longest = max((s[1] + s[3] for dc in days for s in dc.shapes), default=0)
+    reach = (longest + rest) // 1440 + 1
+    out = []
+    for i, dc in enumerate(days):
+        for c, shape in enumerate(dc.shapes):
+            end = dc.day * 1440 + shape[1] + shape[3]
+            for step in range(1, reach + 1):
+                e = dc.day + step
+                shift = 0
+                if inst.cyclic:
+                    if step >= inst.days:
+                        break
+                    shift, e = divmod(e, inst.days)
+                    shift *= horizon
+                if e not in index_of:
+                    continue
+                later = days[index_of[e]]
+                bad = [
+                    c2
+                    for c2, s2 in enumerate(later.shapes)
+                    if shift + later.day * 1440 + s2[1] - end < rest
+                ]
+                if bad:
+                    out.append((i, c, index_of[e], bad))
+    return out
+
+
+def solve_roster(
+    inst: Instance,
+    counts: dict[tuple[int, int], int],
+    pool: int,
+    lower_bound: int,
+    time_limit: float,
+    params: dict,
+    hint: dict[int, list[tuple[int, int]]] | None = None,
+    callback=None,
+) -> RosterResult:
+    rules = inst.scenario.rules
+    days = group_plan(inst, counts)
+    model = cp_model.CpModel()
+    agents = range(pool)
+    x: dict[tuple[int, int, int], cp_model.IntVar] = {}
+    work: dict[tuple[int, int], list] = {}
+    paid: dict[tuple[int, int], list] = {}
+    for a in agents:
+        for i, dc in enumerate(days):
+            row = []
+            for c in range(len(dc.shapes)):
+                var = model.new_bool_var(f"x_a{a}_d{dc.day}_c{c}")
+                x[(a, i, c)] = var
+                row.append(var)
+                paid.setdefault((a, i), []).append(var * dc.shapes[c][2])
+            work[(a, i)] = row
+            if len(row) > 1:
+                model.add_at_most_one(row)
+    for i, dc in enumerate(days):
+        for c, count in enumerate(dc.counts):
+            model.add(sum(x[(a, i, c)] for a in agents) == count)
+
+    used = [model.new_bool_var(f"used_{a}") for a in agents]
+    for a in agents:
+        for i in range(len(days)):
+            for var in work[(a, i)]:
+                model.add_implication(var, used[a])
+        if a + 1 < pool:
+            model.add_implication(used[a + 1], used[a])
+
+    for i, c, j, bad in _rest_conflicts(inst, days):
+        for a in agents:
+            model.add(x[(a, i, c)] + sum(x[(a, j, c2)] for c2 in bad) <= 1)
+
+    index_of = {dc.day: i for i, dc in enumerate(days)}
+
+    def worked(a: int, window: list[int]):
+        return sum(v for d in window for v in work[(a, index_of[d])])
+
+    k7 = rules.max_days_per_week
+    if k7 < 7:
+        for window in inst.day_windows(7):
+            for a in agents:
+                model.add(worked(a, window) <= k7)
+    m = rules.max_consecutive_days
+    if m is not None:
+        windows = inst.day_windows(m + 1)
+        if len(windows[0]) == m + 1:
+            for window in windows:
+                for a in agents:
+                    model.add(worked(a, window) <= m)
+    for block_days, horizon_days in inst.week_blocks():
+        hi = inst.max_weekly_paid_minutes(horizon_days)
+        lo = inst.min_weekly_paid_minutes(horizon_days)
+        for a in agents:
+            total = sum(t for d in block_days for t in paid[(a, index_of[d])])
+            if hi is not None:
+                model.add(total <= hi)
+            if lo > 0:
+                model.add(total >= lo * used[a])
+
+    model.add(sum(used) >= min(lower_bound, pool))
+    model.minimize(sum(used))
+
+    if hint:
+        for a, items in hint.items():
+            if a >= pool:
+                continue
+            chosen = {(index_of[d], c) for d, c in items}
+            for i, dc in enumerate(days):
+                for c in range(len(dc.shapes)):
+                    model.add_hint(x[(a, i, c)], (i, c) in chosen)
+
+    solver = cp_model.CpSolver()
+    for key, value in params.items():
+        setattr(solver.parameters, key, value)
+    solver.parameters.max_time_in_seconds = max(0.5, time_limit)
+    solver.parameters.log_search_progress = log.isEnabledFor(logging.DEBUG)
+    solver.log_callback = log.debug
+    status = solver.solve(model, callback) if callback else solver.solve(model)
+    name = {
+        cp_model.OPTIMAL: "optimal",
+        cp_model.FEASIBLE: "feasible",
+        cp_model.INFEASIBLE: "infeasible",
+    }.get(status, "unknown")
+    if name not in ("optimal", "feasible"):
+        return RosterResult(name, {}, None, lower_bound)
+
+    assignment: dict[int, list[tuple[int, int]]] = {}
+    remaining = {(i, c): list(dc.options[c]) for i, dc in enumerate(days) for c in range(len(dc.shapes))}
+    next_agent = 0
+    for a in agents:
+        if not solver.value(used[a]):
+            continue
+        shifts = []
+        for i, dc in enumerate(days):
+            for c in range(len(dc.shapes)):
+                if solver.value(x[(a, i, c)]):
+                    stack = remaining[(i, c)]
+                    k, left = stack[-1]
+                    stack[-1] = (k, left - 1)
+                    if left == 1:
+                        stack.pop()
+                    shifts.append((dc.day, k))
+        if shifts:
+            assignment[next_agent] = shifts
+            next_agent += 1
+    return RosterResult(name, assignment, len(assignment), int(solver.best_objective_bound))

@@ -1,0 +1,297 @@
+"""solve(loaded scenario) -> Result: the shift plan, then the roster, then the records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import platform
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import ortools
+from ortools.sat.python import cp_model
+
+from models import BreakRecord, CoverageRecord, Result, ShiftRecord, Summary
+from scheduler import __version__
+from scheduler.explain import explain_infeasible, unreachable_slots
+from scheduler.instance import Instance
+from scheduler.io import LoadedScenario
+from scheduler.plan import PlanModel, build_plan_model
+from scheduler.roster import solve_roster
+
+log = logging.getLogger(__name__)
+
+SCALE = 100  # objective weights are scaled to integers (hundredths)
+
+
+@dataclass
+class Progress:
+    """What a progress display shows; sent to the `on_progress` callback."""
+
+    phase: str
+    headcount: int | None = None
+    headcount_bound: int | None = None
+    objective: float | None = None
+    bound: float | None = None
+    elapsed: float = 0.0
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    def __init__(self, phase: str, on_progress: ProgressFn | None, t0: float,
+                 stop: threading.Event | None, agents=None, base: Progress | None = None):
+        super().__init__()
+        self.phase = phase
+        self.on_progress = on_progress
+        self.t0 = t0
+        self.stop = stop
+        self.agents = agents
+        self.base = base or Progress(phase)
+
+    def on_solution_callback(self) -> None:
+        if self.stop is not None and self.stop.is_set():
+            self.stop_search()
+        if self.on_progress is None:
+            return
+        p = Progress(
+            self.phase,
+            headcount=self.value(self.agents) if self.agents is not None else self.base.headcount,
+            headcount_bound=self.base.headcount_bound,
+            objective=self.objective_value,
+            bound=self.best_objective_bound,
+            elapsed=time.monotonic() - self.t0,
+        )
+        self.on_progress(p)
+
+
+def solver_parameters(loaded: LoadedScenario, time_limit: float | None) -> dict:
+    s = loaded.scenario.solver
+    params = {
+        "num_workers": s.workers,
+        "random_seed": s.seed,
+        "max_time_in_seconds": time_limit if time_limit is not None else s.time_limit_seconds,
+    }
+    if s.deterministic:
+        params["interleave_search"] = True
+        params["num_workers"] = max(1, s.workers)
+        params["use_lns_only"] = False
+    return params
+
+
+def _run(model: cp_model.CpModel, params: dict, seconds: float, callback=None):
+    solver = cp_model.CpSolver()
+    for key, value in params.items():
+        if key != "max_time_in_seconds":
+            setattr(solver.parameters, key, value)
+    solver.parameters.max_time_in_seconds = max(0.2, seconds)
+    solver.parameters.log_search_progress = log.isEnabledFor(logging.DEBUG)
+    solver.log_callback = log.debug
+    status = solver.solve(model, callback) if callback is not None else solver.solve(model)
+    return solver, status
+
+
+def _status_name(status) -> str:
+    return {
+        cp_model.OPTIMAL: "optimal",
+        cp_model.FEASIBLE: "feasible",
+        cp_model.INFEASIBLE: "infeasible",
+        cp_model.MODEL_INVALID: "invalid",
+    }.get(status, "unknown")
+
+
+def _versions() -> dict[str, str]:
+    return {
+        "scheduler": __version__,
+        "ortools": ortools.__version__,
+        "python": platform.python_version(),
+    }
+
+
+def solve(
+    loaded: LoadedScenario,
+    time_limit: float | None = None,
+    on_progress: ProgressFn | None = None,
+    stop: threading.Event | None = None,
+) -> Result:
+    """Solve a loaded scenario within the time limit (the scenario's unless given)."""
+    t0 = time.monotonic()
+    sc = loaded.scenario
+    params = solver_parameters(loaded, time_limit)
+    limit = params["max_time_in_seconds"]
+    inst = Instance(loaded)
+
+    def summary(status: str, **kw) -> Summary:
+        return Summary(
+            scenario=sc.name,
+            status=status,
+            objective=sc.objective.kind,
+            solve_seconds=round(time.monotonic() - t0, 3),
+            versions=_versions(),
+            scenario_sha256=loaded.sha256,
+            solver_parameters=params,
+            **kw,
+        )
+
+    def left() -> float:
+        return limit - (time.monotonic() - t0)
+
+    if not sc.coverage.allow_understaffing:
+        gaps = unreachable_slots(inst)
+        if gaps:
+            return Result(summary=summary("infeasible", message=gaps))
+
+    # ---- stage 1: the plan, primary objective
+    pm = build_plan_model(inst)
+    soft = sc.coverage.allow_understaffing
+    penalty = round(sc.coverage.understaffing_penalty * SCALE) * pm.short_expr if soft else 0
+    kind = sc.objective.kind
+    if kind == "headcount":
+        primary = pm.agents * SCALE + penalty
+    elif kind == "paid_hours":
+        # centi-hours: paid minutes * 100 / 60; every length is a multiple of 15 minutes
+        primary = sum(v * (inst.options[k].paid_minutes * SCALE // 60) for (d, k), v in pm.n.items()) + penalty
+    else:
+        primary = pm.cost_expr + round(sc.objective.cost_per_agent * SCALE) * pm.agents + penalty
+    pm.model.minimize(primary)
+    t_plan = max(0.5, 0.4 * limit)
+    base = Progress("plan")
+    solver, status = _run(pm.model, params, t_plan,
+                          _Reporter("plan", on_progress, t0, stop, pm.agents, base))
+    name = _status_name(status)
+    if name == "infeasible":
+        message = explain_infeasible(inst, params, max(1.0, min(10.0, left())))
+        return Result(summary=summary("infeasible", message=message))
+    if name not in ("optimal", "feasible"):
+        return Result(summary=summary(
+            "unknown", message=f"no shift plan found within {limit:g} s; raise the time limit"))
+    primary_value = round(solver.objective_value)
+    primary_bound = math.ceil(solver.best_objective_bound - 1e-6)
+    headcount_bound = None
+    if kind == "headcount" and not soft:
+        headcount_bound = math.ceil(primary_bound / SCALE - 1e-9)
+    hint = {key: solver.value(v) for key, v in pm.n.items()}
+    plan_agents = solver.value(pm.agents)
+    plan_optimal = name == "optimal"
+
+    # ---- stage 1b: the secondary objective with the primary held
+    pm.model.add(primary <= primary_value)
+    secondary = pm.paid_expr if kind == "headcount" else pm.agents
+    pm.model.minimize(secondary)
+    for key, v in pm.n.items():
+        pm.model.add_hint(v, hint[key])
+    pm.model.add_hint(pm.agents, plan_agents)
+    if left() > 2 and not (stop and stop.is_set()):
+        base = Progress("paid hours", headcount=plan_agents, headcount_bound=headcount_bound)
+        solver2, status2 = _run(pm.model, params, min(0.25 * limit, left() * 0.4),
+                                _Reporter("paid hours", on_progress, t0, stop, None, base))
+        if _status_name(status2) in ("optimal", "feasible"):
+            hint = {key: solver2.value(v) for key, v in pm.n.items()}
+            plan_agents = solver2.value(pm.agents)
+    counts = {key: c for key, c in hint.items() if c > 0}
+    paid_minutes = sum(c * inst.options[k].paid_minutes for (d, k), c in counts.items())
+
+    # ---- stage 2: the roster
+    lower = headcount_bound if headcount_bound is not None else 0
+    total_shifts = sum(counts.values())
+    pools = [plan_agents, plan_agents + max(2, math.ceil(plan_agents * 0.05)), total_shifts]
+    roster = None
+    for attempt, pool in enumerate(pools):
+        if attempt and pool <= pools[attempt - 1]:
+            continue
+        if on_progress:
+            on_progress(Progress("roster", headcount=None, headcount_bound=headcount_bound,
+                                 elapsed=time.monotonic() - t0))
+        share = left() * (0.6 if attempt + 1 < len(pools) else 1.0)
+        roster = solve_roster(inst, counts, pool, lower, max(1.0, share), params,
+                              callback=_RosterReporter(on_progress, t0, stop, headcount_bound))
+        if roster.status in ("optimal", "feasible") or left() < 1:
+            break
+    if roster.status not in ("optimal", "feasible"):
+        if roster.status == "infeasible":
+            message = ("the planned shifts cannot be placed on agents under the labour rules "
+                       "(rest, consecutive days, weekly hours); relax min_rest_hours or "
+                       "max_consecutive_days, or widen the weekly hour range")
+            return Result(summary=summary("infeasible", message=message))
+        return Result(summary=summary(
+            "unknown", message=f"no roster found within {limit:g} s; raise the time limit"))
+
+    headcount = roster.headcount
+    proven = (
+        headcount_bound is not None and headcount == headcount_bound and plan_optimal
+    ) or (kind != "headcount" and plan_optimal and roster.status == "optimal")
+    status_out = "optimal" if proven else "feasible"
+    return _records(inst, roster.assignment, status_out, summary, headcount, headcount_bound,
+                    paid_minutes)
+
+
+class _RosterReporter(cp_model.CpSolverSolutionCallback):
+    def __init__(self, on_progress, t0, stop, bound):
+        super().__init__()
+        self.on_progress, self.t0, self.stop, self.bound = on_progress, t0, stop, bound
+
+    def on_solution_callback(self) -> None:
+        if self.stop is not None and self.stop.is_set():
+            self.stop_search()
+        if self.on_progress:
+            self.on_progress(Progress("roster", headcount=round(self.objective_value),
+                                      headcount_bound=self.bound,
+                                      elapsed=time.monotonic() - self.t0))
+
+
+def agent_name(index: int, width: int) -> str:
+    return f"A{index + 1:0{width}d}"
+
+
+def _records(inst: Instance, assignment, status, summary, headcount, bound, paid_minutes) -> Result:
+    start = inst.loaded.start
+    slot = inst.slot
+    width = max(3, len(str(len(assignment))))
+    shifts: list[ShiftRecord] = []
+    breaks: list[BreakRecord] = []
+    scheduled = [0] * inst.num_slots
+    for a, items in sorted(assignment.items()):
+        agent = agent_name(a, width)
+        for d, k in items:
+            o = inst.options[k]
+            begin = start + dt.timedelta(days=d, minutes=o.start_minute)
+            shifts.append(ShiftRecord(
+                agent=agent, shift_type=o.type_name, start=begin,
+                end=begin + dt.timedelta(minutes=o.length_minutes), paid_minutes=o.paid_minutes))
+            for offset, duration, paid in o.breaks:
+                b0 = begin + dt.timedelta(minutes=offset)
+                breaks.append(BreakRecord(agent=agent, start=b0,
+                                          end=b0 + dt.timedelta(minutes=duration), paid=paid))
+            for s in inst.covered(d, o):
+                scheduled[s] += 1
+    coverage = [
+        CoverageRecord(start=start + dt.timedelta(minutes=slot * s), required=r, scheduled=c)
+        for s, (r, c) in enumerate(zip(inst.required, scheduled))
+    ]
+    short = [max(0, r - c) for r, c in zip(inst.required, scheduled)]
+    over = [max(0, c - r) for r, c in zip(inst.required, scheduled)]
+    gap = None
+    if bound is not None and headcount:
+        gap = round((headcount - bound) / headcount, 6)
+    shifts.sort(key=lambda r: (r.start, r.agent))
+    breaks.sort(key=lambda r: (r.start, r.agent))
+    return Result(
+        summary=summary(
+            status,
+            headcount=headcount,
+            headcount_lower_bound=bound,
+            headcount_gap=gap,
+            paid_hours=round(paid_minutes / 60, 2),
+            shifts=len(shifts),
+            short_agent_slots=sum(short),
+            over_agent_slots=sum(over),
+            short_slots=[c.start for c, s in zip(coverage, short) if s > 0],
+        ),
+        shifts=shifts,
+        breaks=breaks,
+        coverage=coverage,
+    )
