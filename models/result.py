@@ -30,6 +30,9 @@ class ShiftRecord(_Row):
     start: dt.datetime
     end: dt.datetime
     paid_minutes: int
+    day: dt.date | None = None
+    """The roster day the shift belongs to (a start after midnight belongs to the day
+    before)."""
 
 
 class CoverageRecord(_Row):

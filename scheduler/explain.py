@@ -73,29 +73,53 @@ def _solve(model: cp_model.CpModel, seconds: float, seed: int):
     return solver, solver.solve(model)
 
 
-def explain_infeasible(inst: Instance, params: dict, seconds: float) -> str:
-    """Find a small set of conflicting rules with assumption literals and say what would
-    relax them."""
+def _feasible_without(inst: Instance, skip: frozenset[str], seconds: float, seed: int) -> bool | None:
+    pm = build_plan_model(inst, skip=skip)
+    _, status = _solve(pm.model, seconds, seed)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return True
+    if status == cp_model.INFEASIBLE:
+        return False
+    return None
+
+
+def conflicting_rules(inst: Instance, seconds: float, seed: int = 0) -> list[str]:
+    """A small set of rule groups that together make the plan infeasible.
+
+    First CP-SAT's core of assumption literals; when that search cannot finish, a
+    deletion filter: leave each rule out in turn and keep it only if the rest becomes
+    feasible without it."""
     pm = build_plan_model(inst, with_assumptions=True)
     names = list(pm.assumptions)
     pm.model.add_assumptions([pm.assumptions[n] for n in names])
-    solver, status = _solve(pm.model, seconds, params.get("random_seed", 0))
-    if status != cp_model.INFEASIBLE:
-        return "no shift plan could be found; the search ended before a conflict was proven"
-    core_idx = solver.sufficient_assumptions_for_infeasibility()
-    literal_names = {pm.assumptions[n].index: n for n in names}
-    core = sorted({literal_names[i] for i in core_idx if i in literal_names})
+    solver, status = _solve(pm.model, min(seconds, 3.0), seed)
+    if status == cp_model.INFEASIBLE:
+        by_index = {pm.assumptions[n].index: n for n in names}
+        core = [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index]
+        if core:
+            return sorted(set(core), key=names.index)
+    conflict = list(names)
+    per_test = max(0.5, seconds / max(1, len(names)))
+    for name in names:
+        if name == "coverage":
+            continue
+        trial = frozenset(n for n in names if n not in conflict or n == name)
+        if _feasible_without(inst, trial, per_test, seed) is False:
+            conflict.remove(name)
+    return conflict
+
+
+def explain_infeasible(inst: Instance, params: dict, seconds: float) -> str:
+    """Name the conflicting rules in the scenario's terms and say what would relax them."""
+    seed = params.get("random_seed", 0)
+    core = conflicting_rules(inst, seconds, seed)
     rules = inst.scenario.rules
     text = "the rules conflict: " + ", ".join(RULE_WORDS.get(n, n) for n in core)
-
     if "max_headcount" in core:
         # How many agents would the other rules need?
-        relaxed = build_plan_model(inst, with_assumptions=True)
-        keep = [relaxed.assumptions[n] for n in relaxed.assumptions if n != "max_headcount"]
-        relaxed.model.add_assumptions(keep)
-        relaxed.model.add_assumptions([relaxed.assumptions["max_headcount"].Not()])
+        relaxed = build_plan_model(inst, skip=frozenset({"max_headcount"}))
         relaxed.model.minimize(relaxed.agents)
-        s2, status2 = _solve(relaxed.model, seconds, params.get("random_seed", 0))
+        s2, status2 = _solve(relaxed.model, seconds, seed)
         if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             need = math.ceil(s2.best_objective_bound - 1e-6)
             peak = max(inst.required, default=0)

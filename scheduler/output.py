@@ -35,9 +35,10 @@ def write_summary(result: Result, path: Path) -> None:
 def write_csvs(result: Result, folder: Path) -> None:
     with open(folder / "shifts.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["agent", "shift_type", "start", "end", "paid_minutes"])
+        w.writerow(["agent", "shift_type", "start", "end", "paid_minutes", "day"])
         for r in result.shifts:
-            w.writerow([r.agent, r.shift_type, _iso(r.start), _iso(r.end), r.paid_minutes])
+            day = r.day.isoformat() if r.day else ""
+            w.writerow([r.agent, r.shift_type, _iso(r.start), _iso(r.end), r.paid_minutes, day])
     with open(folder / "breaks.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["agent", "start", "end", "paid"])
@@ -58,7 +59,7 @@ def write_workbook(result: Result, path: Path, start_date: dt.date, days: int) -
 
     grid = wb.add_worksheet("Roster")
     dates = [start_date + dt.timedelta(days=i) for i in range(days)]
-    lead_in = any(r.start.date() < start_date for r in result.shifts)
+    lead_in = any((r.day or r.start.date()) < start_date for r in result.shifts)
     if lead_in:
         dates = [start_date - dt.timedelta(days=1)] + dates
     col_of = {d: i + 1 for i, d in enumerate(dates)}
@@ -73,7 +74,7 @@ def write_workbook(result: Result, path: Path, start_date: dt.date, days: int) -
         grid.write(r, 0, a, bold)
     for s in result.shifts:
         label = f"{s.start:%H:%M}-{s.end:%H:%M}"
-        grid.write(row_of[s.agent], col_of[s.start.date()], label, cell)
+        grid.write(row_of[s.agent], col_of[s.day or s.start.date()], label, cell)
         paid[s.agent] = paid.get(s.agent, 0) + s.paid_minutes
     for a, r in row_of.items():
         grid.write_number(r, len(dates) + 1, round(paid.get(a, 0) / 60, 2))

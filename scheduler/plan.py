@@ -59,7 +59,11 @@ def max_headcount_needed(inst: Instance) -> int:
     return max(1, per_day * len(inst.shift_days))
 
 
-def build_plan_model(inst: Instance, with_assumptions: bool = False) -> PlanModel:
+def build_plan_model(
+    inst: Instance, with_assumptions: bool = False, skip: frozenset[str] = frozenset()
+) -> PlanModel:
+    """The plan model. `with_assumptions` guards each rule group with a named literal;
+    `skip` leaves rule groups out (both serve to explain infeasibility)."""
     sc = inst.scenario
     rules = sc.rules
     model = cp_model.CpModel()
@@ -85,8 +89,13 @@ def build_plan_model(inst: Instance, with_assumptions: bool = False) -> PlanMode
             covers[s].append(var)
 
     assumptions: dict[str, cp_model.IntVar] = {}
+    off = model.new_bool_var("rule_left_out")
+    model.add(off == 0)
 
     def guard(name: str, constraint) -> None:
+        if name in skip:
+            constraint.only_enforce_if(off)
+            return
         if with_assumptions:
             lit = assumptions.get(name)
             if lit is None:
@@ -94,7 +103,7 @@ def build_plan_model(inst: Instance, with_assumptions: bool = False) -> PlanMode
             constraint.only_enforce_if(lit)
 
     cap = rules.max_headcount
-    agents = model.new_int_var(0, max_headcount_needed(inst) if cap is None else max(cap, 0), "agents")
+    agents = model.new_int_var(0, max_headcount_needed(inst), "agents")
     if cap is not None:
         guard("max_headcount", model.add(agents <= cap))
 

@@ -261,7 +261,8 @@ def _records(inst: Instance, assignment, status, summary, headcount, bound, paid
             begin = start + dt.timedelta(days=d, minutes=o.start_minute)
             shifts.append(ShiftRecord(
                 agent=agent, shift_type=o.type_name, start=begin,
-                end=begin + dt.timedelta(minutes=o.length_minutes), paid_minutes=o.paid_minutes))
+                end=begin + dt.timedelta(minutes=o.length_minutes), paid_minutes=o.paid_minutes,
+                day=(start + dt.timedelta(days=d)).date()))
             for offset, duration, paid in o.breaks:
                 b0 = begin + dt.timedelta(minutes=offset)
                 breaks.append(BreakRecord(agent=agent, start=b0,

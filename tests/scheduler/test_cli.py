@@ -1,0 +1,132 @@
+"""The `scheduler` command end to end: exit codes, messages, files, and every roster it
+writes checked by the independent checker."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pandas as pd
+from typer.testing import CliRunner
+
+from scheduler.check import check_output_dir
+from scheduler.cli import app
+from scheduler.output import FILES
+from tests.conftest import small_scenario
+
+runner = CliRunner()
+
+
+def _solve(path, out, *extra):
+    return runner.invoke(app, ["solve", str(path), "--out", str(out), "--quiet", *extra])
+
+
+def test_solve_small_writes_every_file_and_passes_the_checker(write_scenario, tmp_path):
+    path = write_scenario(small_scenario())
+    out = tmp_path / "out"
+    result = _solve(path, out)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "optimal"
+    # one cyclic day: every agent works exactly one shift a day
+    assert summary["headcount"] == summary["headcount_lower_bound"] == summary["shifts"]
+    assert summary["schema_version"] == 1 and summary["short_agent_slots"] == 0
+    report = check_output_dir(path, out)
+    assert report.ok, report.violations
+    assert report.headcount == summary["headcount"]
+    shifts = pd.read_csv(out / "shifts.csv")
+    assert list(shifts.columns) == ["agent", "shift_type", "start", "end", "paid_minutes", "day"]
+    assert list(pd.read_csv(out / "breaks.csv").columns) == ["agent", "start", "end", "paid"]
+    assert list(pd.read_csv(out / "coverage.csv").columns) == ["start", "required", "scheduled"]
+    book = openpyxl.load_workbook(out / "roster.xlsx")
+    assert book.sheetnames[:3] == ["Roster", "Coverage", "Summary"]
+    assert book["Roster"].max_row == 1 + summary["headcount"]
+    assert book["Coverage"].max_row == 1 + 24
+
+
+def test_solve_default_out_dir(write_scenario, tmp_path, monkeypatch):
+    path = write_scenario(small_scenario())
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["solve", str(path), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "small" / "summary.json").is_file()
+
+
+def test_bad_input_exit_2_no_output(write_scenario, tmp_path):
+    data = small_scenario()
+    data["horizon"]["colour"] = "blue"
+    out = tmp_path / "out"
+    result = _solve(write_scenario(data), out)
+    assert result.exit_code == 2
+    assert "horizon.colour" in result.output and "unknown key" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_missing_scenario_exit_2(tmp_path):
+    result = _solve(tmp_path / "missing.yaml", tmp_path / "out")
+    assert result.exit_code == 2 and "file not found" in result.output
+
+
+def test_floor_above_headcount_cap_is_explained(write_scenario, tmp_path):
+    data = small_scenario()
+    data["horizon"].update(days=7)
+    data["demand"] = {"floor": 3}
+    data["rules"] = {"max_days_per_week": 5, "max_headcount": 12}
+    result = _solve(write_scenario(data), tmp_path / "out")
+    assert result.exit_code == 1, result.output
+    assert "max_headcount is 12" in result.output
+    assert "needs at least" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_unreachable_slot_is_named(write_scenario, tmp_path):
+    data = small_scenario()
+    data["horizon"]["cyclic"] = False
+    data["shift_types"] = [data["shift_types"][0]]
+    result = _solve(write_scenario(data), tmp_path / "out")
+    assert result.exit_code == 1
+    assert "no shift type can cover 00:00-06:00 on 2026-11-16" in result.output
+
+
+def test_understaffing_allowed_lists_short_slots(write_scenario, tmp_path):
+    data = small_scenario()
+    data["rules"] = {"max_headcount": 2}
+    data["coverage"] = {"allow_understaffing": True, "understaffing_penalty": 1}
+    path = write_scenario(data)
+    out = tmp_path / "out"
+    result = _solve(path, out)
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["headcount"] <= 2
+    assert summary["short_agent_slots"] > 0
+    assert len(summary["short_slots"]) > 0
+    report = check_output_dir(path, out)
+    assert report.ok, report.violations
+    assert report.short_agent_slots == summary["short_agent_slots"]
+
+
+def test_failed_run_keeps_earlier_results(write_scenario, tmp_path):
+    path = write_scenario(small_scenario())
+    out = tmp_path / "out"
+    assert _solve(path, out).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    bad = small_scenario()
+    bad["shift_types"] = [bad["shift_types"][0]]
+    bad["horizon"]["cyclic"] = False
+    assert _solve(write_scenario(bad, "bad.yaml"), out).exit_code == 1
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_python_dash_m_entry_point(write_scenario, tmp_path):
+    import subprocess
+    import sys
+
+    path = write_scenario(small_scenario())
+    proc = subprocess.run(
+        [sys.executable, "-m", "scheduler", "solve", str(path), "--out", str(tmp_path / "o"), "-q"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "headcount" in proc.stdout
