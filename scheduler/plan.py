@@ -52,6 +52,50 @@ class PlanModel:
     """Named rule literals, for explaining infeasibility."""
 
 
+def _rest_cuts(inst: Instance, model: cp_model.CpModel, n: dict, agents, guard) -> None:
+    """Rest between shifts as a valid cut on headcount: for days d, e = d + 1 and any time
+    tau, no agent can both work a shift of day d ending after tau and a shift of day e
+    starting before tau + min rest, so those shifts together number at most W."""
+    rest = round(inst.scenario.rules.min_rest_hours * 60)
+    if rest <= 0:
+        return
+    slot = inst.slot
+    ends: dict[int, dict[int, list]] = {}
+    starts: dict[int, dict[int, list]] = {}
+    for (d, k), var in n.items():
+        o = inst.options[k]
+        ends.setdefault(d, {}).setdefault(d * 1440 + o.end_minute, []).append(var)
+        starts.setdefault(d, {}).setdefault(d * 1440 + o.start_minute, []).append(var)
+    days = list(inst.shift_days)
+    pairs = list(zip(days, days[1:]))
+    if inst.cyclic and len(days) > 1:
+        pairs.append((days[-1], days[0]))
+
+    def totals(groups: dict[int, list], name: str) -> dict[int, cp_model.IntVar]:
+        out = {}
+        for t, vs in groups.items():
+            v = model.new_int_var(0, cap, name)
+            model.add(v == sum(vs))
+            out[t] = v
+        return out
+
+    cap = max_headcount_needed(inst)
+    end_tot = {d: totals(g, f"ends_{d}") for d, g in ends.items()}
+    start_tot = {d: totals(g, f"starts_{d}") for d, g in starts.items()}
+    for d, e in pairs:
+        if d not in end_tot or e not in start_tot:
+            continue
+        shift = inst.days * 1440 if e < d else 0
+        e_items = sorted(end_tot[d].items())
+        s_items = sorted((t + shift, v) for t, v in start_tot[e].items())
+        lo, hi = e_items[0][0] - slot, e_items[-1][0]
+        for tau in range(lo, hi, slot):
+            late = [v for t, v in e_items if t > tau]
+            early = [v for t, v in s_items if t < tau + rest]
+            if late and early:
+                guard("min_rest_hours", model.add(sum(late) + sum(early) <= agents))
+
+
 def max_headcount_needed(inst: Instance) -> int:
     """An upper bound on useful agents: every slot's peak times the days per agent."""
     peak = max(inst.required, default=0)
@@ -129,6 +173,7 @@ def build_plan_model(
     for d in inst.shift_days:
         if by_day.get(d):
             guard("one_shift_per_day", model.add(sum(by_day[d]) <= agents))
+    _rest_cuts(inst, model, n, agents, guard)
     k7 = rules.max_days_per_week
     if k7 < 7:
         for window in inst.day_windows(7):

@@ -87,6 +87,206 @@ def _rest_conflicts(inst: Instance, days: list[DayClasses]) -> list[tuple[int, i
     return out
 
 
+def greedy_roster(inst: Instance, counts: dict[tuple[int, int], int], agents: int) -> dict[int, list[tuple[int, int]]] | None:
+    """Place the plan's shifts day by day on `agents` agents, adding agents when no one can
+    take a shift. Earliest starts first (they clash with yesterday's late shifts); among
+    the agents allowed to take a shift, the one who worked least recently goes first.
+    Returns agent -> [(day, option)] or None when the rules cannot be met this way (a
+    cyclic wrap or a weekly minimum it does not look ahead for)."""
+    rules = inst.scenario.rules
+    rest = round(rules.min_rest_hours * 60)
+    k7 = rules.max_days_per_week
+    m = rules.max_consecutive_days
+    blocks = {d: b for b, (days, _) in enumerate(inst.week_blocks()) for d in days}
+    block_max = [inst.max_weekly_paid_minutes(h) for _, h in inst.week_blocks()]
+    last_end: list[int] = []
+    worked: list[list[int]] = []
+    paid: list[dict[int, int]] = []
+    shifts: list[list[tuple[int, int]]] = []
+
+    def add_agent() -> int:
+        last_end.append(-(10**9))
+        worked.append([])
+        paid.append({})
+        shifts.append([])
+        return len(shifts) - 1
+
+    for _ in range(agents):
+        add_agent()
+    for d in inst.shift_days:
+        todays = sorted(
+            ((inst.options[k].start_minute, k) for (dd, k), c in counts.items() if dd == d for _ in range(c)),
+        )
+        b = blocks[d]
+        free = []
+        for a in range(len(shifts)):
+            recent = [x for x in worked[a] if x > d - 7]
+            if len(recent) >= k7:
+                continue
+            if m is not None:
+                run = 0
+                while run < len(worked[a]) and worked[a][-1 - run] == d - 1 - run:
+                    run += 1
+                if run >= m:
+                    continue
+            free.append((len(recent), paid[a].get(b, 0), a))
+        free.sort()
+        taken: set[int] = set()
+        for start, k in todays:
+            option = inst.options[k]
+            begin = d * 1440 + start
+            hi = block_max[b]
+            chosen = None
+            for _, _, a in free:
+                if a in taken or begin - last_end[a] < rest:
+                    continue
+                if hi is not None and paid[a].get(b, 0) + option.paid_minutes > hi:
+                    continue
+                chosen = a
+                break
+            if chosen is None:
+                chosen = add_agent()
+            taken.add(chosen)
+            last_end[chosen] = begin + option.length_minutes
+            worked[chosen].append(d)
+            paid[chosen][b] = paid[chosen].get(b, 0) + option.paid_minutes
+            shifts[chosen].append((d, k))
+    lo_ok = all(
+        paid[a].get(b, 0) >= inst.min_weekly_paid_minutes(h)
+        for a in range(len(shifts)) if shifts[a]
+        for b, (_, h) in enumerate(inst.week_blocks())
+    )
+    if not lo_ok:
+        return None
+    out = {i: s for i, s in enumerate(s for s in shifts if s)}
+    if inst.cyclic and not _cyclic_ok(inst, out):
+        return None
+    return out
+
+
+def days_first_roster(
+    inst: Instance, counts: dict[tuple[int, int], int], agents: int, time_limit: float, params: dict
+) -> dict[int, list[tuple[int, int]]] | None:
+    """Two steps: CP-SAT chooses each agent's working days (as many agents on each day as
+    the plan has shifts, under the day rules), then each day's shifts go to that day's
+    agents, earliest start first to the agent who ended latest yesterday and may still
+    start it (best fit). A shift nobody may take goes to an extra agent."""
+    rules = inst.scenario.rules
+    days = list(inst.shift_days)
+    need = {d: 0 for d in days}
+    for (d, _), c in counts.items():
+        need[d] += c
+    model = cp_model.CpModel()
+    w = {(a, d): model.new_bool_var(f"w{a}_{d}") for a in range(agents) for d in days}
+    for d in days:
+        model.add(sum(w[(a, d)] for a in range(agents)) == need[d])
+    k7 = rules.max_days_per_week
+    m = rules.max_consecutive_days
+    for a in range(agents):
+        if k7 < 7:
+            for window in inst.day_windows(7):
+                model.add(sum(w[(a, d)] for d in window) <= k7)
+        if m is not None:
+            for window in inst.day_windows(m + 1):
+                if len(window) == m + 1:
+                    model.add(sum(w[(a, d)] for d in window) <= m)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = params.get("num_workers", 2)
+    solver.parameters.random_seed = params.get("random_seed", 0)
+    solver.parameters.max_time_in_seconds = max(0.5, time_limit)
+    solver.log_callback = log.debug
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+
+    rest = round(rules.min_rest_hours * 60)
+    blocks = {d: b for b, (bdays, _) in enumerate(inst.week_blocks()) for d in bdays}
+    block_max = [inst.max_weekly_paid_minutes(h) for _, h in inst.week_blocks()]
+    last_end = [-(10**9)] * agents
+    paid: list[dict[int, int]] = [{} for _ in range(agents)]
+    shifts: list[list[tuple[int, int]]] = [[] for _ in range(agents)]
+    extra_first = agents
+    for d in days:
+        todays = sorted((inst.options[k].start_minute, k) for (dd, k), c in counts.items() if dd == d for _ in range(c))
+        crew = [a for a in range(agents) if solver.value(w[(a, d)])]
+        crew += [a for a in range(extra_first, len(shifts)) if _may_work(inst, shifts[a], d)]
+        b = blocks[d]
+        taken: set[int] = set()
+        for start, k in todays:
+            option = inst.options[k]
+            begin = d * 1440 + start
+            best = None
+            for a in crew:
+                if a in taken or begin - last_end[a] < rest:
+                    continue
+                hi = block_max[b]
+                if hi is not None and paid[a].get(b, 0) + option.paid_minutes > hi:
+                    continue
+                if best is None or last_end[a] > last_end[best]:
+                    best = a
+            if best is None:
+                last_end.append(-(10**9))
+                paid.append({})
+                shifts.append([])
+                best = len(shifts) - 1
+            taken.add(best)
+            last_end[best] = begin + option.length_minutes
+            paid[best][b] = paid[best].get(b, 0) + option.paid_minutes
+            shifts[best].append((d, k))
+    for a in range(len(shifts)):
+        if not shifts[a]:
+            continue
+        for b, (_, h) in enumerate(inst.week_blocks()):
+            if paid[a].get(b, 0) < inst.min_weekly_paid_minutes(h):
+                return None
+    out = {i: s for i, s in enumerate(s for s in shifts if s)}
+    if inst.cyclic and not _cyclic_ok(inst, out):
+        return None
+    return out
+
+
+def _may_work(inst: Instance, shifts: list[tuple[int, int]], d: int) -> bool:
+    """Whether an agent with these shifts may also work day d under the day rules."""
+    rules = inst.scenario.rules
+    worked = [x for x, _ in shifts]
+    if sum(1 for x in worked if x > d - 7) >= rules.max_days_per_week:
+        return False
+    m = rules.max_consecutive_days
+    if m is not None:
+        run = 0
+        while run < len(worked) and worked[-1 - run] == d - 1 - run:
+            run += 1
+        if run >= m:
+            return False
+    return True
+
+
+def _cyclic_ok(inst: Instance, roster: dict[int, list[tuple[int, int]]]) -> bool:
+    """Whether a roster built without looking at the wrap also holds across it."""
+    rules = inst.scenario.rules
+    rest = round(rules.min_rest_hours * 60)
+    horizon = inst.days * 1440
+    for items in roster.values():
+        days = {d for d, _ in items}
+        for window in inst.day_windows(7):
+            if sum(1 for d in window if d in days) > rules.max_days_per_week:
+                return False
+        m = rules.max_consecutive_days
+        if m is not None:
+            for window in inst.day_windows(m + 1):
+                if len(window) == m + 1 and all(d in days for d in window):
+                    return False
+        first_d, first_k = items[0]
+        last_d, last_k = items[-1]
+        first = first_d * 1440 + inst.options[first_k].start_minute + horizon
+        last = last_d * 1440 + inst.options[last_k].end_minute
+        if len(items) > 1 and first - last < rest:
+            return False
+        if len(items) == 1 and inst.options[first_k].length_minutes + rest > horizon:
+            return False
+    return True
+
+
 def solve_roster(
     inst: Instance,
     counts: dict[tuple[int, int], int],

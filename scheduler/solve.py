@@ -16,11 +16,12 @@ from ortools.sat.python import cp_model
 
 from models import BreakRecord, CoverageRecord, Result, ShiftRecord, Summary
 from scheduler import __version__
+from scheduler.highs import solve_with_highs
 from scheduler.explain import explain_infeasible, unreachable_slots
 from scheduler.instance import Instance
 from scheduler.io import LoadedScenario
-from scheduler.plan import PlanModel, build_plan_model
-from scheduler.roster import solve_roster
+from scheduler.plan import PlanModel, build_plan_model, max_headcount_needed
+from scheduler.roster import RosterResult, days_first_roster, greedy_roster, solve_roster
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +141,10 @@ def solve(
     def left() -> float:
         return limit - (time.monotonic() - t0)
 
+    def report(p: Progress) -> None:
+        if on_progress is not None:
+            on_progress(p)
+
     if not sc.coverage.allow_understaffing:
         gaps = unreachable_slots(inst)
         if gaps:
@@ -157,60 +162,77 @@ def solve(
         primary = sum(v * (inst.options[k].paid_minutes * SCALE // 60) for (d, k), v in pm.n.items()) + penalty
     else:
         primary = pm.cost_expr + round(sc.objective.cost_per_agent * SCALE) * pm.agents + penalty
+    secondary = pm.paid_expr if kind == "headcount" else pm.agents
+
+    # Stage 1a, the primary objective: HiGHS's MIP first (its LP bound is tight on this
+    # covering model), CP-SAT when HiGHS cannot answer.
     pm.model.minimize(primary)
-    t_plan = max(0.5, 0.4 * limit)
-    base = Progress("plan")
-    solver, status = _run(pm.model, params, t_plan,
-                          _Reporter("plan", on_progress, t0, stop, pm.agents, base))
-    name = _status_name(status)
-    if name == "infeasible":
+    report(Progress("plan", elapsed=time.monotonic() - t0))
+    plan = _plan_step(pm, params, max(0.5, 0.25 * limit), on_progress, t0, stop, "plan")
+    if plan.status == "infeasible":
         message = explain_infeasible(inst, params, max(1.0, min(10.0, left())))
         return Result(summary=summary("infeasible", message=message))
-    if name not in ("optimal", "feasible"):
+    if plan.status not in ("optimal", "feasible"):
         return Result(summary=summary(
             "unknown", message=f"no shift plan found within {limit:g} s; raise the time limit"))
-    primary_value = round(solver.objective_value)
-    primary_bound = math.ceil(solver.best_objective_bound - 1e-6)
+    primary_value = round(plan.objective)
+    primary_bound = math.ceil(plan.bound - 1e-6)
     headcount_bound = None
     if kind == "headcount" and not soft:
         headcount_bound = math.ceil(primary_bound / SCALE - 1e-9)
-    hint = {key: solver.value(v) for key, v in pm.n.items()}
-    plan_agents = solver.value(pm.agents)
-    plan_optimal = name == "optimal"
+    hint = plan.counts
+    plan_agents = plan.agents
+    plan_optimal = plan.status == "optimal"
 
-    # ---- stage 1b: the secondary objective with the primary held
+    # Stage 1b, the secondary objective with the primary held.
     pm.model.add(primary <= primary_value)
-    secondary = pm.paid_expr if kind == "headcount" else pm.agents
     pm.model.minimize(secondary)
+    pm.model.clear_hints()
     for key, v in pm.n.items():
         pm.model.add_hint(v, hint[key])
     pm.model.add_hint(pm.agents, plan_agents)
     if left() > 2 and not (stop and stop.is_set()):
-        base = Progress("paid hours", headcount=plan_agents, headcount_bound=headcount_bound)
-        solver2, status2 = _run(pm.model, params, min(0.25 * limit, left() * 0.4),
-                                _Reporter("paid hours", on_progress, t0, stop, None, base))
-        if _status_name(status2) in ("optimal", "feasible"):
-            hint = {key: solver2.value(v) for key, v in pm.n.items()}
-            plan_agents = solver2.value(pm.agents)
+        report(Progress("paid hours", headcount=plan_agents, headcount_bound=headcount_bound,
+                        elapsed=time.monotonic() - t0))
+        plan2 = _plan_step(pm, params, min(0.3 * limit, left() * 0.5), on_progress, t0, stop,
+                           "paid hours", headcount_bound, start=plan.values, highs_share=0.3)
+        if plan2.status in ("optimal", "feasible"):
+            hint = plan2.counts
+            plan_agents = plan2.agents
     counts = {key: c for key, c in hint.items() if c > 0}
     paid_minutes = sum(c * inst.options[k].paid_minutes for (d, k), c in counts.items())
 
     # ---- stage 2: the roster
     lower = headcount_bound if headcount_bound is not None else 0
     total_shifts = sum(counts.values())
-    pools = [plan_agents, plan_agents + max(2, math.ceil(plan_agents * 0.05)), total_shifts]
+    greedy = greedy_roster(inst, counts, plan_agents)
+    if greedy is None or len(greedy) > lower:
+        two_step = days_first_roster(inst, counts, plan_agents, max(1.0, min(10.0, left() * 0.3)),
+                                     params)
+        if two_step is not None and (greedy is None or len(two_step) < len(greedy)):
+            greedy = two_step
     roster = None
-    for attempt, pool in enumerate(pools):
-        if attempt and pool <= pools[attempt - 1]:
-            continue
-        if on_progress:
-            on_progress(Progress("roster", headcount=None, headcount_bound=headcount_bound,
-                                 elapsed=time.monotonic() - t0))
-        share = left() * (0.6 if attempt + 1 < len(pools) else 1.0)
-        roster = solve_roster(inst, counts, pool, lower, max(1.0, share), params,
-                              callback=_RosterReporter(on_progress, t0, stop, headcount_bound))
-        if roster.status in ("optimal", "feasible") or left() < 1:
-            break
+    if greedy is not None and len(greedy) <= lower:
+        roster = RosterResult("optimal", greedy, len(greedy), lower)
+    else:
+        if greedy is not None:
+            pools = [len(greedy)]
+        else:
+            pools = [plan_agents, plan_agents + max(2, math.ceil(plan_agents * 0.05)), total_shifts]
+        for attempt, pool in enumerate(pools):
+            if attempt and pool <= pools[attempt - 1]:
+                continue
+            if on_progress:
+                on_progress(Progress("roster", headcount=len(greedy) if greedy else None,
+                                     headcount_bound=headcount_bound,
+                                     elapsed=time.monotonic() - t0))
+            share = left() * (0.6 if attempt + 1 < len(pools) else 1.0)
+            roster = solve_roster(inst, counts, pool, lower, max(1.0, share), params, hint=greedy,
+                                  callback=_RosterReporter(on_progress, t0, stop, headcount_bound))
+            if roster.status in ("optimal", "feasible") or left() < 1:
+                break
+        if roster.status not in ("optimal", "feasible") and greedy is not None:
+            roster = RosterResult("feasible", greedy, len(greedy), lower)
     if roster.status not in ("optimal", "feasible"):
         if roster.status == "infeasible":
             message = ("the planned shifts cannot be placed on agents under the labour rules "
@@ -227,6 +249,62 @@ def solve(
     status_out = "optimal" if proven else "feasible"
     return _records(inst, roster.assignment, status_out, summary, headcount, headcount_bound,
                     paid_minutes)
+
+
+@dataclass
+class _PlanStep:
+    status: str
+    counts: dict
+    agents: int
+    objective: float
+    bound: float
+    values: list[float] | None = None
+
+
+def _plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, stop, phase,
+               headcount_bound=None, start: list[float] | None = None,
+               highs_share: float = 0.7) -> _PlanStep:
+    """Minimise the plan model's objective: HiGHS MIP, then CP-SAT from its solution."""
+    t_start = time.monotonic()
+    status, values, objective, bound = "unknown", None, None, None
+    try:
+        status, values, objective, bound = solve_with_highs(pm.model, seconds * highs_share, start=start)
+    except (ValueError, RuntimeError) as exc:  # a model HiGHS cannot take
+        log.debug("HiGHS skipped: %s", exc)
+    if status == "infeasible":
+        return _PlanStep("infeasible", {}, 0, 0, 0)
+    if values is not None:
+        counts = {key: round(values[v.index]) for key, v in pm.n.items()}
+        agents = round(values[pm.agents.index])
+        if status == "optimal":
+            return _PlanStep(status, counts, agents, objective, bound, values)
+        pm.model.clear_hints()
+        for key, v in pm.n.items():
+            pm.model.add_hint(v, counts[key])
+        pm.model.add_hint(pm.agents, agents)
+    base = Progress(phase, headcount_bound=headcount_bound)
+    remaining = max(0.5, seconds - (time.monotonic() - t_start))
+    solver, cp_status = _run(pm.model, params, remaining,
+                             _Reporter(phase, on_progress, t0, stop, pm.agents, base))
+    name = _status_name(cp_status)
+    if name in ("optimal", "feasible"):
+        cp_bound = solver.best_objective_bound
+        if values is None or solver.objective_value <= objective + 1e-9:
+            counts = {key: solver.value(v) for key, v in pm.n.items()}
+            agents = solver.value(pm.agents)
+            objective = solver.objective_value
+            values = [solver.value(v) for v in _all_vars(pm)]
+        bound = max(cp_bound, bound) if bound is not None else cp_bound
+        return _PlanStep("optimal" if objective <= bound + 1e-9 else "feasible",
+                         counts, agents, objective, bound, values)
+    if values is not None:
+        return _PlanStep("feasible", counts, agents, objective, bound, values)
+    return _PlanStep(name, {}, 0, 0, 0)
+
+
+def _all_vars(pm: PlanModel):
+    model = pm.model
+    return [model.get_int_var_from_proto_index(i) for i in range(len(model.proto.variables))]
 
 
 class _RosterReporter(cp_model.CpSolverSolutionCallback):

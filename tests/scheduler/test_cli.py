@@ -130,3 +130,22 @@ def test_python_dash_m_entry_point(write_scenario, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "headcount" in proc.stdout
+
+
+import pytest
+
+from tests.conftest import SCENARIOS
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in SCENARIOS.glob("*.yaml")))
+def test_every_bundled_scenario_solves_and_passes_the_checker(name, tmp_path):
+    path = SCENARIOS / f"{name}.yaml"
+    out = tmp_path / name
+    result = _solve(path, out, "--time-limit", "25")
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] in ("optimal", "feasible")
+    assert summary["headcount"] >= summary["headcount_lower_bound"] > 0
+    report = check_output_dir(path, out)
+    assert report.ok, report.violations[:10]
+    assert report.short_agent_slots == 0

@@ -1,0 +1,84 @@
+"""Solve a purely linear CP-SAT model with HiGHS (LP relaxation or MIP), for bounds and for
+hints. Only linear constraints without enforcement literals are supported."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+import highspy
+import numpy as np
+from ortools.sat.python import cp_model
+
+log = logging.getLogger(__name__)
+
+
+def _quiet_highs() -> highspy.Highs:
+    """A Highs instance; its constructor prints a banner on the process's stdout, which
+    would break the CLI's output, so fd 1 is pointed at /dev/null meanwhile."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            h = highspy.Highs()
+            h.setOptionValue("output_flag", False)
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    return h
+
+
+def solve_with_highs(model: cp_model.CpModel, time_limit: float, relax: bool = False,
+                     mip_gap: float = 1e-4, start: list[float] | None = None) -> tuple[str, list[float] | None, float | None, float | None]:
+    """(status, values per variable index, objective, bound) of the model's linear form."""
+    proto = model.proto
+    n = len(proto.variables)
+    domains = [list(v.domain) for v in proto.variables]
+    lower = np.array([d[0] for d in domains], dtype=float)
+    upper = np.array([d[-1] for d in domains], dtype=float)
+    h = _quiet_highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", float(max(0.1, time_limit)))
+    h.setOptionValue("mip_rel_gap", mip_gap)
+    h.setOptionValue("threads", 1)
+    inf = highspy.kHighsInf
+    cost = np.zeros(n)
+    obj = proto.objective
+    for var, coef in zip(obj.vars, obj.coeffs):
+        if var < 0:
+            raise ValueError("negated objective literal")
+        cost[var] += coef
+    h.addVars(n, lower, upper)
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+    if not relax:
+        h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
+                                np.full(n, highspy.HighsVarType.kInteger))
+    for ct in proto.constraints:
+        if not ct.has_linear() or len(ct.enforcement_literal):
+            raise ValueError("only plain linear constraints")
+        lin = ct.linear
+        domain = list(lin.domain)
+        lo, hi = domain[0], domain[-1]
+        lo = -inf if lo <= -(2**62) else float(lo)
+        hi = inf if hi >= 2**62 else float(hi)
+        idx = np.array(lin.vars, dtype=np.int32)
+        h.addRow(lo, hi, len(idx), idx, np.array(lin.coeffs, dtype=float))
+    if start is not None and not relax:
+        sol = highspy.HighsSolution()
+        sol.col_value = list(map(float, start))
+        sol.value_valid = True
+        h.setSolution(sol)
+    h.run()
+    status = h.getModelStatus()
+    info = h.getInfo()
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return "infeasible", None, None, None
+    if info.primal_solution_status != 2:  # no feasible solution
+        return "unknown", None, None, None
+    values = list(h.getSolution().col_value)
+    value = info.objective_function_value + obj.offset
+    bound = info.mip_dual_bound + obj.offset if not relax else value
+    name = "optimal" if status == highspy.HighsModelStatus.kOptimal else "feasible"
+    return name, values, value, bound
