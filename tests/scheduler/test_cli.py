@@ -149,3 +149,19 @@ def test_every_bundled_scenario_solves_and_passes_the_checker(name, tmp_path):
     report = check_output_dir(path, out)
     assert report.ok, report.violations[:10]
     assert report.short_agent_slots == 0
+
+
+@pytest.mark.parametrize("kind", ["paid_hours", "cost"])
+def test_other_objectives_give_checked_rosters(kind, write_scenario, tmp_path):
+    data = small_scenario()
+    data["objective"] = {"kind": kind, "cost_per_agent": 10}
+    path = write_scenario(data)
+    out = tmp_path / "out"
+    result = _solve(path, out)
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["objective"] == kind and summary["status"] in ("optimal", "feasible")
+    report = check_output_dir(path, out)
+    assert report.ok, report.violations
+    # 24 agent-hours of demand plus the meal hours of the day shifts at least
+    assert summary["paid_hours"] >= 24
