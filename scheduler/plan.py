@@ -25,19 +25,6 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class PlanResult:
-    status: str  # optimal | feasible | infeasible | unknown
-    counts: dict[tuple[int, int], int]
-    """(day, option index) -> number of shifts."""
-    headcount: int | None
-    headcount_bound: int
-    paid_minutes: int
-    paid_minutes_bound: int | None
-    short: list[int]
-    objective_bound: float
-
-
-@dataclass
 class PlanModel:
     """The CP-SAT model of the plan with handles to its variables."""
 

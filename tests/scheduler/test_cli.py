@@ -7,12 +7,13 @@ import json
 
 import openpyxl
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from scheduler.check import check_output_dir
 from scheduler.cli import app
 from scheduler.output import FILES
-from tests.conftest import small_scenario
+from tests.conftest import SCENARIOS, small_scenario
 
 runner = CliRunner()
 
@@ -131,10 +132,6 @@ def test_python_dash_m_entry_point(write_scenario, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "headcount" in proc.stdout
 
-
-import pytest
-
-from tests.conftest import SCENARIOS
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in SCENARIOS.glob("*.yaml")))
