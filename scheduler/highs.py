@@ -31,7 +31,7 @@ def _quiet_highs() -> highspy.Highs:
 
 
 def solve_with_highs(model: cp_model.CpModel, time_limit: float, relax: bool = False,
-                     mip_gap: float = 1e-4, start: list[float] | None = None) -> tuple[str, list[float] | None, float | None, float | None]:
+                     mip_gap: float = 1e-4) -> tuple[str, list[float] | None, float | None, float | None]:
     """(status, values per variable index, objective, bound) of the model's linear form."""
     proto = model.proto
     n = len(proto.variables)
@@ -65,11 +65,6 @@ def solve_with_highs(model: cp_model.CpModel, time_limit: float, relax: bool = F
         hi = inf if hi >= 2**62 else float(hi)
         idx = np.array(lin.vars, dtype=np.int32)
         h.addRow(lo, hi, len(idx), idx, np.array(lin.coeffs, dtype=float))
-    if start is not None and not relax:
-        sol = highspy.HighsSolution()
-        sol.col_value = list(map(float, start))
-        sol.value_valid = True
-        h.setSolution(sol)
     h.run()
     status = h.getModelStatus()
     info = h.getInfo()

@@ -9,6 +9,11 @@ not matter to the rules and are handed out after the solve.
 from __future__ import annotations
 
 import logging
+import time
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import maximum_bipartite_matching
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -151,17 +156,8 @@ def greedy_roster(inst: Instance, counts: dict[tuple[int, int], int], agents: in
             worked[chosen].append(d)
             paid[chosen][b] = paid[chosen].get(b, 0) + option.paid_minutes
             shifts[chosen].append((d, k))
-    lo_ok = all(
-        paid[a].get(b, 0) >= inst.min_weekly_paid_minutes(h)
-        for a in range(len(shifts)) if shifts[a]
-        for b, (_, h) in enumerate(inst.week_blocks())
-    )
-    if not lo_ok:
-        return None
     out = {i: s for i, s in enumerate(s for s in shifts if s)}
-    if inst.cyclic and not _cyclic_ok(inst, out):
-        return None
-    return out
+    return out if roster_ok(inst, out) else None
 
 
 def days_first_roster(
@@ -190,6 +186,16 @@ def days_first_roster(
             for window in inst.day_windows(m + 1):
                 if len(window) == m + 1:
                     model.add(sum(w[(a, d)] for d in window) <= m)
+    # Agents who work two days in a row need a rest-compatible pair of shifts: for any time
+    # t, shifts of day d ending after t and of day d+1 starting before t + rest go to
+    # different agents, which caps how many agents may work both days (Hall's condition).
+    for d, e, cap in _both_days_caps(inst, counts, need):
+        both = []
+        for a in range(agents):
+            b = model.new_bool_var(f"both{a}_{d}")
+            model.add(b >= w[(a, d)] + w[(a, e)] - 1)
+            both.append(b)
+        model.add(sum(both) <= cap)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = params.get("num_workers", 2)
     solver.parameters.random_seed = params.get("random_seed", 0)
@@ -200,48 +206,119 @@ def days_first_roster(
         return None
 
     rest = round(rules.min_rest_hours * 60)
+    horizon = inst.days * 1440
     blocks = {d: b for b, (bdays, _) in enumerate(inst.week_blocks()) for d in bdays}
     block_max = [inst.max_weekly_paid_minutes(h) for _, h in inst.week_blocks()]
-    last_end = [-(10**9)] * agents
+    on_day: list[dict[int, tuple[int, int]]] = [{} for _ in range(agents)]
+    """agent -> day -> (start, end) in minutes from the horizon start."""
     paid: list[dict[int, int]] = [{} for _ in range(agents)]
     shifts: list[list[tuple[int, int]]] = [[] for _ in range(agents)]
+
+    def neighbour(a: int, d: int, step: int) -> tuple[int, int] | None:
+        e, offset = d + step, 0
+        if inst.cyclic:
+            offset, e = divmod(e, inst.days)
+            offset *= horizon
+        got = on_day[a].get(e)
+        return None if got is None else (got[0] + offset, got[1] + offset)
+
+    def rest_ok(a: int, d: int, begin: int, end: int) -> bool:
+        before = neighbour(a, d, -1)
+        after = neighbour(a, d, 1)
+        return (before is None or begin - before[1] >= rest) and (
+            after is None or after[0] - end >= rest
+        )
+
     extra_first = agents
     for d in days:
         todays = sorted((inst.options[k].start_minute, k) for (dd, k), c in counts.items() if dd == d for _ in range(c))
         crew = [a for a in range(agents) if solver.value(w[(a, d)])]
         crew += [a for a in range(extra_first, len(shifts)) if _may_work(inst, shifts[a], d)]
         b = blocks[d]
+        hi = block_max[b]
+
+        def fits(a: int, k: int, begin: int, end: int) -> bool:
+            if not rest_ok(a, d, begin, end):
+                return False
+            return hi is None or paid[a].get(b, 0) + inst.options[k].paid_minutes <= hi
+
+        spans = [(d * 1440 + start, d * 1440 + start + inst.options[k].length_minutes, k)
+                 for start, k in todays]
+        chosen: list[int | None] = []
         taken: set[int] = set()
-        for start, k in todays:
-            option = inst.options[k]
-            begin = d * 1440 + start
-            best = None
+        for begin, end, k in spans:
+            # best fit: the agent who ended latest yesterday and may still start this one
+            best, best_end = None, None
             for a in crew:
-                if a in taken or begin - last_end[a] < rest:
+                if a in taken or not fits(a, k, begin, end):
                     continue
-                hi = block_max[b]
-                if hi is not None and paid[a].get(b, 0) + option.paid_minutes > hi:
-                    continue
-                if best is None or last_end[a] > last_end[best]:
-                    best = a
-            if best is None:
-                last_end.append(-(10**9))
+                before = neighbour(a, d, -1)
+                prev_end = before[1] if before else -(10**9)
+                if best is None or prev_end > best_end:
+                    best, best_end = a, prev_end
+            chosen.append(best)
+            if best is not None:
+                taken.add(best)
+        if None in chosen:
+            chosen = _max_matching(crew, spans, fits)
+        for (begin, end, k), a in zip(spans, chosen):
+            if a is None:
+                log.debug("days-first: extra agent for day %d at minute %d", d, begin)
+                on_day.append({})
                 paid.append({})
                 shifts.append([])
-                best = len(shifts) - 1
-            taken.add(best)
-            last_end[best] = begin + option.length_minutes
-            paid[best][b] = paid[best].get(b, 0) + option.paid_minutes
-            shifts[best].append((d, k))
-    for a in range(len(shifts)):
-        if not shifts[a]:
-            continue
-        for b, (_, h) in enumerate(inst.week_blocks()):
-            if paid[a].get(b, 0) < inst.min_weekly_paid_minutes(h):
-                return None
+                a = len(shifts) - 1
+            on_day[a][d] = (begin, end)
+            paid[a][b] = paid[a].get(b, 0) + inst.options[k].paid_minutes
+            shifts[a].append((d, k))
     out = {i: s for i, s in enumerate(s for s in shifts if s)}
-    if inst.cyclic and not _cyclic_ok(inst, out):
-        return None
+    return out if roster_ok(inst, out) else None
+
+
+def _max_matching(crew: list[int], spans: list[tuple[int, int, int]], fits) -> list[int | None]:
+    """A maximum matching of shifts to agents (scipy's Hopcroft-Karp); None where a shift
+    stays unmatched."""
+    rows, cols = [], []
+    for i, (begin, end, k) in enumerate(spans):
+        for j, a in enumerate(crew):
+            if fits(a, k, begin, end):
+                rows.append(i)
+                cols.append(j)
+    graph = csr_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)),
+                       shape=(len(spans), len(crew)))
+    match = maximum_bipartite_matching(graph, perm_type="column")
+    return [crew[j] if j >= 0 else None for j in match]
+
+
+def _both_days_caps(inst: Instance, counts: dict[tuple[int, int], int], need: dict[int, int]):
+    """(d, e, cap): at most `cap` agents may work both day d and the day e after it."""
+    rest = round(inst.scenario.rules.min_rest_hours * 60)
+    if rest <= 0:
+        return []
+    days = list(inst.shift_days)
+    pairs = list(zip(days, days[1:]))
+    if inst.cyclic and len(days) > 1:
+        pairs.append((days[-1], days[0]))
+    ends: dict[int, list[tuple[int, int]]] = {}
+    starts: dict[int, list[tuple[int, int]]] = {}
+    for (d, k), c in counts.items():
+        o = inst.options[k]
+        ends.setdefault(d, []).append((d * 1440 + o.end_minute, c))
+        starts.setdefault(d, []).append((d * 1440 + o.start_minute, c))
+    out = []
+    for d, e in pairs:
+        if d not in ends or e not in starts:
+            continue
+        shift = inst.days * 1440 if e < d else 0
+        worst = 0
+        for tau, _ in ends[d]:
+            tau -= 1  # shifts ending at or after this end time
+            late = sum(c for t, c in ends[d] if t > tau)
+            early = sum(c for t, c in starts[e] if t + shift < tau + rest)
+            worst = max(worst, late + early)
+        cap = need[d] + need[e] - worst
+        if cap < min(need[d], need[e]):
+            out.append((d, e, max(cap, 0)))
     return out
 
 
@@ -261,13 +338,17 @@ def _may_work(inst: Instance, shifts: list[tuple[int, int]], d: int) -> bool:
     return True
 
 
-def _cyclic_ok(inst: Instance, roster: dict[int, list[tuple[int, int]]]) -> bool:
-    """Whether a roster built without looking at the wrap also holds across it."""
+def roster_ok(inst: Instance, roster: dict[int, list[tuple[int, int]]]) -> bool:
+    """Whether a roster built by a heuristic holds every rule, the cyclic wrap included
+    (the heuristics look back only, so they confirm their work here)."""
     rules = inst.scenario.rules
     rest = round(rules.min_rest_hours * 60)
     horizon = inst.days * 1440
+    blocks = inst.week_blocks()
     for items in roster.values():
-        days = {d for d, _ in items}
+        days = [d for d, _ in items]
+        if len(set(days)) != len(days):
+            return False
         for window in inst.day_windows(7):
             if sum(1 for d in window if d in days) > rules.max_days_per_week:
                 return False
@@ -276,14 +357,23 @@ def _cyclic_ok(inst: Instance, roster: dict[int, list[tuple[int, int]]]) -> bool
             for window in inst.day_windows(m + 1):
                 if len(window) == m + 1 and all(d in days for d in window):
                     return False
-        first_d, first_k = items[0]
-        last_d, last_k = items[-1]
-        first = first_d * 1440 + inst.options[first_k].start_minute + horizon
-        last = last_d * 1440 + inst.options[last_k].end_minute
-        if len(items) > 1 and first - last < rest:
+        spans = sorted(
+            (d * 1440 + inst.options[k].start_minute, d * 1440 + inst.options[k].end_minute)
+            for d, k in items
+        )
+        pairs = list(zip(spans, spans[1:]))
+        if inst.cyclic:
+            first = spans[0]
+            pairs.append((spans[-1], (first[0] + horizon, first[1] + horizon)))
+        if any(nxt[0] - prev[1] < rest for prev, nxt in pairs):
             return False
-        if len(items) == 1 and inst.options[first_k].length_minutes + rest > horizon:
-            return False
+        for block_days, horizon_days in blocks:
+            total = sum(inst.options[k].paid_minutes for d, k in items if d in block_days)
+            hi = inst.max_weekly_paid_minutes(horizon_days)
+            if hi is not None and total > hi:
+                return False
+            if total < inst.min_weekly_paid_minutes(horizon_days):
+                return False
     return True
 
 
@@ -297,6 +387,8 @@ def solve_roster(
     hint: dict[int, list[tuple[int, int]]] | None = None,
     callback=None,
 ) -> RosterResult:
+    """Time spent building the model counts against `time_limit`."""
+    started = time.monotonic()
     rules = inst.scenario.rules
     days = group_plan(inst, counts)
     model = cp_model.CpModel()
@@ -373,7 +465,7 @@ def solve_roster(
     solver = cp_model.CpSolver()
     for key, value in params.items():
         setattr(solver.parameters, key, value)
-    solver.parameters.max_time_in_seconds = max(0.5, time_limit)
+    solver.parameters.max_time_in_seconds = max(0.5, time_limit - (time.monotonic() - started) - 1.0)
     solver.parameters.log_search_progress = log.isEnabledFor(logging.DEBUG)
     solver.log_callback = log.debug
     status = solver.solve(model, callback) if callback else solver.solve(model)

@@ -26,6 +26,7 @@ from scheduler.roster import RosterResult, days_first_roster, greedy_roster, sol
 log = logging.getLogger(__name__)
 
 SCALE = 100  # objective weights are scaled to integers (hundredths)
+ROSTER_MAX_BOOLEANS = 400_000  # above this, building the roster model takes too long
 
 
 @dataclass
@@ -195,7 +196,7 @@ def solve(
         report(Progress("paid hours", headcount=plan_agents, headcount_bound=headcount_bound,
                         elapsed=time.monotonic() - t0))
         plan2 = _plan_step(pm, params, min(0.3 * limit, left() * 0.5), on_progress, t0, stop,
-                           "paid hours", headcount_bound, start=plan.values, highs_share=0.3)
+                           "paid hours", headcount_bound, highs_share=0.0)
         if plan2.status in ("optimal", "feasible"):
             hint = plan2.counts
             plan_agents = plan2.agents
@@ -205,6 +206,7 @@ def solve(
     # ---- stage 2: the roster
     lower = headcount_bound if headcount_bound is not None else 0
     total_shifts = sum(counts.values())
+    classes_per_agent = len({(d, inst.options[k].shape) for d, k in counts})
     greedy = greedy_roster(inst, counts, plan_agents)
     if greedy is None or len(greedy) > lower:
         two_step = days_first_roster(inst, counts, plan_agents, max(1.0, min(10.0, left() * 0.3)),
@@ -212,15 +214,20 @@ def solve(
         if two_step is not None and (greedy is None or len(two_step) < len(greedy)):
             greedy = two_step
     roster = None
+    proven_infeasible = False
     if greedy is not None and len(greedy) <= lower:
         roster = RosterResult("optimal", greedy, len(greedy), lower)
     else:
         if greedy is not None:
-            pools = [len(greedy)]
+            # first the plan's headcount exactly, then the heuristic's with its roster as hint
+            pools = [plan_agents, len(greedy)] if plan_agents < len(greedy) else [len(greedy)]
         else:
             pools = [plan_agents, plan_agents + max(2, math.ceil(plan_agents * 0.05)), total_shifts]
         for attempt, pool in enumerate(pools):
             if attempt and pool <= pools[attempt - 1]:
+                continue
+            # building the model is Python time outside CP-SAT's limit: keep it affordable
+            if pool * classes_per_agent > ROSTER_MAX_BOOLEANS or left() < 3:
                 continue
             if on_progress:
                 on_progress(Progress("roster", headcount=len(greedy) if greedy else None,
@@ -229,12 +236,13 @@ def solve(
             share = left() * (0.6 if attempt + 1 < len(pools) else 1.0)
             roster = solve_roster(inst, counts, pool, lower, max(1.0, share), params, hint=greedy,
                                   callback=_RosterReporter(on_progress, t0, stop, headcount_bound))
+            proven_infeasible = roster.status == "infeasible" and pool >= total_shifts
             if roster.status in ("optimal", "feasible") or left() < 1:
                 break
-        if roster.status not in ("optimal", "feasible") and greedy is not None:
+        if (roster is None or roster.status not in ("optimal", "feasible")) and greedy is not None:
             roster = RosterResult("feasible", greedy, len(greedy), lower)
-    if roster.status not in ("optimal", "feasible"):
-        if roster.status == "infeasible":
+    if roster is None or roster.status not in ("optimal", "feasible"):
+        if proven_infeasible:
             message = ("the planned shifts cannot be placed on agents under the labour rules "
                        "(rest, consecutive days, weekly hours); relax min_rest_hours or "
                        "max_consecutive_days, or widen the weekly hour range")
@@ -258,17 +266,17 @@ class _PlanStep:
     agents: int
     objective: float
     bound: float
-    values: list[float] | None = None
 
 
 def _plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, stop, phase,
-               headcount_bound=None, start: list[float] | None = None,
-               highs_share: float = 0.7) -> _PlanStep:
-    """Minimise the plan model's objective: HiGHS MIP, then CP-SAT from its solution."""
+               headcount_bound=None, highs_share: float = 0.7) -> _PlanStep:
+    """Minimise the plan model's objective: HiGHS MIP for `highs_share` of the time, then
+    CP-SAT from its solution (or from the model's hints when HiGHS is skipped)."""
     t_start = time.monotonic()
     status, values, objective, bound = "unknown", None, None, None
     try:
-        status, values, objective, bound = solve_with_highs(pm.model, seconds * highs_share, start=start)
+        if highs_share > 0:
+            status, values, objective, bound = solve_with_highs(pm.model, seconds * highs_share)
     except (ValueError, RuntimeError) as exc:  # a model HiGHS cannot take
         log.debug("HiGHS skipped: %s", exc)
     if status == "infeasible":
@@ -277,7 +285,7 @@ def _plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, sto
         counts = {key: round(values[v.index]) for key, v in pm.n.items()}
         agents = round(values[pm.agents.index])
         if status == "optimal":
-            return _PlanStep(status, counts, agents, objective, bound, values)
+            return _PlanStep(status, counts, agents, objective, bound)
         pm.model.clear_hints()
         for key, v in pm.n.items():
             pm.model.add_hint(v, counts[key])
@@ -293,18 +301,12 @@ def _plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, sto
             counts = {key: solver.value(v) for key, v in pm.n.items()}
             agents = solver.value(pm.agents)
             objective = solver.objective_value
-            values = [solver.value(v) for v in _all_vars(pm)]
         bound = max(cp_bound, bound) if bound is not None else cp_bound
         return _PlanStep("optimal" if objective <= bound + 1e-9 else "feasible",
-                         counts, agents, objective, bound, values)
+                         counts, agents, objective, bound)
     if values is not None:
-        return _PlanStep("feasible", counts, agents, objective, bound, values)
+        return _PlanStep("feasible", counts, agents, objective, bound)
     return _PlanStep(name, {}, 0, 0, 0)
-
-
-def _all_vars(pm: PlanModel):
-    model = pm.model
-    return [model.get_int_var_from_proto_index(i) for i in range(len(model.proto.variables))]
 
 
 class _RosterReporter(cp_model.CpSolverSolutionCallback):
