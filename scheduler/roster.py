@@ -403,7 +403,7 @@ def solve_roster(
                 var = model.new_bool_var(f"x_a{a}_d{dc.day}_c{c}")
                 x[(a, i, c)] = var
                 row.append(var)
-                paid.setdefault((a, i), []).append(var * dc.shapes[c][2])
+            paid[(a, i)] = [var * shape[2] for var, shape in zip(row, dc.shapes)]
             work[(a, i)] = row
             if len(row) > 1:
                 model.add_at_most_one(row)
