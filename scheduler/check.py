@@ -292,6 +292,52 @@ def read_breaks_csv(path: Path) -> list[dict]:
     return _read_csv(path, BREAK_COLUMNS)
 
 
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def read_workbook(path: Path) -> tuple[list[dict], list[dict]]:
+    """The Shifts and Breaks sheets of a roster.xlsx (possibly edited in Excel), as rows
+    like :func:`read_shifts_csv` gives; CheckFileError if unusable."""
+    from openpyxl import load_workbook
+
+    path = Path(path)
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise CheckFileError(f"{path.name}: not a readable workbook ({exc})") from None
+    out = []
+    for sheet, columns in (("Shifts", SHIFT_COLUMNS), ("Breaks", BREAK_COLUMNS)):
+        if sheet not in book.sheetnames:
+            raise CheckFileError(f"{path.name}: no sheet {sheet!r}")
+        rows = book[sheet].iter_rows(values_only=True)
+        header = [_cell_text(h).strip() for h in next(rows, ())]
+        missing = [c for c in columns if c not in header]
+        if missing:
+            raise CheckFileError(
+                f"{path.name} sheet {sheet} row 1: missing column(s) {', '.join(missing)}"
+            )
+        records = []
+        for number, row in enumerate(rows, start=2):
+            if row is None or all(v is None for v in row):
+                continue
+            record = {h: _cell_text(v) for h, v in zip(header, row) if h}
+            record["_file"] = f"{path.name} sheet {sheet}"
+            record["_line"] = number
+            records.append(record)
+        out.append(records)
+    book.close()
+    return out[0], out[1]
+
+
 def _where(row: dict, kind: str, index: int) -> str:
     if "_file" in row and "_line" in row:
         return f"{row['_file']} line {row['_line']}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Annotated, Optional
@@ -60,18 +61,24 @@ def solve(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Output folder [default: out/<scenario name>/].")] = None,
     time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Seconds (overrides solver.time_limit_seconds).", min=0.1)] = None,
+    allow_understaffing: Annotated[bool, typer.Option("--allow-understaffing", help="Return the best roster with its short slots instead of failing.")] = False,
+    seed: Annotated[Optional[int], typer.Option("--seed", help="Random seed (overrides solver.seed).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print CP-SAT's search log.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
 ) -> None:
-    """Solve SCENARIO and write summary.json, shifts.csv, breaks.csv, coverage.csv, roster.xlsx."""
-    from scheduler.io import load_scenario
+    """Solve SCENARIO and write summary.json, shifts.csv, breaks.csv, coverage.csv, roster.xlsx.
+
+    Ctrl-C stops the search, writes the best roster found so far and exits 130."""
+    from scheduler.io import load_scenario, with_options
     from scheduler.output import write_result
-    from scheduler.solve import Progress, solve as run_solve
+    from scheduler.solve import Progress
+    from scheduler.stopping import StopSignal
 
     if verbose:
         logging.basicConfig(level=logging.DEBUG, format="%(message)s", stream=sys.stderr)
     try:
         loaded = load_scenario(scenario)
+        loaded = with_options(loaded, allow_understaffing=allow_understaffing, seed=seed)
     except SchedulerError as exc:
         _fail(exc)
     sc = loaded.scenario
@@ -96,19 +103,20 @@ def solve(
             live.update(render())
 
     started = time.monotonic()
+    stop = StopSignal()
     try:
         if live is not None:
             with live:
-                result = run_solve(loaded, time_limit=time_limit, on_progress=on_progress)
+                result = _solve_interruptibly(loaded, time_limit, on_progress, stop)
         else:
-            result = run_solve(loaded, time_limit=time_limit, on_progress=on_progress)
-    except KeyboardInterrupt:
-        err.print("interrupted: no roster written")
-        raise typer.Exit(EXIT_INTERRUPTED)
+            result = _solve_interruptibly(loaded, time_limit, on_progress, stop)
     except SchedulerError as exc:
         _fail(exc)
     summary = result.summary
     if not result.feasible:
+        if stop.is_set():
+            err.print("interrupted before a roster was found: nothing written")
+            raise typer.Exit(EXIT_INTERRUPTED)
         err.print(f"[bold red]{summary.status}:[/] {summary.message}", soft_wrap=True)
         raise typer.Exit(EXIT_INFEASIBLE)
     written = write_result(result, target, sc.horizon.start_date, sc.horizon.days)
@@ -118,35 +126,79 @@ def solve(
         more = f" and {len(summary.short_slots) - 10} more" if len(summary.short_slots) > 10 else ""
         out.print(f"short slots: {shown}{more}")
     out.print(f"wrote {len(written)} files to {target}/ in {time.monotonic() - started:.1f} s")
+    if stop.is_set():
+        err.print("interrupted: wrote the best roster found so far")
+        raise typer.Exit(EXIT_INTERRUPTED)
+
+
+def _solve_interruptibly(loaded, time_limit, on_progress, stop):
+    """Solve in a worker thread so that Ctrl-C reaches the main thread at once; it tells
+    the search to stop, and the best roster found so far comes back."""
+    from scheduler.solve import solve as run_solve
+
+    box: dict = {}
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            box["result"] = run_solve(loaded, time_limit=time_limit, on_progress=on_progress,
+                                      stop=stop)
+        except BaseException as exc:  # handed to the main thread
+            box["error"] = exc
+        finally:
+            done.set()
+
+    # An interrupted Thread.join() can leave the thread looking finished, so the main
+    # thread waits on an event instead.
+    threading.Thread(target=work, name="solve", daemon=True).start()
+    while not done.is_set():
+        try:
+            done.wait(0.2)
+        except KeyboardInterrupt:
+            if stop.is_set():  # a second Ctrl-C: give up at once
+                raise
+            err.print("stopping: finishing with the best roster so far (Ctrl-C again to quit)")
+            stop.set()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
 
 
 @app.command()
 def check(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
-    roster: Annotated[Path, typer.Argument(help="An output folder, or a shifts.csv with its breaks.csv beside it.")],
+    roster: Annotated[Path, typer.Argument(help="An output folder, a shifts.csv with its breaks.csv beside it, or a roster.xlsx.")],
 ) -> None:
     """Check a roster against SCENARIO without the solver: exit 1 if anything is violated."""
-    from scheduler.check import check_roster, read_breaks_csv, read_shifts_csv
+    from scheduler.check import (
+        CheckFileError,
+        check_roster,
+        read_breaks_csv,
+        read_shifts_csv,
+        read_workbook,
+    )
     from scheduler.io import load_scenario
 
     try:
         loaded = load_scenario(scenario)
     except SchedulerError as exc:
         _fail(exc)
-    folder = roster if roster.is_dir() else roster.parent
-    shifts_path = folder / "shifts.csv" if roster.is_dir() else roster
-    breaks_path = folder / "breaks.csv"
-    for p in (shifts_path, breaks_path):
-        if not p.is_file():
-            err.print(f"[bold red]error:[/] {p}: file not found")
-            raise typer.Exit(EXIT_INPUT)
-    report = check_roster(
-        loaded.scenario, loaded.directory, read_shifts_csv(shifts_path), read_breaks_csv(breaks_path)
-    )
+    try:
+        if roster.suffix.lower() == ".xlsx":
+            shifts, breaks = read_workbook(roster)
+        else:
+            folder = roster if roster.is_dir() else roster.parent
+            shifts_path = folder / "shifts.csv" if roster.is_dir() else roster
+            shifts = read_shifts_csv(shifts_path)
+            breaks = read_breaks_csv(folder / "breaks.csv")
+    except CheckFileError as exc:
+        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(EXIT_INPUT)
+    report = check_roster(loaded.scenario, loaded.directory, shifts, breaks)
     for v in report.violations:
         who = f"{v.agent} " if v.agent else ""
         when = f"{v.time:%Y-%m-%d %H:%M} " if v.time else ""
-        out.print(f"{v.rule}: {who}{when}{v.message}", highlight=False, soft_wrap=True)
+        out.print(f"{v.rule}: {who}{when}{v.message}", highlight=False, soft_wrap=True, markup=False)
     out.print(
         f"{len(report.violations)} violations; headcount {report.headcount}, "
         f"paid hours {report.paid_minutes / 60:.2f}, short agent-slots {report.short_agent_slots}"

@@ -70,6 +70,7 @@ def _solve(model: cp_model.CpModel, seconds: float, seed: int):
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.random_seed = seed
     solver.log_callback = log.debug
+    solver.parameters.catch_sigint_signal = False
     return solver, solver.solve(model)
 
 

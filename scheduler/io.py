@@ -306,3 +306,15 @@ def load_scenario(path: Path | str) -> LoadedScenario:
         values = [0] * horizon.num_slots
     required = tuple(max(v, demand.floor) for v in values)
     return LoadedScenario(scenario, path, required, digest.hexdigest(), lines)
+
+
+def with_options(
+    loaded: LoadedScenario, allow_understaffing: bool = False, seed: int | None = None
+) -> LoadedScenario:
+    """The scenario with command-line options applied (validated like the file)."""
+    sc = loaded.scenario
+    if allow_understaffing:
+        sc = sc.model_copy(update={"coverage": sc.coverage.model_copy(update={"allow_understaffing": True})})
+    if seed is not None:
+        sc = sc.model_copy(update={"solver": sc.solver.model_copy(update={"seed": seed})})
+    return LoadedScenario(sc, loaded.path, loaded.required, loaded.sha256, loaded.lines)

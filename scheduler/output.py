@@ -107,6 +107,21 @@ def write_workbook(result: Result, path: Path, start_date: dt.date, days: int) -
         row += 1
     summ.set_column(0, 0, 32)
     summ.set_column(1, 1, 40)
+
+    # Long-format sheets: what `scheduler check` reads back, also after edits in Excel.
+    sh = wb.add_worksheet("Shifts")
+    sh.write_row(0, 0, ["agent", "shift_type", "start", "end", "paid_minutes", "day"], head)
+    for i, r in enumerate(result.shifts, start=1):
+        sh.write_row(i, 0, [r.agent, r.shift_type, _iso(r.start), _iso(r.end), r.paid_minutes,
+                            r.day.isoformat() if r.day else ""])
+    sh.freeze_panes(1, 0)
+    sh.set_column(0, 5, 17)
+    br = wb.add_worksheet("Breaks")
+    br.write_row(0, 0, ["agent", "start", "end", "paid"], head)
+    for i, b in enumerate(result.breaks, start=1):
+        br.write_row(i, 0, [b.agent, _iso(b.start), _iso(b.end), "true" if b.paid else "false"])
+    br.freeze_panes(1, 0)
+    br.set_column(0, 3, 17)
     wb.close()
 
 

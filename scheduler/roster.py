@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduler.instance import Instance
+from scheduler.stopping import StopSignal, watched
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +162,8 @@ def greedy_roster(inst: Instance, counts: dict[tuple[int, int], int], agents: in
 
 
 def days_first_roster(
-    inst: Instance, counts: dict[tuple[int, int], int], agents: int, time_limit: float, params: dict
+    inst: Instance, counts: dict[tuple[int, int], int], agents: int, time_limit: float, params: dict,
+    stop: StopSignal | None = None,
 ) -> dict[int, list[tuple[int, int]]] | None:
     """Two steps: CP-SAT chooses each agent's working days (as many agents on each day as
     the plan has shifts, under the day rules), then each day's shifts go to that day's
@@ -201,7 +203,9 @@ def days_first_roster(
     solver.parameters.random_seed = params.get("random_seed", 0)
     solver.parameters.max_time_in_seconds = max(0.5, time_limit)
     solver.log_callback = log.debug
-    status = solver.solve(model)
+    solver.parameters.catch_sigint_signal = False
+    with watched(stop, solver):
+        status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
 
@@ -386,6 +390,7 @@ def solve_roster(
     params: dict,
     hint: dict[int, list[tuple[int, int]]] | None = None,
     callback=None,
+    stop: StopSignal | None = None,
 ) -> RosterResult:
     """Time spent building the model counts against `time_limit`."""
     started = time.monotonic()
@@ -468,7 +473,9 @@ def solve_roster(
     solver.parameters.max_time_in_seconds = max(0.5, time_limit - (time.monotonic() - started) - 1.0)
     solver.parameters.log_search_progress = log.isEnabledFor(logging.DEBUG)
     solver.log_callback = log.debug
-    status = solver.solve(model, callback) if callback else solver.solve(model)
+    solver.parameters.catch_sigint_signal = False
+    with watched(stop, solver):
+        status = solver.solve(model, callback) if callback else solver.solve(model)
     name = {
         cp_model.OPTIMAL: "optimal",
         cp_model.FEASIBLE: "feasible",

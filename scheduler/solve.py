@@ -21,6 +21,7 @@ from scheduler.explain import explain_infeasible, unreachable_slots
 from scheduler.instance import Instance
 from scheduler.io import LoadedScenario
 from scheduler.plan import PlanModel, build_plan_model, max_headcount_needed
+from scheduler.stopping import StopSignal, watched
 from scheduler.roster import RosterResult, days_first_roster, greedy_roster, solve_roster
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ ProgressFn = Callable[[Progress], None]
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
     def __init__(self, phase: str, on_progress: ProgressFn | None, t0: float,
-                 stop: threading.Event | None, agents=None, base: Progress | None = None):
+                 stop: StopSignal | None, agents=None, base: Progress | None = None):
         super().__init__()
         self.phase = phase
         self.on_progress = on_progress
@@ -77,6 +78,8 @@ def solver_parameters(loaded: LoadedScenario, time_limit: float | None) -> dict:
         "num_workers": s.workers,
         "random_seed": s.seed,
         "max_time_in_seconds": time_limit if time_limit is not None else s.time_limit_seconds,
+        # Ctrl-C is Python's to handle (the CLI stops the search and keeps the best roster)
+        "catch_sigint_signal": False,
     }
     if s.deterministic:
         params["interleave_search"] = True
@@ -85,7 +88,8 @@ def solver_parameters(loaded: LoadedScenario, time_limit: float | None) -> dict:
     return params
 
 
-def _run(model: cp_model.CpModel, params: dict, seconds: float, callback=None):
+def _run(model: cp_model.CpModel, params: dict, seconds: float, callback=None,
+         stop: StopSignal | None = None):
     solver = cp_model.CpSolver()
     for key, value in params.items():
         if key != "max_time_in_seconds":
@@ -93,7 +97,10 @@ def _run(model: cp_model.CpModel, params: dict, seconds: float, callback=None):
     solver.parameters.max_time_in_seconds = max(0.2, seconds)
     solver.parameters.log_search_progress = log.isEnabledFor(logging.DEBUG)
     solver.log_callback = log.debug
-    status = solver.solve(model, callback) if callback is not None else solver.solve(model)
+    with watched(stop, solver):
+        if stop is not None and stop.is_set():
+            return solver, cp_model.UNKNOWN
+        status = solver.solve(model, callback) if callback is not None else solver.solve(model)
     return solver, status
 
 
@@ -118,7 +125,7 @@ def solve(
     loaded: LoadedScenario,
     time_limit: float | None = None,
     on_progress: ProgressFn | None = None,
-    stop: threading.Event | None = None,
+    stop: StopSignal | None = None,
 ) -> Result:
     """Solve a loaded scenario within the time limit (the scenario's unless given)."""
     t0 = time.monotonic()
@@ -141,6 +148,9 @@ def solve(
 
     def left() -> float:
         return limit - (time.monotonic() - t0)
+
+    def stopped() -> bool:
+        return stop is not None and stop.is_set()
 
     def report(p: Progress) -> None:
         if on_progress is not None:
@@ -174,8 +184,8 @@ def solve(
         message = explain_infeasible(inst, params, max(1.0, min(10.0, left())))
         return Result(summary=summary("infeasible", message=message))
     if plan.status not in ("optimal", "feasible"):
-        return Result(summary=summary(
-            "unknown", message=f"no shift plan found within {limit:g} s; raise the time limit"))
+        why = "the run was interrupted" if stopped() else f"no shift plan found within {limit:g} s"
+        return Result(summary=summary("unknown", message=f"{why}; raise the time limit"))
     primary_value = round(plan.objective)
     primary_bound = math.ceil(plan.bound - 1e-6)
     headcount_bound = None
@@ -192,7 +202,7 @@ def solve(
     for key, v in pm.n.items():
         pm.model.add_hint(v, hint[key])
     pm.model.add_hint(pm.agents, plan_agents)
-    if left() > 2 and not (stop and stop.is_set()):
+    if left() > 2 and not stopped():
         report(Progress("paid hours", headcount=plan_agents, headcount_bound=headcount_bound,
                         elapsed=time.monotonic() - t0))
         plan2 = _plan_step(pm, params, min(0.3 * limit, left() * 0.5), on_progress, t0, stop,
@@ -208,9 +218,16 @@ def solve(
     total_shifts = sum(counts.values())
     classes_per_agent = len({(d, inst.options[k].shape) for d, k in counts})
     greedy = greedy_roster(inst, counts, plan_agents)
-    if greedy is None or len(greedy) > lower:
-        two_step = days_first_roster(inst, counts, plan_agents, max(1.0, min(10.0, left() * 0.3)),
-                                     params)
+    # Days-first with a few seeds (its day choice varies with the seed) while it helps.
+    budget_end = time.monotonic() + min(15.0, left() * 0.3)
+    for attempt in range(8):
+        if greedy is not None and len(greedy) <= lower or stopped():
+            break
+        remaining = budget_end - time.monotonic()
+        if remaining < 0.5:
+            break
+        seeded = {**params, "random_seed": params.get("random_seed", 0) + attempt}
+        two_step = days_first_roster(inst, counts, plan_agents, min(remaining, 5.0), seeded, stop)
         if two_step is not None and (greedy is None or len(two_step) < len(greedy)):
             greedy = two_step
     roster = None
@@ -227,7 +244,7 @@ def solve(
             if attempt and pool <= pools[attempt - 1]:
                 continue
             # building the model is Python time outside CP-SAT's limit: keep it affordable
-            if pool * classes_per_agent > ROSTER_MAX_BOOLEANS or left() < 3:
+            if pool * classes_per_agent > ROSTER_MAX_BOOLEANS or left() < 3 or stopped():
                 continue
             if on_progress:
                 on_progress(Progress("roster", headcount=len(greedy) if greedy else None,
@@ -235,7 +252,8 @@ def solve(
                                      elapsed=time.monotonic() - t0))
             share = left() * (0.6 if attempt + 1 < len(pools) else 1.0)
             roster = solve_roster(inst, counts, pool, lower, max(1.0, share), params, hint=greedy,
-                                  callback=_RosterReporter(on_progress, t0, stop, headcount_bound))
+                                  callback=_RosterReporter(on_progress, t0, stop, headcount_bound),
+                                  stop=stop)
             proven_infeasible = roster.status == "infeasible" and pool >= total_shifts
             if roster.status in ("optimal", "feasible") or left() < 1:
                 break
@@ -247,16 +265,17 @@ def solve(
                        "(rest, consecutive days, weekly hours); relax min_rest_hours or "
                        "max_consecutive_days, or widen the weekly hour range")
             return Result(summary=summary("infeasible", message=message))
-        return Result(summary=summary(
-            "unknown", message=f"no roster found within {limit:g} s; raise the time limit"))
+        why = "the run was interrupted" if stopped() else f"no roster found within {limit:g} s"
+        return Result(summary=summary("unknown", message=f"{why}; raise the time limit"))
 
     headcount = roster.headcount
     proven = (
         headcount_bound is not None and headcount == headcount_bound and plan_optimal
     ) or (kind != "headcount" and plan_optimal and roster.status == "optimal")
     status_out = "optimal" if proven else "feasible"
+    note = "interrupted: the best roster found so far" if stopped() else ""
     return _records(inst, roster.assignment, status_out, summary, headcount, headcount_bound,
-                    paid_minutes)
+                    paid_minutes, note)
 
 
 @dataclass
@@ -293,7 +312,7 @@ def _plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, sto
     base = Progress(phase, headcount_bound=headcount_bound)
     remaining = max(0.5, seconds - (time.monotonic() - t_start))
     solver, cp_status = _run(pm.model, params, remaining,
-                             _Reporter(phase, on_progress, t0, stop, pm.agents, base))
+                             _Reporter(phase, on_progress, t0, stop, pm.agents, base), stop)
     name = _status_name(cp_status)
     if name in ("optimal", "feasible"):
         cp_bound = solver.best_objective_bound
@@ -327,7 +346,8 @@ def agent_name(index: int, width: int) -> str:
     return f"A{index + 1:0{width}d}"
 
 
-def _records(inst: Instance, assignment, status, summary, headcount, bound, paid_minutes) -> Result:
+def _records(inst: Instance, assignment, status, summary, headcount, bound, paid_minutes,
+             message: str = "") -> Result:
     start = inst.loaded.start
     slot = inst.slot
     width = max(3, len(str(len(assignment))))
@@ -371,6 +391,7 @@ def _records(inst: Instance, assignment, status, summary, headcount, bound, paid
             short_agent_slots=sum(short),
             over_agent_slots=sum(over),
             short_slots=[c.start for c, s in zip(coverage, short) if s > 0],
+            message=message,
         ),
         shifts=shifts,
         breaks=breaks,

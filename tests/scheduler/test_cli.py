@@ -162,3 +162,105 @@ def test_other_objectives_give_checked_rosters(kind, write_scenario, tmp_path):
     assert report.ok, report.violations
     # 24 agent-hours of demand plus the meal hours of the day shifts at least
     assert summary["paid_hours"] >= 24
+
+
+def test_check_command_on_a_clean_and_a_broken_roster(write_scenario, tmp_path):
+    path = write_scenario(small_scenario())
+    out = tmp_path / "out"
+    assert _solve(path, out).exit_code == 0
+    clean = runner.invoke(app, ["check", str(path), str(out)])
+    assert clean.exit_code == 0, clean.output
+    assert "0 violations" in clean.output
+    # drop one shift: some slots go short
+    lines = (out / "shifts.csv").read_text().splitlines()
+    (out / "shifts.csv").write_text("\n".join(lines[:-1]) + "\n")
+    broken = runner.invoke(app, ["check", str(path), str(out / "shifts.csv")])
+    assert broken.exit_code == 1
+    assert "coverage:" in broken.output
+
+
+def test_check_command_reads_an_edited_workbook(write_scenario, tmp_path):
+    path = write_scenario(small_scenario())
+    out = tmp_path / "out"
+    assert _solve(path, out).exit_code == 0
+    book_path = out / "roster.xlsx"
+    assert runner.invoke(app, ["check", str(path), str(book_path)]).exit_code == 0
+    book = openpyxl.load_workbook(book_path)
+    sheet = book["Shifts"]
+    # a planner moves the first shift by 30 minutes: off the hourly start grid and
+    # no longer the right length
+    start = sheet.cell(row=2, column=3).value
+    sheet.cell(row=2, column=3).value = start[:-2] + "30"
+    edited = tmp_path / "edited.xlsx"
+    book.save(edited)
+    result = runner.invoke(app, ["check", str(path), str(edited)])
+    assert result.exit_code == 1
+    assert "shift_start" in result.output or "shift_length" in result.output
+
+
+def test_check_command_missing_roster_file(write_scenario, tmp_path):
+    path = write_scenario(small_scenario())
+    result = runner.invoke(app, ["check", str(path), str(tmp_path / "nothing")])
+    assert result.exit_code == 2 and "cannot be read" in result.output
+
+
+def test_allow_understaffing_option(write_scenario, tmp_path):
+    data = small_scenario()
+    data["rules"] = {"max_headcount": 2}
+    path = write_scenario(data)
+    assert _solve(path, tmp_path / "a").exit_code == 1
+    result = _solve(path, tmp_path / "b", "--allow-understaffing")
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "b" / "summary.json").read_text())
+    assert summary["headcount"] <= 2 and summary["short_agent_slots"] > 0
+    assert check_output_dir(path, tmp_path / "b").short_agent_slots == summary["short_agent_slots"]
+
+
+def test_same_seed_and_deterministic_profile_give_the_same_roster(write_scenario, tmp_path):
+    data = small_scenario()
+    data["horizon"]["days"] = 7
+    data["demand"]["required"] = data["demand"]["required"] * 7
+    data["rules"] = {"max_days_per_week": 5, "min_rest_hours": 12}
+    data["solver"] = {"profile": "deterministic", "time_limit_seconds": 20}
+    path = write_scenario(data)
+    files = []
+    for run in ("one", "two"):
+        out = tmp_path / run
+        assert _solve(path, out, "--seed", "7").exit_code == 0
+        files.append(((out / "shifts.csv").read_bytes(), (out / "breaks.csv").read_bytes()))
+    assert files[0] == files[1]
+
+
+def test_summary_records_versions_hash_and_parameters(write_scenario, tmp_path):
+    import hashlib
+
+    path = write_scenario(small_scenario())
+    out = tmp_path / "out"
+    assert _solve(path, out, "--seed", "3", "--time-limit", "15").exit_code == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert set(summary["versions"]) == {"scheduler", "ortools", "python"}
+    assert summary["scenario_sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert summary["solver_parameters"]["random_seed"] == 3
+    assert summary["solver_parameters"]["max_time_in_seconds"] == 15
+
+
+def test_ctrl_c_writes_the_best_roster_so_far_and_exits_130(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out"
+    scenario = SCENARIOS / "double11.yaml"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scheduler", "solve", str(scenario), "--out", str(out), "-q"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    time.sleep(12)  # past the first shift plan, well before the 60 s limit
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "feasible" and summary["message"].startswith("interrupted")
+    assert summary["solve_seconds"] < 40
+    assert check_output_dir(scenario, out).ok
