@@ -95,7 +95,10 @@ def _dotted(path: tuple) -> str:
 def read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
     """Parse a YAML file; return its data and a map key path -> line number."""
     text = _read_text(path)
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as exc:  # e.g. a control character
+        raise InputError(f"YAML error: {exc}", file=path) from None
     try:
         node = loader.get_single_node()
         if node is None:

@@ -84,10 +84,10 @@ def _rest_cuts(inst: Instance, model: cp_model.CpModel, n: dict, agents, guard) 
 
 
 def max_headcount_needed(inst: Instance) -> int:
-    """An upper bound on useful agents: every slot's peak times the days per agent."""
-    peak = max(inst.required, default=0)
-    per_day = peak * 3 + 1
-    return max(1, per_day * len(inst.shift_days))
+    """An upper bound on useful agents: one agent per required agent-slot is always enough
+    (a bound on a peak alone is not: five one-slot spikes four hours apart need five
+    four-hour shifts however low the peak)."""
+    return max(1, sum(inst.required))
 
 
 def build_plan_model(

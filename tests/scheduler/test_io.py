@@ -181,3 +181,26 @@ def test_empty_file(write_scenario):
 
 def test_not_a_mapping(write_scenario):
     assert "mapping" in _error(write_scenario("- 1\n- 2\n"))
+
+
+def test_absurd_horizon_is_refused(write_scenario):
+    data = small_scenario()
+    data["horizon"]["days"] = 1_000_000
+    message = _error(write_scenario(data))
+    assert "horizon.days" in message and "366" in message
+
+
+def test_oversized_demand_file_is_refused_before_reading(write_scenario, monkeypatch):
+    import scheduler.io as io_module
+
+    path = _csv_scenario(write_scenario, _rows())
+    monkeypatch.setattr(io_module, "MAX_DEMAND_BYTES", 100)
+    message = _error(path)
+    assert "demand.csv" in message and "above the limit" in message
+
+
+def test_absurd_requirement_is_refused(write_scenario):
+    rows = _rows()
+    rows[0] = "2026-11-16T00:00,1e12"
+    message = _error(_csv_scenario(write_scenario, rows))
+    assert "above 1,000,000 agents" in message

@@ -6,6 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -70,3 +71,167 @@ def test_every_returned_roster_passes_the_checker(data):
         assert report.ok, report.violations[:5]
         summary = result.summary
         assert summary.headcount_lower_bound is None or summary.headcount >= summary.headcount_lower_bound
+
+
+# ------------------------------------------------------------------ micro optima
+
+
+def _micro(required, lengths, rules=None, cyclic=True, days=1):
+    return {
+        "name": "micro",
+        "horizon": {"start_date": "2026-11-16", "days": days, "slot_minutes": 60, "cyclic": cyclic},
+        "demand": {"required": list(required)},
+        "shift_types": [{"name": "s", "paid_hours": list(lengths),
+                         "earliest_start": "00:00", "latest_start": "23:00"}],
+        "rules": rules or {},
+        "solver": {"time_limit_seconds": 20, "workers": 2},
+    }
+
+
+def _solve_data(data):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "s.yaml"
+        path.write_text(yaml.safe_dump(data, sort_keys=False))
+        return solve(load_scenario(path))
+
+
+def _brute_force_headcount(required, lengths) -> int:
+    """Fewest shifts covering a 0/1 requirement on one cyclic day (one shift per agent
+    per day, so shifts = agents), by enumerating sets of shifts."""
+    from itertools import combinations
+
+    need = sum(1 << s for s, r in enumerate(required) if r)
+    masks = sorted({
+        sum(1 << ((start + h) % 24) for h in range(length))
+        for start in range(24) for length in lengths
+    })
+    for k in range(0, 25):
+        for combo in combinations(masks, k):
+            union = 0
+            for m in combo:
+                union |= m
+            if union & need == need:
+                return k
+    raise AssertionError("unreachable")
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.lists(st.integers(0, 1), min_size=24, max_size=24),
+       st.sampled_from([(4,), (6,), (4, 6), (5, 8)]))
+def test_micro_optimum_equals_brute_force(required, lengths):
+    result = _solve_data(_micro(required, lengths))
+    expected = _brute_force_headcount(required, lengths)
+    if expected == 0:
+        assert result.feasible and result.summary.headcount == 0
+        return
+    assert result.summary.status == "optimal"
+    assert result.summary.headcount == expected
+
+
+@st.composite
+def micro_with_rules(draw):
+    days = draw(st.integers(2, 4))
+    required = draw(st.lists(st.integers(0, 2), min_size=days * 24, max_size=days * 24))
+    lengths = draw(st.sampled_from([(4,), (8,), (4, 8)]))
+    return required, lengths, days, draw(st.booleans())
+
+
+@settings(max_examples=10, deadline=None)
+@given(micro_with_rules(), st.data())
+def test_more_demand_or_a_hard_rule_never_lowers_the_optimal_headcount(case, data):
+    required, lengths, days, cyclic = case
+    base = _solve_data(_micro(required, lengths, cyclic=cyclic, days=days))
+    raised = list(required)
+    for s in data.draw(st.lists(st.integers(0, len(required) - 1), min_size=1, max_size=6)):
+        raised[s] += 1
+    more = _solve_data(_micro(raised, lengths, cyclic=cyclic, days=days))
+    stricter = _solve_data(_micro(required, lengths, {"min_rest_hours": 12}, cyclic, days))
+    for other in (more, stricter):
+        if base.summary.status == "optimal" and other.summary.status == "optimal":
+            assert other.summary.headcount >= base.summary.headcount
+        if base.summary.status == "infeasible":
+            assert other.summary.status == "infeasible"
+
+
+# ------------------------------------------------------------------ round trip and fuzz
+
+BUNDLED = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_a_scenario_survives_a_yaml_round_trip(path, tmp_path):
+    loaded = load_scenario(path)
+    dumped = loaded.scenario.model_dump(mode="json")
+    copy = tmp_path / path.name
+    copy.write_text(yaml.safe_dump(dumped, sort_keys=False, allow_unicode=True))
+    if loaded.scenario.demand.file:
+        (tmp_path / loaded.scenario.demand.file).write_bytes(
+            (path.parent / loaded.scenario.demand.file).read_bytes())
+    again = load_scenario(copy)
+    assert again.scenario == loaded.scenario
+    assert again.required == loaded.required
+
+
+VALID = yaml.safe_dump(_micro([1] * 24, (8,)), sort_keys=False)
+
+
+@st.composite
+def mutated_text(draw, text):
+    edits = draw(st.integers(1, 4))
+    for _ in range(edits):
+        kind = draw(st.sampled_from(["delete", "insert", "replace_line", "swap"]))
+        n = len(text)
+        i = draw(st.integers(0, max(0, n - 1)))
+        if kind == "delete":
+            j = draw(st.integers(i, min(n, i + 40)))
+            text = text[:i] + text[j:]
+        elif kind == "insert":
+            text = text[:i] + draw(st.text(max_size=20)) + text[i:]
+        elif kind == "replace_line":
+            lines = text.split("\n")
+            k = draw(st.integers(0, len(lines) - 1))
+            lines[k] = draw(st.sampled_from([
+                "", "  days: -3", "horizon: 7", "  slot_minutes: 7", "- x", "name: [", "\t",
+                "  paid_hours: [0]", "  earliest_start: '25:99'", "demand: {required: nan}",
+                "rules: {preset: ../../etc}", "solver: {time_limit_seconds: .inf}",
+                "  required: [-1]", "&a [*a]", "name: !!python/object:os.system x",
+            ]))
+            text = "\n".join(lines)
+        else:
+            j = draw(st.integers(0, max(0, n - 1)))
+            text = text[:min(i, j)] + text[max(i, j):] + text[min(i, j):max(i, j)]
+    return text
+
+
+@settings(max_examples=200, deadline=None)
+@given(mutated_text(VALID))
+def test_fuzzed_scenarios_give_an_input_error_never_a_crash(text):
+    from scheduler.errors import InputError, InputErrors
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "f.yaml"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        try:
+            load_scenario(path)
+        except (InputError, InputErrors) as exc:
+            assert str(exc).strip()
+
+
+CSV = "start,required\n" + "".join(f"2026-11-16T{h:02d}:00,{h % 3}\n" for h in range(24))
+
+
+@settings(max_examples=200, deadline=None)
+@given(mutated_text(CSV))
+def test_fuzzed_demand_files_give_an_input_error_never_a_crash(text):
+    from scheduler.errors import InputError, InputErrors
+
+    data = _micro([0] * 24, (8,))
+    data["demand"] = {"file": "d.csv"}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "f.yaml"
+        path.write_text(yaml.safe_dump(data))
+        (Path(tmp) / "d.csv").write_text(text, encoding="utf-8", errors="surrogatepass")
+        try:
+            load_scenario(path)
+        except (InputError, InputErrors) as exc:
+            assert "d.csv" in str(exc)
