@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduler.instance import Instance
-from scheduler.stopping import StopSignal, watched
+from scheduler.stopping import StopSignal, apply_parameters, watched
 
 log = logging.getLogger(__name__)
 
@@ -199,11 +199,8 @@ def days_first_roster(
             both.append(b)
         model.add(sum(both) <= cap)
     solver = cp_model.CpSolver()
-    solver.parameters.num_workers = params.get("num_workers", 2)
-    solver.parameters.random_seed = params.get("random_seed", 0)
-    solver.parameters.max_time_in_seconds = max(0.5, time_limit)
+    apply_parameters(solver, params, time_limit)
     solver.log_callback = log.debug
-    solver.parameters.catch_sigint_signal = False
     with watched(stop, solver):
         status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -468,12 +465,10 @@ def solve_roster(
                     model.add_hint(x[(a, i, c)], (i, c) in chosen)
 
     solver = cp_model.CpSolver()
-    for key, value in params.items():
-        setattr(solver.parameters, key, value)
-    solver.parameters.max_time_in_seconds = max(0.5, time_limit - (time.monotonic() - started) - 1.0)
+    building = 0.0 if params.get("deterministic") else time.monotonic() - started + 1.0
+    apply_parameters(solver, params, max(0.5, time_limit - building))
     solver.parameters.log_search_progress = log.isEnabledFor(logging.DEBUG)
     solver.log_callback = log.debug
-    solver.parameters.catch_sigint_signal = False
     with watched(stop, solver):
         status = solver.solve(model, callback) if callback else solver.solve(model)
     name = {

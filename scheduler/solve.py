@@ -21,7 +21,7 @@ from scheduler.explain import explain_infeasible, unreachable_slots
 from scheduler.instance import Instance
 from scheduler.io import LoadedScenario
 from scheduler.plan import PlanModel, build_plan_model, max_headcount_needed
-from scheduler.stopping import StopSignal, watched
+from scheduler.stopping import StopSignal, apply_parameters, watched
 from scheduler.roster import RosterResult, days_first_roster, greedy_roster, solve_roster
 
 log = logging.getLogger(__name__)
@@ -83,18 +83,14 @@ def solver_parameters(loaded: LoadedScenario, time_limit: float | None) -> dict:
     }
     if s.deterministic:
         params["interleave_search"] = True
-        params["num_workers"] = max(1, s.workers)
-        params["use_lns_only"] = False
+        params["deterministic"] = True
     return params
 
 
 def _run(model: cp_model.CpModel, params: dict, seconds: float, callback=None,
          stop: StopSignal | None = None):
     solver = cp_model.CpSolver()
-    for key, value in params.items():
-        if key != "max_time_in_seconds":
-            setattr(solver.parameters, key, value)
-    solver.parameters.max_time_in_seconds = max(0.2, seconds)
+    apply_parameters(solver, params, seconds)
     solver.parameters.log_search_progress = log.isEnabledFor(logging.DEBUG)
     solver.log_callback = log.debug
     with watched(stop, solver):
@@ -146,8 +142,17 @@ def solve(
             **kw,
         )
 
+    # The deterministic profile charges each phase its full budget, so that no decision
+    # depends on the wall clock; otherwise the budget is wall time.
+    deterministic = bool(params.get("deterministic"))
+    charged = 0.0
+
     def left() -> float:
-        return limit - (time.monotonic() - t0)
+        return limit - (charged if deterministic else time.monotonic() - t0)
+
+    def charge(seconds: float) -> None:
+        nonlocal charged
+        charged += seconds
 
     def stopped() -> bool:
         return stop is not None and stop.is_set()
@@ -179,34 +184,59 @@ def solve(
     # covering model), CP-SAT when HiGHS cannot answer.
     pm.model.minimize(primary)
     report(Progress("plan", elapsed=time.monotonic() - t0))
-    plan = _plan_step(pm, params, max(0.5, 0.25 * limit), on_progress, t0, stop, "plan")
+    lp_bound = None
+    if not deterministic:  # a proven bound even when the MIP below runs out of time
+        try:
+            lp_status, lp_values, lp_value, _ = solve_with_highs(
+                pm.model, max(0.5, 0.1 * limit), relax=True)
+            if lp_status == "optimal":
+                lp_bound = lp_value
+            elif lp_status == "infeasible":
+                message = explain_infeasible(inst, params, max(1.0, min(10.0, left())))
+                return Result(summary=summary("infeasible", message=message))
+        except (ValueError, RuntimeError) as exc:
+            log.debug("no LP bound: %s", exc)
+    budget = max(0.5, 0.25 * limit - (time.monotonic() - t0 if not deterministic else 0))
+    plan = _plan_step(pm, params, budget, on_progress, t0, stop, "plan")
+    charge(budget)
     if plan.status == "infeasible":
         message = explain_infeasible(inst, params, max(1.0, min(10.0, left())))
         return Result(summary=summary("infeasible", message=message))
+    if plan.status not in ("optimal", "feasible") and lp_bound is not None and not soft \
+            and sc.rules.max_headcount is None:
+        # Out of time: the LP solution rounded up still covers every slot.
+        counts = {key: math.ceil(lp_values[v.index] - 1e-6) for key, v in pm.n.items()}
+        per_day: dict[int, int] = {}
+        for (d, _), c in counts.items():
+            per_day[d] = per_day.get(d, 0) + c
+        plan = _PlanStep("feasible", counts, max(per_day.values(), default=0), math.inf, 0)
     if plan.status not in ("optimal", "feasible"):
         why = "the run was interrupted" if stopped() else f"no shift plan found within {limit:g} s"
         return Result(summary=summary("unknown", message=f"{why}; raise the time limit"))
-    primary_value = round(plan.objective)
-    primary_bound = math.ceil(plan.bound - 1e-6)
+    rounded_lp = plan.objective == math.inf
+    primary_value = math.inf if rounded_lp else round(plan.objective)
+    primary_bound = math.ceil(max(plan.bound, lp_bound if lp_bound is not None else 0) - 1e-6)
     headcount_bound = None
     if kind == "headcount" and not soft:
         headcount_bound = math.ceil(primary_bound / SCALE - 1e-9)
     hint = plan.counts
     plan_agents = plan.agents
-    plan_optimal = plan.status == "optimal"
+    plan_optimal = plan.status == "optimal" or primary_value <= primary_bound
 
     # Stage 1b, the secondary objective with the primary held.
-    pm.model.add(primary <= primary_value)
-    pm.model.minimize(secondary)
-    pm.model.clear_hints()
-    for key, v in pm.n.items():
-        pm.model.add_hint(v, hint[key])
-    pm.model.add_hint(pm.agents, plan_agents)
-    if left() > 2 and not stopped():
+    if left() > 2 and not stopped() and not rounded_lp:
+        pm.model.add(primary <= primary_value)
+        pm.model.minimize(secondary)
+        pm.model.clear_hints()
+        for key, v in pm.n.items():
+            pm.model.add_hint(v, hint[key])
+        pm.model.add_hint(pm.agents, plan_agents)
         report(Progress("paid hours", headcount=plan_agents, headcount_bound=headcount_bound,
                         elapsed=time.monotonic() - t0))
-        plan2 = _plan_step(pm, params, min(0.3 * limit, left() * 0.5), on_progress, t0, stop,
+        budget = min(0.3 * limit, left() * 0.5)
+        plan2 = _plan_step(pm, params, budget, on_progress, t0, stop,
                            "paid hours", headcount_bound, highs_share=0.0)
+        charge(budget)
         if plan2.status in ("optimal", "feasible"):
             hint = plan2.counts
             plan_agents = plan2.agents
@@ -219,17 +249,19 @@ def solve(
     classes_per_agent = len({(d, inst.options[k].shape) for d, k in counts})
     greedy = greedy_roster(inst, counts, plan_agents)
     # Days-first with a few seeds (its day choice varies with the seed) while it helps.
-    budget_end = time.monotonic() + min(15.0, left() * 0.3)
+    budget, spent, t_days = min(15.0, left() * 0.3), 0.0, time.monotonic()
     for attempt in range(8):
         if greedy is not None and len(greedy) <= lower or stopped():
             break
-        remaining = budget_end - time.monotonic()
+        remaining = budget - (spent if deterministic else time.monotonic() - t_days)
         if remaining < 0.5:
             break
         seeded = {**params, "random_seed": params.get("random_seed", 0) + attempt}
         two_step = days_first_roster(inst, counts, plan_agents, min(remaining, 5.0), seeded, stop)
+        spent += min(remaining, 5.0)
         if two_step is not None and (greedy is None or len(two_step) < len(greedy)):
             greedy = two_step
+    charge(spent)
     roster = None
     proven_infeasible = False
     if greedy is not None and len(greedy) <= lower:
@@ -254,6 +286,7 @@ def solve(
             roster = solve_roster(inst, counts, pool, lower, max(1.0, share), params, hint=greedy,
                                   callback=_RosterReporter(on_progress, t0, stop, headcount_bound),
                                   stop=stop)
+            charge(max(1.0, share))
             proven_infeasible = roster.status == "infeasible" and pool >= total_shifts
             if roster.status in ("optimal", "feasible") or left() < 1:
                 break
@@ -292,9 +325,10 @@ def _plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, sto
     """Minimise the plan model's objective: HiGHS MIP for `highs_share` of the time, then
     CP-SAT from its solution (or from the model's hints when HiGHS is skipped)."""
     t_start = time.monotonic()
+    deterministic = bool(params.get("deterministic"))
     status, values, objective, bound = "unknown", None, None, None
     try:
-        if highs_share > 0:
+        if highs_share > 0 and not deterministic:  # HiGHS stops on the wall clock only
             status, values, objective, bound = solve_with_highs(pm.model, seconds * highs_share)
     except (ValueError, RuntimeError) as exc:  # a model HiGHS cannot take
         log.debug("HiGHS skipped: %s", exc)
@@ -310,7 +344,7 @@ def _plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, sto
             pm.model.add_hint(v, counts[key])
         pm.model.add_hint(pm.agents, agents)
     base = Progress(phase, headcount_bound=headcount_bound)
-    remaining = max(0.5, seconds - (time.monotonic() - t_start))
+    remaining = max(0.5, seconds if deterministic else seconds - (time.monotonic() - t_start))
     solver, cp_status = _run(pm.model, params, remaining,
                              _Reporter(phase, on_progress, t0, stop, pm.agents, base), stop)
     name = _status_name(cp_status)

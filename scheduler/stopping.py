@@ -44,3 +44,20 @@ def watched(stop: StopSignal | None, solver: cp_model.CpSolver) -> Iterator[None
     else:
         with stop.watching(solver):
             yield
+
+
+def apply_parameters(solver: cp_model.CpSolver, params: dict, seconds: float) -> None:
+    """Set CP-SAT's parameters and a time limit of `seconds`.
+
+    `params` holds CP-SAT parameter names, plus `deterministic`: then the limit is CP-SAT's
+    deterministic time (the same search every run; wall time may differ) and the wall
+    limit is only a safety net."""
+    for key, value in params.items():
+        if key not in ("max_time_in_seconds", "deterministic"):
+            setattr(solver.parameters, key, value)
+    seconds = max(0.2, seconds)
+    if params.get("deterministic"):
+        solver.parameters.max_deterministic_time = seconds
+        solver.parameters.max_time_in_seconds = 10 * seconds + 30
+    else:
+        solver.parameters.max_time_in_seconds = seconds
