@@ -169,7 +169,8 @@ def check(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     roster: Annotated[Path, typer.Argument(help="An output folder, a shifts.csv with its breaks.csv beside it, or a roster.xlsx.")],
 ) -> None:
-    """Check a roster against SCENARIO without the solver: exit 1 if anything is violated."""
+    """Check a roster against SCENARIO without the solver: exit 1 if a rule is violated,
+    2 if the roster files cannot be read (each bad row is named)."""
     from scheduler.check import (
         CheckFileError,
         check_roster,
@@ -203,6 +204,8 @@ def check(
         f"{len(report.violations)} violations; headcount {report.headcount}, "
         f"paid hours {report.paid_minutes / 60:.2f}, short agent-slots {report.short_agent_slots}"
     )
+    if any(v.rule == "file" for v in report.violations):
+        raise typer.Exit(EXIT_INPUT)  # the roster could not be read as written
     if report.violations:
         raise typer.Exit(EXIT_INFEASIBLE)
 

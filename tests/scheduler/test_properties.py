@@ -235,3 +235,34 @@ def test_fuzzed_demand_files_give_an_input_error_never_a_crash(text):
             load_scenario(path)
         except (InputError, InputErrors) as exc:
             assert "d.csv" in str(exc)
+
+
+@pytest.fixture(scope="module")
+def solved_small(tmp_path_factory):
+    from tests.conftest import small_scenario
+
+    folder = tmp_path_factory.mktemp("solved")
+    path = folder / "small.yaml"
+    path.write_text(yaml.safe_dump(small_scenario(), sort_keys=False))
+    loaded = load_scenario(path)
+    result = solve(loaded)
+    write_result(result, folder / "out", loaded.scenario.horizon.start_date, 1)
+    return path, (folder / "out" / "shifts.csv").read_text()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_fuzzed_roster_files_never_crash_the_check_command(solved_small, data, tmp_path_factory):
+    from typer.testing import CliRunner
+
+    from scheduler.cli import app
+
+    path, shifts = solved_small
+    folder = tmp_path_factory.mktemp("fuzz")
+    (folder / "shifts.csv").write_text(data.draw(mutated_text(shifts)), errors="surrogatepass")
+    (folder / "breaks.csv").write_text("agent,start,end,paid\n")
+    result = CliRunner().invoke(app, ["check", str(path), str(folder)])
+    assert result.exit_code in (0, 1, 2)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    if "file:" in result.output:
+        assert result.exit_code == 2
