@@ -54,6 +54,11 @@ class Summary(BaseModel):
     """(headcount - lower bound) / headcount."""
     paid_hours: float | None = None
     paid_hours_lower_bound: float | None = None
+    objective_value: float | None = None
+    """The plan's primary objective in its unit (agents, paid hours, money or penalty),
+    penalties included."""
+    objective_bound: float | None = None
+    """A proven lower bound on objective_value."""
     shifts: int = 0
     short_agent_slots: int = 0
     over_agent_slots: int = 0

@@ -191,13 +191,19 @@ class Coverage(Strict):
     understaffing_penalty: Annotated[float, Field(gt=0)] = 1.0
     """Cost of one agent short for one slot, in the objective's unit (agents, paid hours
     or money)."""
+    overstaffing_penalty: Annotated[float, Field(ge=0)] = 0.0
+    """Cost of one agent more than required for one slot, in the objective's unit."""
 
 
 class Objective(Strict):
-    kind: Literal["headcount", "paid_hours", "cost"] = "headcount"
-    """headcount: fewest distinct agents, then fewest paid hours; paid_hours; cost."""
+    kind: Literal["headcount", "paid_hours", "cost", "penalties"] = "headcount"
+    """headcount: fewest distinct agents, then fewest paid hours; paid_hours; cost;
+    penalties: only the coverage and distinct-shift penalties (shift design)."""
     cost_per_agent: Annotated[float, Field(ge=0)] = 0.0
     """Fixed cost of one agent over the horizon (used by kind: cost)."""
+    distinct_shift_penalty: Annotated[float, Field(ge=0)] = 0.0
+    """Cost of each distinct shift (start time of day + paid length) used anywhere in the
+    horizon, in the objective's unit: fewer distinct start times are easier to run."""
 
 
 class SolverSettings(Strict):

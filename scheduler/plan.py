@@ -35,6 +35,10 @@ class PlanModel:
     paid_expr: cp_model.LinearExpr
     cost_expr: cp_model.LinearExpr
     short_expr: cp_model.LinearExpr
+    over_expr: cp_model.LinearExpr
+    """Agent-slots above the requirement (0 unless overstaffing is penalised)."""
+    distinct_expr: cp_model.LinearExpr
+    """Distinct shifts (start time of day + paid length) used (0 unless penalised)."""
     assumptions: dict[str, cp_model.IntVar]
     """Named rule literals, for explaining infeasibility."""
 
@@ -181,4 +185,29 @@ def build_plan_model(
     paid_expr = sum(var * inst.options[k].paid_minutes for (d, k), var in n.items())
     cost_expr = sum(var * inst.options[k].cost_cents for (d, k), var in n.items())
     short_expr = sum(v for v in short if v is not None)
-    return PlanModel(model, n, agents, short, paid_expr, cost_expr, short_expr, assumptions)
+    over_expr = 0
+    if sc.coverage.overstaffing_penalty > 0:
+        over = []
+        for s, req in enumerate(inst.required):
+            if covers[s]:
+                ub = sum(int(list(v.proto.domain)[-1]) for v in covers[s])
+                if ub > req:
+                    o = model.new_int_var(0, ub - req, f"over_{s}")
+                    model.add(o >= sum(covers[s]) - req)
+                    over.append(o)
+        over_expr = sum(over)
+    distinct_expr = 0
+    if sc.objective.distinct_shift_penalty > 0:
+        groups: dict[tuple[int, int], list] = {}
+        for (d, k), var in n.items():
+            o = inst.options[k]
+            groups.setdefault((o.start_minute % 1440, o.paid_minutes), []).append(var)
+        used = []
+        for (start, paid), vs in sorted(groups.items()):
+            y = model.new_bool_var(f"shift_{start}_{paid}")
+            for var in vs:
+                model.add(var <= int(list(var.proto.domain)[-1]) * y)
+            used.append(y)
+        distinct_expr = sum(used)
+    return PlanModel(model, n, agents, short, paid_expr, cost_expr, short_expr, over_expr,
+                     distinct_expr, assumptions)

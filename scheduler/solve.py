@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import math
 import platform
@@ -170,15 +171,19 @@ def solve(
     pm = build_plan_model(inst)
     soft = sc.coverage.allow_understaffing
     penalty = round(sc.coverage.understaffing_penalty * SCALE) * pm.short_expr if soft else 0
+    penalty += round(sc.coverage.overstaffing_penalty * SCALE) * pm.over_expr
+    penalty += round(sc.objective.distinct_shift_penalty * SCALE) * pm.distinct_expr
     kind = sc.objective.kind
     if kind == "headcount":
         primary = pm.agents * SCALE + penalty
     elif kind == "paid_hours":
         # centi-hours: paid minutes * 100 / 60; every length is a multiple of 15 minutes
         primary = sum(v * (inst.options[k].paid_minutes * SCALE // 60) for (d, k), v in pm.n.items()) + penalty
-    else:
+    elif kind == "cost":
         primary = pm.cost_expr + round(sc.objective.cost_per_agent * SCALE) * pm.agents + penalty
-    secondary = pm.paid_expr if kind == "headcount" else pm.agents
+    else:  # penalties only
+        primary = penalty + 0 * pm.agents
+    secondary = pm.paid_expr if kind in ("headcount", "penalties") else pm.agents
 
     # Stage 1a, the primary objective: HiGHS's MIP first (its LP bound is tight on this
     # covering model), CP-SAT when HiGHS cannot answer.
@@ -251,7 +256,7 @@ def solve(
     # Days-first with a few seeds (its day choice varies with the seed) while it helps.
     budget, spent, t_days = min(15.0, left() * 0.3), 0.0, time.monotonic()
     for attempt in range(8):
-        if greedy is not None and len(greedy) <= lower or stopped():
+        if greedy is not None and (len(greedy) <= lower or kind != "headcount") or stopped():
             break
         remaining = budget - (spent if deterministic else time.monotonic() - t_days)
         if remaining < 0.5:
@@ -264,8 +269,10 @@ def solve(
     charge(spent)
     roster = None
     proven_infeasible = False
-    if greedy is not None and len(greedy) <= lower:
-        roster = RosterResult("optimal", greedy, len(greedy), lower)
+    if greedy is not None and (len(greedy) <= lower or kind != "headcount"):
+        # headcount is not the objective of the other kinds: a valid roster is the answer
+        roster = RosterResult("optimal" if len(greedy) <= lower else "feasible", greedy,
+                              len(greedy), lower)
     else:
         if greedy is not None:
             # first the plan's headcount exactly, then the heuristic's with its roster as hint
@@ -304,11 +311,15 @@ def solve(
     headcount = roster.headcount
     proven = (
         headcount_bound is not None and headcount == headcount_bound and plan_optimal
-    ) or (kind != "headcount" and plan_optimal and roster.status == "optimal")
+    ) or (kind != "headcount" and plan_optimal)
     status_out = "optimal" if proven else "feasible"
     note = "interrupted: the best roster found so far" if stopped() else ""
-    return _records(inst, roster.assignment, status_out, summary, headcount, headcount_bound,
-                    paid_minutes, note)
+    objective = {
+        "objective_value": None if rounded_lp else primary_value / SCALE,
+        "objective_bound": primary_bound / SCALE,
+    }
+    return _records(inst, roster.assignment, status_out, functools.partial(summary, **objective),
+                    headcount, headcount_bound, paid_minutes, note)
 
 
 @dataclass
