@@ -201,7 +201,10 @@ def solve(
                 return Result(summary=summary("infeasible", message=message))
         except (ValueError, RuntimeError) as exc:
             log.debug("no LP bound: %s", exc)
-    budget = max(0.5, 0.25 * limit - (time.monotonic() - t0 if not deterministic else 0))
+    # With headcount the roster needs time of its own; with the other kinds the plan is the
+    # objective and the roster only has to be valid.
+    share = 0.25 if kind == "headcount" else 0.7
+    budget = max(0.5, share * limit - (time.monotonic() - t0 if not deterministic else 0))
     plan = _plan_step(pm, params, budget, on_progress, t0, stop, "plan")
     charge(budget)
     if plan.status == "infeasible":
