@@ -98,6 +98,8 @@ class Summary(BaseModel):
     solver_parameters: dict[str, object] = {}
     cost: float | None = None
     """What the roster costs (see PoolSummary.cost), whatever the objective."""
+    cost_gap: float | None = None
+    """With objective kind cost: (cost - objective_bound) / cost."""
     overtime_hours: float = 0.0
     pools: list[PoolSummary] = []
     days: list[DaySummary] = []

@@ -5,7 +5,8 @@
     python scenarios/make_scenarios.py --out DIR  # write elsewhere (e.g. to diff)
     python scenarios/make_scenarios.py --check    # validate the files in scenarios/ only
 
-Writes normal_week.yaml (+ normal_week_demand.csv), double11.yaml (+ double11_demand.csv)
+Writes normal_week.yaml (+ normal_week_demand.csv), double11.yaml (+ double11_demand.csv),
+618.yaml (+ 618_demand.csv)
 and tiny.yaml (inline demand). Each file is checked after writing: the YAML is loaded,
 its rules preset (configs/rules/<preset>.yaml) and solver profile are merged under the
 scenario's own keys, the result is validated with models.Scenario, and the demand is
@@ -36,6 +37,10 @@ NORMAL_PEAK = 60
 """Agents at the intraday peak of an ordinary Monday."""
 
 SOLVER = {"time_limit_seconds": 60, "workers": 2}
+
+STANDING_FULL = 150
+"""The standing full-time team of the promotion scenarios (sized for normal weeks)."""
+STANDING_PART = 20
 
 
 # ---------------------------------------------------------------- the scenarios
@@ -72,44 +77,126 @@ def normal_week(out: Path) -> Path:
     )
 
 
-def double11(out: Path) -> Path:
-    start = dt.date(2026, 11, 1)
-    events = synth.double11_events(2026)
-    seed = 11
-    rel = synth.relative_demand(start, 14, 30, seed=seed, events=events)
-    peak = round(NORMAL_PEAK * float(rel.max()))  # an ordinary Monday peaks at 60
-    demand = synth.make_demand(start, 14, 30, peak=peak, seed=seed, events=events)
-    shift_types = (
-        synth.standard_shift_types((8, 9), "05:00", "21:30", prefix="day")
+def _promotion_pools(standing_full: int, standing_part: int, temp_from: str, temp_until: str,
+                     max_temps: int) -> list[dict]:
+    """Three pools: the standing full-time team (8 h day or night shifts, 40 h contract,
+    overtime allowed), part-time agents (4-6 h shifts, at most 30 h a week; more may be
+    hired), and temporary agents from an agency, available only around the promotion."""
+    return [
+        {"name": "full-time", "shift_types": ["day-8h", "night"], "standing": standing_full,
+         "max_hire": 0, "cost_per_paid_hour": 40, "contract_weekly_hours": 40,
+         "overtime": True},
+        {"name": "part-time", "shift_types": ["short-4h", "short-6h"],
+         "standing": standing_part, "max_hire": 300, "cost_per_paid_hour": 34,
+         "cost_per_hire": 600, "rules": {"max_weekly_paid_hours": 30, "min_rest_hours": 10}},
+        {"name": "temporary", "shift_types": ["short-4h", "short-6h", "day-8h"],
+         "max_hire": max_temps, "available_from": temp_from, "available_until": temp_until,
+         "cost_per_paid_hour": 45, "cost_per_hire": 400,
+         "rules": {"max_days_per_week": 6, "max_weekly_paid_hours": 48,
+                   "min_rest_hours": 11}},
+    ]
+
+
+def _promotion_shift_types() -> list[dict]:
+    return (
+        synth.standard_shift_types((8,), "05:00", "21:30", prefix="day")
         + synth.standard_shift_types((4, 6), "00:00", "23:30", prefix="short")
-        + [synth.night_shift_type("night", 8, "22:00", "25:00", cost_per_paid_hour=1.2)]
+        + [synth.night_shift_type("night", 8, "22:00", "25:00")]
     )
+
+
+def double11(out: Path) -> Path:
+    start = dt.date(2026, 10, 26)  # a Monday: one normal week before the pre-sale
+    days = 24  # to 18 November: the after-sale week included
+    demand = synth.make_demand(start, days, 30, peak=NORMAL_PEAK, seed=11)
+    ramp = [round(1.0 + 0.6 * d / 8, 3) for d in range(9)]  # 2-10 Nov
+    events = [
+        {"name": "pre-sale", "start_date": "2026-11-02", "end_date": "2026-11-10",
+         "multiplier": ramp,
+         "peaks": [{"date": "2026-11-10", "start": "20:00", "end": "24:00",
+                    "multiplier": 1.4}]},
+        {"name": "Double 11", "start_date": "2026-11-11", "end_date": "2026-11-11",
+         "multiplier": 3.0,
+         "peaks": [{"date": "2026-11-11", "start": "00:00", "end": "02:00", "multiplier": 1.5},
+                   {"date": "2026-11-11", "start": "02:00", "end": "06:00",
+                    "multiplier": 1.25}]},
+        {"name": "after-sale", "start_date": "2026-11-12", "end_date": "2026-11-18",
+         "multiplier": [2.0, 1.8, 1.6, 1.4, 1.3, 1.2, 1.1]},
+    ]
     description = (
-        "The Double 11 (Singles' Day) fortnight, 1-14 November 2026, not cyclic: pre-sale "
-        "ramp from 1.0x to 1.6x, a build-up on the evening of the 10th, a rush of about "
-        f"4.4x a normal peak ({peak} agents) right after 00:00 on the 11th, the 11th at "
-        "3x, and an after-sale wave on the 12th-14th. Peak-season rules: 6 days in 7, "
-        "48 h a week."
+        "Double 11 (Singles' Day) 2026 with a standing team and three staff pools: 26 "
+        "October to 18 November, not cyclic. One normal week, then the events over the "
+        "baseline: pre-sale ramp 1.0x -> 1.6x (2-10 Nov, a 1.4x build-up after 20:00 on "
+        "the 10th), the 11th at 3x with 4.5x in the first two hours after 00:00, and the "
+        "after-sale wave 2.0x -> 1.1x (12-18 Nov). Which temporary and part-time agents, "
+        "how much overtime, at what cost?"
     )
     comment = (
-        "double11: the Double 11 (Singles' Day) fortnight, 2026-11-01 to 2026-11-14.\n\n"
-        f"An ordinary Monday would peak at {NORMAL_PEAK} agents. Day multipliers: 1-10 Nov "
-        "pre-sale ramp 1.0x -> 1.6x; 10 Nov evening builds up to ~2.1x a normal peak by "
-        f"23:30; 11 Nov 00:00-02:00 the midnight rush at ~4.4x ({peak} agents at the "
-        "top), decaying through the night, then the day at 3x; after-sale wave 12/13/14 "
-        "Nov at 2.0x/1.8x/1.6x. Not cyclic: the days before 1 Nov and after 14 Nov are "
-        "outside the plan.\n\n"
-        "Shift types: day-8h and day-9h (start 05:00-21:30, 60 min unpaid meal 3-5 h in), "
-        "short-4h (no break) and short-6h (30 min unpaid meal 2-4 h in) starting any half "
-        "hour for the peaks, night (8 h paid, start 22:00 to 01:00 the next day, written "
-        "25:00, 60 min meal, cost 1.2 per paid hour). Rules: five-day-week preset relaxed "
-        "for the peak season: 6 working days in any 7, 48 paid hours a week (per 7-day "
-        "block from 1 Nov), 12 h rest and at most 6 days in a row from the preset."
+        "double11: Double 11 (Singles' Day) 2026, from Monday 26 October to 18 November.\n\n"
+        f"The baseline demand is an ordinary week (an ordinary Monday peaks at {NORMAL_PEAK} "
+        "agents, double11_demand.csv); the events in this file multiply it: pre-sale 2-10 "
+        "Nov ramping 1.0x -> 1.6x with a 1.4x build-up 20:00-24:00 on the 10th; the 11th "
+        "at 3x, times 1.5 for 00:00-02:00 (the rush right after the sale opens) and 1.25 "
+        "for 02:00-06:00; after-sale 12-18 Nov at 2.0, 1.8, 1.6, 1.4, 1.3, 1.2, 1.1x.\n\n"
+        "Pools: full-time (standing team, day-8h or night, 40 h contract paid whether "
+        "rostered or not, 40 per hour, overtime up to 3 h a day and 36 h a month at "
+        "150%/200%/300%); part-time (short-4h/short-6h, at most 30 h a week, 34 per hour, "
+        "600 to hire one more, up to 300); temporary (agency, 2-18 Nov only, 45 per hour, "
+        "400 per hire, up to 400, 6 days in 7, 48 h a week). Objective: least cost."
     )
     return synth.write_scenario(
-        out / "double11.yaml", "double11", start, 14, 30, demand, shift_types,
-        {"preset": "five-day-week", "max_days_per_week": 6, "max_weekly_paid_hours": 48},
-        description=description, cyclic=False, floor=2, solver=SOLVER, comment=comment,
+        out / "double11.yaml", "double11", start, days, 30, demand, _promotion_shift_types(),
+        {"preset": "five-day-week"},
+        description=description, cyclic=False, floor=2, objective={"kind": "cost"},
+        solver=SOLVER, comment=comment,
+        extra={
+            "pools": _promotion_pools(STANDING_FULL, STANDING_PART, "2026-11-02",
+                                      "2026-11-18", 400),
+            "events": events,
+        },
+    )
+
+
+def six18(out: Path) -> Path:
+    start = dt.date(2026, 6, 8)  # a Monday, ten days before 618
+    days = 21  # to 28 June: the after-sale week included
+    demand = synth.make_demand(start, days, 30, peak=NORMAL_PEAK, seed=618)
+    events = [
+        {"name": "618 pre-sale", "start_date": "2026-06-12", "end_date": "2026-06-16",
+         "multiplier": [1.1, 1.2, 1.3, 1.4, 1.5]},
+        {"name": "618", "start_date": "2026-06-17", "end_date": "2026-06-18",
+         "multiplier": [1.8, 2.5],
+         "peaks": [{"date": "2026-06-17", "start": "20:00", "end": "26:00", "multiplier": 1.8},
+                   {"date": "2026-06-18", "start": "20:00", "end": "24:00", "multiplier": 1.6}]},
+        {"name": "after-sale", "start_date": "2026-06-19", "end_date": "2026-06-25",
+         "multiplier": [1.7, 1.5, 1.4, 1.3, 1.2, 1.1, 1.05]},
+    ]
+    description = (
+        "618 (mid-year shopping festival) 2026 with a standing team and three staff pools: "
+        "8-28 June, not cyclic. Pre-sale from the 12th, the spike after 20:00 on 17 and 18 "
+        "June, an after-sale wave that meets the Dragon Boat Festival (19 June, a public "
+        "holiday: overtime at 300%)."
+    )
+    comment = (
+        "618: the mid-year shopping festival 2026, from Monday 8 June to Sunday 28 June.\n\n"
+        f"Baseline: an ordinary week (peak {NORMAL_PEAK} agents, 618_demand.csv). Events: "
+        "pre-sale 12-16 June 1.1x -> 1.5x; 17 June 1.8x and 18 June 2.5x, with the spike "
+        "after the 20:00 opening (x1.8 until 02:00 on the 17th, x1.6 until midnight on "
+        "the 18th); after-sale 19-25 June 1.7x -> 1.05x. 19 June is the Dragon Boat "
+        "Festival, a public holiday: overtime that day is paid 300%.\n\n"
+        "Pools as in double11.yaml; temporary agents from 12 to 25 June."
+    )
+    return synth.write_scenario(
+        out / "618.yaml", "618", start, days, 30, demand, _promotion_shift_types(),
+        {"preset": "five-day-week"},
+        description=description, cyclic=False, floor=2, objective={"kind": "cost"},
+        solver=SOLVER, comment=comment,
+        extra={
+            "pools": _promotion_pools(STANDING_FULL, STANDING_PART, "2026-06-12",
+                                      "2026-06-25", 300),
+            "holidays": ["2026-06-19"],
+            "events": events,
+        },
     )
 
 
@@ -137,8 +224,8 @@ def tiny(out: Path) -> Path:
     )
 
 
-BUILDERS = (normal_week, double11, tiny)
-FILES = ("normal_week.yaml", "double11.yaml", "tiny.yaml")
+BUILDERS = (normal_week, double11, six18, tiny)
+FILES = ("normal_week.yaml", "double11.yaml", "618.yaml", "tiny.yaml")
 
 
 # ---------------------------------------------------------------- validation

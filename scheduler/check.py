@@ -67,6 +67,10 @@ class CheckReport:
     over_agent_slots: int
     required: list[int]
     scheduled: list[int]
+    cost: float = 0.0
+    """What the roster costs: shifts at their pool's or type's rate with overtime
+    premiums, standing agents' idle contract hours, hiring, cost per agent."""
+    overtime_minutes: int = 0
 
     @property
     def ok(self) -> bool:
@@ -379,6 +383,14 @@ class _Shift:
     """Start in minutes, moved by whole horizons so that its day lies in the horizon."""
     breaks: list[tuple[_Break, int]] = field(default_factory=list)
     """The breaks inside this shift with their offset from the shift start."""
+    pool: str = ""
+    overtime: int = 0
+    """Overtime minutes (part of `paid`)."""
+
+    @property
+    def contract(self) -> int:
+        """Paid minutes without overtime: what the shift type and weekly limits see."""
+        return self.paid - self.overtime
 
     @property
     def ne(self) -> int:
@@ -425,10 +437,21 @@ def _build_shifts(rows: list[dict], grid: _Grid, out: list[Violation]) -> list[_
         except ValueError as exc:
             out.append(Violation("file", f"{where}: {exc}"))
             continue
+        try:
+            pool = _parse_text(row["pool"]) if str(row.get("pool") or "").strip() else ""
+            raw = row.get("overtime_minutes")
+            overtime = _parse_int(raw) if str(raw if raw is not None else "").strip() else 0
+        except ValueError as exc:
+            out.append(Violation("file", f"{where}: column pool/overtime_minutes: {exc}"))
+            continue
+        if overtime < 0 or overtime > v["paid_minutes"]:
+            out.append(Violation("file", f"{where}: overtime_minutes {overtime} is not between "
+                                         f"0 and paid_minutes"))
+            continue
         shifts.append(
             _Shift(
                 v["agent"], v["shift_type"], v["start"], v["end"], v["paid_minutes"], where,
-                grid.minute(v["start"]), grid.minute(v["end"]),
+                grid.minute(v["start"]), grid.minute(v["end"]), pool=pool, overtime=overtime,
             )
         )
     return shifts
@@ -524,7 +547,37 @@ def _requirement(
                 out.append(Violation("file", _missing_slots_message(path.name, missing, grid)))
             for i, row in by_slot.items():
                 values[i] = row["required"]
+    if scenario.events:
+        values = [_with_events(scenario, grid, i, v) for i, v in enumerate(values)]
     return [max(v, demand.floor) for v in values]
+
+
+def _with_events(scenario: models.Scenario, grid: _Grid, index: int, value: int) -> int:
+    """The slot's baseline requirement times every event's day and peak factors, rounded
+    up to whole agents."""
+    if value == 0:
+        return 0
+    moment = grid.slot_time(index)
+    factor = 1.0
+    for event in scenario.events:
+        if event.start_date <= moment.date() <= event.end_date:
+            m = event.multiplier
+            factor *= m[(moment.date() - event.start_date).days] if isinstance(m, list) else m
+        for peak in event.peaks:
+            base = datetime.combine(peak.date, time(0, 0))
+            lo = base + timedelta(minutes=_hhmm_minutes(peak.start))
+            hi = base + timedelta(minutes=_hhmm_minutes(peak.end))
+            slot_end = moment + timedelta(minutes=grid.slot)
+            if moment < hi and slot_end > lo:
+                factor *= peak.multiplier
+    exact = value * factor
+    whole = int(exact)
+    return whole if exact - whole <= 1e-9 else whole + 1
+
+
+def _hhmm_minutes(text: str) -> int:
+    hours, minutes = text.strip().split(":")
+    return int(hours) * 60 + int(minutes)
 
 
 # --------------------------------------------------------------------------- shift types and days
@@ -641,17 +694,18 @@ def _check_shift_length(sh: _Shift, out: list[Violation]) -> None:
     if sh.stype is None:
         return
     allowed = [h * 60 for h in sh.stype.paid_hours]
-    if not any(abs(sh.paid - a) <= MINUTES_TOL for a in allowed):
+    if not any(abs(sh.contract - a) <= MINUTES_TOL for a in allowed):
+        extra = f" ({sh.overtime} min of them overtime)" if sh.overtime else ""
         out.append(
             Violation(
                 "shift_length",
-                f"{sh.where}: {sh.label} is paid {sh.paid} min; {sh.type_name!r} allows "
+                f"{sh.where}: {sh.label} is paid {sh.paid} min{extra}; {sh.type_name!r} allows "
                 f"{', '.join(_fmt_hours(h) for h in sh.stype.paid_hours)}",
                 sh.agent,
                 sh.start,
             )
         )
-    unpaid = sum(b.duration_minutes for b in _applicable_breaks(sh.stype, sh.paid) if not b.paid)
+    unpaid = sum(b.duration_minutes for b in _applicable_breaks(sh.stype, sh.contract) if not b.paid)
     if sh.e - sh.s != sh.paid + unpaid:
         out.append(
             Violation(
@@ -744,7 +798,7 @@ def _check_shift_breaks(sh: _Shift, out: list[Violation]) -> None:
     _check_break_overlap(sh, out)
     if sh.stype is None:
         return
-    specs = _applicable_breaks(sh.stype, sh.paid)
+    specs = _applicable_breaks(sh.stype, sh.contract)
     pairs = _match_breaks(specs, sh.breaks)
     matched_specs = {j for j, _ in pairs}
     matched_actual = {i for _, i in pairs}
@@ -1006,7 +1060,7 @@ def _weekly_paid_minutes(shifts: list[_Shift], grid: _Grid) -> dict[int, int]:
     totals: dict[int, int] = defaultdict(int)
     for sh in shifts:
         if (-1 if not grid.cyclic else 0) <= sh.day < grid.days:
-            totals[max(sh.day, 0) // 7] += sh.paid
+            totals[max(sh.day, 0) // 7] += sh.contract
     return totals
 
 
@@ -1053,12 +1107,12 @@ def _check_max_daily_hours(shifts: list[_Shift], limit: float | None, out: list[
     if limit is None:
         return
     for sh in shifts:
-        if sh.paid / 60 > limit + HOURS_TOL:
+        if sh.contract / 60 > limit + HOURS_TOL:
             out.append(
                 Violation(
                     "max_daily_hours",
-                    f"{sh.where}: {sh.label} is paid {_fmt_minutes_as_hours(sh.paid)}; "
-                    f"at most {_fmt_hours(limit)} a day",
+                    f"{sh.where}: {sh.label} is paid {_fmt_minutes_as_hours(sh.contract)} "
+                    f"besides overtime; at most {_fmt_hours(limit)} a day",
                     sh.agent,
                     sh.start,
                 )
@@ -1085,6 +1139,120 @@ def _check_labour_rules(
     _check_max_daily_hours(shifts, rules.max_daily_paid_hours, out)
 
 
+# --------------------------------------------------------------------------- pools and overtime
+
+
+def _pool_of_agents(
+    shifts: list[_Shift], scenario: models.Scenario, out: list[Violation]
+) -> dict[str, models.Pool]:
+    pools = {p.name: p for p in scenario.pools}
+    found: dict[str, models.Pool] = {}
+    for sh in shifts:
+        pool = pools.get(sh.pool)
+        if pool is None:
+            out.append(Violation(
+                "pool", f"{sh.where}: {sh.label}: pool {sh.pool!r} is not one of "
+                f"{', '.join(pools)}", sh.agent, sh.start))
+            continue
+        before = found.setdefault(sh.agent, pool)
+        if before.name != pool.name:
+            out.append(Violation(
+                "pool", f"{sh.where}: {sh.agent} works for pool {before.name!r} and "
+                f"{pool.name!r}", sh.agent, sh.start))
+    return found
+
+
+def _check_pools(
+    shifts: list[_Shift], scenario: models.Scenario, grid: _Grid, out: list[Violation]
+) -> None:
+    agents = _pool_of_agents(shifts, scenario, out)
+    ot = scenario.overtime
+    for sh in shifts:
+        pool = agents.get(sh.agent)
+        if pool is None:
+            continue
+        if sh.type_name not in pool.shift_types:
+            out.append(Violation(
+                "pool", f"{sh.where}: {sh.label}: pool {pool.name!r} does not work "
+                f"{sh.type_name!r}", sh.agent, sh.start))
+        date = grid.day_start(sh.day).date()
+        if (pool.available_from and date < pool.available_from) or (
+            pool.available_until and date > pool.available_until
+        ):
+            out.append(Violation(
+                "pool", f"{sh.where}: {sh.label}: pool {pool.name!r} is available "
+                f"{pool.available_from or '...'} to {pool.available_until or '...'}",
+                sh.agent, sh.start))
+        if sh.overtime:
+            if not pool.overtime:
+                out.append(Violation(
+                    "overtime", f"{sh.where}: {sh.label} has {sh.overtime} min overtime; pool "
+                    f"{pool.name!r} works none", sh.agent, sh.start))
+            elif sh.overtime > ot.max_daily_hours * 60 + MINUTES_TOL:
+                out.append(Violation(
+                    "overtime", f"{sh.where}: {sh.label} has {sh.overtime} min overtime; at "
+                    f"most {_fmt_hours(ot.max_daily_hours)} a day", sh.agent, sh.start))
+            elif sh.overtime % ot.step_minutes:
+                out.append(Violation(
+                    "overtime", f"{sh.where}: {sh.label} has {sh.overtime} min overtime, not "
+                    f"a multiple of {ot.step_minutes} min", sh.agent, sh.start))
+    monthly: dict[tuple[str, int, int], int] = defaultdict(int)
+    for sh in shifts:
+        date = grid.day_start(sh.day).date()
+        monthly[(sh.agent, date.year, date.month)] += sh.overtime
+    for (agent, year, month), minutes in sorted(monthly.items()):
+        if minutes > ot.max_monthly_hours * 60 + MINUTES_TOL:
+            out.append(Violation(
+                "overtime", f"{agent} works {_fmt_minutes_as_hours(minutes)} overtime in "
+                f"{year}-{month:02d}; at most {_fmt_hours(ot.max_monthly_hours)} a month", agent))
+    for pool in scenario.pools:
+        members = [sh for sh in shifts if agents.get(sh.agent) is pool]
+        rules = scenario.rules_for(pool)
+        _check_labour_rules(members, grid, rules, out)
+        count = len({sh.agent for sh in members})
+        if pool.max_hire is not None and count > pool.standing + pool.max_hire:
+            out.append(Violation(
+                "max_headcount", f"pool {pool.name!r} has {count} agents in the roster; at "
+                f"most {pool.standing} standing + {pool.max_hire} hired"))
+
+
+def _premium(scenario: models.Scenario, date) -> float:
+    ot = scenario.overtime
+    if date in scenario.holidays:
+        return ot.holiday_premium
+    if date.isoweekday() in ot.rest_weekdays:
+        return ot.rest_day_premium
+    return ot.workday_premium
+
+
+def _roster_cost(shifts: list[_Shift], scenario: models.Scenario, grid: _Grid) -> float:
+    pools = {p.name: p for p in scenario.pools}
+    types = {t.name: t for t in scenario.shift_types}
+    total = 0.0
+    worked: dict[str, int] = defaultdict(int)
+    for sh in shifts:
+        pool = pools.get(sh.pool)
+        stype = types.get(sh.type_name)
+        if stype is None:
+            continue
+        rate = pool.cost_per_paid_hour if pool and pool.cost_per_paid_hour is not None \
+            else stype.cost_per_paid_hour
+        date = grid.day_start(sh.day).date()
+        total += rate * (sh.contract + sh.overtime * _premium(scenario, date)) / 60
+        worked[sh.agent] += sh.contract
+    for pool in scenario.pools:
+        members = sorted({sh.agent for sh in shifts if sh.pool == pool.name},
+                         key=lambda a: -worked[a])
+        total += pool.cost_per_hire * max(0, len(members) - pool.standing)
+        if pool.contract_weekly_hours > 0:
+            due = pool.contract_weekly_hours * 60 * grid.days / 7
+            hours = [worked[a] for a in members[: pool.standing]]
+            hours += [0] * (pool.standing - len(hours))
+            total += sum(pool.cost_per_paid_hour * max(0.0, due - h) / 60 for h in hours)
+    total += scenario.objective.cost_per_agent * len({sh.agent for sh in shifts})
+    return total
+
+
 # --------------------------------------------------------------------------- entry points
 
 
@@ -1109,9 +1277,17 @@ def check_roster(
 
     scheduled = _scheduled(shift_list, break_list, grid)
     _check_coverage(scenario, grid, required, scheduled, out)
-    _check_labour_rules(shift_list, grid, scenario.rules, out)
     headcount = len({sh.agent for sh in shift_list})
-    _check_max_headcount(headcount, scenario.rules.max_headcount, out)
+    if scenario.pools:
+        _check_pools(shift_list, scenario, grid, out)
+    else:
+        for sh in shift_list:
+            if sh.pool or sh.overtime:
+                out.append(Violation(
+                    "pool", f"{sh.where}: {sh.label} names a pool or overtime; the scenario "
+                    "has no pools", sh.agent, sh.start))
+        _check_labour_rules(shift_list, grid, scenario.rules, out)
+        _check_max_headcount(headcount, scenario.rules.max_headcount, out)
 
     return CheckReport(
         violations=out,
@@ -1121,6 +1297,8 @@ def check_roster(
         over_agent_slots=sum(max(0, s - r) for r, s in zip(required, scheduled)),
         required=required,
         scheduled=scheduled,
+        cost=_roster_cost(shift_list, scenario, grid),
+        overtime_minutes=sum(sh.overtime for sh in shift_list),
     )
 
 
@@ -1175,6 +1353,18 @@ def _compare_summary(
         "short_agent_slots": report.short_agent_slots,
         "over_agent_slots": report.over_agent_slots,
     }
+    if solved and isinstance(summary.get("cost"), (int, float)):
+        # the solver rounds each shift's cost to hundredths
+        if abs(summary["cost"] - report.cost) > 0.01 * (num_shifts + 1):
+            out.append(Violation(
+                "summary_mismatch",
+                f"{path.name}: cost is {summary['cost']!r}, the roster gives {report.cost:.2f}"))
+    if solved and isinstance(summary.get("overtime_hours"), (int, float)):
+        if abs(summary["overtime_hours"] - report.overtime_minutes / 60) > SUMMARY_PAID_HOURS_TOL:
+            out.append(Violation(
+                "summary_mismatch",
+                f"{path.name}: overtime_hours is {summary['overtime_hours']!r}, the roster "
+                f"gives {report.overtime_minutes / 60:g}"))
     for key in SUMMARY_KEYS:
         if key not in summary:
             out.append(Violation("summary_mismatch", f"{path.name}: key {key!r} is missing"))

@@ -110,12 +110,45 @@ def conflicting_rules(inst: Instance, seconds: float, seed: int = 0) -> list[str
     return conflict
 
 
+def _words(name: str) -> str:
+    """A rule group's name in the scenario's terms ("max_headcount@temp" is pool temp's
+    cap on its headcount)."""
+    rule, _, pool = name.partition("@")
+    if not pool:
+        return RULE_WORDS.get(rule, rule)
+    if rule == "max_headcount":
+        return f"pool {pool!r}: standing + max_hire"
+    if rule == "max_monthly_overtime":
+        return f"pool {pool!r}: overtime.max_monthly_hours"
+    return f"pool {pool!r}: " + RULE_WORDS.get(rule, rule).replace("rules.", "rules ")
+
+
+def _pool_hints(inst: Instance, core: list[str]) -> list[str]:
+    hints = []
+    for name in core:
+        rule, _, pool = name.partition("@")
+        if not pool:
+            continue
+        if rule == "max_headcount":
+            hints.append(f"raise pool {pool!r}'s max_hire")
+        elif rule == "max_monthly_overtime":
+            hints.append("raise overtime.max_monthly_hours")
+        elif rule in ("max_days_per_week", "max_consecutive_days", "max_weekly_paid_hours",
+                      "min_weekly_paid_hours", "min_rest_hours"):
+            hints.append(f"relax pool {pool!r}'s {rule}")
+    missing = [v.pool.name for v in inst.pool_views()
+               if v.pool is not None and not v.pool.overtime]
+    if any(n.startswith("max_headcount@") for n in core) and missing:
+        hints.append(f"allow overtime for {', '.join(repr(m) for m in missing)}")
+    return hints
+
+
 def explain_infeasible(inst: Instance, params: dict, seconds: float) -> str:
     """Name the conflicting rules in the scenario's terms and say what would relax them."""
     seed = params.get("random_seed", 0)
     core = conflicting_rules(inst, seconds, seed)
     rules = inst.scenario.rules
-    text = "the rules conflict: " + ", ".join(RULE_WORDS.get(n, n) for n in core)
+    text = "the rules conflict: " + ", ".join(_words(n) for n in core)
     if "max_headcount" in core:
         # How many agents would the other rules need?
         relaxed = build_plan_model(inst, skip=frozenset({"max_headcount"}))
@@ -139,7 +172,17 @@ def explain_infeasible(inst: Instance, params: dict, seconds: float) -> str:
         "min_weekly_paid_hours": "lower min_weekly_paid_hours",
         "coverage": "set coverage.allow_understaffing to staff what is possible",
     }
-    relax = [hints[n] for n in core if n in hints]
+    relax = [hints[n] for n in core if n in hints] + _pool_hints(inst, core)
+    if any(n.startswith("max_headcount@") for n in core):
+        relaxed = build_plan_model(inst, skip=frozenset({"max_headcount"}))
+        relaxed.model.minimize(relaxed.agents)
+        s2, status2 = _solve(relaxed.model, seconds, seed)
+        if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            allowed = sum(v.max_headcount for v in inst.pool_views() if v.max_headcount is not None)
+            text += (f". Without the pools' caps the demand needs at least "
+                     f"{math.ceil(s2.best_objective_bound - 1e-6)} agents in all")
+            if all(v.max_headcount is not None for v in inst.pool_views()):
+                text += f"; the pools allow {allowed}"
     if relax:
         text += ". To relax: " + "; or ".join(relax)
     return text

@@ -31,8 +31,10 @@ def _quiet_highs() -> highspy.Highs:
 
 
 def solve_with_highs(model: cp_model.CpModel, time_limit: float, relax: bool = False,
-                     mip_gap: float = 1e-4) -> tuple[str, list[float] | None, float | None, float | None]:
-    """(status, values per variable index, objective, bound) of the model's linear form."""
+                     mip_gap: float = 1e-4, start: list[float] | None = None,
+                     ) -> tuple[str, list[float] | None, float | None, float | None]:
+    """(status, values per variable index, objective, bound) of the model's linear form;
+    `start` is a feasible solution for the MIP to begin from."""
     proto = model.proto
     n = len(proto.variables)
     domains = [list(v.domain) for v in proto.variables]
@@ -43,6 +45,10 @@ def solve_with_highs(model: cp_model.CpModel, time_limit: float, relax: bool = F
     h.setOptionValue("time_limit", float(max(0.1, time_limit)))
     h.setOptionValue("mip_rel_gap", mip_gap)
     h.setOptionValue("threads", 1)
+    if relax:
+        # interior point: the simplex method stalls for minutes on the degenerate
+        # headcount LPs of several pools; crossover still returns a vertex
+        h.setOptionValue("solver", "ipm")
     inf = highspy.kHighsInf
     cost = np.zeros(n)
     obj = proto.objective
@@ -65,6 +71,11 @@ def solve_with_highs(model: cp_model.CpModel, time_limit: float, relax: bool = F
         hi = inf if hi >= 2**62 else float(hi)
         idx = np.array(lin.vars, dtype=np.int32)
         h.addRow(lo, hi, len(idx), idx, np.array(lin.coeffs, dtype=float))
+    if start is not None and not relax:
+        solution = highspy.HighsSolution()
+        solution.col_value = [float(v) for v in start]
+        solution.value_valid = True
+        h.setSolution(solution)
     h.run()
     status = h.getModelStatus()
     info = h.getInfo()

@@ -189,6 +189,37 @@ class Instance:
             months.setdefault((date.year, date.month), []).append(d)
         return [days for _, days in sorted(months.items())]
 
+    def overtime_extensions(self) -> list[int]:
+        """Overtime minutes a shift of this pool may be extended by (none without)."""
+        if self.pool is None or not self.pool.overtime:
+            return []
+        ot = self.scenario.overtime
+        return list(range(ot.step_minutes, round(ot.max_daily_hours * 60) + 1, ot.step_minutes))
+
+    @cached_property
+    def _extended_index(self) -> dict[tuple, int]:
+        return {(o.type_index, o.start_minute, o.contract_minutes, o.breaks, o.overtime_minutes): k
+                for k, o in enumerate(self.options)}
+
+    def extended(self, k: int, extra: int) -> int:
+        """The option that is option k extended by `extra` overtime minutes."""
+        o = self.options[k]
+        return self._extended_index[(o.type_index, o.start_minute, o.contract_minutes,
+                                     o.breaks, o.overtime_minutes + extra)]
+
+    def covered_minutes(self, day: int, begin: int, end: int) -> list[int]:
+        """Horizon slots in [begin, end) minutes from the day's 00:00 (wrapping when
+        cyclic)."""
+        base = day * self.slots_per_day
+        slots = []
+        for rel in range(begin // self.slot, end // self.slot):
+            s = base + rel
+            if self.cyclic:
+                slots.append(s % self.num_slots)
+            elif 0 <= s < self.num_slots:
+                slots.append(s)
+        return slots
+
     @property
     def max_monthly_overtime_minutes(self) -> int | None:
         if self.pool is None or not self.pool.overtime:

@@ -15,6 +15,7 @@ So the plan's optimal W is a proven lower bound on the roster's headcount; stage
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -53,6 +54,15 @@ class PlanModel:
     """Agents beyond each pool's standing team."""
     overtime_expr: cp_model.LinearExpr
     """Overtime minutes."""
+    ext: dict[tuple[int, int, int, int], cp_model.IntVar]
+    """(pool, day, base end minute, overtime minutes) -> how many of the shifts ending at
+    that minute are extended by that much overtime (at most as many as end there)."""
+    paid_centi_expr: cp_model.LinearExpr
+    """Paid hours in hundredths."""
+
+    def count_vars(self) -> dict[tuple, cp_model.IntVar]:
+        """Every count variable: shift counts (3-tuple keys) and extensions (4-tuples)."""
+        return {**self.n, **self.ext}
 
     def pool_counts(self, counts: dict[tuple[int, int, int], int]) -> list[dict[tuple[int, int], int]]:
         """Counts keyed (pool, day, option) split into one (day, option) dict per pool."""
@@ -62,15 +72,40 @@ class PlanModel:
                 out[p][(d, k)] = c
         return out
 
+    def expand(self, counts: dict[tuple, int]) -> dict[tuple[int, int, int], int]:
+        """Counts of count_vars() turned into shift counts keyed (pool, day, option), the
+        extended shifts as their overtime options (the cheapest shifts ending there are
+        the ones extended)."""
+        out = {key: c for key, c in counts.items() if len(key) == 3 and c > 0}
+        for (p, d, end, extra), c in sorted((k, c) for k, c in counts.items() if len(k) == 4):
+            view = self.pools[p]
+            ending = sorted(
+                (view.options[key[2]].cost_cents / view.options[key[2]].paid_minutes, key)
+                for key in out
+                if key[0] == p and key[1] == d and view.options[key[2]].overtime_minutes == 0
+                and view.options[key[2]].end_minute == end
+            )
+            for _, key in ending:
+                if c <= 0:
+                    break
+                take = min(c, out[key])
+                target = (p, d, view.extended(key[2], extra))
+                out[key] -= take
+                out[target] = out.get(target, 0) + take
+                c -= take
+                if out[key] == 0:
+                    del out[key]
+        return out
 
-def _rest_cuts(inst: Instance, model: cp_model.CpModel, n: dict, agents, guard, cap: int) -> None:
+
+def _rest_cuts(inst: Instance, model: cp_model.CpModel, n: dict, agents, guard, cap: int,
+               ext: dict | None = None) -> None:
     """Rest between shifts as a valid cut on headcount: for days d, e = d + 1 and any time
     tau, no agent can both work a shift of day d ending after tau and a shift of day e
     starting before tau + min rest, so those shifts together number at most W."""
     rest = round(inst.rules.min_rest_hours * 60)
     if rest <= 0:
         return
-    slot = inst.slot
     ends: dict[int, dict[int, list]] = {}
     starts: dict[int, dict[int, list]] = {}
     for (d, k), var in n.items():
@@ -98,11 +133,20 @@ def _rest_cuts(inst: Instance, model: cp_model.CpModel, n: dict, agents, guard, 
         shift = inst.days * 1440 if e < d else 0
         e_items = sorted(end_tot[d].items())
         s_items = sorted((t + shift, v) for t, v in start_tot[e].items())
-        lo, hi = e_items[0][0] - slot, e_items[-1][0]
-        for tau in range(lo, hi, slot):
-            late = [v for t, v in e_items if t > tau]
-            early = [v for t, v in s_items if t < tau + rest]
-            if late and early:
+        stretched = [(d * 1440 + end, extra, v) for (dd, end, extra), v in (ext or {}).items()
+                     if dd == d]
+        # a shift ending at E or later and one starting before E + rest cannot share an
+        # agent; one cut per distinct end time E (the strongest of its kind). Overtime
+        # moves an end later: x extensions of shifts ending before E to E or later count.
+        seen = None
+        ends_at = sorted({t for t, _ in e_items} | {t + x for t, x, _ in stretched})
+        for end in ends_at:
+            late = [v for t, v in e_items if t >= end]
+            late += [v for t, x, v in stretched if t < end <= t + x]
+            early = [v for t, v in s_items if t < end + rest]
+            key = (tuple(id(v) for v in late), len(early))
+            if late and early and key != seen:
+                seen = key
                 guard("min_rest_hours", model.add(sum(late) + sum(early) <= agents))
 
 
@@ -142,6 +186,8 @@ def build_plan_model(
 
     covers: list[list[cp_model.IntVar]] = [[] for _ in range(inst.num_slots)]
     n: dict[tuple[int, int, int], cp_model.IntVar] = {}
+    ext: dict[tuple[int, int, int, int], cp_model.IntVar] = {}
+    centi_terms: list = []
     pool_agents: list[cp_model.IntVar] = []
     hires: list[cp_model.IntVar] = []
     paid_terms: list = []
@@ -164,8 +210,11 @@ def build_plan_model(
             cost_terms.append(hire * round(view.pool.cost_per_hire * 100))
 
         own: dict[tuple[int, int], cp_model.IntVar] = {}
+        own_ext: dict[tuple[int, int, int], cp_model.IntVar] = {}
         for d, k in view.instances:
             option = view.options[k]
+            if option.overtime_minutes:
+                continue  # extensions are counted apart, per end time (below)
             slots = view.covered(d, option)
             if not slots:
                 continue
@@ -179,10 +228,41 @@ def build_plan_model(
             for s in slots:
                 covers[s].append(var)
             paid_terms.append(var * option.paid_minutes)
+            centi_terms.append(var * (option.paid_minutes * 100 // 60))
             cost_terms.append(var * view.cost_cents(d, k))
-            if option.overtime_minutes:
-                overtime_terms.append(var * option.overtime_minutes)
-        _pool_rules(view, model, own, w, guard, suffix, useful)
+        # Overtime: x of the shifts that end at minute E are extended by `extra` minutes,
+        # covering [E, E + extra); far fewer variables than one per extended option.
+        extras = view.overtime_extensions()
+        if extras:
+            ending: dict[tuple[int, int], list] = {}
+            rate_at: dict[tuple[int, int], float] = {}
+            for (d, k), var in own.items():
+                o = view.options[k]
+                ending.setdefault((d, o.end_minute), []).append(var)
+                rate_at[(d, o.end_minute)] = min(rate_at.get((d, o.end_minute), math.inf),
+                                                 o.cost_cents / o.paid_minutes)
+            for (d, end), vs in sorted(ending.items()):
+                total = sum(int(list(v.proto.domain)[-1]) for v in vs)
+                made = []
+                for extra in extras:
+                    slots = view.covered_minutes(d, end, end + extra)
+                    if not slots:
+                        continue
+                    x = model.new_int_var(0, total, f"ot{suffix}_d{d}_e{end}_x{extra}")
+                    own_ext[(d, end, extra)] = x
+                    ext[(p, d, end, extra)] = x
+                    made.append(x)
+                    for s_ in slots:
+                        covers[s_].append(x)
+                    paid_terms.append(x * extra)
+                    centi_terms.append(x * (extra * 100 // 60))
+                    overtime_terms.append(x * extra)
+                    # at the cheapest rate of the shifts ending here (expand() extends
+                    # those first), so the plan's cost stays a lower bound
+                    cost_terms.append(x * math.floor(rate_at[(d, end)] * extra * view.premium(d) + 1e-9))
+                if made:
+                    model.add(sum(made) <= sum(vs))
+        _pool_rules(view, model, own, w, guard, suffix, useful, own_ext)
         contract = 0.0 if view.pool is None else view.pool.contract_weekly_hours
         if contract > 0 and standing > 0:
             # Standing agents are paid their contract hours whether rostered or not: at least
@@ -235,7 +315,8 @@ def build_plan_model(
             used.append(y)
         distinct_expr = sum(used)
     return PlanModel(model, n, agents, short, paid_expr, cost_expr, short_expr, over_expr,
-                     distinct_expr, assumptions, pools, pool_agents, hires, sum(overtime_terms))
+                     distinct_expr, assumptions, pools, pool_agents, hires, sum(overtime_terms),
+                     ext, sum(centi_terms))
 
 
 def _per_minute(model: cp_model.CpModel, minutes, rate_per_hour: int, ub: int, name: str):
@@ -246,7 +327,7 @@ def _per_minute(model: cp_model.CpModel, minutes, rate_per_hour: int, ub: int, n
 
 
 def _pool_rules(view: Instance, model: cp_model.CpModel, n: dict, agents, guard, suffix: str,
-                useful: int) -> None:
+                useful: int, ext: dict) -> None:
     """The per-agent rules of one pool as cuts on its headcount W."""
     rules = view.rules
     by_day: dict[int, list] = {}
@@ -255,8 +336,8 @@ def _pool_rules(view: Instance, model: cp_model.CpModel, n: dict, agents, guard,
     for (d, k), var in n.items():
         by_day.setdefault(d, []).append(var)
         paid_by_day.setdefault(d, []).append(var * view.options[k].contract_minutes)
-        if view.options[k].overtime_minutes:
-            ot_by_day.setdefault(d, []).append(var * view.options[k].overtime_minutes)
+    for (d, end, extra), var in ext.items():
+        ot_by_day.setdefault(d, []).append(var * extra)
 
     def day_sum(days: list[int]):
         return sum(v for d in days for v in by_day.get(d, []))
@@ -264,7 +345,7 @@ def _pool_rules(view: Instance, model: cp_model.CpModel, n: dict, agents, guard,
     for d in view.shift_days:
         if by_day.get(d):
             guard("one_shift_per_day" + suffix, model.add(sum(by_day[d]) <= agents))
-    _rest_cuts(view, model, n, agents, lambda name, c: guard(name + suffix, c), useful)
+    _rest_cuts(view, model, n, agents, lambda name, c: guard(name + suffix, c), useful, ext)
     k7 = rules.max_days_per_week
     if k7 < 7:
         for window in view.day_windows(7):
@@ -278,6 +359,12 @@ def _pool_rules(view: Instance, model: cp_model.CpModel, n: dict, agents, guard,
         hi = view.max_weekly_paid_minutes(horizon_days)
         if hi is not None:
             guard("max_weekly_paid_hours" + suffix, model.add(paid <= hi * agents))
+            # whole shifts: an agent works at most hi // (shortest shift) shifts in a block
+            shortest = min((view.options[k].contract_minutes for (d, k) in n if d in days),
+                           default=0)
+            if shortest and hi // shortest < len(days):
+                guard("max_weekly_paid_hours" + suffix,
+                      model.add(day_sum(days) <= (hi // shortest) * agents))
         lo = view.min_weekly_paid_minutes(horizon_days)
         if lo > 0:
             guard("min_weekly_paid_hours" + suffix, model.add(paid >= lo * agents))

@@ -195,6 +195,20 @@ def days_first_roster(
             for window in inst.day_windows(m + 1):
                 if len(window) == m + 1:
                     model.add(sum(w[(a, d)] for d in window) <= m)
+    # Weekly paid hours per block: each working day costs at least its shortest shift.
+    shortest: dict[int, int] = {}
+    for (d, k), c in counts.items():
+        if c > 0:
+            m0 = inst.options[k].contract_minutes
+            shortest[d] = min(shortest.get(d, m0), m0)
+    for block_days, horizon_days in inst.week_blocks():
+        hi = inst.max_weekly_paid_minutes(horizon_days)
+        if hi is None:
+            continue
+        for a in range(agents):
+            terms = [w[(a, d)] * shortest[d] for d in block_days if d in shortest]
+            if terms and sum(shortest[d] for d in block_days if d in shortest) > hi:
+                model.add(sum(terms) <= hi)
     # Agents who work two days in a row need a rest-compatible pair of shifts: for any time
     # t, shifts of day d ending after t and of day d+1 starting before t + rest go to
     # different agents, which caps how many agents may work both days (Hall's condition).

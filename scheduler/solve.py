@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -131,12 +132,16 @@ def solve(
     time_limit: float | None = None,
     on_progress: ProgressFn | None = None,
     stop: StopSignal | None = None,
+    _repair: _Repair | None = None,
 ) -> Result:
     """Solve a loaded scenario within the time limit (the scenario's unless given)."""
-    t0 = time.monotonic()
+    t0 = time.monotonic() if _repair is None else _repair.t0
     sc = loaded.scenario
     params = solver_parameters(loaded, time_limit)
     limit = params["max_time_in_seconds"]
+    if _repair is not None:
+        # the clock keeps running from the first attempt: budgets count from t0
+        limit = _repair.seconds if sc_deterministic(loaded) else (time.monotonic() - t0) + _repair.seconds
     inst = Instance(loaded)
 
     def summary(status: str, **kw) -> Summary:
@@ -177,6 +182,9 @@ def solve(
 
     # ---- stage 1: the plan, primary objective
     pm = build_plan_model(inst)
+    if _repair is not None:
+        for p, cap in _repair.caps.items():
+            pm.model.add(pm.pool_agents[p] <= cap)
     soft = sc.coverage.allow_understaffing
     penalty = round(sc.coverage.understaffing_penalty * SCALE) * pm.short_expr if soft else 0
     penalty += round(sc.coverage.overstaffing_penalty * SCALE) * pm.over_expr
@@ -187,8 +195,7 @@ def solve(
         primary = pm.agents * SCALE + penalty
     elif kind == "paid_hours":
         # centi-hours: paid minutes * 100 / 60; every length is a multiple of 15 minutes
-        primary = sum(v * (pm.pools[p].options[k].paid_minutes * SCALE // 60)
-                      for (p, d, k), v in pm.n.items()) + penalty
+        primary = pm.paid_centi_expr + penalty
     elif kind == "cost":
         primary = cost + penalty
     elif kind == "added_headcount":
@@ -212,7 +219,7 @@ def solve(
     if not deterministic:  # a proven bound even when the MIP below runs out of time
         try:
             lp_status, lp_values, lp_value, _ = solve_with_highs(
-                pm.model, max(0.5, 0.1 * limit), relax=True)
+                pm.model, max(0.5, 0.2 * limit), relax=True)
             if lp_status == "optimal":
                 lp_bound = lp_value
             elif lp_status == "infeasible":
@@ -220,11 +227,17 @@ def solve(
                 return Result(summary=summary("infeasible", message=message))
         except (ValueError, RuntimeError) as exc:
             log.debug("no LP bound: %s", exc)
+    standing = None
+    if sc.pools and sc.events and not stopped():
+        budget = 0.05 * limit
+        standing = _standing_capacity(inst, params, budget)
+        charge(budget)
     # With headcount the roster needs time of its own; with the other kinds the plan is the
     # objective and the roster only has to be valid.
     share = 0.25 if headcount_matters else 0.7
     budget = max(0.5, share * limit - (time.monotonic() - t0 if not deterministic else 0))
-    plan = _plan_step(pm, params, budget, on_progress, t0, stop, "plan")
+    plan = _plan_step(pm, params, budget, on_progress, t0, stop, "plan",
+                      lp_values=lp_values if lp_bound is not None else None)
     charge(budget)
     if plan.status == "infeasible":
         message = explain_infeasible(inst, params, max(1.0, min(10.0, left())))
@@ -232,10 +245,11 @@ def solve(
     if plan.status not in ("optimal", "feasible") and lp_bound is not None and not soft \
             and all(v.max_headcount is None for v in pm.pools):
         # Out of time: the LP solution rounded up still covers every slot.
-        counts = {key: math.ceil(lp_values[v.index] - 1e-6) for key, v in pm.n.items()}
+        counts = {key: math.ceil(lp_values[v.index] - 1e-6) for key, v in pm.count_vars().items()}
         per_day: dict[tuple[int, int], int] = {}
-        for (p, d, _), c in counts.items():
-            per_day[(p, d)] = per_day.get((p, d), 0) + c
+        for key, c in counts.items():
+            if len(key) == 3:
+                per_day[key[:2]] = per_day.get(key[:2], 0) + c
         pool_agents = [max((c for (q, _), c in per_day.items() if q == p), default=0)
                        for p in range(len(pm.pools))]
         plan = _PlanStep("feasible", counts, sum(pool_agents), math.inf, 0, pool_agents)
@@ -245,19 +259,22 @@ def solve(
     rounded_lp = plan.objective == math.inf
     primary_value = math.inf if rounded_lp else round(plan.objective)
     primary_bound = math.ceil(max(plan.bound, lp_bound if lp_bound is not None else 0) - 1e-6)
+    if _repair is not None:
+        # the repair caps are not implied by the rules: only the first plan's bound holds
+        primary_bound = _repair.bound
     headcount_bound = None
     if kind in ("headcount", "headcount_then_cost") and not soft:
         headcount_bound = math.ceil(primary_bound / SCALE - 1e-9)
     hint = plan.counts
     pool_agents = plan.pool_agents
-    plan_optimal = plan.status == "optimal" or primary_value <= primary_bound
+    plan_optimal = (plan.status == "optimal" and _repair is None) or primary_value <= primary_bound
 
     # Stage 1b, the secondary objective with the primary held.
     if left() > 2 and not stopped() and not rounded_lp:
         pm.model.add(primary <= primary_value)
         pm.model.minimize(secondary)
         pm.model.clear_hints()
-        for key, v in pm.n.items():
+        for key, v in pm.count_vars().items():
             pm.model.add_hint(v, hint[key])
         for v, value in zip(pm.pool_agents, pool_agents):
             pm.model.add_hint(v, value)
@@ -271,7 +288,7 @@ def solve(
         if plan2.status in ("optimal", "feasible"):
             hint = plan2.counts
             pool_agents = plan2.pool_agents
-    counts = {key: c for key, c in hint.items() if c > 0}
+    counts = pm.expand(hint)
     paid_minutes = sum(c * pm.pools[p].options[k].paid_minutes for (p, d, k), c in counts.items())
 
     # ---- stage 2: the roster, pool by pool (the pools share no agent)
@@ -289,11 +306,25 @@ def solve(
         mine = sum(per_pool[p].values())
         budget = left() * mine / max(1, mine + later)
         lower = headcount_bound if single and headcount_bound is not None else 0
+        # every hire costs money: then fewer agents matter even when cost is the objective
+        hires_cost = view.pool is not None and view.pool.cost_per_hire > 0 and kind == "cost"
         outcome = _roster_pool(view, per_pool[p], pool_agents[p], lower, budget, params,
-                               headcount_matters, deterministic, on_progress, t0, stop,
-                               headcount_bound)
+                               headcount_matters or hires_cost, deterministic, on_progress,
+                               t0, stop, headcount_bound)
         charge(outcome.charged)
         if outcome.roster is None:
+            if outcome.proven_infeasible and view.max_headcount is not None \
+                    and pool_agents[p] > 0 and left() > 0.2 * limit and not stopped():
+                # The plan's aggregate rules let this capped pool take shifts that its
+                # agents cannot work: plan again with fewer of them and let the other
+                # pools take the rest.
+                caps = dict(_repair.caps) if _repair is not None else {}
+                caps[p] = pool_agents[p] - 1
+                log.debug("pool %s: roster infeasible at %d agents; planning again",
+                          view.pool_name, pool_agents[p])
+                remaining = left() if not deterministic else limit - charged
+                return solve(loaded, time_limit=None, on_progress=on_progress, stop=stop,
+                             _repair=_Repair(caps, primary_bound, t0, remaining))
             if outcome.proven_infeasible:
                 where = f" of pool {view.pool.name!r}" if view.pool is not None else ""
                 message = ("the planned shifts" + where + " cannot be placed on agents under "
@@ -319,7 +350,47 @@ def solve(
     }
     return _records(inst, pm.pools, assignments, status_out,
                     functools.partial(summary, **objective), headcount, headcount_bound,
-                    paid_minutes, note)
+                    paid_minutes, note, standing)
+
+
+def _standing_capacity(inst: Instance, params: dict, seconds: float) -> float | None:
+    """Agent-hours the standing teams alone (no hires, no overtime) would leave short on
+    the days outside the events, by the plan's rules (a relaxation of the roster: 0 means
+    they have the capacity). None if the search does not finish."""
+    sc = inst.scenario
+    per_day = inst.slots_per_day
+    event_days = {d for d in range(inst.days)
+                  if any(e.start_date <= inst.date(d) <= e.end_date for e in sc.events)}
+    required = tuple(0 if s // per_day in event_days else r for s, r in enumerate(inst.required))
+    pools = [p.model_copy(update={"max_hire": 0, "overtime": False}) for p in sc.pools]
+    normal = sc.model_copy(update={
+        "pools": pools,
+        "coverage": sc.coverage.model_copy(update={"allow_understaffing": True}),
+    })
+    loaded = dataclasses.replace(inst.loaded, scenario=normal, required=required)
+    pm = build_plan_model(Instance(loaded))
+    pm.model.minimize(pm.short_expr)
+    solver, status = _run(pm.model, params, seconds)
+    if status == cp_model.OPTIMAL or (status == cp_model.FEASIBLE and solver.objective_value == 0):
+        return round(solver.objective_value * inst.slot / 60, 2)
+    return None
+
+
+def sc_deterministic(loaded: LoadedScenario) -> bool:
+    return loaded.scenario.solver.deterministic
+
+
+@dataclass
+class _Repair:
+    """A second plan after a capped pool's roster proved impossible."""
+
+    caps: dict[int, int]
+    """pool index -> most agents the plan may give it."""
+    bound: int
+    """The first plan's proven bound on the primary objective."""
+    t0: float
+    seconds: float
+    """Time left for this attempt."""
 
 
 @dataclass
@@ -415,28 +486,79 @@ class _PlanStep:
     pool_agents: list[int]
 
 
+LARGE_PLAN = 15_000
+"""Count variables above which (or with several pools) the plan starts from the LP's
+support with CP-SAT: HiGHS's MIP spends its time in slow LP re-solves on such models."""
+
+
+def _restricted_plan(pm: PlanModel, lp_values: list[float], params: dict, seconds: float,
+                     stop: StopSignal | None):
+    """A first plan from the LP's support: every count the LP leaves at zero is fixed at
+    zero, and CP-SAT, hinted with the LP rounded up, solves the much smaller model that
+    remains. Its solution is feasible for the whole model (measured on double11: within
+    1% of the LP bound in about 6 s). Returns (counts values by variable index) or None."""
+    restricted = pm.model.clone()
+    restricted.clear_hints()
+    for v in pm.count_vars().values():
+        x = lp_values[v.index]
+        if x < 1e-6:
+            domain = restricted.proto.variables[v.index].domain
+            domain[0] = 0
+            domain[1] = 0
+        else:
+            restricted.add_hint(restricted.get_int_var_from_proto_index(v.index),
+                                math.ceil(x - 1e-6))
+    solver, status = _run(restricted, params, seconds, stop=stop)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return solver
+
+
 def _plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, stop, phase,
-               headcount_bound=None, highs_share: float = 0.7) -> _PlanStep:
-    """Minimise the plan model's objective: HiGHS MIP for `highs_share` of the time, then
-    CP-SAT from its solution (or from the model's hints when HiGHS is skipped)."""
+               headcount_bound=None, highs_share: float = 0.7,
+               lp_values: list[float] | None = None) -> _PlanStep:
+    """Minimise the plan model's objective: HiGHS MIP for `highs_share` of the time (first
+    on the LP's support when `lp_values` are given, then on the whole model from that
+    solution), then CP-SAT from the best solution (or from the model's hints when HiGHS
+    is skipped)."""
     t_start = time.monotonic()
     deterministic = bool(params.get("deterministic"))
     status, values, objective, bound = "unknown", None, None, None
     try:
         if highs_share > 0 and not deterministic:  # HiGHS stops on the wall clock only
-            status, values, objective, bound = solve_with_highs(pm.model, seconds * highs_share)
+            start = None
+            if lp_values is not None and (len(pm.pools) > 1 or len(pm.count_vars()) > LARGE_PLAN):
+                found = _restricted_plan(pm, lp_values, params, seconds * highs_share, stop)
+                if found is not None:
+                    n_vars = len(pm.model.proto.variables)
+                    start = [found.value(pm.model.get_int_var_from_proto_index(i))
+                             for i in range(n_vars)]
+                    status, values, objective = "feasible", start, found.objective_value
+            left_for_highs = seconds * highs_share - (time.monotonic() - t_start)
+            # the whole MIP only when the restricted one found nothing: on large models it
+            # rarely improves the restricted plan in the time left
+            if left_for_highs > 0.5 and start is None:
+                f_status, f_values, f_objective, f_bound = solve_with_highs(
+                    pm.model, left_for_highs, start=start)
+                if f_status == "infeasible" or (
+                        f_values is not None and (objective is None or f_objective <= objective)):
+                    status, values, objective = f_status, f_values, f_objective
+                if f_bound is not None and f_status in ("optimal", "feasible"):
+                    bound = f_bound
+            if status == "feasible" and bound is None:
+                bound = -math.inf
     except (ValueError, RuntimeError) as exc:  # a model HiGHS cannot take
         log.debug("HiGHS skipped: %s", exc)
     if status == "infeasible":
         return _PlanStep("infeasible", {}, 0, 0, 0, [])
     if values is not None:
-        counts = {key: round(values[v.index]) for key, v in pm.n.items()}
+        counts = {key: round(values[v.index]) for key, v in pm.count_vars().items()}
         agents = round(values[pm.agents.index])
         pool_agents = [round(values[v.index]) for v in pm.pool_agents]
         if status == "optimal":
             return _PlanStep(status, counts, agents, objective, bound, pool_agents)
         pm.model.clear_hints()
-        for key, v in pm.n.items():
+        for key, v in pm.count_vars().items():
             pm.model.add_hint(v, counts[key])
         for v, value in zip(pm.pool_agents, pool_agents):
             pm.model.add_hint(v, value)
@@ -448,7 +570,7 @@ def _plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, sto
     if name in ("optimal", "feasible"):
         cp_bound = solver.best_objective_bound
         if values is None or solver.objective_value <= objective + 1e-9:
-            counts = {key: solver.value(v) for key, v in pm.n.items()}
+            counts = {key: solver.value(v) for key, v in pm.count_vars().items()}
             agents = solver.value(pm.agents)
             pool_agents = [solver.value(v) for v in pm.pool_agents]
             objective = solver.objective_value
@@ -479,7 +601,7 @@ def agent_name(index: int, width: int) -> str:
 
 
 def _records(inst: Instance, pools: list[Instance], assignments, status, summary, headcount,
-             bound, paid_minutes, message: str = "") -> Result:
+             bound, paid_minutes, message: str = "", standing_short: float | None = None) -> Result:
     start = inst.loaded.start
     slot = inst.slot
     sc = inst.scenario
@@ -562,8 +684,8 @@ def _records(inst: Instance, pools: list[Instance], assignments, status, summary
     if bound is not None and headcount:
         gap = round((headcount - bound) / headcount, 6)
     overtime_hours = round(sum(r.overtime_hours for r in pool_rows), 2)
-    answer = _answer(inst, pool_rows, days, hired_on, overtime_on, total_cost_cents / 100) \
-        if sc.pools else ""
+    answer = _answer(inst, pool_rows, days, hired_on, overtime_on, total_cost_cents / 100,
+                     standing_short) if sc.pools else ""
     shifts.sort(key=lambda r: (r.start, r.agent))
     breaks.sort(key=lambda r: (r.start, r.agent))
     return Result(
@@ -579,6 +701,7 @@ def _records(inst: Instance, pools: list[Instance], assignments, status, summary
             short_slots=[c.start for c, s in zip(coverage, short) if s > 0],
             message=message,
             cost=round(total_cost_cents / 100, 2),
+            cost_gap=_cost_gap(sc, total_cost_cents / 100, summary),
             overtime_hours=overtime_hours,
             pools=pool_rows if sc.pools else [],
             days=days,
@@ -590,8 +713,17 @@ def _records(inst: Instance, pools: list[Instance], assignments, status, summary
     )
 
 
+def _cost_gap(sc, cost: float, summary) -> float | None:
+    """(cost - the plan's proven cost bound) / cost when cost is the objective."""
+    bound = summary.keywords.get("objective_bound") if isinstance(summary, functools.partial) else None
+    if sc.objective.kind != "cost" or bound is None or cost <= 0 or sc.coverage.allow_understaffing:
+        return None
+    return round(max(0.0, cost - bound) / cost, 6)
+
+
 def _answer(inst: Instance, pools: list[PoolSummary], days: list[DaySummary],
-            hired_on: dict[int, int], overtime_on: dict[int, int], cost: float) -> str:
+            hired_on: dict[int, int], overtime_on: dict[int, int], cost: float,
+            standing_short: float | None = None) -> str:
     """The planner's question answered from the roster: does the standing team cover the
     days outside the events, and what do the events need?"""
     sc = inst.scenario
@@ -601,12 +733,20 @@ def _answer(inst: Instance, pools: list[PoolSummary], days: list[DaySummary],
     standing = sum(p.standing for p in pools)
     team = ", ".join(f"{p.name} {p.standing}" for p in pools if p.standing)
     parts = [f"the standing team of {standing}" + (f" ({team})" if team else "")]
+    if normal and standing_short is not None:
+        if standing_short == 0:
+            parts.append(f"can cover the {len(normal)} days outside the events alone, "
+                         "without overtime")
+        else:
+            parts.append(f"would leave {standing_short:g} agent-hours short on the "
+                         f"{len(normal)} days outside the events without hires or overtime")
     if normal:
         extra = sum(hired_on.get(d, 0) for d in normal)
         ot = sum(overtime_on.get(d, 0) for d in normal) / 60
         short = sum(days[d].short_agent_hours for d in normal)
         if not extra and not ot and not short:
-            parts.append(f"covers the {len(normal)} days outside the events alone")
+            parts.append(f"in this roster it covers the {len(normal)} days outside the events "
+                         "alone")
         else:
             bits = []
             if extra:
@@ -615,8 +755,8 @@ def _answer(inst: Instance, pools: list[PoolSummary], days: list[DaySummary],
                 bits.append(f"{ot:g} overtime hours")
             if short:
                 bits.append(f"{short:g} agent-hours short")
-            parts.append(f"does not cover the {len(normal)} days outside the events alone "
-                         f"({', '.join(bits)})")
+            parts.append(f"in this roster the days outside the events also use "
+                         f"{', '.join(bits)}")
     names = ", ".join(e.name for e in sc.events) or "the horizon"
     hires = ", ".join(f"{p.hired} {p.name}" for p in pools if p.hired)
     hired = sum(p.hired for p in pools)

@@ -457,6 +457,7 @@ def write_scenario(
     comment: str | None = None,
     coverage: Mapping[str, Any] | None = None,
     time_zone: str | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write a scenario YAML and, unless `inline`, its demand CSV `<name>_demand.csv` in
     the same folder (the YAML then says `demand: {file: <name>_demand.csv, floor: ...}`).
@@ -502,6 +503,8 @@ def write_scenario(
         doc["objective"] = dict(objective)
     if solver:
         doc["solver"] = dict(solver)
+    for key, value in (extra or {}).items():
+        doc[key] = value
 
     on_duty = [max(v, int(floor)) for v in values]
     hours = sum(on_duty) * slot / 60
