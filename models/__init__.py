@@ -3,8 +3,13 @@
 from models.result import (
     SCHEMA_VERSION,
     BreakRecord,
+    ChannelService,
+    ChannelSlot,
     CoverageRecord,
+    DayService,
     Result,
+    ServiceFigures,
+    ServiceSummary,
     ShiftRecord,
     Summary,
 )
@@ -20,11 +25,18 @@ from models.scenario import (
     SolverSettings,
     parse_hhmm,
 )
+from models.workload import Channel
 
 __all__ = [
     "SCHEMA_VERSION",
     "Break",
     "BreakRecord",
+    "Channel",
+    "ChannelService",
+    "ChannelSlot",
+    "DayService",
+    "ServiceFigures",
+    "ServiceSummary",
     "Coverage",
     "CoverageRecord",
     "Demand",

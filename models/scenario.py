@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from models.workload import Channel
+
 SLOT_CHOICES = (15, 30, 60)
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 
@@ -220,16 +222,25 @@ class Scenario(Strict):
     name: Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.-]+$")]
     description: str = ""
     horizon: Horizon
-    demand: Demand
+    demand: Demand | None = None
+    """Agents required per slot; optional when `channels` are given (then both add up)."""
     shift_types: Annotated[list[ShiftType], Field(min_length=1)]
     rules: LabourRules = LabourRules()
     coverage: Coverage = Coverage()
     objective: Objective = Objective()
     solver: SolverSettings = SolverSettings()
+    channels: list[Channel] = []
+    """Workload (forecast contacts and service goals) turned into agents required per slot
+    by scheduler/staffing.py; added to `demand` when both are given."""
 
     @model_validator(mode="after")
     def _consistency(self) -> Scenario:
         # Messages start with "at <key path>: " so that loaders can point at the line.
+        if self.demand is None and not self.channels:
+            raise ValueError("at demand: give 'demand' (agents per slot) or 'channels' (workload)")
+        channel_names = [c.name for c in self.channels]
+        if len(set(channel_names)) != len(channel_names):
+            raise ValueError("at channels: two channels share a name")
         slot = self.horizon.slot_minutes
         names = [t.name for t in self.shift_types]
         if len(set(names)) != len(names):

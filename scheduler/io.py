@@ -35,6 +35,8 @@ class LoadedScenario:
     sha256: str
     """Hash of the scenario file and its data files."""
     lines: dict[tuple[Any, ...], int] = field(default_factory=dict, compare=False, repr=False)
+    staffing: Any = field(default=None, compare=False, repr=False)
+    """Workload scenarios: the per-channel staffing (scheduler.staffing.Staffing)."""
 
     @property
     def directory(self) -> Path:
@@ -169,7 +171,8 @@ def validation_errors(exc: ValidationError, file: Path, lines: dict) -> InputErr
         message = err["msg"]
         match = _AT_PATH.match(message)
         if match:
-            loc = tuple(int(p) if p.isdigit() else p for p in match.group(1).split("."))
+            # a nested model's message names its key relative to the model's own place
+            loc = loc + tuple(int(p) if p.isdigit() else p for p in match.group(1).split("."))
             message = match.group(2)
         else:
             message = message.removeprefix("Value error, ")
@@ -293,7 +296,9 @@ def load_scenario(path: Path | str) -> LoadedScenario:
     start = dt.datetime.combine(horizon.start_date, dt.time())
     digest = hashlib.sha256(path.read_bytes())
     demand = scenario.demand
-    if demand.file is not None:
+    if demand is None:
+        values = [0] * horizon.num_slots
+    elif demand.file is not None:
         csv_path = path.parent / demand.file
         values = read_demand_csv(csv_path, start, horizon.slot_minutes, horizon.num_slots)
         digest.update(csv_path.read_bytes())
@@ -307,8 +312,17 @@ def load_scenario(path: Path | str) -> LoadedScenario:
             )
     else:
         values = [0] * horizon.num_slots
-    required = tuple(max(v, demand.floor) for v in values)
-    return LoadedScenario(scenario, path, required, digest.hexdigest(), lines)
+    floor = demand.floor if demand is not None else 0
+    staffing = None
+    if scenario.channels:
+        from scheduler.staffing import staffing_for
+
+        staffing, files = staffing_for(scenario, path.parent, values, path, lines)
+        for extra in files:
+            digest.update(extra.read_bytes())
+        values = [v + int(c) for v, c in zip(values, staffing.channel_total)]
+    required = tuple(max(v, floor) for v in values)
+    return LoadedScenario(scenario, path, required, digest.hexdigest(), lines, staffing)
 
 
 def with_options(
@@ -320,4 +334,5 @@ def with_options(
         sc = sc.model_copy(update={"coverage": sc.coverage.model_copy(update={"allow_understaffing": True})})
     if seed is not None:
         sc = sc.model_copy(update={"solver": sc.solver.model_copy(update={"seed": seed})})
-    return LoadedScenario(sc, loaded.path, loaded.required, loaded.sha256, loaded.lines)
+    return LoadedScenario(sc, loaded.path, loaded.required, loaded.sha256, loaded.lines,
+                          loaded.staffing)

@@ -321,8 +321,13 @@ def solve(
         "objective_value": None if rounded_lp else primary_value / SCALE,
         "objective_bound": primary_bound / SCALE,
     }
-    return _records(inst, roster.assignment, status_out, functools.partial(summary, **objective),
-                    headcount, headcount_bound, paid_minutes, note)
+    result = _records(inst, roster.assignment, status_out, functools.partial(summary, **objective),
+                      headcount, headcount_bound, paid_minutes, note)
+    if loaded.staffing is not None:  # workload scenarios: the service the roster achieves
+        from scheduler.staffing import attach_service
+
+        result = attach_service(loaded, result)
+    return result
 
 
 @dataclass
