@@ -51,6 +51,9 @@ def _summary_table(summary) -> Table:
         ("over agent-slots", summary.over_agent_slots),
         ("solve seconds", summary.solve_seconds),
     ]
+    service = getattr(summary, "service", None)
+    if service is not None and service.share_meeting_goal is not None:
+        rows.append(("slots meeting service goal", f"{service.share_meeting_goal:.1%}"))
     for key, value in rows:
         table.add_row(key, "-" if value is None else str(value))
     return table

@@ -238,7 +238,8 @@ def fifo_deadline_share(volume: np.ndarray, capacity: np.ndarray, deadline_minut
     """First come first served, as a fluid: `capacity` contacts can be handled in each slot
     (arrivals of a slot may be handled in it). Per arrival slot, the share of its contacts
     handled within the deadline (1 where nothing arrives), and the contacts handled per
-    slot. A cyclic horizon runs three laps and reports the last, so the backlog wraps."""
+    slot. A cyclic horizon runs three laps and reports the middle one, so that the
+    backlog wraps in and out of it."""
     n = len(volume)
     k = int(deadline_minutes // slot_minutes)
     laps = 3 if cyclic else 1
@@ -252,11 +253,12 @@ def fifo_deadline_share(volume: np.ndarray, capacity: np.ndarray, deadline_minut
         backlog = available - done[t]
     arrived = np.concatenate([[0.0], np.cumsum(vol)])
     handled = np.concatenate([[0.0], np.cumsum(done)])
-    first = (laps - 1) * n
+    first = n if cyclic else 0
     s = np.arange(first, first + n)
-    by = np.minimum(s + k, len(vol))  # handled by the end of slot s + k - 1
+    by = np.minimum(s + min(k, n) if cyclic else s + k, len(vol))  # by the end of slot by - 1
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.clip((handled[by] - arrived[s]) / vol[s], 0.0, 1.0)
+    share = np.where(share > 1 - 1e-9, 1.0, share)  # rounding in the cumulative sums
     share = np.where(vol[s] > 0, share, 1.0)
     return share, done[first:first + n]
 
