@@ -9,7 +9,9 @@ Per channel and slot (`compute`):
   outside operating hours the channel is closed and needs nobody.
 * deferred work (email, tickets): a fluid deadline model. The work of the contacts that
   arrive in slot s (arrivals spread evenly over the slot) is shared equally among the open
-  slots of its window [s, s + deadline), so that each contact is done by its deadline; the
+  slots of its window [s, s + deadline), so that each contact is done by its deadline (in
+  a non-cyclic horizon the window may run past the end: that share is the next period's
+  and is not rostered here); the
   agents of a slot are the work it receives / (slot seconds x max occupancy), rounded up.
   First come first served with at least that capacity then also meets every deadline
   (all contacts have the same deadline, so FIFO is earliest-deadline-first, which meets
@@ -213,21 +215,25 @@ def deferred_agents(volume: np.ndarray, open_: np.ndarray, aht_seconds: float,
                                  f"the deadline of {deadline_minutes:g} minutes is shorter than "
                                  f"one {slot_minutes}-minute slot")
     idx = np.arange(n)
-    # open slots in [s, s + k): from a cumulative count over two laps (cyclic) or the horizon
-    laps = np.concatenate([open_, open_ if cyclic else np.zeros(n, dtype=bool)])
-    cum = np.concatenate([[0], np.cumsum(laps)])
-    ends = idx + min(k, n) if cyclic else np.minimum(idx + k, n)
-    count = cum[ends] - cum[idx]
+    if cyclic:  # two laps: a window may wrap past the end into the start
+        timeline = np.concatenate([open_, open_])
+        ends = idx + min(k, n)
+    else:  # the daily hours go on after the end; work placed there is the next period's
+        per_day = 1440 // slot_minutes
+        timeline = np.concatenate([open_, np.resize(open_[-per_day:], k)])
+        ends = idx + k
+    cum = np.concatenate([[0], np.cumsum(timeline)])
+    count = cum[ends] - cum[idx]  # open slots in [s, s + k)
     busy = volume > 0
     dead = busy & (count == 0)
     if dead.any():
         raise erlang.Unreachable(np.flatnonzero(dead), "no opening hour falls within the "
                                  "response deadline of contacts arriving then")
     density = np.where(busy, volume * aht_seconds / np.maximum(count, 1), 0.0)
-    diff = np.zeros(2 * n + 1)
+    diff = np.zeros(len(timeline) + 1)
     np.add.at(diff, idx, density)
     np.add.at(diff, ends, -density)
-    spread = np.cumsum(diff)[: 2 * n] * laps
+    spread = np.cumsum(diff)[: len(timeline)] * timeline
     work = spread[:n] + (spread[n:] if cyclic else 0.0)
     agents = work / (slot_minutes * 60 * max_occupancy)
     return agents, work
@@ -239,12 +245,15 @@ def fifo_deadline_share(volume: np.ndarray, capacity: np.ndarray, deadline_minut
     (arrivals of a slot may be handled in it). Per arrival slot, the share of its contacts
     handled within the deadline (1 where nothing arrives), and the contacts handled per
     slot. A cyclic horizon runs three laps and reports the middle one, so that the
-    backlog wraps in and out of it."""
+    backlog wraps in and out of it; in a non-cyclic one, work left at the end is the next
+    period's (counted as answered in time)."""
     n = len(volume)
     k = int(deadline_minutes // slot_minutes)
-    laps = 3 if cyclic else 1
-    vol = np.tile(volume, laps)
-    cap = np.tile(capacity, laps)
+    if cyclic:
+        vol, cap = np.tile(volume, 3), np.tile(np.asarray(capacity, dtype=float), 3)
+    else:  # after the end: the next period's agents, counted as handling it in time
+        vol = np.concatenate([volume, np.zeros(k)])
+        cap = np.concatenate([np.asarray(capacity, dtype=float), np.full(k, np.inf)])
     done = np.zeros(len(vol))
     backlog = 0.0
     for t in range(len(vol)):

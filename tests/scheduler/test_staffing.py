@@ -275,3 +275,16 @@ def test_understaffed_workload_roster_reports_missed_goals(write_scenario, tmp_p
                           or float(r["voice_occupancy"] or 1) > 0.85 for r in missed)
     report = check_output_dir(path, out)
     assert report.short_agent_slots == summary["short_agent_slots"] > 0
+
+
+def test_non_cyclic_deadline_past_the_end_is_the_next_periods_work(write_scenario):
+    """E-mails of the last evening are due the next morning, after the horizon: they are
+    not rostered here (the next period's agents answer them), and not refused."""
+    volume = [0.0] * HOURLY
+    volume[22] = 6  # 22:00, due by 10:00 the next day; closed until 09:00
+    volume[10] = 6  # 10:00, due by 22:00: 7,200 s of work over the 11 open hours 10-21
+    mail = {"name": "mail", "kind": "deferred", "volume": volume, "aht_seconds": 1200,
+            "response_deadline_minutes": 720, "hours": "09:00-21:00"}
+    loaded = load_scenario(write_scenario(workload(mail, cyclic=False)))
+    assert loaded.required == tuple([0] * 10 + [1] * 11 + [0] * 3)
+    assert np.all(loaded.staffing.channels[0].service_level == 1)
