@@ -104,6 +104,12 @@ def write_workbook(result: Result, path: Path, start_date: dt.date, days: int) -
         cov.write_string(i, 0, _iso(c.start))
         cov.write_row(i, 1, [c.required, c.scheduled, max(0, c.required - c.scheduled),
                              max(0, c.scheduled - c.required)])
+    names = [ch.channel for ch in result.coverage[0].channels] if result.coverage else []
+    if names:  # workload scenarios: the service each channel achieves, as in coverage.csv
+        cov.write_row(0, 5, [f"{n}_{k}" for n in names for k in SERVICE_COLUMNS], head)
+        for i, c in enumerate(result.coverage, start=1):
+            cov.write_row(i, 5, [_blank(getattr(ch, k)) for ch in c.channels
+                                 for k in SERVICE_COLUMNS])
     cov.freeze_panes(1, 0)
     cov.set_column(0, 0, 18)
 

@@ -8,6 +8,7 @@ import csv
 import json
 
 import numpy as np
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -168,11 +169,13 @@ def test_bad_channel_input_is_named(write_scenario, changes, needles):
 
 
 def test_just_inside_the_limits_is_accepted(write_scenario):
-    data = workload(voice(service_level=0.999, max_occupancy=1.0, shrinkage=0.99,
-                          volume=[0.0] * HOURLY), {**voice(name="chat", kind="chat",
-                                                           concurrency=1.0)})
+    data = workload(voice(service_level=0.999, max_occupancy=1.0, shrinkage=0.99),
+                    voice(name="chat", kind="chat", concurrency=1.0, volume=[0.0] * HOURLY))
     loaded = load_scenario(write_scenario(data))
-    assert loaded.staffing.channels[0].agents.sum() == 0
+    voice_, chat = loaded.staffing.channels
+    assert np.all(voice_.service_level >= 0.999) and chat.agents.sum() == 0
+    # 1% of the paid time left: 100 times the agents on the phones, rounded up
+    assert np.all(voice_.scheduled >= 100 * voice_.agents)
 
 
 @pytest.mark.parametrize("rows,needle", [
@@ -255,6 +258,12 @@ def test_solve_workload_reports_service_and_passes_the_checker(write_scenario, t
     assert {"voice_service_level", "chat_abandon_rate", "mail_meets_goal",
             "voice_occupancy", "voice_asa_seconds"} <= set(rows[0])
     assert all(r["voice_meets_goal"] == "true" for r in rows)
+    sheet = openpyxl.load_workbook(out / "roster.xlsx")["Coverage"]
+    header = [c.value for c in sheet[1]]
+    assert "voice_service_level" in header and sheet.max_row == 1 + HOURLY
+    column = header.index("voice_service_level")
+    assert [row[column] for row in sheet.iter_rows(min_row=2, values_only=True)] == \
+        [float(r["voice_service_level"]) for r in rows]
 
 
 def test_understaffed_workload_roster_reports_missed_goals(write_scenario, tmp_path):
