@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.live import Live
 from rich.table import Table
@@ -234,10 +235,14 @@ def staffing(
         raise typer.Exit(EXIT_INPUT)
     target = out_dir if out_dir is not None else Path("out") / loaded.scenario.name
     path = write_staffing_csv(loaded.staffing, target)
-    table = Table(title=f"{loaded.scenario.name}: staffing per channel and day")
-    for name in ("date", "channel", "contacts", "Erl max", "agents max", "agent h", "SL",
-                 "ASA s", "occ"):
-        table.add_column(name, justify="left" if name in ("date", "channel") else "right")
+    table = Table(title=f"{loaded.scenario.name}: staffing per channel and day",
+                  box=box.SIMPLE_HEAD, pad_edge=False,
+                  caption="Erl, agents: the day's peak Erlangs and agents to roster; agent-h: "
+                          "agent-hours to roster; SL, ASA (s), occ: the day's service level, "
+                          "average speed of answer and occupancy")
+    for name in ("date", "channel", "contacts", "Erl", "agents", "agent-h", "SL", "ASA", "occ"):
+        table.add_column(name, justify="left" if name in ("date", "channel") else "right",
+                         no_wrap=True)
     pct = lambda v: "-" if v is None else f"{v:.1%}"  # noqa: E731
     for r in daily_table(loaded.staffing):
         table.add_row(f"{r['date']:%m-%d}", r["channel"], f"{r['contacts']:,.0f}",

@@ -107,7 +107,7 @@ def read_forecast_csv(path: Path, column: str, start: dt.datetime, slot_minutes:
     header = next(reader, None)
     if header is None:
         raise InputError("the forecast file is empty", file=path, key_path=key_path)
-    header = [h.strip() for h in header]
+    header = [h.strip().lstrip("\ufeff") for h in header]
     if "start" not in header or column not in header:
         raise InputError(
             f"line 1: expected the columns start and {column}, got {','.join(header)}",

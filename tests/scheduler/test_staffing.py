@@ -245,6 +245,7 @@ def test_solve_workload_reports_service_and_passes_the_checker(write_scenario, t
     out = tmp_path / "o"
     result = runner.invoke(app, ["solve", str(path), "--out", str(out), "--quiet"])
     assert result.exit_code == 0, result.output
+    assert "slots meeting service goal" in result.output and "100.0%" in result.output
     report = check_output_dir(path, out)
     assert report.ok, report.violations[:5]
     assert report.required == list(load_scenario(path).required)
