@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scheduler import erlang
 
@@ -209,3 +211,60 @@ def test_erlang_a_fewest_servers_vectorised_over_slots():
     short = erlang.erlang_a(n[1:] - 1, traffic[1:], 240, 90, 20)
     assert np.all((ok.service_level >= 0.8) & (ok.abandon_rate <= 0.05))
     assert np.all((short.service_level < 0.8) | (short.abandon_rate > 0.05))
+
+
+# ---------------------------------------------------------------- Erlang A, state by state
+
+
+def erlang_a_by_states(servers, traffic, aht, patience, within, extra_states=150):
+    """Erlang A from the birth-death chain truncated far in its tail, and, for an arrival
+    that finds j waiting, the chance of reaching an agent within T before giving up from
+    the matrix exponential of the pure-death chain of the contacts ahead of it."""
+    from scipy.linalg import expm
+
+    mu, theta = 1 / aht, 1 / patience
+    lam = traffic * mu
+    top = servers + extra_states
+    pi = np.ones(top + 1)
+    for k in range(1, top + 1):
+        pi[k] = pi[k - 1] * lam / (min(k, servers) * mu + max(0, k - servers) * theta)
+    pi /= pi.sum()
+    abandon = sum((k - servers) * theta * pi[k] for k in range(servers + 1, top + 1)) / lam
+    # states 0..J: contacts ahead; J+1: answered; J+2: gave up
+    waiting = extra_states
+    q = np.zeros((waiting + 3, waiting + 3))
+    for i in range(waiting + 1):
+        q[i, i - 1 if i else waiting + 1] = servers * mu + i * theta
+        q[i, waiting + 2] = theta
+        q[i, i] = -(servers * mu + (i + 1) * theta)
+    answered = expm(q * within)[:waiting + 1, waiting + 1]
+    sl = pi[:servers].sum() + sum(pi[servers + j] * answered[j] for j in range(waiting))
+    return sl, abandon
+
+
+@pytest.mark.parametrize("servers,traffic,aht,patience,within", [
+    (3, 2.0, 180, 100, 20), (5, 4.0, 300, 60, 15), (9, 12.0, 240, 120, 30), (20, 18.0, 60, 600, 10),
+])
+def test_erlang_a_closed_form_equals_the_state_by_state_computation(servers, traffic, aht,
+                                                                    patience, within):
+    sl, abandon = erlang_a_by_states(servers, traffic, aht, patience, within)
+    m = erlang.erlang_a(servers, traffic, aht, patience, within)
+    assert float(m.service_level) == pytest.approx(sl, abs=1e-9)
+    assert float(m.abandon_rate) == pytest.approx(abandon, abs=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(traffic=st.floats(0.05, 800), aht=st.floats(10, 1200), within=st.floats(0, 300),
+       target=st.floats(0.05, 0.99), patience=st.one_of(st.none(), st.floats(5, 900)),
+       occupancy=st.floats(0.5, 1.0))
+def test_fewest_servers_is_the_fewest(traffic, aht, within, target, patience, occupancy):
+    goal = erlang.Goal(service_level=target, answer_within_seconds=within,
+                       max_occupancy=occupancy)
+    n = int(erlang.fewest_servers([traffic], aht, goal, patience_seconds=patience)[0])
+
+    def meets(servers):
+        m = erlang.metrics(servers, traffic, aht, within, patience)
+        return float(m.service_level) >= target - 1e-12 and float(m.occupancy) <= occupancy + 1e-12
+
+    assert meets(n)
+    assert n == 1 or not meets(n - 1)
