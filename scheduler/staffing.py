@@ -555,7 +555,7 @@ def daily_table(staffing: Staffing) -> list[dict]:
         for ch in staffing.channels:
             vol = ch.volume[sl] * (ch.open[sl] | (ch.channel.kind == "deferred"))
             contacts = float(vol.sum())
-            net_time = float(np.sum(ch.agents[sl] * (ch.channel.concurrency if ch.channel.kind == "chat" else 1)))
+            net_time = float(np.sum(np.floor(ch.agents[sl] * ch.channel.concurrency + 1e-9)))
             work = float(np.sum(ch.traffic[sl] * (1 - ch.abandon_rate[sl])))
             rows.append({
                 "date": date, "channel": ch.channel.name, "contacts": contacts,
