@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich import box
 from rich.console import Console
 from rich.live import Live
 from rich.table import Table
@@ -222,35 +221,15 @@ def staffing(
     """Agents required per slot and channel from forecast contacts and service goals:
     print a per-day table and write staffing.csv (traffic, agents, service level, ASA,
     occupancy, abandonment per slot and channel)."""
-    from scheduler.io import load_scenario
-    from scheduler.staffing import daily_table, write_staffing_csv
+    from scheduler.staffing import load_workload, staffing_table, write_staffing_csv
 
     try:
-        loaded = load_scenario(scenario)
+        loaded = load_workload(scenario)
     except SchedulerError as exc:
         _fail(exc)
-    if loaded.staffing is None:
-        err.print(f"[bold red]error:[/] {scenario}: channels: the scenario has no workload "
-                  "channels (it states agents required directly)", soft_wrap=True)
-        raise typer.Exit(EXIT_INPUT)
     target = out_dir if out_dir is not None else Path("out") / loaded.scenario.name
     path = write_staffing_csv(loaded.staffing, target)
-    table = Table(title=f"{loaded.scenario.name}: staffing per channel and day",
-                  box=box.SIMPLE_HEAD, pad_edge=False,
-                  caption="Erl, agents: the day's peak Erlangs and agents to roster; agent-h: "
-                          "agent-hours to roster; SL, ASA (s), occ: the day's service level, "
-                          "average speed of answer and occupancy")
-    for name in ("date", "channel", "contacts", "Erl", "agents", "agent-h", "SL", "ASA", "occ"):
-        table.add_column(name, justify="left" if name in ("date", "channel") else "right",
-                         no_wrap=True)
-    pct = lambda v: "-" if v is None else f"{v:.1%}"  # noqa: E731
-    for r in daily_table(loaded.staffing):
-        table.add_row(f"{r['date']:%m-%d}", r["channel"], f"{r['contacts']:,.0f}",
-                      f"{r['peak_erlangs']:.1f}", str(r["peak_agents"]), f"{r['agent_hours']:,.1f}",
-                      pct(r["service_level"]),
-                      "-" if r["asa_seconds"] is None else f"{r['asa_seconds']:.1f}",
-                      pct(r["occupancy"]))
-    out.print(table)
+    out.print(staffing_table(loaded.scenario.name, loaded.staffing))
     out.print(f"peak requirement {max(loaded.required, default=0)} agents on duty; "
               f"wrote {path}")
 

@@ -568,3 +568,40 @@ def daily_table(staffing: Staffing) -> list[dict]:
                 "occupancy": work / net_time if net_time else None,
             })
     return rows
+
+
+def staffing_table(name: str, staffing: Staffing):
+    """A rich table of `daily_table` for the terminal (fits 80 columns)."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title=f"{name}: staffing per channel and day", box=box.SIMPLE_HEAD,
+                  pad_edge=False,
+                  caption="Erl, agents: the day's peak Erlangs and agents to roster; agent-h: "
+                          "agent-hours to roster; SL, ASA (s), occ: the day's service level, "
+                          "average speed of answer and occupancy")
+    for column in ("date", "channel", "contacts", "Erl", "agents", "agent-h", "SL", "ASA", "occ"):
+        table.add_column(column, justify="left" if column in ("date", "channel") else "right",
+                         no_wrap=True)
+
+    def pct(value):
+        return "-" if value is None else f"{value:.1%}"
+
+    for r in daily_table(staffing):
+        table.add_row(f"{r['date']:%m-%d}", r["channel"], f"{r['contacts']:,.0f}",
+                      f"{r['peak_erlangs']:.1f}", str(r["peak_agents"]),
+                      f"{r['agent_hours']:,.1f}", pct(r["service_level"]),
+                      "-" if r["asa_seconds"] is None else f"{r['asa_seconds']:.1f}",
+                      pct(r["occupancy"]))
+    return table
+
+
+def load_workload(path: Path | str):
+    """load_scenario for a scenario that must have workload channels."""
+    from scheduler.io import load_scenario
+
+    loaded = load_scenario(path)
+    if loaded.staffing is None:
+        raise InputError("the scenario has no workload channels (it states agents required "
+                         "directly)", file=path, key_path="channels")
+    return loaded
