@@ -298,3 +298,33 @@ def test_non_cyclic_deadline_past_the_end_is_the_next_periods_work(write_scenari
     loaded = load_scenario(write_scenario(workload(mail, cyclic=False)))
     assert loaded.required == tuple([0] * 10 + [1] * 11 + [0] * 3)
     assert np.all(loaded.staffing.channels[0].service_level == 1)
+
+
+def test_service_per_day_and_share_meeting_goal(write_scenario):
+    """The roster's service is aggregated per channel and day: one agent short in one slot
+    of the second day misses the goal there and nowhere else."""
+    from scheduler import erlang
+    from scheduler.staffing import achieved, service_summary
+
+    volume = [0.0] * 8 + [200.0] * 16
+    loaded = load_scenario(write_scenario(workload(voice(volume=volume * 2), days=2)))
+    staffing = loaded.staffing
+    scheduled = np.array(loaded.required)
+    full = service_summary(staffing, achieved(staffing, scheduled))
+    assert full.share_meeting_goal == 1.0
+    scheduled[24 + 10] -= 1  # 20 -> 19 on duty: 19 x 0.7 = 13.3 -> 13 answering
+    ach = achieved(staffing, scheduled)
+    summary = service_summary(staffing, ach)
+    voice_ = summary.channels[0]
+    assert (voice_.slots, voice_.slots_meeting_goal) == (32, 31)
+    assert summary.share_meeting_goal == pytest.approx(31 / 32)
+    day1, day2 = voice_.days
+    assert (day1.slots_meeting_goal, day2.slots_meeting_goal) == (16, 15)
+    assert day1.contacts == day2.contacts == 3200
+    sl13 = float(erlang.erlang_c(13, 10, 180, 20).service_level)
+    sl14 = float(erlang.erlang_c(14, 10, 180, 20).service_level)
+    assert day2.service_level == pytest.approx((15 * sl14 + sl13) / 16, abs=1e-6)
+    assert day1.service_level == pytest.approx(sl14, abs=1e-6)
+    # occupancy over the day: handled work over the time of the agents answering
+    assert day1.occupancy == pytest.approx(10 / 14, abs=1e-6)
+    assert day2.occupancy == pytest.approx(16 * 10 / (15 * 14 + 13), abs=1e-6)
