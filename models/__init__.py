@@ -3,10 +3,15 @@
 from models.result import (
     SCHEMA_VERSION,
     BreakRecord,
+    ChannelService,
+    ChannelSlot,
     CoverageRecord,
     DaySummary,
     PoolSummary,
+    DayService,
     Result,
+    ServiceFigures,
+    ServiceSummary,
     ShiftRecord,
     Summary,
 )
@@ -23,11 +28,18 @@ from models.scenario import (
     parse_hhmm,
 )
 from models.pools import Event, Overtime, Peak, Pool  # after models.scenario, which it uses
+from models.workload import Channel
 
 __all__ = [
     "SCHEMA_VERSION",
     "Break",
     "BreakRecord",
+    "Channel",
+    "ChannelService",
+    "ChannelSlot",
+    "DayService",
+    "ServiceFigures",
+    "ServiceSummary",
     "Coverage",
     "CoverageRecord",
     "DaySummary",

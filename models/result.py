@@ -39,10 +39,60 @@ class ShiftRecord(_Row):
     """Paid minutes past the contract length, included in paid_minutes and in end."""
 
 
+class ChannelSlot(_Row):
+    """What one workload channel achieves in one slot with the agents on duty."""
+
+    channel: str
+    agents: float
+    """Agents on duty given to the channel (after demand; before shrinkage)."""
+    service_level: float | None = None
+    asa_seconds: float | None = None
+    occupancy: float | None = None
+    abandon_rate: float | None = None
+    meets_goal: bool = True
+
+
 class CoverageRecord(_Row):
     start: dt.datetime
     required: int
     scheduled: int
+    channels: list[ChannelSlot] = []
+    """Workload scenarios only: the service each channel achieves in the slot."""
+
+
+class ServiceFigures(BaseModel):
+    """Service achieved over a set of slots: contact-weighted service level, ASA and
+    abandonment, occupancy as handled work over agent time; slots counted where contacts
+    arrive (and the channel is open)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    slots: int = 0
+    slots_meeting_goal: int = 0
+    share_meeting_goal: float | None = None
+    contacts: float = 0.0
+    service_level: float | None = None
+    asa_seconds: float | None = None
+    occupancy: float | None = None
+    abandon_rate: float | None = None
+
+
+class DayService(ServiceFigures):
+    date: dt.date
+
+
+class ChannelService(ServiceFigures):
+    channel: str
+    kind: str
+    days: list[DayService] = []
+
+
+class ServiceSummary(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    share_meeting_goal: float | None = None
+    """Over every channel's slots with contacts."""
+    channels: list[ChannelService] = []
 
 
 class PoolSummary(_Row):
@@ -105,6 +155,8 @@ class Summary(BaseModel):
     days: list[DaySummary] = []
     answer: str = ""
     """The plan in one sentence: standing team, hires, overtime and cost."""
+    service: ServiceSummary | None = None
+    """Workload scenarios only: the service the roster achieves, per channel and day."""
 
 
 class Result(BaseModel):

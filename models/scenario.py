@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from models.workload import Channel
+
 SLOT_CHOICES = (15, 30, 60)
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 
@@ -228,7 +230,8 @@ class Scenario(Strict):
     name: Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.-]+$")]
     description: str = ""
     horizon: Horizon
-    demand: Demand
+    demand: Demand | None = None
+    """Agents required per slot; optional when `channels` are given (then both add up)."""
     shift_types: Annotated[list[ShiftType], Field(min_length=1)]
     rules: LabourRules = LabourRules()
     coverage: Coverage = Coverage()
@@ -241,10 +244,18 @@ class Scenario(Strict):
     """Public holidays: overtime on them is paid holiday_premium."""
     events: list[Event] = []
     """Promotions multiplying the demand."""
+    channels: list[Channel] = []
+    """Workload (forecast contacts and service goals) turned into agents required per slot
+    by scheduler/staffing.py; added to `demand` when both are given."""
 
     @model_validator(mode="after")
     def _consistency(self) -> Scenario:
         # Messages start with "at <key path>: " so that loaders can point at the line.
+        if self.demand is None and not self.channels:
+            raise ValueError("at demand: give 'demand' (agents per slot) or 'channels' (workload)")
+        channel_names = [c.name for c in self.channels]
+        if len(set(channel_names)) != len(channel_names):
+            raise ValueError("at channels: two channels share a name")
         slot = self.horizon.slot_minutes
         names = [t.name for t in self.shift_types]
         if len(set(names)) != len(names):
@@ -299,6 +310,9 @@ class Scenario(Strict):
         for i, event in enumerate(self.events):
             if event.end_date < self.horizon.start_date or event.start_date > end:
                 raise ValueError(f"at events.{i}: the event lies outside the horizon")
+            for name in event.channels or []:
+                if name not in {c.name for c in self.channels}:
+                    raise ValueError(f"at events.{i}.channels: no channel is named {name!r}")
             for j, peak in enumerate(event.peaks):
                 if not event.start_date <= peak.date <= event.end_date:
                     raise ValueError(f"at events.{i}.peaks.{j}.date: outside the event's dates")

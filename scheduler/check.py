@@ -528,7 +528,9 @@ def _requirement(
     n = grid.num_slots
     demand = scenario.demand
     values = [0] * n
-    if demand.required is not None:
+    if demand is None:
+        pass
+    elif demand.required is not None:
         if len(demand.required) != n:
             out.append(
                 Violation(
@@ -549,7 +551,26 @@ def _requirement(
                 values[i] = row["required"]
     if scenario.events:
         values = [_with_events(scenario, grid, i, v) for i, v in enumerate(values)]
-    return [max(v, demand.floor) for v in values]
+    if scenario.channels:
+        values = [v + c for v, c in zip(values, _channel_requirement(scenario, scenario_dir, out))]
+    return [max(v, demand.floor if demand is not None else 0) for v in values]
+
+
+def _channel_requirement(
+    scenario: models.Scenario, scenario_dir: Path, out: list[Violation]
+) -> list[int]:
+    """Agents the workload channels need per slot. The queueing formulas are not the
+    solver's model: they live in scheduler/staffing.py and scheduler/erlang.py (checked
+    against published figures and a simulation in the tests), so the checker takes the
+    per-slot figures from there rather than keeping a second copy of them."""
+    from scheduler.errors import SchedulerError
+    from scheduler.staffing import channel_requirement
+
+    try:
+        return channel_requirement(scenario, Path(scenario_dir))
+    except SchedulerError as exc:
+        out.append(Violation("file", str(exc)))
+        return [0] * scenario.horizon.num_slots
 
 
 def _with_events(scenario: models.Scenario, grid: _Grid, index: int, value: int) -> int:
@@ -560,6 +581,8 @@ def _with_events(scenario: models.Scenario, grid: _Grid, index: int, value: int)
     moment = grid.slot_time(index)
     factor = 1.0
     for event in scenario.events:
+        if event.channels is not None:
+            continue  # those multiply channel volumes (in the channel requirement)
         if event.start_date <= moment.date() <= event.end_date:
             m = event.multiplier
             factor *= m[(moment.date() - event.start_date).days] if isinstance(m, list) else m

@@ -51,6 +51,9 @@ def _summary_table(summary) -> Table:
         ("over agent-slots", summary.over_agent_slots),
         ("solve seconds", summary.solve_seconds),
     ]
+    service = getattr(summary, "service", None)
+    if service is not None and service.share_meeting_goal is not None:
+        rows.append(("slots meeting service goal", f"{service.share_meeting_goal:.1%}"))
     for key, value in rows:
         table.add_row(key, "-" if value is None else str(value))
     return table
@@ -208,6 +211,27 @@ def check(
         raise typer.Exit(EXIT_INPUT)  # the roster could not be read as written
     if report.violations:
         raise typer.Exit(EXIT_INFEASIBLE)
+
+
+@app.command()
+def staffing(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file with channels.")],
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Output folder [default: out/<scenario name>/].")] = None,
+) -> None:
+    """Agents required per slot and channel from forecast contacts and service goals:
+    print a per-day table and write staffing.csv (traffic, agents, service level, ASA,
+    occupancy, abandonment per slot and channel)."""
+    from scheduler.staffing import load_workload, staffing_table, write_staffing_csv
+
+    try:
+        loaded = load_workload(scenario)
+    except SchedulerError as exc:
+        _fail(exc)
+    target = out_dir if out_dir is not None else Path("out") / loaded.scenario.name
+    path = write_staffing_csv(loaded.staffing, target)
+    out.print(staffing_table(loaded.scenario.name, loaded.staffing))
+    out.print(f"peak requirement {max(loaded.required, default=0)} agents on duty; "
+              f"wrote {path}")
 
 
 def main() -> None:

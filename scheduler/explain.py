@@ -160,7 +160,7 @@ def explain_infeasible(inst: Instance, params: dict, seconds: float) -> str:
             days = rules.max_days_per_week
             text += (
                 f". Covering the demand (peak {peak} agents on duty, floor "
-                f"{inst.scenario.demand.floor}) with {days}-day weeks needs at least {need} "
+                f"{inst.scenario.demand.floor if inst.scenario.demand else 0}) with {days}-day weeks needs at least {need} "
                 f"agents; max_headcount is {rules.max_headcount}. Raise max_headcount to "
                 f"{need}, allow more working days, or set coverage.allow_understaffing"
             )

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from models import Scenario, parse_hhmm
 from scheduler.errors import InputError, InputErrors
+from scheduler.events import event_factors
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CONFIG_DIR = PROJECT_ROOT / "configs"
@@ -35,6 +36,8 @@ class LoadedScenario:
     sha256: str
     """Hash of the scenario file and its data files."""
     lines: dict[tuple[Any, ...], int] = field(default_factory=dict, compare=False, repr=False)
+    staffing: Any = field(default=None, compare=False, repr=False)
+    """Workload scenarios: the per-channel staffing (scheduler.staffing.Staffing)."""
 
     @property
     def directory(self) -> Path:
@@ -180,7 +183,8 @@ def validation_errors(exc: ValidationError, file: Path, lines: dict) -> InputErr
         message = err["msg"]
         match = _AT_PATH.match(message)
         if match:
-            loc = tuple(int(p) if p.isdigit() else p for p in match.group(1).split("."))
+            # a nested model's message names its key relative to the model's own place
+            loc = loc + tuple(int(p) if p.isdigit() else p for p in match.group(1).split("."))
             message = match.group(2)
         else:
             message = message.removeprefix("Value error, ")
@@ -304,7 +308,9 @@ def load_scenario(path: Path | str) -> LoadedScenario:
     start = dt.datetime.combine(horizon.start_date, dt.time())
     digest = hashlib.sha256(path.read_bytes())
     demand = scenario.demand
-    if demand.file is not None:
+    if demand is None:
+        values = [0] * horizon.num_slots
+    elif demand.file is not None:
         csv_path = path.parent / demand.file
         values = read_demand_csv(csv_path, start, horizon.slot_minutes, horizon.num_slots)
         digest.update(csv_path.read_bytes())
@@ -319,36 +325,26 @@ def load_scenario(path: Path | str) -> LoadedScenario:
     else:
         values = [0] * horizon.num_slots
     values = apply_events(scenario, values)
-    required = tuple(max(v, demand.floor) for v in values)
-    return LoadedScenario(scenario, path, required, digest.hexdigest(), lines)
+    floor = demand.floor if demand is not None else 0
+    staffing = None
+    if scenario.channels:
+        from scheduler.staffing import staffing_for
 
-
-def event_factors(scenario: Scenario) -> list[float]:
-    """The product of the events' day and peak multipliers for each slot."""
-    horizon = scenario.horizon
-    slot = horizon.slot_minutes
-    per_day = horizon.slots_per_day
-    factors = [1.0] * horizon.num_slots
-    for event in scenario.events:
-        for s in range(horizon.num_slots):
-            day = horizon.start_date + dt.timedelta(days=s // per_day)
-            factors[s] *= event.day_multiplier(day)
-        for peak in event.peaks:
-            day0 = (peak.date - horizon.start_date).days * per_day
-            first = day0 + parse_hhmm(peak.start) // slot
-            last = day0 + -(-parse_hhmm(peak.end) // slot)
-            for s in range(max(first, 0), min(last, horizon.num_slots)):
-                factors[s] *= peak.multiplier
-    return factors
+        staffing, files = staffing_for(scenario, path.parent, values, path, lines)
+        for extra in files:
+            digest.update(extra.read_bytes())
+        values = [v + int(c) for v, c in zip(values, staffing.channel_total)]
+    required = tuple(max(v, floor) for v in values)
+    return LoadedScenario(scenario, path, required, digest.hexdigest(), lines, staffing)
 
 
 def apply_events(scenario: Scenario, values: list[int]) -> list[int]:
-    """Baseline requirement times the event factors, rounded up (agents are whole)."""
-    if not scenario.events:
+    """Baseline requirement times the factors of the events that are not limited to some
+    channels, rounded up (agents are whole)."""
+    if not any(e.channels is None for e in scenario.events):
         return values
-    return [
-        math.ceil(v * f - 1e-9) if v else 0 for v, f in zip(values, event_factors(scenario))
-    ]
+    factors = event_factors(scenario, None)
+    return [math.ceil(v * f - 1e-9) if v else 0 for v, f in zip(values, factors)]
 
 
 def with_options(
@@ -360,4 +356,5 @@ def with_options(
         sc = sc.model_copy(update={"coverage": sc.coverage.model_copy(update={"allow_understaffing": True})})
     if seed is not None:
         sc = sc.model_copy(update={"solver": sc.solver.model_copy(update={"seed": seed})})
-    return LoadedScenario(sc, loaded.path, loaded.required, loaded.sha256, loaded.lines)
+    return LoadedScenario(sc, loaded.path, loaded.required, loaded.sha256, loaded.lines,
+                          loaded.staffing)

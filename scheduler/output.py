@@ -26,6 +26,18 @@ def _iso(value: dt.datetime) -> str:
     return value.strftime(ISO)
 
 
+SERVICE_COLUMNS = ("agents", "service_level", "asa_seconds", "occupancy", "abandon_rate",
+                   "meets_goal")
+
+
+def _blank(value) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
 def write_summary(result: Result, path: Path) -> None:
     data = result.summary.model_dump(mode="json")
     data["short_slots"] = [_iso(t) for t in result.summary.short_slots]
@@ -48,9 +60,13 @@ def write_csvs(result: Result, folder: Path) -> None:
             w.writerow([b.agent, _iso(b.start), _iso(b.end), "true" if b.paid else "false"])
     with open(folder / "coverage.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["start", "required", "scheduled"])
+        # workload scenarios append, per channel, the service the roster achieves
+        names = [ch.channel for ch in result.coverage[0].channels] if result.coverage else []
+        w.writerow(["start", "required", "scheduled"]
+                   + [f"{n}_{k}" for n in names for k in SERVICE_COLUMNS])
         for c in result.coverage:
-            w.writerow([_iso(c.start), c.required, c.scheduled])
+            w.writerow([_iso(c.start), c.required, c.scheduled]
+                       + [_blank(getattr(ch, k)) for ch in c.channels for k in SERVICE_COLUMNS])
 
 
 def write_workbook(result: Result, path: Path, start_date: dt.date, days: int) -> None:
@@ -90,12 +106,20 @@ def write_workbook(result: Result, path: Path, start_date: dt.date, days: int) -
         cov.write_string(i, 0, _iso(c.start))
         cov.write_row(i, 1, [c.required, c.scheduled, max(0, c.required - c.scheduled),
                              max(0, c.scheduled - c.required)])
+    names = [ch.channel for ch in result.coverage[0].channels] if result.coverage else []
+    if names:  # workload scenarios: the service each channel achieves, as in coverage.csv
+        cov.write_row(0, 5, [f"{n}_{k}" for n in names for k in SERVICE_COLUMNS], head)
+        for i, c in enumerate(result.coverage, start=1):
+            cov.write_row(i, 5, [_blank(getattr(ch, k)) for ch in c.channels
+                                 for k in SERVICE_COLUMNS])
     cov.freeze_panes(1, 0)
     cov.set_column(0, 0, 18)
 
     summ = wb.add_worksheet("Summary")
     data = result.summary.model_dump(mode="json")
     data["short_slots"] = len(result.summary.short_slots)
+    if data.get("service"):  # per channel and day figures are in summary.json
+        data["service"] = {"share_meeting_goal": data["service"]["share_meeting_goal"]}
     row = 0
     for key, value in data.items():
         if isinstance(value, dict):

@@ -348,9 +348,14 @@ def solve(
         "objective_value": None if rounded_lp else primary_value / SCALE,
         "objective_bound": primary_bound / SCALE,
     }
-    return _records(inst, pm.pools, assignments, status_out,
-                    functools.partial(summary, **objective), headcount, headcount_bound,
-                    paid_minutes, note, standing)
+    result = _records(inst, pm.pools, assignments, status_out,
+                      functools.partial(summary, **objective), headcount, headcount_bound,
+                      paid_minutes, note, standing)
+    if loaded.staffing is not None:  # workload scenarios: the service the roster achieves
+        from scheduler.staffing import attach_service
+
+        result = attach_service(loaded, result)
+    return result
 
 
 def _standing_capacity(inst: Instance, params: dict, seconds: float) -> float | None:

@@ -164,9 +164,11 @@ def test_a_scenario_survives_a_yaml_round_trip(path, tmp_path):
     dumped = loaded.scenario.model_dump(mode="json")
     copy = tmp_path / path.name
     copy.write_text(yaml.safe_dump(dumped, sort_keys=False, allow_unicode=True))
-    if loaded.scenario.demand.file:
-        (tmp_path / loaded.scenario.demand.file).write_bytes(
-            (path.parent / loaded.scenario.demand.file).read_bytes())
+    data_files = [ch.volume_file for ch in loaded.scenario.channels if ch.volume_file]
+    if loaded.scenario.demand is not None and loaded.scenario.demand.file:
+        data_files.append(loaded.scenario.demand.file)
+    for name in data_files:
+        (tmp_path / name).write_bytes((path.parent / name).read_bytes())
     again = load_scenario(copy)
     assert again.scenario == loaded.scenario
     assert again.required == loaded.required
