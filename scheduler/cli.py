@@ -119,7 +119,7 @@ def solve(
             raise typer.Exit(EXIT_INTERRUPTED)
         err.print(f"[bold red]{summary.status}:[/] {summary.message}", soft_wrap=True)
         raise typer.Exit(EXIT_INFEASIBLE)
-    written = write_result(result, target, sc.horizon.start_date, sc.horizon.days)
+    written = write_result(result, target, sc.horizon.start_date, sc.horizon.days, loaded)
     out.print(_summary_table(summary))
     if summary.short_slots:
         shown = ", ".join(f"{t:%m-%d %H:%M}" for t in summary.short_slots[:10])
@@ -208,6 +208,22 @@ def check(
         raise typer.Exit(EXIT_INPUT)  # the roster could not be read as written
     if report.violations:
         raise typer.Exit(EXIT_INFEASIBLE)
+
+
+@app.command()
+def report(
+    out_dir: Annotated[Path, typer.Argument(help="An output folder of `scheduler solve`.")],
+    scenario: Annotated[Optional[Path], typer.Option("--scenario", help="Scenario YAML [default: OUT_DIR/scenario.yaml].")] = None,
+) -> None:
+    """Rebuild roster.xlsx, report.html, activities.csv and calendar/ of OUT_DIR from its
+    saved results, without solving again."""
+    from scheduler.report import rebuild
+
+    try:
+        written = rebuild(out_dir, scenario)
+    except SchedulerError as exc:
+        _fail(exc)
+    out.print(f"wrote {', '.join(p.name for p in written)} to {out_dir}/")
 
 
 def main() -> None:
