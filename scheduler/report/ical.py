@@ -8,6 +8,7 @@ at 75 octets without splitting a UTF-8 character."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from pathlib import Path
 
@@ -25,6 +26,8 @@ def escape_text(value: str) -> str:
 
 def fold(line: str) -> str:
     """Fold a content line into pieces of at most 75 octets joined by CRLF + space."""
+    if len(line) <= 75 and line.isascii():
+        return line + "\r\n"
     raw = line.encode("utf-8")
     if len(raw) <= 75:
         return line + "\r\n"
@@ -46,6 +49,8 @@ def file_name(agent: str) -> str:
     """A safe file name for an agent id, distinct for distinct ids: characters other than
     letters, digits, '.' and '-' become "_<hex code>_"."""
     safe = _UNSAFE.sub(lambda m: "".join(f"_{ord(c):x}_" for c in m.group(0)), agent)
+    if len(safe) > 100:  # file systems limit names to 255 bytes: shorten with a digest
+        safe = f"{safe[:80]}-{hashlib.sha256(agent.encode('utf-8')).hexdigest()[:16]}"
     return f"{safe or 'agent'}.ics"
 
 
@@ -53,7 +58,17 @@ def _stamp(value: dt.datetime) -> str:
     return value.strftime("%Y%m%dT%H%M%SZ")
 
 
-def agent_calendar(data: ReportData, agent: str, shifts: list, now: dt.datetime) -> str:
+def agent_calendar(data: ReportData, agent: str, shifts: list, now: dt.datetime,
+                   stamps: dict | None = None) -> str:
+    """The calendar text of one agent; `stamps` caches UTC stamps of wall-clock times."""
+    stamps = {} if stamps is None else stamps
+
+    def utc(value: dt.datetime) -> str:
+        got = stamps.get(value)
+        if got is None:
+            got = stamps[value] = _stamp(data.utc(value))
+        return got
+
     scenario = data.result.summary.scenario
     lines = [
         "BEGIN:VCALENDAR",
@@ -68,18 +83,18 @@ def agent_calendar(data: ReportData, agent: str, shifts: list, now: dt.datetime)
     for s in shifts:
         breaks = data.breaks_in(s)
         pool = pool_of(s)
-        detail = [f"Shift type {s.shift_type}, paid {s.paid_minutes / 60:g} h"]
+        detail = [f"Agent {agent}", f"shift type {s.shift_type}, paid {s.paid_minutes / 60:g} h"]
         if pool:
             detail.append(f"pool {pool}")
         for b in breaks:
             detail.append(f"break {hhmm(b.start)}-{hhmm(b.end)} ({'paid' if b.paid else 'unpaid'})")
-        start_utc, end_utc = data.utc(s.start), data.utc(s.end)
+        start_utc, end_utc = utc(s.start), utc(s.end)
         lines += [
             "BEGIN:VEVENT",
-            f"UID:{_stamp(start_utc)}-{escape_text(agent)}-shift@{scenario}.cs-scheduler",
+            f"UID:{start_utc}-{escape_text(agent)}-shift@{scenario}.cs-scheduler",
             f"DTSTAMP:{stamp}",
-            f"DTSTART:{_stamp(start_utc)}",
-            f"DTEND:{_stamp(end_utc)}",
+            f"DTSTART:{start_utc}",
+            f"DTEND:{end_utc}",
             f"SUMMARY:{escape_text(f'{s.shift_type} {hhmm(s.start)}-{hhmm(s.end)}')}",
             f"DESCRIPTION:{escape_text('; '.join(detail))}",
             "CATEGORIES:SHIFT",
@@ -87,13 +102,13 @@ def agent_calendar(data: ReportData, agent: str, shifts: list, now: dt.datetime)
             "END:VEVENT",
         ]
         for b in breaks:
-            b_start, b_end = data.utc(b.start), data.utc(b.end)
+            b_start, b_end = utc(b.start), utc(b.end)
             lines += [
                 "BEGIN:VEVENT",
-                f"UID:{_stamp(b_start)}-{escape_text(agent)}-break@{scenario}.cs-scheduler",
+                f"UID:{b_start}-{escape_text(agent)}-break@{scenario}.cs-scheduler",
                 f"DTSTAMP:{stamp}",
-                f"DTSTART:{_stamp(b_start)}",
-                f"DTEND:{_stamp(b_end)}",
+                f"DTSTART:{b_start}",
+                f"DTEND:{b_end}",
                 f"SUMMARY:{'Paid break' if b.paid else 'Break'}",
                 "CATEGORIES:BREAK",
                 "TRANSP:OPAQUE",
@@ -111,10 +126,11 @@ def write_calendars(data: ReportData, folder: Path, now: dt.datetime | None = No
     for s in data.result.shifts:
         by_agent.setdefault(s.agent, []).append(s)
     written = []
+    stamps: dict = {}
     for agent in data.agents:
         path = folder / file_name(agent)
         shifts = sorted(by_agent[agent], key=lambda s: s.start)
         with open(path, "w", encoding="utf-8", newline="") as f:
-            f.write(agent_calendar(data, agent, shifts, now))
+            f.write(agent_calendar(data, agent, shifts, now, stamps))
         written.append(path)
     return written

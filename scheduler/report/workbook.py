@@ -9,6 +9,7 @@ KPIs and summary.json), Inputs (the scenario as solved), and Shifts, the long fo
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from pathlib import Path
 
 import xlsxwriter
@@ -21,6 +22,7 @@ BREAK_COLUMNS = ["agent", "start", "end", "paid"]
 CHART_ROWS = 16  # rows of the Intraday sheet one chart covers
 
 
+@lru_cache(maxsize=1 << 16)
 def _iso(value: dt.datetime) -> str:
     return value.strftime(ISO)
 
@@ -195,16 +197,22 @@ def _breaks(wb, fmt: _Formats, data: ReportData) -> None:
     # The first four columns are what `scheduler check` reads; the rest are for people.
     ws = wb.add_worksheet("Breaks")
     ws.write_row(0, 0, BREAK_COLUMNS + ["minutes", "day", "pool"], fmt.head)
-    shift_day = {}
+    owner = {}
     for s in data.result.shifts:
-        shift_day.setdefault(s.agent, []).append(s)
+        for b in data.breaks_in(s):
+            owner[id(b)] = s
     row = 1
+    write_string, write_number = ws.write_string, ws.write_number
     for b in data.result.breaks:
-        owner = next((s for s in shift_day.get(b.agent, ()) if s.start <= b.start and b.end <= s.end), None)
-        ws.write_row(row, 0, [b.agent, _iso(b.start), _iso(b.end), "true" if b.paid else "false",
-                              int((b.end - b.start).total_seconds() // 60),
-                              data.day_of(owner).isoformat() if owner else "",
-                              pool_of(owner) if owner else ""])
+        s = owner.get(id(b))
+        write_string(row, 0, b.agent)
+        write_string(row, 1, _iso(b.start))
+        write_string(row, 2, _iso(b.end))
+        write_string(row, 3, "true" if b.paid else "false")
+        write_number(row, 4, int((b.end - b.start).total_seconds() // 60))
+        if s is not None:
+            write_string(row, 5, data.day_of(s).isoformat())
+            write_string(row, 6, pool_of(s))
         row += 1
     ws.freeze_panes(1, 0)
     ws.set_column(0, 0, 10)
@@ -305,14 +313,18 @@ def _shifts(wb, fmt: _Formats, data: ReportData) -> None:
     if any(hasattr(s, "overtime_minutes") for s in shifts[:1]):
         extra.append("overtime_minutes")
     ws.write_row(0, 0, SHIFT_COLUMNS + extra, fmt.head)
+    write_string, write_number = ws.write_string, ws.write_number
     for i, r in enumerate(shifts, start=1):
-        row = [r.agent, r.shift_type, _iso(r.start), _iso(r.end), r.paid_minutes,
-               r.day.isoformat() if r.day else ""]
+        write_string(i, 0, r.agent)
+        write_string(i, 1, r.shift_type)
+        write_string(i, 2, _iso(r.start))
+        write_string(i, 3, _iso(r.end))
+        write_number(i, 4, r.paid_minutes)
+        write_string(i, 5, r.day.isoformat() if r.day else "")
         if "pool" in extra:
-            row.append(pool_of(r))
+            write_string(i, 6, pool_of(r))
         if "overtime_minutes" in extra:
-            row.append(overtime_minutes_of(r))
-        ws.write_row(i, 0, row)
+            write_number(i, 6 + ("pool" in extra), overtime_minutes_of(r))
     ws.freeze_panes(1, 0)
     ws.set_column(0, 7, 17)
 
