@@ -99,7 +99,9 @@ class Browser:
         for e in self.events:
             method, params = e.get("method"), e.get("params", {})
             if method == "Runtime.exceptionThrown":
-                out.append(json.dumps(params["exceptionDetails"])[:500])
+                details = params["exceptionDetails"]
+                described = details.get("exception", {}).get("description")
+                out.append(f"{described or details.get('text')} (line {details.get('lineNumber')})")
             elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
                 out.append(json.dumps(params.get("args"))[:500])
             elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
