@@ -16,8 +16,8 @@ from scheduler.solve import solve
 
 def report_scenario() -> dict:
     """Two days of 60-minute slots in Shanghai, not cyclic: a day type with a meal and a
-    night type across midnight with a break; too few agents allowed, so some slots are
-    short."""
+    night type across midnight with a paid break; no shift reaches 05:00-06:00, so those
+    slots are short (understaffing allowed)."""
     required = ([1] * 7 + [3] * 10 + [2] * 7) * 2
     return {
         "name": "reports",
@@ -28,11 +28,11 @@ def report_scenario() -> dict:
             {"name": "day", "paid_hours": [8], "earliest_start": "06:00", "latest_start": "12:00",
              "breaks": [{"name": "meal", "duration_minutes": 60, "earliest_start_minutes": 180,
                          "latest_start_minutes": 300}]},
-            {"name": "night", "paid_hours": [8], "earliest_start": "16:00", "latest_start": "23:00",
+            {"name": "night", "paid_hours": [8], "earliest_start": "16:00", "latest_start": "20:00",
              "breaks": [{"name": "rest", "duration_minutes": 60, "earliest_start_minutes": 180,
                          "latest_start_minutes": 300, "paid": True}]},
         ],
-        "rules": {"min_rest_hours": 11, "max_headcount": 5},
+        "rules": {"min_rest_hours": 11, "max_days_per_week": 6},
         "coverage": {"allow_understaffing": True},
         "solver": {"time_limit_seconds": 10, "workers": 2},
     }
