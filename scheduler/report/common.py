@@ -41,7 +41,6 @@ class ReportData:
     start_date: dt.date
     days: int
     scenario: Scenario | None = None
-    required_note: str = ""
     _cache: dict = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------ time zone

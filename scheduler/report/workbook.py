@@ -167,10 +167,19 @@ def _intraday(wb, fmt: _Formats, data: ReportData) -> None:
                          "name_font": {"size": 11}})
         chart.set_x_axis({"name": "time of day", "interval_unit": max(1, 120 // slot),
                           "num_font": {"rotation": -45}})
-        chart.set_y_axis({"name": "agents", "min": 0})
+        peak = max((max(c.required, c.scheduled) for c in cov if c.start.date() == d), default=1)
+        chart.set_y_axis({"name": "agents", "min": 0, "num_format": "0",
+                          "major_unit": _nice_step(peak)})
         chart.set_legend({"position": "bottom"})
         chart.set_size({"width": 620, "height": 300})
         ws.insert_chart(top + (i // 2) * CHART_ROWS, 1 + (i % 2) * 9, chart)
+
+
+def _nice_step(peak: int) -> int:
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
+        if peak / step <= 8:
+            return step
+    return 10 ** len(str(peak))
 
 
 def _coverage(wb, fmt: _Formats, data: ReportData) -> None:
