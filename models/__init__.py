@@ -4,6 +4,8 @@ from models.result import (
     SCHEMA_VERSION,
     BreakRecord,
     CoverageRecord,
+    DaySummary,
+    PoolSummary,
     Result,
     ShiftRecord,
     Summary,
@@ -20,6 +22,7 @@ from models.scenario import (
     SolverSettings,
     parse_hhmm,
 )
+from models.pools import Event, Overtime, Peak, Pool  # after models.scenario, which it uses
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -27,7 +30,13 @@ __all__ = [
     "BreakRecord",
     "Coverage",
     "CoverageRecord",
+    "DaySummary",
     "Demand",
+    "Event",
+    "Overtime",
+    "Peak",
+    "Pool",
+    "PoolSummary",
     "Horizon",
     "LabourRules",
     "Objective",

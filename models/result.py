@@ -33,12 +33,39 @@ class ShiftRecord(_Row):
     day: dt.date | None = None
     """The roster day the shift belongs to (a start after midnight belongs to the day
     before)."""
+    pool: str | None = None
+    """The agent's staff pool (None when the scenario has no pools)."""
+    overtime_minutes: int = 0
+    """Paid minutes past the contract length, included in paid_minutes and in end."""
 
 
 class CoverageRecord(_Row):
     start: dt.datetime
     required: int
     scheduled: int
+
+
+class PoolSummary(_Row):
+    name: str
+    standing: int
+    """Agents employed before the plan (paid their contract whether rostered or not)."""
+    rostered: int
+    """Agents with at least one shift."""
+    hired: int
+    """Agents beyond the standing team."""
+    paid_hours: float
+    overtime_hours: float
+    cost: float
+    """Shifts with overtime premiums, idle contract hours of standing agents, hiring."""
+
+
+class DaySummary(_Row):
+    date: dt.date
+    required_agent_hours: float
+    scheduled_agent_hours: float
+    short_agent_hours: float
+    over_agent_hours: float
+    short_slots: int
 
 
 class Summary(BaseModel):
@@ -69,6 +96,13 @@ class Summary(BaseModel):
     versions: dict[str, str] = {}
     scenario_sha256: str = ""
     solver_parameters: dict[str, object] = {}
+    cost: float | None = None
+    """What the roster costs (see PoolSummary.cost), whatever the objective."""
+    overtime_hours: float = 0.0
+    pools: list[PoolSummary] = []
+    days: list[DaySummary] = []
+    answer: str = ""
+    """The plan in one sentence: standing team, hires, overtime and cost."""
 
 
 class Result(BaseModel):

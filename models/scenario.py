@@ -196,9 +196,13 @@ class Coverage(Strict):
 
 
 class Objective(Strict):
-    kind: Literal["headcount", "paid_hours", "cost", "penalties"] = "headcount"
+    kind: Literal[
+        "headcount", "paid_hours", "cost", "penalties", "added_headcount", "headcount_then_cost"
+    ] = "headcount"
     """headcount: fewest distinct agents, then fewest paid hours; paid_hours; cost;
-    penalties: only the coverage and distinct-shift penalties (shift design)."""
+    penalties: only the coverage and distinct-shift penalties (shift design);
+    added_headcount: fewest hires beyond the pools' standing teams, then least cost;
+    headcount_then_cost: fewest agents, then least cost."""
     cost_per_agent: Annotated[float, Field(ge=0)] = 0.0
     """Fixed cost of one agent over the horizon (used by kind: cost)."""
     distinct_shift_penalty: Annotated[float, Field(ge=0)] = 0.0
@@ -216,6 +220,10 @@ class SolverSettings(Strict):
     """Interleaved, fixed-seed search: the same roster twice (slower)."""
 
 
+# Pools, overtime and events use LabourRules and parse_hhmm defined above.
+from models.pools import Event, Overtime, Pool  # noqa: E402
+
+
 class Scenario(Strict):
     name: Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.-]+$")]
     description: str = ""
@@ -226,6 +234,13 @@ class Scenario(Strict):
     coverage: Coverage = Coverage()
     objective: Objective = Objective()
     solver: SolverSettings = SolverSettings()
+    pools: list[Pool] = []
+    """Staff pools; without any, one pool works every shift type under `rules`."""
+    overtime: Overtime = Overtime()
+    holidays: list[dt.date] = []
+    """Public holidays: overtime on them is paid holiday_premium."""
+    events: list[Event] = []
+    """Promotions multiplying the demand."""
 
     @model_validator(mode="after")
     def _consistency(self) -> Scenario:
@@ -261,4 +276,43 @@ class Scenario(Strict):
                             f"at {where}.breaks.{j}.{key}: {getattr(br, key)} is not a multiple "
                             f"of the {slot}-minute slot"
                         )
+        pool_names = [p.name for p in self.pools]
+        if len(set(pool_names)) != len(pool_names):
+            raise ValueError("at pools: two pools share a name")
+        for i, pool in enumerate(self.pools):
+            for j, type_name in enumerate(pool.shift_types):
+                if type_name not in names:
+                    raise ValueError(
+                        f"at pools.{i}.shift_types.{j}: no shift type is named {type_name!r} "
+                        f"(shift types: {', '.join(names)})"
+                    )
+            try:
+                self.rules_for(pool)
+            except ValueError as exc:
+                raise ValueError(f"at pools.{i}.rules: {exc}") from None
+            if pool.overtime and round(self.overtime.step_minutes) % slot:
+                raise ValueError(
+                    f"at overtime.step_minutes: {self.overtime.step_minutes} is not a multiple "
+                    f"of the {slot}-minute slot"
+                )
+        end = self.horizon.start_date + dt.timedelta(days=self.horizon.days - 1)
+        for i, event in enumerate(self.events):
+            if event.end_date < self.horizon.start_date or event.start_date > end:
+                raise ValueError(f"at events.{i}: the event lies outside the horizon")
+            for j, peak in enumerate(event.peaks):
+                if not event.start_date <= peak.date <= event.end_date:
+                    raise ValueError(f"at events.{i}.peaks.{j}.date: outside the event's dates")
+        if self.pools and self.rules.max_headcount is not None:
+            raise ValueError(
+                "at rules.max_headcount: with pools, cap each pool with standing and max_hire"
+            )
         return self
+
+    def rules_for(self, pool: Pool | None) -> LabourRules:
+        """The pool's effective rules: the scenario's, with the keys the pool gives."""
+        if pool is None or pool.rules is None:
+            return self.rules
+        merged = self.rules.model_dump()
+        merged.update({k: getattr(pool.rules, k) for k in pool.rules.model_fields_set})
+        merged["preset"] = None
+        return LabourRules.model_validate(merged)

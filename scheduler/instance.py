@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from models import Scenario, ShiftType
+import datetime as dt
+
+from models import LabourRules, Pool, Scenario, ShiftType
 from scheduler.io import LoadedScenario
 
 
@@ -24,15 +26,25 @@ class ShiftOption:
     breaks: tuple[tuple[int, int, bool], ...]
     """(minutes after the shift start, duration minutes, paid) for each break."""
     cost_cents: int
+    """Cost of the shift in hundredths, overtime at the plain rate (see Instance.cost_cents)."""
+    overtime_minutes: int = 0
+    """Paid minutes past the shift's contract length (included in paid_minutes)."""
+
+    @property
+    def contract_minutes(self) -> int:
+        """Paid minutes that count against the weekly limits."""
+        return self.paid_minutes - self.overtime_minutes
 
     @property
     def end_minute(self) -> int:
         return self.start_minute + self.length_minutes
 
     @property
-    def shape(self) -> tuple[int, int, int, int]:
-        """What the labour rules see: type, start, paid and on-site length (not breaks)."""
-        return (self.type_index, self.start_minute, self.paid_minutes, self.length_minutes)
+    def shape(self) -> tuple[int, int, int, int, int]:
+        """What the labour rules see: type, start, contract minutes, on-site length and
+        overtime minutes (not breaks)."""
+        return (self.type_index, self.start_minute, self.contract_minutes, self.length_minutes,
+                self.overtime_minutes)
 
     def on_duty_slots(self, slot_minutes: int) -> list[int]:
         """Slots (relative to the shift day's 00:00) on duty and not on break."""
@@ -73,13 +85,24 @@ def shift_starts(shift: ShiftType, slot: int) -> list[int]:
     return list(range(first, shift.latest_start_minute + 1, step))
 
 
-def build_options(scenario: Scenario) -> tuple[list[ShiftOption], list[str]]:
-    """All shift options, and notes on shift lengths removed by the rules."""
+def build_options(scenario: Scenario, pool: Pool | None = None) -> tuple[list[ShiftOption], list[str]]:
+    """All shift options (of the pool's shift types, with its overtime extensions), and
+    notes on shift lengths removed by the rules."""
     slot = scenario.horizon.slot_minutes
-    max_daily = scenario.rules.max_daily_paid_hours
+    rules = scenario.rules_for(pool)
+    max_daily = rules.max_daily_paid_hours
+    extensions = [0]
+    if pool is not None and pool.overtime:
+        ot = scenario.overtime
+        step = ot.step_minutes
+        extensions += list(range(step, round(ot.max_daily_hours * 60) + 1, step))
     options: list[ShiftOption] = []
     notes: list[str] = []
     for t, shift in enumerate(scenario.shift_types):
+        if pool is not None and shift.name not in pool.shift_types:
+            continue
+        if pool is not None and pool.cost_per_paid_hour is not None:
+            shift = shift.model_copy(update={"cost_per_paid_hour": pool.cost_per_paid_hour})
         for hours in shift.paid_hours:
             paid = round(hours * 60)
             if max_daily is not None and paid > round(max_daily * 60):
@@ -92,9 +115,13 @@ def build_options(scenario: Scenario) -> tuple[list[ShiftOption], list[str]]:
             for placement in _break_placements(shift, paid, slot):
                 length = paid + sum(d for _, d, p in placement if not p)
                 for start in shift_starts(shift, slot):
-                    options.append(
-                        ShiftOption(t, shift.name, start, paid, length, placement, cost)
-                    )
+                    for extra in extensions:
+                        # overtime extends the end of the shift, paid at the shift's rate
+                        # (the premium depends on the date: Instance.cost_cents)
+                        options.append(ShiftOption(
+                            t, shift.name, start, paid + extra, length + extra, placement,
+                            round(shift.cost_per_paid_hour * 100 * (paid + extra) / 60), extra,
+                        ))
     return options, notes
 
 
@@ -103,10 +130,70 @@ class Instance:
     """Integer view of a loaded scenario."""
 
     loaded: LoadedScenario
+    pool_index: int | None = None
+    """The staff pool this view is restricted to (None: the scenario without pools)."""
 
     @property
     def scenario(self) -> Scenario:
         return self.loaded.scenario
+
+    @property
+    def pool(self) -> Pool | None:
+        return None if self.pool_index is None else self.scenario.pools[self.pool_index]
+
+    @cached_property
+    def rules(self) -> LabourRules:
+        return self.scenario.rules_for(self.pool)
+
+    @property
+    def pool_name(self) -> str | None:
+        return None if self.pool is None else self.pool.name
+
+    @property
+    def max_headcount(self) -> int | None:
+        return self.rules.max_headcount if self.pool is None else self.pool.max_headcount
+
+    def pool_views(self) -> list[Instance]:
+        """One view per staff pool (the scenario itself when it has none)."""
+        if not self.scenario.pools:
+            return [self]
+        return [Instance(self.loaded, i) for i in range(len(self.scenario.pools))]
+
+    def date(self, day: int) -> dt.date:
+        return self.scenario.horizon.start_date + dt.timedelta(days=day)
+
+    def premium(self, day: int) -> float:
+        """Overtime pay factor for a shift of this day."""
+        ot = self.scenario.overtime
+        date = self.date(day)
+        if date in self.scenario.holidays:
+            return ot.holiday_premium
+        if date.isoweekday() in ot.rest_weekdays:
+            return ot.rest_day_premium
+        return ot.workday_premium
+
+    def cost_cents(self, day: int, k: int) -> int:
+        """Cost of option k worked on `day`, in hundredths: contract minutes at the rate,
+        overtime minutes at the rate times the day's premium."""
+        o = self.options[k]
+        if not o.overtime_minutes:
+            return o.cost_cents
+        rate = o.cost_cents / o.paid_minutes  # hundredths per minute
+        return round(rate * (o.contract_minutes + o.overtime_minutes * self.premium(day)))
+
+    def month_blocks(self) -> list[list[int]]:
+        """Shift days grouped by calendar month (a lead-in day -1 joins its own month)."""
+        months: dict[tuple[int, int], list[int]] = {}
+        for d in self.shift_days:
+            date = self.date(d)
+            months.setdefault((date.year, date.month), []).append(d)
+        return [days for _, days in sorted(months.items())]
+
+    @property
+    def max_monthly_overtime_minutes(self) -> int | None:
+        if self.pool is None or not self.pool.overtime:
+            return None
+        return round(self.scenario.overtime.max_monthly_hours * 60)
 
     @property
     def slot(self) -> int:
@@ -134,7 +221,7 @@ class Instance:
 
     @cached_property
     def _options(self) -> tuple[list[ShiftOption], list[str]]:
-        return build_options(self.scenario)
+        return build_options(self.scenario, self.pool)
 
     @property
     def options(self) -> list[ShiftOption]:
@@ -171,7 +258,10 @@ class Instance:
     def instances(self) -> list[tuple[int, int]]:
         """(day, option index) pairs that cover at least one horizon slot."""
         pairs = []
+        pool = self.pool
         for d in self.shift_days:
+            if pool is not None and not pool.available(self.date(d)):
+                continue
             for k, option in enumerate(self.options):
                 if d < 0 and option.end_minute <= 1440:
                     continue
@@ -202,7 +292,7 @@ class Instance:
         return [days[i : i + length] for i in range(len(days) - length + 1)]
 
     def max_weekly_paid_minutes(self, horizon_days: int) -> int | None:
-        rule = self.scenario.rules.max_weekly_paid_hours
+        rule = self.rules.max_weekly_paid_hours
         if rule is None:
             return None
         return int(rule * 60 * min(horizon_days, 7) // 7)
@@ -210,4 +300,4 @@ class Instance:
     def min_weekly_paid_minutes(self, horizon_days: int) -> int:
         if horizon_days < 7:
             return 0
-        return round(self.scenario.rules.min_weekly_paid_hours * 60)
+        return round(self.rules.min_weekly_paid_hours * 60)

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from models import Scenario
+from models import Scenario, parse_hhmm
 from scheduler.errors import InputError, InputErrors
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -144,6 +144,17 @@ def apply_presets(data: dict, file: Path, lines: dict) -> dict:
         if isinstance(block, dict) and block.get(key) is not None:
             base = _preset(kind, block[key], file, f"{section}.{key}", lines.get((section, key)))
             data[section] = {**base, **block}
+    pools = data.get("pools")
+    if isinstance(pools, list):
+        merged = []
+        for i, pool in enumerate(pools):
+            block = pool.get("rules") if isinstance(pool, dict) else None
+            if isinstance(block, dict) and block.get("preset") is not None:
+                where = ("pools", i, "rules", "preset")
+                base = _preset("rules", block["preset"], file, _dotted(where), lines.get(where))
+                pool = {**pool, "rules": {**base, **block}}
+            merged.append(pool)
+        data["pools"] = merged
     return data
 
 
@@ -307,8 +318,37 @@ def load_scenario(path: Path | str) -> LoadedScenario:
             )
     else:
         values = [0] * horizon.num_slots
+    values = apply_events(scenario, values)
     required = tuple(max(v, demand.floor) for v in values)
     return LoadedScenario(scenario, path, required, digest.hexdigest(), lines)
+
+
+def event_factors(scenario: Scenario) -> list[float]:
+    """The product of the events' day and peak multipliers for each slot."""
+    horizon = scenario.horizon
+    slot = horizon.slot_minutes
+    per_day = horizon.slots_per_day
+    factors = [1.0] * horizon.num_slots
+    for event in scenario.events:
+        for s in range(horizon.num_slots):
+            day = horizon.start_date + dt.timedelta(days=s // per_day)
+            factors[s] *= event.day_multiplier(day)
+        for peak in event.peaks:
+            day0 = (peak.date - horizon.start_date).days * per_day
+            first = day0 + parse_hhmm(peak.start) // slot
+            last = day0 + -(-parse_hhmm(peak.end) // slot)
+            for s in range(max(first, 0), min(last, horizon.num_slots)):
+                factors[s] *= peak.multiplier
+    return factors
+
+
+def apply_events(scenario: Scenario, values: list[int]) -> list[int]:
+    """Baseline requirement times the event factors, rounded up (agents are whole)."""
+    if not scenario.events:
+        return values
+    return [
+        math.ceil(v * f - 1e-9) if v else 0 for v, f in zip(values, event_factors(scenario))
+    ]
 
 
 def with_options(

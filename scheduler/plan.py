@@ -26,14 +26,20 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class PlanModel:
-    """The CP-SAT model of the plan with handles to its variables."""
+    """The CP-SAT model of the plan with handles to its variables.
+
+    Shift counts are keyed (pool, day, option); with no pools in the scenario there is one
+    pool, index 0, of every shift type."""
 
     model: cp_model.CpModel
-    n: dict[tuple[int, int], cp_model.IntVar]
+    n: dict[tuple[int, int, int], cp_model.IntVar]
     agents: cp_model.IntVar
+    """All agents of all pools."""
     short: list[cp_model.IntVar | None]
     paid_expr: cp_model.LinearExpr
     cost_expr: cp_model.LinearExpr
+    """Pay for shifts with overtime premiums, standing agents' idle contract hours and
+    hiring costs, in hundredths (a valid lower bound of the roster's cost)."""
     short_expr: cp_model.LinearExpr
     over_expr: cp_model.LinearExpr
     """Agent-slots above the requirement (0 unless overstaffing is penalised)."""
@@ -41,13 +47,27 @@ class PlanModel:
     """Distinct shifts (start time of day + paid length) used (0 unless penalised)."""
     assumptions: dict[str, cp_model.IntVar]
     """Named rule literals, for explaining infeasibility."""
+    pools: list[Instance]
+    pool_agents: list[cp_model.IntVar]
+    hires: list[cp_model.IntVar]
+    """Agents beyond each pool's standing team."""
+    overtime_expr: cp_model.LinearExpr
+    """Overtime minutes."""
+
+    def pool_counts(self, counts: dict[tuple[int, int, int], int]) -> list[dict[tuple[int, int], int]]:
+        """Counts keyed (pool, day, option) split into one (day, option) dict per pool."""
+        out: list[dict[tuple[int, int], int]] = [{} for _ in self.pools]
+        for (p, d, k), c in counts.items():
+            if c > 0:
+                out[p][(d, k)] = c
+        return out
 
 
-def _rest_cuts(inst: Instance, model: cp_model.CpModel, n: dict, agents, guard) -> None:
+def _rest_cuts(inst: Instance, model: cp_model.CpModel, n: dict, agents, guard, cap: int) -> None:
     """Rest between shifts as a valid cut on headcount: for days d, e = d + 1 and any time
     tau, no agent can both work a shift of day d ending after tau and a shift of day e
     starting before tau + min rest, so those shifts together number at most W."""
-    rest = round(inst.scenario.rules.min_rest_hours * 60)
+    rest = round(inst.rules.min_rest_hours * 60)
     if rest <= 0:
         return
     slot = inst.slot
@@ -70,7 +90,6 @@ def _rest_cuts(inst: Instance, model: cp_model.CpModel, n: dict, agents, guard) 
             out[t] = v
         return out
 
-    cap = max_headcount_needed(inst)
     end_tot = {d: totals(g, f"ends_{d}") for d, g in ends.items()}
     start_tot = {d: totals(g, f"starts_{d}") for d, g in starts.items()}
     for d, e in pairs:
@@ -98,37 +117,21 @@ def build_plan_model(
     inst: Instance, with_assumptions: bool = False, skip: frozenset[str] = frozenset()
 ) -> PlanModel:
     """The plan model. `with_assumptions` guards each rule group with a named literal;
-    `skip` leaves rule groups out (both serve to explain infeasibility)."""
+    `skip` leaves rule groups out (both serve to explain infeasibility). Rule groups of a
+    pool are named "<rule>@<pool>"; `skip` may name a rule for all pools."""
     sc = inst.scenario
-    rules = sc.rules
     model = cp_model.CpModel()
     soft = sc.coverage.allow_understaffing
     peak = max(inst.required, default=0)
-
-    covers: list[list[cp_model.IntVar]] = [[] for _ in range(inst.num_slots)]
-    n: dict[tuple[int, int], cp_model.IntVar] = {}
-    slots_of: dict[tuple[int, int], list[int]] = {}
-    for d, k in inst.instances:
-        option = inst.options[k]
-        slots = inst.covered(d, option)
-        if not slots:
-            continue
-        local_peak = max(inst.required[s] for s in slots)
-        ub = local_peak if rules.min_weekly_paid_hours == 0 else max(local_peak, peak)
-        if ub == 0:
-            continue
-        var = model.new_int_var(0, ub, f"n_d{d}_o{k}")
-        n[(d, k)] = var
-        slots_of[(d, k)] = slots
-        for s in slots:
-            covers[s].append(var)
+    pools = inst.pool_views()
+    useful = max_headcount_needed(inst)
 
     assumptions: dict[str, cp_model.IntVar] = {}
     off = model.new_bool_var("rule_left_out")
     model.add(off == 0)
 
     def guard(name: str, constraint) -> None:
-        if name in skip:
+        if name in skip or name.split("@")[0] in skip:
             constraint.only_enforce_if(off)
             return
         if with_assumptions:
@@ -137,10 +140,62 @@ def build_plan_model(
                 lit = assumptions[name] = model.new_bool_var(name)
             constraint.only_enforce_if(lit)
 
-    cap = rules.max_headcount
-    agents = model.new_int_var(0, max_headcount_needed(inst), "agents")
-    if cap is not None:
-        guard("max_headcount", model.add(agents <= cap))
+    covers: list[list[cp_model.IntVar]] = [[] for _ in range(inst.num_slots)]
+    n: dict[tuple[int, int, int], cp_model.IntVar] = {}
+    pool_agents: list[cp_model.IntVar] = []
+    hires: list[cp_model.IntVar] = []
+    paid_terms: list = []
+    cost_terms: list = []
+    overtime_terms: list = []
+    for p, view in enumerate(pools):
+        suffix = "" if view.pool is None else f"@{view.pool.name}"
+        rules = view.rules
+        standing = view.pool.standing if view.pool is not None else 0
+        cap = view.max_headcount
+        upper = max(useful, standing)
+        w = model.new_int_var(0, max(upper, 0), f"agents{suffix}")
+        pool_agents.append(w)
+        if cap is not None:
+            guard("max_headcount" + suffix, model.add(w <= cap))
+        hire = model.new_int_var(0, max(upper, 0), f"hires{suffix}")
+        model.add(hire >= w - standing)
+        hires.append(hire)
+        if view.pool is not None and view.pool.cost_per_hire > 0:
+            cost_terms.append(hire * round(view.pool.cost_per_hire * 100))
+
+        own: dict[tuple[int, int], cp_model.IntVar] = {}
+        for d, k in view.instances:
+            option = view.options[k]
+            slots = view.covered(d, option)
+            if not slots:
+                continue
+            local_peak = max(inst.required[s] for s in slots)
+            ub = local_peak if rules.min_weekly_paid_hours == 0 else max(local_peak, peak)
+            if ub == 0:
+                continue
+            var = model.new_int_var(0, ub, f"n{suffix}_d{d}_o{k}")
+            own[(d, k)] = var
+            n[(p, d, k)] = var
+            for s in slots:
+                covers[s].append(var)
+            paid_terms.append(var * option.paid_minutes)
+            cost_terms.append(var * view.cost_cents(d, k))
+            if option.overtime_minutes:
+                overtime_terms.append(var * option.overtime_minutes)
+        _pool_rules(view, model, own, w, guard, suffix, useful)
+        contract = 0.0 if view.pool is None else view.pool.contract_weekly_hours
+        if contract > 0 and standing > 0:
+            # Standing agents are paid their contract hours whether rostered or not: at least
+            # (standing x contract - hours the pool works) idle hours are paid.
+            rate = round(view.pool.cost_per_paid_hour * 100)
+            due = round(contract * 60 * inst.days / 7) * standing
+            idle = model.new_int_var(0, due, f"idle{suffix}")
+            model.add(idle >= due - sum(v * view.options[k].contract_minutes for (d, k), v in own.items()))
+            # hundredths per minute need not be whole: scale by 60 and divide at the end
+            cost_terms.append(_per_minute(model, idle, rate, due, f"idle_cost{suffix}"))
+
+    agents = model.new_int_var(0, sum(int(list(w.proto.domain)[-1]) for w in pool_agents), "agents")
+    model.add(agents == sum(pool_agents))
 
     short: list[cp_model.IntVar | None] = [None] * inst.num_slots
     for s, req in enumerate(inst.required):
@@ -152,38 +207,8 @@ def build_plan_model(
         else:
             guard("coverage", model.add(sum(covers[s]) >= req))
 
-    by_day: dict[int, list] = {}
-    paid_by_day: dict[int, list] = {}
-    for (d, k), var in n.items():
-        by_day.setdefault(d, []).append(var)
-        paid_by_day.setdefault(d, []).append(var * inst.options[k].paid_minutes)
-
-    def day_sum(days: list[int]):
-        return sum(v for d in days for v in by_day.get(d, []))
-
-    for d in inst.shift_days:
-        if by_day.get(d):
-            guard("one_shift_per_day", model.add(sum(by_day[d]) <= agents))
-    _rest_cuts(inst, model, n, agents, guard)
-    k7 = rules.max_days_per_week
-    if k7 < 7:
-        for window in inst.day_windows(7):
-            guard("max_days_per_week", model.add(day_sum(window) <= k7 * agents))
-    m = rules.max_consecutive_days
-    if m is not None and m < len(inst.shift_days) + (7 if inst.cyclic else 0):
-        for window in inst.day_windows(m + 1):
-            guard("max_consecutive_days", model.add(day_sum(window) <= m * agents))
-    for days, horizon_days in inst.week_blocks():
-        paid = sum(t for d in days for t in paid_by_day.get(d, []))
-        hi = inst.max_weekly_paid_minutes(horizon_days)
-        if hi is not None:
-            guard("max_weekly_paid_hours", model.add(paid <= hi * agents))
-        lo = inst.min_weekly_paid_minutes(horizon_days)
-        if lo > 0:
-            guard("min_weekly_paid_hours", model.add(paid >= lo * agents))
-
-    paid_expr = sum(var * inst.options[k].paid_minutes for (d, k), var in n.items())
-    cost_expr = sum(var * inst.options[k].cost_cents for (d, k), var in n.items())
+    paid_expr = sum(paid_terms)
+    cost_expr = sum(cost_terms)
     short_expr = sum(v for v in short if v is not None)
     over_expr = 0
     if sc.coverage.overstaffing_penalty > 0:
@@ -199,8 +224,8 @@ def build_plan_model(
     distinct_expr = 0
     if sc.objective.distinct_shift_penalty > 0:
         groups: dict[tuple[int, int], list] = {}
-        for (d, k), var in n.items():
-            o = inst.options[k]
+        for (p, d, k), var in n.items():
+            o = pools[p].options[k]
             groups.setdefault((o.start_minute % 1440, o.paid_minutes), []).append(var)
         used = []
         for (start, paid), vs in sorted(groups.items()):
@@ -210,4 +235,55 @@ def build_plan_model(
             used.append(y)
         distinct_expr = sum(used)
     return PlanModel(model, n, agents, short, paid_expr, cost_expr, short_expr, over_expr,
-                     distinct_expr, assumptions)
+                     distinct_expr, assumptions, pools, pool_agents, hires, sum(overtime_terms))
+
+
+def _per_minute(model: cp_model.CpModel, minutes, rate_per_hour: int, ub: int, name: str):
+    """rate_per_hour x minutes / 60 as an integer variable (rounded up)."""
+    v = model.new_int_var(0, -(-rate_per_hour * ub // 60), name)
+    model.add(60 * v >= rate_per_hour * minutes)
+    return v
+
+
+def _pool_rules(view: Instance, model: cp_model.CpModel, n: dict, agents, guard, suffix: str,
+                useful: int) -> None:
+    """The per-agent rules of one pool as cuts on its headcount W."""
+    rules = view.rules
+    by_day: dict[int, list] = {}
+    paid_by_day: dict[int, list] = {}
+    ot_by_day: dict[int, list] = {}
+    for (d, k), var in n.items():
+        by_day.setdefault(d, []).append(var)
+        paid_by_day.setdefault(d, []).append(var * view.options[k].contract_minutes)
+        if view.options[k].overtime_minutes:
+            ot_by_day.setdefault(d, []).append(var * view.options[k].overtime_minutes)
+
+    def day_sum(days: list[int]):
+        return sum(v for d in days for v in by_day.get(d, []))
+
+    for d in view.shift_days:
+        if by_day.get(d):
+            guard("one_shift_per_day" + suffix, model.add(sum(by_day[d]) <= agents))
+    _rest_cuts(view, model, n, agents, lambda name, c: guard(name + suffix, c), useful)
+    k7 = rules.max_days_per_week
+    if k7 < 7:
+        for window in view.day_windows(7):
+            guard("max_days_per_week" + suffix, model.add(day_sum(window) <= k7 * agents))
+    m = rules.max_consecutive_days
+    if m is not None and m < len(view.shift_days) + (7 if view.cyclic else 0):
+        for window in view.day_windows(m + 1):
+            guard("max_consecutive_days" + suffix, model.add(day_sum(window) <= m * agents))
+    for days, horizon_days in view.week_blocks():
+        paid = sum(t for d in days for t in paid_by_day.get(d, []))
+        hi = view.max_weekly_paid_minutes(horizon_days)
+        if hi is not None:
+            guard("max_weekly_paid_hours" + suffix, model.add(paid <= hi * agents))
+        lo = view.min_weekly_paid_minutes(horizon_days)
+        if lo > 0:
+            guard("min_weekly_paid_hours" + suffix, model.add(paid >= lo * agents))
+    cap = view.max_monthly_overtime_minutes
+    if cap is not None:
+        for days in view.month_blocks():
+            extra = [t for d in days for t in ot_by_day.get(d, [])]
+            if extra:
+                guard("max_monthly_overtime" + suffix, model.add(sum(extra) <= cap * agents))

@@ -63,7 +63,7 @@ def group_plan(inst: Instance, counts: dict[tuple[int, int], int]) -> list[DayCl
 
 def _rest_conflicts(inst: Instance, days: list[DayClasses]) -> list[tuple[int, int, int, list[int]]]:
     """(day index i, class c, later day index j, classes on j that start too soon after c ends)."""
-    rest = round(inst.scenario.rules.min_rest_hours * 60)
+    rest = round(inst.rules.min_rest_hours * 60)
     horizon = inst.days * 1440
     index_of = {dc.day: i for i, dc in enumerate(days)}
     longest = max((s[1] + s[3] for dc in days for s in dc.shapes), default=0)
@@ -99,21 +99,25 @@ def greedy_roster(inst: Instance, counts: dict[tuple[int, int], int], agents: in
     the agents allowed to take a shift, the one who worked least recently goes first.
     Returns agent -> [(day, option)] or None when the rules cannot be met this way (a
     cyclic wrap or a weekly minimum it does not look ahead for)."""
-    rules = inst.scenario.rules
+    rules = inst.rules
     rest = round(rules.min_rest_hours * 60)
     k7 = rules.max_days_per_week
     m = rules.max_consecutive_days
     blocks = {d: b for b, (days, _) in enumerate(inst.week_blocks()) for d in days}
     block_max = [inst.max_weekly_paid_minutes(h) for _, h in inst.week_blocks()]
+    months = {d: i for i, days in enumerate(inst.month_blocks()) for d in days}
+    ot_cap = inst.max_monthly_overtime_minutes
     last_end: list[int] = []
     worked: list[list[int]] = []
     paid: list[dict[int, int]] = []
+    overtime: list[dict[int, int]] = []
     shifts: list[list[tuple[int, int]]] = []
 
     def add_agent() -> int:
         last_end.append(-(10**9))
         worked.append([])
         paid.append({})
+        overtime.append({})
         shifts.append([])
         return len(shifts) - 1
 
@@ -146,7 +150,9 @@ def greedy_roster(inst: Instance, counts: dict[tuple[int, int], int], agents: in
             for _, _, a in free:
                 if a in taken or begin - last_end[a] < rest:
                     continue
-                if hi is not None and paid[a].get(b, 0) + option.paid_minutes > hi:
+                if hi is not None and paid[a].get(b, 0) + option.contract_minutes > hi:
+                    continue
+                if ot_cap is not None and overtime[a].get(months[d], 0) + option.overtime_minutes > ot_cap:
                     continue
                 chosen = a
                 break
@@ -155,7 +161,8 @@ def greedy_roster(inst: Instance, counts: dict[tuple[int, int], int], agents: in
             taken.add(chosen)
             last_end[chosen] = begin + option.length_minutes
             worked[chosen].append(d)
-            paid[chosen][b] = paid[chosen].get(b, 0) + option.paid_minutes
+            paid[chosen][b] = paid[chosen].get(b, 0) + option.contract_minutes
+            overtime[chosen][months[d]] = overtime[chosen].get(months[d], 0) + option.overtime_minutes
             shifts[chosen].append((d, k))
     out = {i: s for i, s in enumerate(s for s in shifts if s)}
     return out if roster_ok(inst, out) else None
@@ -169,7 +176,7 @@ def days_first_roster(
     the plan has shifts, under the day rules), then each day's shifts go to that day's
     agents, earliest start first to the agent who ended latest yesterday and may still
     start it (best fit). A shift nobody may take goes to an extra agent."""
-    rules = inst.scenario.rules
+    rules = inst.rules
     days = list(inst.shift_days)
     need = {d: 0 for d in days}
     for (d, _), c in counts.items():
@@ -210,9 +217,12 @@ def days_first_roster(
     horizon = inst.days * 1440
     blocks = {d: b for b, (bdays, _) in enumerate(inst.week_blocks()) for d in bdays}
     block_max = [inst.max_weekly_paid_minutes(h) for _, h in inst.week_blocks()]
+    months = {d: i for i, mdays in enumerate(inst.month_blocks()) for d in mdays}
+    ot_cap = inst.max_monthly_overtime_minutes
     on_day: list[dict[int, tuple[int, int]]] = [{} for _ in range(agents)]
     """agent -> day -> (start, end) in minutes from the horizon start."""
     paid: list[dict[int, int]] = [{} for _ in range(agents)]
+    overtime: list[dict[int, int]] = [{} for _ in range(agents)]
     shifts: list[list[tuple[int, int]]] = [[] for _ in range(agents)]
 
     def neighbour(a: int, d: int, step: int) -> tuple[int, int] | None:
@@ -241,7 +251,10 @@ def days_first_roster(
         def fits(a: int, k: int, begin: int, end: int) -> bool:
             if not rest_ok(a, d, begin, end):
                 return False
-            return hi is None or paid[a].get(b, 0) + inst.options[k].paid_minutes <= hi
+            extra = inst.options[k].overtime_minutes
+            if extra and ot_cap is not None and overtime[a].get(months[d], 0) + extra > ot_cap:
+                return False
+            return hi is None or paid[a].get(b, 0) + inst.options[k].contract_minutes <= hi
 
         spans = [(d * 1440 + start, d * 1440 + start + inst.options[k].length_minutes, k)
                  for start, k in todays]
@@ -267,10 +280,12 @@ def days_first_roster(
                 log.debug("days-first: extra agent for day %d at minute %d", d, begin)
                 on_day.append({})
                 paid.append({})
+                overtime.append({})
                 shifts.append([])
                 a = len(shifts) - 1
             on_day[a][d] = (begin, end)
-            paid[a][b] = paid[a].get(b, 0) + inst.options[k].paid_minutes
+            paid[a][b] = paid[a].get(b, 0) + inst.options[k].contract_minutes
+            overtime[a][months[d]] = overtime[a].get(months[d], 0) + inst.options[k].overtime_minutes
             shifts[a].append((d, k))
     out = {i: s for i, s in enumerate(s for s in shifts if s)}
     return out if roster_ok(inst, out) else None
@@ -293,7 +308,7 @@ def _max_matching(crew: list[int], spans: list[tuple[int, int, int]], fits) -> l
 
 def _both_days_caps(inst: Instance, counts: dict[tuple[int, int], int], need: dict[int, int]):
     """(d, e, cap): at most `cap` agents may work both day d and the day e after it."""
-    rest = round(inst.scenario.rules.min_rest_hours * 60)
+    rest = round(inst.rules.min_rest_hours * 60)
     if rest <= 0:
         return []
     days = list(inst.shift_days)
@@ -325,7 +340,7 @@ def _both_days_caps(inst: Instance, counts: dict[tuple[int, int], int], need: di
 
 def _may_work(inst: Instance, shifts: list[tuple[int, int]], d: int) -> bool:
     """Whether an agent with these shifts may also work day d under the day rules."""
-    rules = inst.scenario.rules
+    rules = inst.rules
     worked = [x for x, _ in shifts]
     if sum(1 for x in worked if x > d - 7) >= rules.max_days_per_week:
         return False
@@ -342,7 +357,7 @@ def _may_work(inst: Instance, shifts: list[tuple[int, int]], d: int) -> bool:
 def roster_ok(inst: Instance, roster: dict[int, list[tuple[int, int]]]) -> bool:
     """Whether a roster built by a heuristic holds every rule, the cyclic wrap included
     (the heuristics look back only, so they confirm their work here)."""
-    rules = inst.scenario.rules
+    rules = inst.rules
     rest = round(rules.min_rest_hours * 60)
     horizon = inst.days * 1440
     blocks = inst.week_blocks()
@@ -369,12 +384,19 @@ def roster_ok(inst: Instance, roster: dict[int, list[tuple[int, int]]]) -> bool:
         if any(nxt[0] - prev[1] < rest for prev, nxt in pairs):
             return False
         for block_days, horizon_days in blocks:
-            total = sum(inst.options[k].paid_minutes for d, k in items if d in block_days)
+            total = sum(inst.options[k].contract_minutes for d, k in items if d in block_days)
             hi = inst.max_weekly_paid_minutes(horizon_days)
             if hi is not None and total > hi:
                 return False
             if total < inst.min_weekly_paid_minutes(horizon_days):
                 return False
+        cap = inst.max_monthly_overtime_minutes
+        if cap is not None:
+            for month_days in inst.month_blocks():
+                if sum(inst.options[k].overtime_minutes for d, k in items if d in month_days) > cap:
+                    return False
+    if inst.max_headcount is not None and len(roster) > inst.max_headcount:
+        return False
     return True
 
 
@@ -391,7 +413,7 @@ def solve_roster(
 ) -> RosterResult:
     """Time spent building the model counts against `time_limit`."""
     started = time.monotonic()
-    rules = inst.scenario.rules
+    rules = inst.rules
     days = group_plan(inst, counts)
     model = cp_model.CpModel()
     agents = range(pool)
@@ -451,6 +473,16 @@ def solve_roster(
                 model.add(total <= hi)
             if lo > 0:
                 model.add(total >= lo * used[a])
+
+    cap = inst.max_monthly_overtime_minutes
+    if cap is not None:
+        for month_days in inst.month_blocks():
+            for a in agents:
+                extra = [var * shape[4] for d in month_days if d in index_of
+                         for var, shape in zip(work[(a, index_of[d])], days[index_of[d]].shapes)
+                         if shape[4]]
+                if extra:
+                    model.add(sum(extra) <= cap)
 
     model.add(sum(used) >= min(lower_bound, pool))
     model.minimize(sum(used))

@@ -15,7 +15,15 @@ from typing import Callable
 import ortools
 from ortools.sat.python import cp_model
 
-from models import BreakRecord, CoverageRecord, Result, ShiftRecord, Summary
+from models import (
+    BreakRecord,
+    CoverageRecord,
+    DaySummary,
+    PoolSummary,
+    Result,
+    ShiftRecord,
+    Summary,
+)
 from scheduler import __version__
 from scheduler.highs import solve_with_highs
 from scheduler.explain import explain_infeasible, unreachable_slots
@@ -174,16 +182,27 @@ def solve(
     penalty += round(sc.coverage.overstaffing_penalty * SCALE) * pm.over_expr
     penalty += round(sc.objective.distinct_shift_penalty * SCALE) * pm.distinct_expr
     kind = sc.objective.kind
-    if kind == "headcount":
+    cost = pm.cost_expr + round(sc.objective.cost_per_agent * SCALE) * pm.agents
+    if kind in ("headcount", "headcount_then_cost"):
         primary = pm.agents * SCALE + penalty
     elif kind == "paid_hours":
         # centi-hours: paid minutes * 100 / 60; every length is a multiple of 15 minutes
-        primary = sum(v * (inst.options[k].paid_minutes * SCALE // 60) for (d, k), v in pm.n.items()) + penalty
+        primary = sum(v * (pm.pools[p].options[k].paid_minutes * SCALE // 60)
+                      for (p, d, k), v in pm.n.items()) + penalty
     elif kind == "cost":
-        primary = pm.cost_expr + round(sc.objective.cost_per_agent * SCALE) * pm.agents + penalty
+        primary = cost + penalty
+    elif kind == "added_headcount":
+        primary = sum(pm.hires) * SCALE + penalty
     else:  # penalties only
         primary = penalty + 0 * pm.agents
-    secondary = pm.paid_expr if kind in ("headcount", "penalties") else pm.agents
+    if kind in ("headcount", "penalties"):
+        secondary = pm.paid_expr
+    elif kind in ("added_headcount", "headcount_then_cost"):
+        secondary = cost
+    else:
+        secondary = pm.agents
+    # the roster's headcount matters to these kinds; to the others any valid roster will do
+    headcount_matters = kind in ("headcount", "added_headcount", "headcount_then_cost")
 
     # Stage 1a, the primary objective: HiGHS's MIP first (its LP bound is tight on this
     # covering model), CP-SAT when HiGHS cannot answer.
@@ -203,7 +222,7 @@ def solve(
             log.debug("no LP bound: %s", exc)
     # With headcount the roster needs time of its own; with the other kinds the plan is the
     # objective and the roster only has to be valid.
-    share = 0.25 if kind == "headcount" else 0.7
+    share = 0.25 if headcount_matters else 0.7
     budget = max(0.5, share * limit - (time.monotonic() - t0 if not deterministic else 0))
     plan = _plan_step(pm, params, budget, on_progress, t0, stop, "plan")
     charge(budget)
@@ -211,13 +230,15 @@ def solve(
         message = explain_infeasible(inst, params, max(1.0, min(10.0, left())))
         return Result(summary=summary("infeasible", message=message))
     if plan.status not in ("optimal", "feasible") and lp_bound is not None and not soft \
-            and sc.rules.max_headcount is None:
+            and all(v.max_headcount is None for v in pm.pools):
         # Out of time: the LP solution rounded up still covers every slot.
         counts = {key: math.ceil(lp_values[v.index] - 1e-6) for key, v in pm.n.items()}
-        per_day: dict[int, int] = {}
-        for (d, _), c in counts.items():
-            per_day[d] = per_day.get(d, 0) + c
-        plan = _PlanStep("feasible", counts, max(per_day.values(), default=0), math.inf, 0)
+        per_day: dict[tuple[int, int], int] = {}
+        for (p, d, _), c in counts.items():
+            per_day[(p, d)] = per_day.get((p, d), 0) + c
+        pool_agents = [max((c for (q, _), c in per_day.items() if q == p), default=0)
+                       for p in range(len(pm.pools))]
+        plan = _PlanStep("feasible", counts, sum(pool_agents), math.inf, 0, pool_agents)
     if plan.status not in ("optimal", "feasible"):
         why = "the run was interrupted" if stopped() else f"no shift plan found within {limit:g} s"
         return Result(summary=summary("unknown", message=f"{why}; raise the time limit"))
@@ -225,10 +246,10 @@ def solve(
     primary_value = math.inf if rounded_lp else round(plan.objective)
     primary_bound = math.ceil(max(plan.bound, lp_bound if lp_bound is not None else 0) - 1e-6)
     headcount_bound = None
-    if kind == "headcount" and not soft:
+    if kind in ("headcount", "headcount_then_cost") and not soft:
         headcount_bound = math.ceil(primary_bound / SCALE - 1e-9)
     hint = plan.counts
-    plan_agents = plan.agents
+    pool_agents = plan.pool_agents
     plan_optimal = plan.status == "optimal" or primary_value <= primary_bound
 
     # Stage 1b, the secondary objective with the primary held.
@@ -238,8 +259,10 @@ def solve(
         pm.model.clear_hints()
         for key, v in pm.n.items():
             pm.model.add_hint(v, hint[key])
-        pm.model.add_hint(pm.agents, plan_agents)
-        report(Progress("paid hours", headcount=plan_agents, headcount_bound=headcount_bound,
+        for v, value in zip(pm.pool_agents, pool_agents):
+            pm.model.add_hint(v, value)
+        report(Progress("paid hours" if secondary is pm.paid_expr else "cost",
+                        headcount=sum(pool_agents), headcount_bound=headcount_bound,
                         elapsed=time.monotonic() - t0))
         budget = min(0.3 * limit, left() * 0.5)
         plan2 = _plan_step(pm, params, budget, on_progress, t0, stop,
@@ -247,21 +270,95 @@ def solve(
         charge(budget)
         if plan2.status in ("optimal", "feasible"):
             hint = plan2.counts
-            plan_agents = plan2.agents
+            pool_agents = plan2.pool_agents
     counts = {key: c for key, c in hint.items() if c > 0}
-    paid_minutes = sum(c * inst.options[k].paid_minutes for (d, k), c in counts.items())
+    paid_minutes = sum(c * pm.pools[p].options[k].paid_minutes for (p, d, k), c in counts.items())
 
-    # ---- stage 2: the roster
-    lower = headcount_bound if headcount_bound is not None else 0
+    # ---- stage 2: the roster, pool by pool (the pools share no agent)
+    per_pool = pm.pool_counts(counts)
+    single = len(pm.pools) == 1
+    assignments: list[dict[int, list[tuple[int, int]]]] = []
+    all_optimal = True
+    total_shifts = max(1, sum(counts.values()))
+    for p, view in enumerate(pm.pools):
+        if not per_pool[p]:
+            assignments.append({})
+            continue
+        # the time left is shared by the pools in proportion to their shifts
+        later = sum(sum(c.values()) for c in per_pool[p + 1:])
+        mine = sum(per_pool[p].values())
+        budget = left() * mine / max(1, mine + later)
+        lower = headcount_bound if single and headcount_bound is not None else 0
+        outcome = _roster_pool(view, per_pool[p], pool_agents[p], lower, budget, params,
+                               headcount_matters, deterministic, on_progress, t0, stop,
+                               headcount_bound)
+        charge(outcome.charged)
+        if outcome.roster is None:
+            if outcome.proven_infeasible:
+                where = f" of pool {view.pool.name!r}" if view.pool is not None else ""
+                message = ("the planned shifts" + where + " cannot be placed on agents under "
+                           "the labour rules (rest, consecutive days, weekly hours"
+                           + (", the pool's headcount cap" if view.max_headcount is not None else "")
+                           + "); relax min_rest_hours or max_consecutive_days, widen the "
+                           "weekly hour range or allow more hires")
+                return Result(summary=summary("infeasible", message=message))
+            why = "the run was interrupted" if stopped() else f"no roster found within {limit:g} s"
+            return Result(summary=summary("unknown", message=f"{why}; raise the time limit"))
+        all_optimal &= outcome.roster.status == "optimal"
+        assignments.append(outcome.roster.assignment)
+
+    headcount = sum(len(a) for a in assignments)
+    proven = (
+        headcount_bound is not None and headcount == headcount_bound and plan_optimal
+    ) or (not headcount_matters and plan_optimal)
+    status_out = "optimal" if proven else "feasible"
+    note = "interrupted: the best roster found so far" if stopped() else ""
+    objective = {
+        "objective_value": None if rounded_lp else primary_value / SCALE,
+        "objective_bound": primary_bound / SCALE,
+    }
+    return _records(inst, pm.pools, assignments, status_out,
+                    functools.partial(summary, **objective), headcount, headcount_bound,
+                    paid_minutes, note)
+
+
+@dataclass
+class _PoolOutcome:
+    roster: RosterResult | None
+    charged: float
+    proven_infeasible: bool = False
+
+
+def _roster_pool(inst: Instance, counts: dict[tuple[int, int], int], plan_agents: int,
+                 lower: int, budget: float, params: dict, headcount_matters: bool,
+                 deterministic: bool, on_progress, t0: float, stop: StopSignal | None,
+                 headcount_bound: int | None) -> _PoolOutcome:
+    """Place one pool's planned shifts on its agents within `budget` seconds: greedy,
+    days-first with a few seeds, then CP-SAT over agents x days x shift classes."""
+    started = time.monotonic()
+    charged = 0.0
+
+    def left() -> float:
+        return budget - (charged if deterministic else time.monotonic() - started)
+
+    def stopped() -> bool:
+        return stop is not None and stop.is_set()
+
+    cap = inst.max_headcount
+    target = max(lower, plan_agents) if not lower else lower
     total_shifts = sum(counts.values())
     classes_per_agent = len({(d, inst.options[k].shape) for d, k in counts})
     greedy = greedy_roster(inst, counts, plan_agents)
+
+    def good_enough(r) -> bool:
+        return r is not None and (len(r) <= target or not headcount_matters)
+
     # Days-first with a few seeds (its day choice varies with the seed) while it helps.
-    budget, spent, t_days = min(15.0, left() * 0.3), 0.0, time.monotonic()
+    spend, spent, t_days = min(15.0, left() * 0.3), 0.0, time.monotonic()
     for attempt in range(8):
-        if greedy is not None and (len(greedy) <= lower or kind != "headcount") or stopped():
+        if good_enough(greedy) or stopped():
             break
-        remaining = budget - (spent if deterministic else time.monotonic() - t_days)
+        remaining = spend - (spent if deterministic else time.monotonic() - t_days)
         if remaining < 0.5:
             break
         seeded = {**params, "random_seed": params.get("random_seed", 0) + attempt}
@@ -269,60 +366,43 @@ def solve(
         spent += min(remaining, 5.0)
         if two_step is not None and (greedy is None or len(two_step) < len(greedy)):
             greedy = two_step
-    charge(spent)
+    charged += spent
+    if good_enough(greedy):
+        status = "optimal" if len(greedy) <= lower else "feasible"
+        return _PoolOutcome(RosterResult(status, greedy, len(greedy), lower), charged)
     roster = None
     proven_infeasible = False
-    if greedy is not None and (len(greedy) <= lower or kind != "headcount"):
-        # headcount is not the objective of the other kinds: a valid roster is the answer
-        roster = RosterResult("optimal" if len(greedy) <= lower else "feasible", greedy,
-                              len(greedy), lower)
+    if greedy is not None:
+        # first the plan's headcount exactly, then the heuristic's with its roster as hint
+        pools = [plan_agents, len(greedy)] if plan_agents < len(greedy) else [len(greedy)]
     else:
-        if greedy is not None:
-            # first the plan's headcount exactly, then the heuristic's with its roster as hint
-            pools = [plan_agents, len(greedy)] if plan_agents < len(greedy) else [len(greedy)]
-        else:
-            pools = [plan_agents, plan_agents + max(2, math.ceil(plan_agents * 0.05)), total_shifts]
-        for attempt, pool in enumerate(pools):
-            if attempt and pool <= pools[attempt - 1]:
-                continue
-            # building the model is Python time outside CP-SAT's limit: keep it affordable
-            if pool * classes_per_agent > ROSTER_MAX_BOOLEANS or left() < 3 or stopped():
-                continue
-            if on_progress:
-                on_progress(Progress("roster", headcount=len(greedy) if greedy else None,
-                                     headcount_bound=headcount_bound,
-                                     elapsed=time.monotonic() - t0))
-            share = left() * (0.6 if attempt + 1 < len(pools) else 1.0)
-            roster = solve_roster(inst, counts, pool, lower, max(1.0, share), params, hint=greedy,
-                                  callback=_RosterReporter(on_progress, t0, stop, headcount_bound),
-                                  stop=stop)
-            charge(max(1.0, share))
-            proven_infeasible = roster.status == "infeasible" and pool >= total_shifts
-            if roster.status in ("optimal", "feasible") or left() < 1:
-                break
-        if (roster is None or roster.status not in ("optimal", "feasible")) and greedy is not None:
-            roster = RosterResult("feasible", greedy, len(greedy), lower)
+        pools = [plan_agents, plan_agents + max(2, math.ceil(plan_agents * 0.05)), total_shifts]
+    if cap is not None:
+        pools = sorted({min(size, cap) for size in pools})
+    for attempt, size in enumerate(pools):
+        if attempt and size <= pools[attempt - 1]:
+            continue
+        # building the model is Python time outside CP-SAT's limit: keep it affordable
+        if size * classes_per_agent > ROSTER_MAX_BOOLEANS or left() < 3 or stopped():
+            continue
+        if on_progress:
+            on_progress(Progress("roster", headcount=len(greedy) if greedy else None,
+                                 headcount_bound=headcount_bound,
+                                 elapsed=time.monotonic() - t0))
+        share = left() * (0.6 if attempt + 1 < len(pools) else 1.0)
+        roster = solve_roster(inst, counts, size, lower, max(1.0, share), params, hint=greedy,
+                              callback=_RosterReporter(on_progress, t0, stop, headcount_bound),
+                              stop=stop)
+        charged += max(1.0, share)
+        proven_infeasible = roster.status == "infeasible" and (
+            size >= total_shifts or (cap is not None and size >= cap))
+        if roster.status in ("optimal", "feasible") or left() < 1:
+            break
+    if (roster is None or roster.status not in ("optimal", "feasible")) and greedy is not None:
+        roster = RosterResult("feasible", greedy, len(greedy), lower)
     if roster is None or roster.status not in ("optimal", "feasible"):
-        if proven_infeasible:
-            message = ("the planned shifts cannot be placed on agents under the labour rules "
-                       "(rest, consecutive days, weekly hours); relax min_rest_hours or "
-                       "max_consecutive_days, or widen the weekly hour range")
-            return Result(summary=summary("infeasible", message=message))
-        why = "the run was interrupted" if stopped() else f"no roster found within {limit:g} s"
-        return Result(summary=summary("unknown", message=f"{why}; raise the time limit"))
-
-    headcount = roster.headcount
-    proven = (
-        headcount_bound is not None and headcount == headcount_bound and plan_optimal
-    ) or (kind != "headcount" and plan_optimal)
-    status_out = "optimal" if proven else "feasible"
-    note = "interrupted: the best roster found so far" if stopped() else ""
-    objective = {
-        "objective_value": None if rounded_lp else primary_value / SCALE,
-        "objective_bound": primary_bound / SCALE,
-    }
-    return _records(inst, roster.assignment, status_out, functools.partial(summary, **objective),
-                    headcount, headcount_bound, paid_minutes, note)
+        return _PoolOutcome(None, charged, proven_infeasible)
+    return _PoolOutcome(roster, charged)
 
 
 @dataclass
@@ -332,6 +412,7 @@ class _PlanStep:
     agents: int
     objective: float
     bound: float
+    pool_agents: list[int]
 
 
 def _plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, stop, phase,
@@ -347,16 +428,18 @@ def _plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, sto
     except (ValueError, RuntimeError) as exc:  # a model HiGHS cannot take
         log.debug("HiGHS skipped: %s", exc)
     if status == "infeasible":
-        return _PlanStep("infeasible", {}, 0, 0, 0)
+        return _PlanStep("infeasible", {}, 0, 0, 0, [])
     if values is not None:
         counts = {key: round(values[v.index]) for key, v in pm.n.items()}
         agents = round(values[pm.agents.index])
+        pool_agents = [round(values[v.index]) for v in pm.pool_agents]
         if status == "optimal":
-            return _PlanStep(status, counts, agents, objective, bound)
+            return _PlanStep(status, counts, agents, objective, bound, pool_agents)
         pm.model.clear_hints()
         for key, v in pm.n.items():
             pm.model.add_hint(v, counts[key])
-        pm.model.add_hint(pm.agents, agents)
+        for v, value in zip(pm.pool_agents, pool_agents):
+            pm.model.add_hint(v, value)
     base = Progress(phase, headcount_bound=headcount_bound)
     remaining = max(0.5, seconds if deterministic else seconds - (time.monotonic() - t_start))
     solver, cp_status = _run(pm.model, params, remaining,
@@ -367,13 +450,14 @@ def _plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, sto
         if values is None or solver.objective_value <= objective + 1e-9:
             counts = {key: solver.value(v) for key, v in pm.n.items()}
             agents = solver.value(pm.agents)
+            pool_agents = [solver.value(v) for v in pm.pool_agents]
             objective = solver.objective_value
         bound = max(cp_bound, bound) if bound is not None else cp_bound
         return _PlanStep("optimal" if objective <= bound + 1e-9 else "feasible",
-                         counts, agents, objective, bound)
+                         counts, agents, objective, bound, pool_agents)
     if values is not None:
-        return _PlanStep("feasible", counts, agents, objective, bound)
-    return _PlanStep(name, {}, 0, 0, 0)
+        return _PlanStep("feasible", counts, agents, objective, bound, pool_agents)
+    return _PlanStep(name, {}, 0, 0, 0, [])
 
 
 class _RosterReporter(cp_model.CpSolverSolutionCallback):
@@ -394,38 +478,92 @@ def agent_name(index: int, width: int) -> str:
     return f"A{index + 1:0{width}d}"
 
 
-def _records(inst: Instance, assignment, status, summary, headcount, bound, paid_minutes,
-             message: str = "") -> Result:
+def _records(inst: Instance, pools: list[Instance], assignments, status, summary, headcount,
+             bound, paid_minutes, message: str = "") -> Result:
     start = inst.loaded.start
     slot = inst.slot
-    width = max(3, len(str(len(assignment))))
+    sc = inst.scenario
     shifts: list[ShiftRecord] = []
     breaks: list[BreakRecord] = []
     scheduled = [0] * inst.num_slots
-    for a, items in sorted(assignment.items()):
-        agent = agent_name(a, width)
-        for d, k in items:
-            o = inst.options[k]
-            begin = start + dt.timedelta(days=d, minutes=o.start_minute)
-            shifts.append(ShiftRecord(
-                agent=agent, shift_type=o.type_name, start=begin,
-                end=begin + dt.timedelta(minutes=o.length_minutes), paid_minutes=o.paid_minutes,
-                day=(start + dt.timedelta(days=d)).date()))
-            for offset, duration, paid in o.breaks:
-                b0 = begin + dt.timedelta(minutes=offset)
-                breaks.append(BreakRecord(agent=agent, start=b0,
-                                          end=b0 + dt.timedelta(minutes=duration), paid=paid))
-            for s in inst.covered(d, o):
-                scheduled[s] += 1
+    pool_rows: list[PoolSummary] = []
+    total_cost_cents = 0.0
+    hired_on: dict[int, int] = {}  # day -> shifts worked by hired agents
+    overtime_on: dict[int, int] = {}  # day -> overtime minutes
+    for view, assignment in zip(pools, assignments):
+        pool = view.pool
+        # standing agents first: the busiest agents of a pool are its standing team
+        order = sorted(assignment.values(),
+                       key=lambda items: -sum(view.options[k].contract_minutes for _, k in items))
+        standing = pool.standing if pool is not None else 0
+        width = max(3, len(str(max(len(order), standing))))
+        cost_cents = 0.0
+        pool_paid = pool_ot = 0
+        for a, items in enumerate(order):
+            agent = agent_name(a, width) if pool is None else f"{pool.name}-{a + 1:0{width}d}"
+            worked = 0
+            for d, k in sorted(items):
+                o = view.options[k]
+                begin = start + dt.timedelta(days=d, minutes=o.start_minute)
+                shifts.append(ShiftRecord(
+                    agent=agent, shift_type=o.type_name, start=begin,
+                    end=begin + dt.timedelta(minutes=o.length_minutes),
+                    paid_minutes=o.paid_minutes, day=(start + dt.timedelta(days=d)).date(),
+                    pool=view.pool_name, overtime_minutes=o.overtime_minutes))
+                for offset, duration, paid in o.breaks:
+                    b0 = begin + dt.timedelta(minutes=offset)
+                    breaks.append(BreakRecord(agent=agent, start=b0,
+                                              end=b0 + dt.timedelta(minutes=duration), paid=paid))
+                for s_ in view.covered(d, o):
+                    scheduled[s_] += 1
+                cost_cents += view.cost_cents(d, k)
+                worked += o.contract_minutes
+                pool_paid += o.paid_minutes
+                pool_ot += o.overtime_minutes
+                if o.overtime_minutes:
+                    overtime_on[d] = overtime_on.get(d, 0) + o.overtime_minutes
+                if a >= standing:
+                    hired_on[d] = hired_on.get(d, 0) + 1
+            if pool is not None and a < standing and pool.contract_weekly_hours > 0:
+                due = round(pool.contract_weekly_hours * 60 * inst.days / 7)
+                cost_cents += pool.cost_per_paid_hour * 100 * max(0, due - worked) / 60
+        hired = max(0, len(order) - standing)
+        if pool is not None:
+            idle = max(0, standing - len(order))
+            if pool.contract_weekly_hours > 0:
+                due = round(pool.contract_weekly_hours * 60 * inst.days / 7)
+                cost_cents += pool.cost_per_paid_hour * 100 * due * idle / 60
+            cost_cents += pool.cost_per_hire * 100 * hired
+        total_cost_cents += cost_cents
+        pool_rows.append(PoolSummary(
+            name=view.pool_name or "all", standing=standing, rostered=len(order), hired=hired,
+            paid_hours=round(pool_paid / 60, 2), overtime_hours=round(pool_ot / 60, 2),
+            cost=round(cost_cents / 100, 2)))
+    total_cost_cents += sc.objective.cost_per_agent * 100 * headcount
     coverage = [
         CoverageRecord(start=start + dt.timedelta(minutes=slot * s), required=r, scheduled=c)
         for s, (r, c) in enumerate(zip(inst.required, scheduled))
     ]
     short = [max(0, r - c) for r, c in zip(inst.required, scheduled)]
     over = [max(0, c - r) for r, c in zip(inst.required, scheduled)]
+    per_day = inst.slots_per_day
+    hours = slot / 60
+    days = []
+    for d in range(inst.days):
+        part = slice(d * per_day, (d + 1) * per_day)
+        days.append(DaySummary(
+            date=inst.date(d),
+            required_agent_hours=sum(inst.required[part]) * hours,
+            scheduled_agent_hours=sum(scheduled[part]) * hours,
+            short_agent_hours=sum(short[part]) * hours,
+            over_agent_hours=sum(over[part]) * hours,
+            short_slots=sum(1 for v in short[part] if v > 0)))
     gap = None
     if bound is not None and headcount:
         gap = round((headcount - bound) / headcount, 6)
+    overtime_hours = round(sum(r.overtime_hours for r in pool_rows), 2)
+    answer = _answer(inst, pool_rows, days, hired_on, overtime_on, total_cost_cents / 100) \
+        if sc.pools else ""
     shifts.sort(key=lambda r: (r.start, r.agent))
     breaks.sort(key=lambda r: (r.start, r.agent))
     return Result(
@@ -440,8 +578,52 @@ def _records(inst: Instance, assignment, status, summary, headcount, bound, paid
             over_agent_slots=sum(over),
             short_slots=[c.start for c, s in zip(coverage, short) if s > 0],
             message=message,
+            cost=round(total_cost_cents / 100, 2),
+            overtime_hours=overtime_hours,
+            pools=pool_rows if sc.pools else [],
+            days=days,
+            answer=answer,
         ),
         shifts=shifts,
         breaks=breaks,
         coverage=coverage,
     )
+
+
+def _answer(inst: Instance, pools: list[PoolSummary], days: list[DaySummary],
+            hired_on: dict[int, int], overtime_on: dict[int, int], cost: float) -> str:
+    """The planner's question answered from the roster: does the standing team cover the
+    days outside the events, and what do the events need?"""
+    sc = inst.scenario
+    event_days = {d for d in range(inst.days)
+                  if any(e.start_date <= inst.date(d) <= e.end_date for e in sc.events)}
+    normal = [d for d in range(inst.days) if d not in event_days]
+    standing = sum(p.standing for p in pools)
+    team = ", ".join(f"{p.name} {p.standing}" for p in pools if p.standing)
+    parts = [f"the standing team of {standing}" + (f" ({team})" if team else "")]
+    if normal:
+        extra = sum(hired_on.get(d, 0) for d in normal)
+        ot = sum(overtime_on.get(d, 0) for d in normal) / 60
+        short = sum(days[d].short_agent_hours for d in normal)
+        if not extra and not ot and not short:
+            parts.append(f"covers the {len(normal)} days outside the events alone")
+        else:
+            bits = []
+            if extra:
+                bits.append(f"{extra} shifts by hired agents")
+            if ot:
+                bits.append(f"{ot:g} overtime hours")
+            if short:
+                bits.append(f"{short:g} agent-hours short")
+            parts.append(f"does not cover the {len(normal)} days outside the events alone "
+                         f"({', '.join(bits)})")
+    names = ", ".join(e.name for e in sc.events) or "the horizon"
+    hires = ", ".join(f"{p.hired} {p.name}" for p in pools if p.hired)
+    hired = sum(p.hired for p in pools)
+    ot_event = sum(overtime_on.get(d, 0) for d in event_days) / 60 if sc.events else \
+        sum(overtime_on.values()) / 60
+    need = f"{names} needs {hired} hired agents" + (f" ({hires})" if hires else "")
+    need += f" and {ot_event:g} overtime hours, at a total cost of {cost:,.2f}"
+    return "; ".join(parts) + "; " + need
+
+
