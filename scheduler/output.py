@@ -66,7 +66,8 @@ def write_result(result: Result, out_dir: Path, start_date: dt.date, days: int,
         write_csvs(result, tmp)
         scenario = getattr(loaded, "scenario", loaded)
         names = write_reports(result, tmp, start_date, days, scenario,
-                              getattr(loaded, "required", None))
+                              getattr(loaded, "required", None),
+                              source_dir=getattr(loaded, "directory", None))
         return move_into(tmp, out_dir, ["summary.json", "shifts.csv", "breaks.csv",
                                         "coverage.csv", *names])
     finally:

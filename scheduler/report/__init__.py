@@ -25,7 +25,7 @@ REPORT_FILES = ("roster.xlsx", "report.html", "activities.csv")
 
 def write_reports(result: Result, folder: Path, start_date: dt.date, days: int,
                   scenario: Scenario | None = None, required=None,
-                  save_scenario: bool = True) -> list[str]:
+                  save_scenario: bool = True, source_dir: Path | None = None) -> list[str]:
     """Write the readable outputs into folder; return the names written."""
     folder = Path(folder)
     data = ReportData(result, start_date, days, scenario)
@@ -37,7 +37,7 @@ def write_reports(result: Result, folder: Path, start_date: dt.date, days: int,
         if required is None and len(result.coverage) == scenario.horizon.num_slots:
             required = [c.required for c in result.coverage]
         if save_scenario:
-            write_scenario(scenario, required, folder / SCENARIO_FILE)
+            write_scenario(scenario, required, folder / SCENARIO_FILE, source_dir)
             names.append(SCENARIO_FILE)
         write_calendars(data, folder / CALENDAR_DIR)
         names.append(CALENDAR_DIR)
@@ -91,7 +91,8 @@ def rebuild(out_dir: Path, scenario_path: Path | None = None) -> list[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=out_dir))
     try:
         names = write_reports(result, tmp, start_date, days, scenario, loaded.required,
-                              save_scenario=scenario_path is not None)
+                              save_scenario=scenario_path is not None,
+                              source_dir=loaded.directory)
         return move_into(tmp, out_dir, names)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

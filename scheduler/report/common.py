@@ -172,6 +172,9 @@ class ReportData:
         overtime = sum(overtime_minutes_of(x) for x in self.result.shifts)
         if overtime:
             rows.append(("Overtime hours", f"{overtime / 60:,.1f}"))
+        cost = getattr(s, "cost", None)
+        if cost is not None:
+            rows.append(("Cost", f"{cost:,.2f}"))
         return rows
 
 

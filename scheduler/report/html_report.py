@@ -38,6 +38,9 @@ def render(data: ReportData, generated: dt.datetime | None = None) -> str:
     )
     zone = data.time_zone or "scenario time zone unknown"
     message = f'<p class="message">{_e(summary.message)}</p>' if summary.message else ""
+    answer = getattr(summary, "answer", "")
+    if answer:
+        message = f'<p class="answer">{_e(answer)}</p>' + message
     payload = json.dumps(_gantt_payload(data), separators=(",", ":"), ensure_ascii=True)
     payload = payload.replace("</", "<\\/")  # never closes the script element
     return _PAGE.format(
@@ -49,6 +52,7 @@ def render(data: ReportData, generated: dt.datetime | None = None) -> str:
         generated=generated.strftime("%Y-%m-%d %H:%M UTC"),
         message=message,
         cards=cards,
+        pools=_pool_table(data),
         coverage=_coverage_svg(data),
         heatmap=_heatmap_svg(data),
         legend=_type_legend(data),
@@ -221,6 +225,25 @@ def _gantt_payload(data: ReportData) -> dict:
     }
 
 
+def _pool_table(data: ReportData) -> str:
+    pools = getattr(data.result.summary, "pools", None) or []
+    if not pools:
+        return ""
+    rows = [p.model_dump(mode="json") if hasattr(p, "model_dump") else dict(p) for p in pools]
+    columns = list(rows[0])
+    head = "".join(f"<th>{_e(c.replace('_', ' '))}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_e(_cell(r.get(c)))}</td>" for c in columns) + "</tr>" for r in rows)
+    return (f'<section><h2>Pools</h2><table class="pools" id="pools"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></section>")
+
+
+def _cell(value) -> str:
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+    return "" if value is None else str(value)
+
+
 def _type_legend(data: ReportData) -> str:
     spans = "".join(f'<span><i style="background:{data.colour_of[t]}"></i>{_e(t)}</span>'
                     for t in data.shift_types)
@@ -252,6 +275,10 @@ h2{font-size:16px;margin:0 0 8px}
 #gantt{display:block}
 .controls{display:flex;gap:12px;align-items:center;margin-bottom:8px;font-size:14px}
 .empty{color:#777}
+.answer{font-size:15px;margin:0 0 12px}
+table.pools{border-collapse:collapse;font-size:13px}
+table.pools th,table.pools td{border:1px solid #e3e3e3;padding:4px 10px;text-align:right}
+table.pools th:first-child,table.pools td:first-child{text-align:left}
 """
 
 _JS = r"""
@@ -343,6 +370,7 @@ _PAGE = """<!DOCTYPE html>
 <main>
 {message}
 <div class="cards" id="kpis">{cards}</div>
+{pools}
 <section><h2>Agents on duty versus required</h2>{coverage}</section>
 <section><h2>Coverage heatmap (on duty minus required, days x time of day)</h2>{heatmap}</section>
 <section><h2>Shifts and breaks of one day</h2>

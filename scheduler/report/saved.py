@@ -18,27 +18,77 @@ from scheduler.errors import InputError
 SCENARIO_FILE = "scenario.yaml"
 
 
-def scenario_as_solved(scenario: Scenario, required: list[int] | tuple[int, ...] | None) -> dict:
+def scenario_as_solved(scenario: Scenario, required: list[int] | tuple[int, ...] | None,
+                       baseline: list[int] | None = None) -> dict:
     """The resolved scenario as plain data: presets and profiles already applied (their
-    names dropped, every key written out), the demand inline as the per-slot requirement
-    the solver worked with (floor applied)."""
+    names dropped, every key written out), the demand inline.
+
+    With `baseline` (the demand before events, as read) the events are kept and apply
+    again on loading; otherwise the demand is the per-slot requirement the solver worked
+    with (events and floor applied) and the events, already counted, are left out."""
     data = scenario.model_dump(mode="json")
     for section, key in (("rules", "preset"), ("solver", "profile")):
         if isinstance(data.get(section), dict):
             data[section].pop(key, None)
-    if required is not None:
-        data["demand"] = {"required": [int(v) for v in required],
-                          "floor": int(scenario.demand.floor)}
+    # A pool's rules override only the keys it gives: keep exactly those.
+    for pool, dumped in zip(getattr(scenario, "pools", None) or [], data.get("pools") or []):
+        if pool.rules is not None:
+            rules = pool.rules.model_dump(mode="json", exclude_unset=True)
+            rules.pop("preset", None)
+            dumped["rules"] = rules
+    floor = int(scenario.demand.floor)
+    if baseline is not None:
+        data["demand"] = {"required": [int(v) for v in baseline], "floor": floor}
+    elif required is not None:
+        data["demand"] = {"required": [int(v) for v in required], "floor": floor}
+        if data.get("events"):
+            data["events"] = []
     return data
 
 
-def write_scenario(scenario: Scenario, required, path: Path) -> None:
-    data = scenario_as_solved(scenario, required)
-    head = ("# The scenario as solved (presets applied, demand inline with the floor applied).\n"
+def _baseline(scenario: Scenario, directory: Path | None) -> list[int] | None:
+    """The demand as given, before events and floor (None if it cannot be read again)."""
+    from scheduler.io import read_demand_csv
+
+    demand, horizon = scenario.demand, scenario.horizon
+    if demand.required is not None:
+        return list(demand.required)
+    if demand.file is None:
+        return [0] * horizon.num_slots
+    if directory is None:
+        return None
+    try:
+        return read_demand_csv(Path(directory) / demand.file,
+                               dt.datetime.combine(horizon.start_date, dt.time()),
+                               horizon.slot_minutes, horizon.num_slots)
+    except InputError:
+        return None
+
+
+def write_scenario(scenario: Scenario, required, path: Path, directory: Path | None = None) -> None:
+    """Write scenario.yaml and check that it loads back to the same requirement per slot;
+    with events, keep them over the baseline demand when that reproduces it."""
+    from scheduler.io import load_scenario
+
+    head = ("# The scenario as solved (presets applied, demand inline).\n"
             "# `scheduler check` and `scheduler report` read it back.\n")
-    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None,
-                          width=120)
-    path.write_text(head + body, encoding="utf-8")
+    candidates = []
+    if getattr(scenario, "events", None):
+        baseline = _baseline(scenario, directory)
+        if baseline is not None:
+            candidates.append(scenario_as_solved(scenario, required, baseline))
+    candidates.append(scenario_as_solved(scenario, required))
+    for data in candidates:
+        body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True,
+                              default_flow_style=None, width=120)
+        path.write_text(head + body, encoding="utf-8")
+        if required is None or len(candidates) == 1:
+            return
+        try:
+            if load_scenario(path).required == tuple(int(v) for v in required):
+                return
+        except InputError:
+            pass
 
 
 # ------------------------------------------------------------------ reading back

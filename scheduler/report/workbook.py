@@ -190,6 +190,20 @@ def _coverage(wb, fmt: _Formats, data: ReportData) -> None:
         ws.write_string(i, 0, _iso(c.start))
         ws.write_row(i, 1, [c.required, c.scheduled, max(0, c.required - c.scheduled),
                             max(0, c.scheduled - c.required)])
+    channels = getattr(cov[0], "channels", None) if cov else None
+    if channels:  # workload scenarios: the service each channel achieves per slot
+        keys = [k for k in type(channels[0]).model_fields if k != "channel"]
+        ws.write_row(0, 5, [f"{ch.channel}_{k}" for ch in channels for k in keys], fmt.head)
+        for i, c in enumerate(cov, start=1):
+            col = 5
+            for ch in c.channels:
+                for k in keys:
+                    v = getattr(ch, k)
+                    if isinstance(v, bool) or v is None or not isinstance(v, (int, float)):
+                        ws.write_string(i, col, "" if v is None else str(v).lower())
+                    else:
+                        ws.write_number(i, col, v)
+                    col += 1
     if cov:
         n = len(cov)
         ws.conditional_format(1, 3, n, 3, {"type": "cell", "criteria": ">", "value": 0,
@@ -241,25 +255,53 @@ def _summary(wb, fmt: _Formats, data: ReportData) -> None:
         row += 1
         ws.write_string(row, 0, label, fmt.bold)
         ws.write_string(row, 1, value)
+    answer = getattr(summary, "answer", "")
+    if answer:
+        row += 2
+        ws.write_string(row, 0, "In one sentence", fmt.bold)
+        ws.write_string(row, 1, answer, fmt.wrap)
+    values = summary.model_dump(mode="json")
+    # Lists of records (per pool, per day, ...) as tables below the key/value list.
+    tables = {k: v for k, v in values.items()
+              if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)}
     row += 2
     ws.write_row(row, 0, ["summary.json key", "value"], fmt.head)
-    values = summary.model_dump(mode="json")
     shown = [_iso(t) for t in summary.short_slots[:40]]
     more = len(summary.short_slots) - len(shown)
     values["short_slots"] = f"{len(summary.short_slots)}" + (
         f": {', '.join(shown)}" + (f" and {more} more (see Coverage)" if more else "")
         if shown else "")
     for key, value in values.items():
+        if key in tables:
+            continue
         items = value.items() if isinstance(value, dict) else [(None, value)]
         for sub, v in items:
             row += 1
             ws.write_string(row, 0, key if sub is None else f"{key}.{sub}", fmt.bold)
             if isinstance(v, bool) or v is None or not isinstance(v, (int, float)):
-                ws.write_string(row, 1, "" if v is None else str(v))
+                text = "" if v is None else str(v)
+                if len(text) > 2000:
+                    text = text[:2000] + " ... (see summary.json)"
+                ws.write_string(row, 1, text)
             else:
                 ws.write_number(row, 1, v)
+    for key, records in tables.items():
+        row += 2
+        ws.write_string(row, 0, key, fmt.title)
+        columns = list(records[0])
+        row += 1
+        ws.write_row(row, 0, columns, fmt.head)
+        for record in records:
+            row += 1
+            for c, name in enumerate(columns):
+                v = record.get(name)
+                if isinstance(v, (int, float)) and not isinstance(v, bool):
+                    ws.write_number(row, c, v)
+                else:
+                    ws.write_string(row, c, "" if v is None else str(v))
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 60)
+    ws.set_column(2, 12, 14)
 
 
 def _inputs(wb, fmt: _Formats, data: ReportData) -> None:
