@@ -36,10 +36,12 @@ def write_summary(result: Result, path: Path) -> None:
 def write_csvs(result: Result, folder: Path) -> None:
     with open(folder / "shifts.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["agent", "shift_type", "start", "end", "paid_minutes", "day"])
+        w.writerow(["agent", "shift_type", "start", "end", "paid_minutes", "day", "pool",
+                    "overtime_minutes"])
         for r in result.shifts:
             day = r.day.isoformat() if r.day else ""
-            w.writerow([r.agent, r.shift_type, _iso(r.start), _iso(r.end), r.paid_minutes, day])
+            w.writerow([r.agent, r.shift_type, _iso(r.start), _iso(r.end), r.paid_minutes, day,
+                        r.pool or "", r.overtime_minutes])
     with open(folder / "breaks.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["agent", "start", "end", "paid"])

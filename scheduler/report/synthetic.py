@@ -77,14 +77,7 @@ def synthetic_result(agents: int, days: int, start_date: dt.date = dt.date(2026,
         required = max(1, on_duty[k] - rng.randint(0, 3) + (5 if rng.random() < 0.02 else 0))
         coverage.append(CoverageRecord(start=origin + dt.timedelta(minutes=k * SLOT_MINUTES),
                                        required=required, scheduled=on_duty[k]))
-    record = ShiftRecord
-    if pools:
-        class PooledShift(ShiftRecord):
-            pool: str | None = None
-            overtime_minutes: int = 0
-
-        record = PooledShift
-    shift_records = [record(**s) for s in shifts]
+    shift_records = [ShiftRecord(**s) for s in shifts]
     short = [c.start for c in coverage if c.scheduled < c.required]
     summary = Summary(
         scenario="synthetic", status="feasible", objective="headcount", headcount=agents,

@@ -52,13 +52,6 @@ def solve_into(folder: Path, data: dict | None = None):
     return path, out, result
 
 
-class PooledShift(ShiftRecord):
-    """A shift as it will look once pools exist (optional pool, overtime minutes)."""
-
-    pool: str | None = None
-    overtime_minutes: int = 0
-
-
 def night_result(agents: list[str] | None = None, pool: str | None = None) -> Result:
     """One night shift per agent, 22:00 on 2026-10-31 to 07:00 next day, a 60-minute
     unpaid break at 02:00, and an evening shift 18:00-22:00 on 2026-11-01. Coverage rows for the
@@ -71,7 +64,7 @@ def night_result(agents: list[str] | None = None, pool: str | None = None) -> Re
         day = dict(agent=a, shift_type="day", start=dt.datetime(2026, 11, 1, 18),
                    end=dt.datetime(2026, 11, 1, 22), paid_minutes=240, day=dt.date(2026, 11, 1))
         if pool is not None:
-            shifts += [PooledShift(**night, pool=pool, overtime_minutes=30), PooledShift(**day, pool=pool)]
+            shifts += [ShiftRecord(**night, pool=pool, overtime_minutes=30), ShiftRecord(**day, pool=pool)]
         else:
             shifts += [ShiftRecord(**night), ShiftRecord(**day)]
         breaks.append(BreakRecord(agent=a, start=dt.datetime(2026, 11, 1, 2),

@@ -37,7 +37,8 @@ def test_solve_small_writes_every_file_and_passes_the_checker(write_scenario, tm
     assert report.ok, report.violations
     assert report.headcount == summary["headcount"]
     shifts = pd.read_csv(out / "shifts.csv")
-    assert list(shifts.columns) == ["agent", "shift_type", "start", "end", "paid_minutes", "day"]
+    assert list(shifts.columns) == ["agent", "shift_type", "start", "end", "paid_minutes", "day",
+                                    "pool", "overtime_minutes"]
     assert list(pd.read_csv(out / "breaks.csv").columns) == ["agent", "start", "end", "paid"]
     assert list(pd.read_csv(out / "coverage.csv").columns) == ["start", "required", "scheduled"]
     book = openpyxl.load_workbook(out / "roster.xlsx")

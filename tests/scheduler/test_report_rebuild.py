@@ -129,3 +129,58 @@ def test_report_refuses_a_scenario_of_another_horizon(solved, tmp_path):
     path.write_text(yaml.safe_dump(other), encoding="utf-8")
     result = runner.invoke(app, ["report", str(out), "--scenario", str(path)])
     assert result.exit_code == 2 and "horizon" in result.output
+
+
+def test_pools_and_events_survive_the_round_trip(tmp_path):
+    data = report_scenario()
+    data["rules"] = {"min_rest_hours": 11}
+    data["pools"] = [
+        {"name": "fulltime", "shift_types": ["day", "night"], "standing": 3,
+         "rules": {"max_days_per_week": 5}, "contract_weekly_hours": 40, "cost_per_paid_hour": 2},
+        {"name": "temp", "shift_types": ["day"], "max_hire": 4, "cost_per_hire": 10},
+    ]
+    data["events"] = [{"name": "promo", "start_date": "2026-11-17", "end_date": "2026-11-17",
+                       "multiplier": 1.5}]
+    path, out, result = solve_into(tmp_path, data)
+    original, saved = load_scenario(path), load_scenario(out / "scenario.yaml")
+    assert saved.required == original.required
+    assert saved.scenario.events == original.scenario.events  # kept over the baseline demand
+    for a, b in zip(original.scenario.pools, saved.scenario.pools):
+        assert saved.scenario.rules_for(b) == original.scenario.rules_for(a)
+    pools = {s.agent: s.pool for s in result.shifts}
+    assert set(pools.values()) <= {"fulltime", "temp"} and "fulltime" in pools.values()
+
+    assert runner.invoke(app, ["report", str(out)]).exit_code == 0
+    ws = openpyxl.load_workbook(out / "roster.xlsx")["Roster"]
+    shown = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(2, ws.max_row + 1)}
+    assert shown == pools
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert 'id="pools"' in html and "fulltime" in html
+    # the checker says the same of the roster under the saved scenario as under the original
+    by_saved = runner.invoke(app, ["check", str(out / "scenario.yaml"), str(out)])
+    by_original = runner.invoke(app, ["check", str(path), str(out)])
+    assert by_saved.exit_code == by_original.exit_code
+    assert by_saved.output == by_original.output
+
+
+def test_saved_scenario_drops_events_when_the_demand_file_is_gone(tmp_path):
+    from scheduler.report.saved import write_scenario
+
+    data = report_scenario()
+    required = data["demand"].pop("required")
+    lines = ["start,required"] + [f"2026-11-{16 + k // 24}T{k % 24:02d}:00,{v}" for k, v in enumerate(required)]
+    (tmp_path / "demand.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data["demand"]["file"] = "demand.csv"
+    data["events"] = [{"name": "promo", "start_date": "2026-11-17", "end_date": "2026-11-17",
+                       "multiplier": 2}]
+    import yaml
+
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    loaded = load_scenario(path)
+    kept, dropped = tmp_path / "kept.yaml", tmp_path / "dropped.yaml"
+    write_scenario(loaded.scenario, loaded.required, kept, tmp_path)
+    (tmp_path / "demand.csv").unlink()
+    write_scenario(loaded.scenario, loaded.required, dropped, tmp_path)
+    assert load_scenario(kept).scenario.events and not load_scenario(dropped).scenario.events
+    assert load_scenario(kept).required == load_scenario(dropped).required == loaded.required
