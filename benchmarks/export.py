@@ -75,7 +75,7 @@ def main() -> None:
                 rows.setdefault(f"  {name}", []).append(timed(fn))
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-    print(f"\n| step | median s | min s | max s | size |\n|---|---|---|---|---|")
+    print("\n| step | median s | min s | max s | size |\n|---|---|---|---|---|")
     for name, values in rows.items():
         key = name.strip().rstrip("/")
         size = sizes.get(key)

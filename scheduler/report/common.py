@@ -8,7 +8,7 @@ turned into aware ones here, once, for exports that must say where they are."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -41,7 +41,6 @@ class ReportData:
     start_date: dt.date
     days: int
     scenario: Scenario | None = None
-    _cache: dict = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------ time zone
 
