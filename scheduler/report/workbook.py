@@ -28,8 +28,10 @@ def _iso(value: dt.datetime) -> str:
 
 
 def write_workbook(data: ReportData, path: Path) -> None:
+    # Text stays text (an agent called "=1+1" is not a formula); an infinite bound is
+    # written as an Excel error (#DIV/0!) rather than failing.
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                         "strings_to_urls": False})
+                                         "strings_to_urls": False, "nan_inf_to_errors": True})
     wb.set_properties({"title": f"Roster {data.result.summary.scenario}",
                        "comments": "Written by cs-scheduler"})
     fmt = _Formats(wb, data)

@@ -170,3 +170,18 @@ def test_libreoffice_converts_the_workbook_to_pdf(solved, tmp_path):
     assert data.startswith(b"%PDF-")
     pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
     assert pages >= len(SHEETS)  # every sheet printed, at least a page each
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path):
+    result = night_result(["=1+1", "007"])
+    summary = result.summary.model_copy(update={"objective_bound": float("inf")})
+    result = result.model_copy(update={"summary": summary})
+    path = tmp_path / "r.xlsx"
+    write_workbook(ReportData(result, dt.date(2026, 10, 31), 2, None), path)
+    ws = openpyxl.load_workbook(path)["Roster"]
+    cells = [ws.cell(r, 1) for r in (2, 3)]
+    assert sorted(c.value for c in cells) == ["007", "=1+1"]
+    assert all(c.data_type == "s" for c in cells)
+    book = openpyxl.load_workbook(path, data_only=True)
+    summary_rows = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r[0]}
+    assert str(summary_rows["objective_bound"]).startswith("#")  # an Excel error, not a crash
