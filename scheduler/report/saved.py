@@ -114,11 +114,13 @@ def _record(model, path: Path, line: int, values: dict):
         raise InputError(f"column {where}: {first['msg']}", file=path, line=line) from None
 
 
-def _known(model, row: dict) -> dict:
-    """Only the columns the record model knows (newer or older files may have more), blank
-    optional values dropped."""
-    fields = model.model_fields
-    return {k: v for k, v in row.items() if k in fields and v not in (None, "")}
+def _records(model, path: Path) -> list:
+    """The rows of a CSV file as records; only the columns the record model knows are
+    used (newer or older files may have more), blank optional values dropped."""
+    fields = frozenset(model.model_fields)
+    return [_record(model, path, line, {k: v for k, v in row.items()
+                                        if k in fields and v not in (None, "")})
+            for line, row in _rows(path)]
 
 
 def read_result(folder: Path) -> Result:
@@ -142,12 +144,9 @@ def read_result(folder: Path) -> Result:
         raise InputError(f"{first['msg']}", file=summary_path,
                          key_path=".".join(str(p) for p in first["loc"])) from None
     shifts_path, breaks_path, coverage_path = (folder / n for n in ("shifts.csv", "breaks.csv", "coverage.csv"))
-    shifts = [_record(ShiftRecord, shifts_path, line, _known(ShiftRecord, row))
-              for line, row in _rows(shifts_path)]
-    breaks = [_record(BreakRecord, breaks_path, line, _known(BreakRecord, row))
-              for line, row in _rows(breaks_path)]
-    coverage = [_record(CoverageRecord, coverage_path, line, _known(CoverageRecord, row))
-                for line, row in _rows(coverage_path)]
+    shifts = _records(ShiftRecord, shifts_path)
+    breaks = _records(BreakRecord, breaks_path)
+    coverage = _records(CoverageRecord, coverage_path)
     return Result(summary=summary, shifts=shifts, breaks=breaks, coverage=coverage)
 
 
