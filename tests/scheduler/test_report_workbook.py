@@ -185,3 +185,27 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
     book = openpyxl.load_workbook(path, data_only=True)
     summary_rows = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r[0]}
     assert str(summary_rows["objective_bound"]).startswith("#")  # an Excel error, not a crash
+
+
+def test_four_weeks_of_half_hour_slots(tmp_path):
+    from scheduler.report.synthetic import synthetic_result, synthetic_scenario
+
+    result = synthetic_result(60, 28, pools=("phone", "chat"))
+    scenario = synthetic_scenario(28)
+    path = tmp_path / "r.xlsx"
+    write_workbook(ReportData(result, scenario.horizon.start_date, 28, scenario), path)
+    roster = pd.read_excel(path, sheet_name="Roster")
+    weeks = [c for c in roster.columns if str(c).startswith("paid h 11-") or str(c).startswith("paid h 12-")]
+    assert len(weeks) == 4
+    paid = {}
+    for s in result.shifts:
+        paid[s.agent] = paid.get(s.agent, 0) + s.paid_minutes / 60
+    table = roster.dropna(subset=["agent"]).set_index("agent")
+    assert table.loc[list(paid), "paid h total"].tolist() == pytest.approx(list(paid.values()))
+    assert table.loc[list(paid), weeks].sum(axis=1).tolist() == pytest.approx(list(paid.values()))
+    assert set(table["pool"]) == {"phone", "chat"}
+    intraday = openpyxl.load_workbook(path)["Intraday"]
+    assert intraday.max_row >= 2 + 48  # two header rows, 48 half-hour slots a day
+    assert [intraday.cell(3 + k, 1).value for k in (0, 1, 47)] == ["00:00", "00:30", "23:30"]
+    with zipfile.ZipFile(path) as z:
+        assert sum(1 for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)) == 28
