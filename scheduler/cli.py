@@ -122,7 +122,7 @@ def solve(
             raise typer.Exit(EXIT_INTERRUPTED)
         err.print(f"[bold red]{summary.status}:[/] {summary.message}", soft_wrap=True)
         raise typer.Exit(EXIT_INFEASIBLE)
-    written = write_result(result, target, sc.horizon.start_date, sc.horizon.days)
+    written = write_result(result, target, sc.horizon.start_date, sc.horizon.days, loaded)
     out.print(_summary_table(summary))
     if summary.short_slots:
         shown = ", ".join(f"{t:%m-%d %H:%M}" for t in summary.short_slots[:10])
@@ -232,6 +232,22 @@ def staffing(
     out.print(staffing_table(loaded.scenario.name, loaded.staffing))
     out.print(f"peak requirement {max(loaded.required, default=0)} agents on duty; "
               f"wrote {path}")
+
+
+@app.command()
+def report(
+    out_dir: Annotated[Path, typer.Argument(help="An output folder of `scheduler solve`.")],
+    scenario: Annotated[Optional[Path], typer.Option("--scenario", help="Scenario YAML [default: OUT_DIR/scenario.yaml].")] = None,
+) -> None:
+    """Rebuild roster.xlsx, report.html, activities.csv and calendar/ of OUT_DIR from its
+    saved results, without solving again."""
+    from scheduler.report import rebuild
+
+    try:
+        written = rebuild(out_dir, scenario)
+    except SchedulerError as exc:
+        _fail(exc)
+    out.print(f"wrote {', '.join(p.name for p in written)} to {out_dir}/")
 
 
 def main() -> None:

@@ -42,7 +42,7 @@ def test_solve_small_writes_every_file_and_passes_the_checker(write_scenario, tm
     assert list(pd.read_csv(out / "breaks.csv").columns) == ["agent", "start", "end", "paid"]
     assert list(pd.read_csv(out / "coverage.csv").columns) == ["start", "required", "scheduled"]
     book = openpyxl.load_workbook(out / "roster.xlsx")
-    assert book.sheetnames[:3] == ["Roster", "Coverage", "Summary"]
+    assert book.sheetnames == ["Roster", "Intraday", "Coverage", "Breaks", "Summary", "Inputs", "Shifts"]
     assert book["Roster"].max_row == 1 + summary["headcount"]
     assert book["Coverage"].max_row == 1 + 24
 
@@ -113,12 +113,12 @@ def test_failed_run_keeps_earlier_results(write_scenario, tmp_path):
     path = write_scenario(small_scenario())
     out = tmp_path / "out"
     assert _solve(path, out).exit_code == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     bad = small_scenario()
     bad["shift_types"] = [bad["shift_types"][0]]
     bad["horizon"]["cyclic"] = False
     assert _solve(write_scenario(bad, "bad.yaml"), out).exit_code == 1
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 def test_python_dash_m_entry_point(write_scenario, tmp_path):

@@ -1,0 +1,98 @@
+"""Rosters people can read: roster.xlsx, report.html, activities.csv, one calendar per
+agent, and the scenario as solved. `write_reports` writes them into a (temporary) folder;
+`rebuild` does it again from a finished output folder without solving."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from models import Result, Scenario
+from scheduler.report.common import ReportData
+from scheduler.report.exports import write_activities
+from scheduler.report.html_report import write_html
+from scheduler.report.ical import write_calendars
+from scheduler.report.saved import SCENARIO_FILE, horizon_of, read_result, write_scenario
+from scheduler.report.workbook import write_workbook
+
+CALENDAR_DIR = "calendar"
+REPORT_FILES = ("roster.xlsx", "report.html", "activities.csv")
+"""Always written; with the scenario also scenario.yaml and the calendar folder."""
+
+
+def write_reports(result: Result, folder: Path, start_date: dt.date, days: int,
+                  scenario: Scenario | None = None, required=None,
+                  save_scenario: bool = True, source_dir: Path | None = None) -> list[str]:
+    """Write the readable outputs into folder; return the names written."""
+    folder = Path(folder)
+    data = ReportData(result, start_date, days, scenario)
+    write_workbook(data, folder / "roster.xlsx")
+    write_html(data, folder / "report.html")
+    write_activities(data, folder / "activities.csv")
+    names = list(REPORT_FILES)
+    if scenario is not None:
+        if required is None and len(result.coverage) == scenario.horizon.num_slots:
+            required = [c.required for c in result.coverage]
+        if save_scenario:
+            write_scenario(scenario, required, folder / SCENARIO_FILE, source_dir)
+            names.append(SCENARIO_FILE)
+        write_calendars(data, folder / CALENDAR_DIR)
+        names.append(CALENDAR_DIR)
+    return names
+
+
+def move_into(tmp: Path, out_dir: Path, names: list[str]) -> list[Path]:
+    """Move finished files (and folders) from tmp into out_dir, replacing older ones."""
+    written = []
+    for name in names:
+        source, target = tmp / name, out_dir / name
+        if source.is_dir():
+            old = None
+            if target.exists():
+                old = tmp / f"{name}.old"
+                os.replace(target, old)
+            os.replace(source, target)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(source, target)
+        written.append(target)
+    return written
+
+
+def rebuild(out_dir: Path, scenario_path: Path | None = None) -> list[Path]:
+    """Rebuild the workbook, the report, activities.csv and the calendars of a finished
+    output folder from its saved files (summary.json, shifts.csv, breaks.csv,
+    coverage.csv and scenario.yaml, or scenario_path), without solving. The folder's
+    source files are left as they are."""
+    from scheduler.errors import InputError
+    from scheduler.io import load_scenario
+
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        raise InputError("not a folder", file=out_dir)
+    result = read_result(out_dir)
+    path = Path(scenario_path) if scenario_path is not None else out_dir / SCENARIO_FILE
+    if scenario_path is None and not path.is_file():
+        raise InputError(
+            "file not found: the folder has no saved scenario (written by `scheduler solve` "
+            "since reports were added); give the scenario with --scenario", file=path)
+    loaded = load_scenario(path)
+    scenario = loaded.scenario
+    start_date, days = scenario.horizon.start_date, scenario.horizon.days
+    if result.coverage and horizon_of(result) != (start_date, days):
+        got = horizon_of(result)
+        raise InputError(
+            f"the scenario's horizon ({start_date}, {days} days) is not the results' "
+            f"({got[0]}, {got[1]} days)", file=path, key_path="horizon")
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=out_dir))
+    try:
+        names = write_reports(result, tmp, start_date, days, scenario, loaded.required,
+                              save_scenario=scenario_path is not None,
+                              source_dir=loaded.directory)
+        return move_into(tmp, out_dir, names)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,192 @@
+"""What the workbook, the HTML report, the calendars and the CSV exports share: the
+roster arranged per agent and day, weekly paid hours, the scenario's time zone and a
+colour per shift type.
+
+Result times are wall-clock times in the scenario's time zone (naive datetimes); they are
+turned into aware ones here, once, for exports that must say where they are."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from models import Result, Scenario
+
+# Colour-blind-friendly fills (Okabe-Ito, lightened) cycled over the shift types.
+PALETTE = (
+    "#9CC9E8", "#F5C97A", "#8FD3B6", "#E8A0C4", "#C6B2E0", "#F0E68C", "#A7C7A0", "#E6A57E",
+    "#B0C4DE", "#D9B99B",
+)
+SHORT_COLOUR = "#D62728"
+REQUIRED_COLOUR = "#333333"
+SCHEDULED_COLOUR = "#1F77B4"
+
+
+def pool_of(record: object) -> str:
+    """The shift's pool, blank when the result has no pools."""
+    return getattr(record, "pool", None) or ""
+
+
+def overtime_minutes_of(record: object) -> int:
+    return int(getattr(record, "overtime_minutes", 0) or 0)
+
+
+@dataclass
+class ReportData:
+    """A result with the context needed to present it."""
+
+    result: Result
+    start_date: dt.date
+    days: int
+    scenario: Scenario | None = None
+
+    # ------------------------------------------------------------ time zone
+
+    @property
+    def time_zone(self) -> str | None:
+        return self.scenario.horizon.time_zone if self.scenario is not None else None
+
+    @cached_property
+    def zone(self) -> ZoneInfo | None:
+        return ZoneInfo(self.time_zone) if self.time_zone else None
+
+    def aware(self, value: dt.datetime) -> dt.datetime:
+        """The wall-clock time in the scenario's zone (naive when no scenario is known)."""
+        return value.replace(tzinfo=self.zone) if self.zone is not None else value
+
+    def utc(self, value: dt.datetime) -> dt.datetime:
+        if self.zone is None:
+            raise ValueError("no time zone: the scenario is not known")
+        return value.replace(tzinfo=self.zone).astimezone(dt.timezone.utc)
+
+    # ------------------------------------------------------------ roster shape
+
+    @cached_property
+    def dates(self) -> list[dt.date]:
+        """Roster days shown: the horizon, with the day before when a shift of that day
+        reaches into the horizon."""
+        dates = [self.start_date + dt.timedelta(days=i) for i in range(self.days)]
+        first = min((self.day_of(s) for s in self.result.shifts), default=self.start_date)
+        if first < self.start_date:
+            dates = [self.start_date - dt.timedelta(days=1)] + dates
+        return dates
+
+    @staticmethod
+    def day_of(shift) -> dt.date:
+        return shift.day or shift.start.date()
+
+    @cached_property
+    def agents(self) -> list[str]:
+        return sorted({s.agent for s in self.result.shifts}, key=_natural)
+
+    @cached_property
+    def shift_types(self) -> list[str]:
+        names = [t.name for t in self.scenario.shift_types] if self.scenario is not None else []
+        for s in self.result.shifts:
+            if s.shift_type not in names:
+                names.append(s.shift_type)
+        return names
+
+    @cached_property
+    def colour_of(self) -> dict[str, str]:
+        return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(self.shift_types)}
+
+    @cached_property
+    def pool_of_agent(self) -> dict[str, str]:
+        pools: dict[str, set[str]] = {}
+        for s in self.result.shifts:
+            p = pool_of(s)
+            if p:
+                pools.setdefault(s.agent, set()).add(p)
+        return {a: ", ".join(sorted(p)) for a, p in pools.items()}
+
+    @property
+    def weeks(self) -> int:
+        """7-day blocks from the start date (the last may be shorter)."""
+        return -(-self.days // 7)
+
+    def week_of(self, day: dt.date) -> int:
+        """The 7-day block a roster day counts in; the day before the start counts in the
+        first (it is the only day outside the horizon a shift may belong to)."""
+        return max(0, min(self.weeks - 1, (day - self.start_date).days // 7))
+
+    @cached_property
+    def weekly_paid_minutes(self) -> dict[str, list[int]]:
+        out = {a: [0] * self.weeks for a in self.agents}
+        for s in self.result.shifts:
+            out[s.agent][self.week_of(self.day_of(s))] += s.paid_minutes
+        return out
+
+    @cached_property
+    def breaks_by_agent(self) -> dict[str, list]:
+        out: dict[str, list] = {}
+        for b in self.result.breaks:
+            out.setdefault(b.agent, []).append(b)
+        for items in out.values():
+            items.sort(key=lambda b: b.start)
+        return out
+
+    def breaks_in(self, shift) -> list:
+        return [b for b in self.breaks_by_agent.get(shift.agent, ())
+                if shift.start <= b.start and b.end <= shift.end]
+
+    # ------------------------------------------------------------ coverage
+
+    @cached_property
+    def slot_minutes(self) -> int:
+        if self.scenario is not None:
+            return self.scenario.horizon.slot_minutes
+        cov = self.result.coverage
+        if len(cov) >= 2:
+            return int((cov[1].start - cov[0].start).total_seconds() // 60)
+        return 30
+
+    @cached_property
+    def kpis(self) -> list[tuple[str, str]]:
+        """(label, value) pairs for the summary cards and sheet."""
+        s = self.result.summary
+        cov = self.result.coverage
+        slots = len(cov)
+        met = sum(1 for c in cov if c.scheduled >= c.required)
+        required_hours = sum(c.required for c in cov) * self.slot_minutes / 60
+        on_duty_hours = sum(c.scheduled for c in cov) * self.slot_minutes / 60
+        paid = sum(x.paid_minutes for x in self.result.shifts) / 60
+        rows = [
+            ("Status", s.status),
+            ("Headcount", _n(s.headcount)),
+            ("Lower bound", _n(s.headcount_lower_bound)),
+            ("Gap", f"{s.headcount_gap:.1%}" if s.headcount_gap is not None else "-"),
+            ("Paid hours", f"{paid:,.1f}"),
+            ("Shifts", f"{len(self.result.shifts):,}"),
+            ("Slots fully covered", f"{met:,} of {slots:,}" + (f" ({met / slots:.1%})" if slots else "")),
+            ("Short agent-slots", f"{s.short_agent_slots:,}"),
+            ("Over agent-slots", f"{s.over_agent_slots:,}"),
+            ("Required agent-hours", f"{required_hours:,.1f}"),
+            ("On-duty agent-hours", f"{on_duty_hours:,.1f}"),
+            ("Utilisation (required / on duty)",
+             f"{required_hours / on_duty_hours:.1%}" if on_duty_hours else "-"),
+        ]
+        overtime = sum(overtime_minutes_of(x) for x in self.result.shifts)
+        if overtime:
+            rows.append(("Overtime hours", f"{overtime / 60:,.1f}"))
+        cost = getattr(s, "cost", None)
+        if cost is not None:
+            rows.append(("Cost", f"{cost:,.2f}"))
+        return rows
+
+
+def _n(value) -> str:
+    return "-" if value is None else f"{value:,}"
+
+
+def _natural(name: str) -> tuple:
+    """Sort A2 before A10."""
+    import re
+
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name))
+
+
+def hhmm(value: dt.datetime) -> str:
+    return f"{value:%H:%M}"

@@ -1,0 +1,136 @@
+"""One iCalendar file (RFC 5545) per agent: an event per shift and per break.
+
+Times are written in UTC ("...Z"): the result's wall-clock times are read in the
+scenario's time zone and converted, so a shift across midnight or a change of UTC offset
+lands where the planner meant it in any calendar program. Lines end in CRLF and are folded
+at 75 octets without splitting a UTF-8 character."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+
+from scheduler.report.common import ReportData, hhmm, pool_of
+
+PRODID = "-//cs-scheduler//roster//EN"
+_UNSAFE = re.compile(r"[^A-Za-z0-9.-]+")
+
+
+def escape_text(value: str) -> str:
+    """TEXT value escaping (RFC 5545 3.3.11)."""
+    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n"))
+
+
+def fold(line: str) -> str:
+    """Fold a content line into pieces of at most 75 octets joined by CRLF + space."""
+    if len(line) <= 75 and line.isascii():
+        return line + "\r\n"
+    raw = line.encode("utf-8")
+    if len(raw) <= 75:
+        return line + "\r\n"
+    pieces = []
+    current = bytearray()
+    limit = 75
+    for ch in line:
+        b = ch.encode("utf-8")
+        if len(current) + len(b) > limit:
+            pieces.append(current.decode("utf-8"))
+            current = bytearray()
+            limit = 74  # continuation lines start with a space
+        current += b
+    pieces.append(current.decode("utf-8"))
+    return "\r\n ".join(pieces) + "\r\n"
+
+
+def file_name(agent: str) -> str:
+    """A safe file name for an agent id, distinct for distinct ids: characters other than
+    letters, digits, '.' and '-' become "_<hex code>_"."""
+    safe = _UNSAFE.sub(lambda m: "".join(f"_{ord(c):x}_" for c in m.group(0)), agent)
+    if len(safe) > 100:  # file systems limit names to 255 bytes: shorten with a digest
+        safe = f"{safe[:80]}-{hashlib.sha256(agent.encode('utf-8')).hexdigest()[:16]}"
+    return f"{safe or 'agent'}.ics"
+
+
+def _stamp(value: dt.datetime) -> str:
+    return value.strftime("%Y%m%dT%H%M%SZ")
+
+
+def agent_calendar(data: ReportData, agent: str, shifts: list, now: dt.datetime,
+                   stamps: dict | None = None) -> str:
+    """The calendar text of one agent; `stamps` caches UTC stamps of wall-clock times."""
+    stamps = {} if stamps is None else stamps
+
+    def utc(value: dt.datetime) -> str:
+        got = stamps.get(value)
+        if got is None:
+            got = stamps[value] = _stamp(data.utc(value))
+        return got
+
+    scenario = data.result.summary.scenario
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text(f'{scenario} roster: {agent}')}",
+        f"X-WR-TIMEZONE:{data.time_zone}",
+    ]
+    stamp = _stamp(now)
+    for s in shifts:
+        breaks = data.breaks_in(s)
+        pool = pool_of(s)
+        detail = [f"Agent {agent}", f"shift type {s.shift_type}, paid {s.paid_minutes / 60:g} h"]
+        if pool:
+            detail.append(f"pool {pool}")
+        for b in breaks:
+            detail.append(f"break {hhmm(b.start)}-{hhmm(b.end)} ({'paid' if b.paid else 'unpaid'})")
+        start_utc, end_utc = utc(s.start), utc(s.end)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{start_utc}-{escape_text(agent)}-shift@{scenario}.cs-scheduler",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{start_utc}",
+            f"DTEND:{end_utc}",
+            f"SUMMARY:{escape_text(f'{s.shift_type} {hhmm(s.start)}-{hhmm(s.end)}')}",
+            f"DESCRIPTION:{escape_text('; '.join(detail))}",
+            "CATEGORIES:SHIFT",
+            "TRANSP:OPAQUE",
+            "END:VEVENT",
+        ]
+        for b in breaks:
+            b_start, b_end = utc(b.start), utc(b.end)
+            lines += [
+                "BEGIN:VEVENT",
+                f"UID:{b_start}-{escape_text(agent)}-break@{scenario}.cs-scheduler",
+                f"DTSTAMP:{stamp}",
+                f"DTSTART:{b_start}",
+                f"DTEND:{b_end}",
+                f"SUMMARY:{'Paid break' if b.paid else 'Break'}",
+                "CATEGORIES:BREAK",
+                "TRANSP:OPAQUE",
+                "END:VEVENT",
+            ]
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) for line in lines)
+
+
+def write_calendars(data: ReportData, folder: Path, now: dt.datetime | None = None) -> list[Path]:
+    """calendar/<agent>.ics for every agent with a shift; needs the scenario's time zone."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    folder.mkdir(parents=True, exist_ok=True)
+    by_agent: dict[str, list] = {}
+    for s in data.result.shifts:
+        by_agent.setdefault(s.agent, []).append(s)
+    written = []
+    stamps: dict = {}
+    for agent in data.agents:
+        path = folder / file_name(agent)
+        shifts = sorted(by_agent[agent], key=lambda s: s.start)
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(agent_calendar(data, agent, shifts, now, stamps))
+        written.append(path)
+    return written

@@ -1,0 +1,166 @@
+"""The scenario as solved, saved beside the results (scenario.yaml), and a finished output
+folder read back into a Result so the workbook and the report can be rebuilt without
+solving again."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from models import BreakRecord, CoverageRecord, Result, Scenario, ShiftRecord, Summary
+from scheduler.errors import InputError
+
+SCENARIO_FILE = "scenario.yaml"
+
+
+def scenario_as_solved(scenario: Scenario, required: list[int] | tuple[int, ...] | None,
+                       baseline: list[int] | None = None) -> dict:
+    """The resolved scenario as plain data: presets and profiles already applied (their
+    names dropped, every key written out), the demand inline.
+
+    With `baseline` (the demand before events, as read) the events are kept and apply
+    again on loading; otherwise the demand is the per-slot requirement the solver worked
+    with (events and floor applied) and the events, already counted, are left out."""
+    data = scenario.model_dump(mode="json")
+    for section, key in (("rules", "preset"), ("solver", "profile")):
+        if isinstance(data.get(section), dict):
+            data[section].pop(key, None)
+    # A pool's rules override only the keys it gives: keep exactly those.
+    for pool, dumped in zip(getattr(scenario, "pools", None) or [], data.get("pools") or []):
+        if pool.rules is not None:
+            rules = pool.rules.model_dump(mode="json", exclude_unset=True)
+            rules.pop("preset", None)
+            dumped["rules"] = rules
+    floor = int(scenario.demand.floor) if scenario.demand is not None else 0
+    if getattr(scenario, "channels", None) and required is not None:
+        # workload turned into agents: the requirement as solved, the channels (and the
+        # events that multiplied their volumes) already counted in it
+        data["channels"] = []
+        data["events"] = []
+        data["demand"] = {"required": [int(v) for v in required], "floor": floor}
+        return data
+    if baseline is not None:
+        data["demand"] = {"required": [int(v) for v in baseline], "floor": floor}
+    elif required is not None:
+        data["demand"] = {"required": [int(v) for v in required], "floor": floor}
+        if data.get("events"):
+            data["events"] = []
+    return data
+
+
+def _baseline(scenario: Scenario, directory: Path | None) -> list[int] | None:
+    """The demand as given, before events and floor (None if it cannot be read again)."""
+    from scheduler.io import read_demand_csv
+
+    demand, horizon = scenario.demand, scenario.horizon
+    if demand.required is not None:
+        return list(demand.required)
+    if demand.file is None:
+        return [0] * horizon.num_slots
+    if directory is None:
+        return None
+    try:
+        return read_demand_csv(Path(directory) / demand.file,
+                               dt.datetime.combine(horizon.start_date, dt.time()),
+                               horizon.slot_minutes, horizon.num_slots)
+    except InputError:
+        return None
+
+
+def write_scenario(scenario: Scenario, required, path: Path, directory: Path | None = None) -> None:
+    """Write scenario.yaml and check that it loads back to the same requirement per slot;
+    with events, keep them over the baseline demand when that reproduces it."""
+    from scheduler.io import load_scenario
+
+    head = ("# The scenario as solved (presets applied, demand inline).\n"
+            "# `scheduler check` and `scheduler report` read it back.\n")
+    candidates = []
+    if getattr(scenario, "events", None) and not getattr(scenario, "channels", None):
+        baseline = _baseline(scenario, directory)
+        if baseline is not None:
+            candidates.append(scenario_as_solved(scenario, required, baseline))
+    candidates.append(scenario_as_solved(scenario, required))
+    for data in candidates:
+        body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True,
+                              default_flow_style=None, width=120)
+        path.write_text(head + body, encoding="utf-8")
+        if required is None or len(candidates) == 1:
+            return
+        try:
+            if load_scenario(path).required == tuple(int(v) for v in required):
+                return
+        except InputError:
+            pass
+
+
+# ------------------------------------------------------------------ reading back
+
+
+def _rows(path: Path) -> list[tuple[int, dict]]:
+    if not path.is_file():
+        raise InputError("file not found (not a complete output folder?)", file=path)
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            reader = csv.DictReader(f)
+            return [(reader.line_num, row) for row in reader]
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise InputError(f"not a readable CSV file ({exc})", file=path) from None
+
+
+def _record(model, path: Path, line: int, values: dict):
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputError(f"column {where}: {first['msg']}", file=path, line=line) from None
+
+
+def _records(model, path: Path) -> list:
+    """The rows of a CSV file as records; only the columns the record model knows are
+    used (newer or older files may have more), blank optional values dropped."""
+    fields = frozenset(model.model_fields)
+    return [_record(model, path, line, {k: v for k, v in row.items()
+                                        if k in fields and v not in (None, "")})
+            for line, row in _rows(path)]
+
+
+def read_result(folder: Path) -> Result:
+    """summary.json, shifts.csv, breaks.csv and coverage.csv of an output folder as a
+    Result; InputError naming the file and line when one cannot be read."""
+    folder = Path(folder)
+    summary_path = folder / "summary.json"
+    if not summary_path.is_file():
+        raise InputError("file not found (not an output folder of `scheduler solve`?)",
+                         file=summary_path)
+    try:
+        raw = json.loads(summary_path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"not JSON ({exc})", file=summary_path) from None
+    if not isinstance(raw, dict):
+        raise InputError("not a JSON object", file=summary_path)
+    try:
+        summary = Summary.model_validate({k: v for k, v in raw.items() if k in Summary.model_fields})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InputError(f"{first['msg']}", file=summary_path,
+                         key_path=".".join(str(p) for p in first["loc"])) from None
+    shifts_path, breaks_path, coverage_path = (folder / n for n in ("shifts.csv", "breaks.csv", "coverage.csv"))
+    shifts = _records(ShiftRecord, shifts_path)
+    breaks = _records(BreakRecord, breaks_path)
+    coverage = _records(CoverageRecord, coverage_path)
+    return Result(summary=summary, shifts=shifts, breaks=breaks, coverage=coverage)
+
+
+def horizon_of(result: Result) -> tuple[dt.date, int]:
+    """Start date and days from the coverage rows (used when no scenario is saved)."""
+    if not result.coverage:
+        raise InputError("coverage.csv has no rows: cannot tell the horizon")
+    first = result.coverage[0].start.date()
+    last = result.coverage[-1].start.date()
+    return first, (last - first).days + 1

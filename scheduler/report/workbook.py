@@ -1,0 +1,383 @@
+"""roster.xlsx for planners.
+
+Sheets: Roster (agents x days, each cell "08:00-17:00" filled in its shift type's colour,
+weekly paid hours per agent, pool; frozen headers), Intraday (per day and slot: required,
+on duty, short, with a native chart per day), Coverage (every slot), Breaks, Summary (the
+KPIs and summary.json), Inputs (the scenario as solved), and Shifts, the long format that
+`scheduler check` reads back (also after edits in Excel)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+
+import xlsxwriter
+
+from scheduler.report.common import ReportData, hhmm, overtime_minutes_of, pool_of
+
+ISO = "%Y-%m-%dT%H:%M"
+SHIFT_COLUMNS = ["agent", "shift_type", "start", "end", "paid_minutes", "day"]
+BREAK_COLUMNS = ["agent", "start", "end", "paid"]
+CHART_ROWS = 16  # rows of the Intraday sheet one chart covers
+
+
+@lru_cache(maxsize=1 << 16)
+def _iso(value: dt.datetime) -> str:
+    return value.strftime(ISO)
+
+
+def write_workbook(data: ReportData, path: Path) -> None:
+    # Text stays text (an agent called "=1+1" is not a formula); an infinite bound is
+    # written as an Excel error (#DIV/0!) rather than failing.
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                         "strings_to_urls": False, "nan_inf_to_errors": True})
+    wb.set_properties({"title": f"Roster {data.result.summary.scenario}",
+                       "comments": "Written by cs-scheduler"})
+    fmt = _Formats(wb, data)
+    _roster(wb, fmt, data)
+    _intraday(wb, fmt, data)
+    _coverage(wb, fmt, data)
+    _breaks(wb, fmt, data)
+    _summary(wb, fmt, data)
+    _inputs(wb, fmt, data)
+    _shifts(wb, fmt, data)
+    wb.close()
+
+
+class _Formats:
+    def __init__(self, wb: xlsxwriter.Workbook, data: ReportData) -> None:
+        self.bold = wb.add_format({"bold": True})
+        self.head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1,
+                                   "text_wrap": True, "valign": "top"})
+        self.title = wb.add_format({"bold": True, "font_size": 14})
+        self.hours = wb.add_format({"num_format": "0.0"})
+        self.percent = wb.add_format({"num_format": "0.0%"})
+        self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        self.short = wb.add_format({"bg_color": "#F8CBAD", "font_color": "#9C0006"})
+        self.over = wb.add_format({"bg_color": "#E2EFDA"})
+        self.off = wb.add_format({"font_color": "#BFBFBF", "align": "center"})
+        self.shift = {
+            name: wb.add_format({"bg_color": colour, "border": 1, "border_color": "#FFFFFF",
+                                 "align": "center"})
+            for name, colour in data.colour_of.items()
+        }
+
+
+def _roster(wb, fmt: _Formats, data: ReportData) -> None:
+    ws = wb.add_worksheet("Roster")
+    dates = data.dates
+    first_day_col = 2
+    col_of = {d: first_day_col + i for i, d in enumerate(dates)}
+    week_col = first_day_col + len(dates)
+    ws.write_row(0, 0, ["agent", "pool"], fmt.head)
+    for d, c in col_of.items():
+        label = d.strftime("%a %m-%d") + (" (before)" if d < data.start_date else "")
+        ws.write_string(0, c, label, fmt.head)
+    for w in range(data.weeks):
+        first = data.start_date + dt.timedelta(days=7 * w)
+        last = min(first + dt.timedelta(days=6), data.start_date + dt.timedelta(days=data.days - 1))
+        ws.write_string(0, week_col + w, f"paid h {first:%m-%d}..{last:%m-%d}", fmt.head)
+    total_col = week_col + data.weeks
+    ws.write_string(0, total_col, "paid h total", fmt.head)
+    ws.write_string(0, total_col + 1, "shifts", fmt.head)
+
+    by_agent: dict[str, list] = {}
+    for s in data.result.shifts:
+        by_agent.setdefault(s.agent, []).append(s)
+    pools = data.pool_of_agent
+    for row, agent in enumerate(data.agents, start=1):
+        ws.write_string(row, 0, agent, fmt.bold)
+        ws.write_string(row, 1, pools.get(agent, ""))
+        shifts = by_agent.get(agent, [])
+        for s in shifts:
+            ws.write_string(row, col_of[data.day_of(s)], f"{hhmm(s.start)}-{hhmm(s.end)}",
+                            fmt.shift[s.shift_type])
+        weekly = data.weekly_paid_minutes[agent]
+        for w, minutes in enumerate(weekly):
+            ws.write_number(row, week_col + w, minutes / 60, fmt.hours)
+        ws.write_number(row, total_col, sum(weekly) / 60, fmt.hours)
+        ws.write_number(row, total_col + 1, len(shifts))
+    ws.freeze_panes(1, first_day_col)
+    ws.set_column(0, 0, 10)
+    ws.set_column(1, 1, 8)
+    ws.set_column(first_day_col, week_col - 1, 12)
+    ws.set_column(week_col, total_col + 1, 11)
+    ws.set_row(0, 30)
+    if data.agents:
+        ws.autofilter(0, 0, len(data.agents), total_col + 1)
+    # Legend beside the table (rows below it would get in the way of sorting).
+    legend_col = total_col + 3
+    ws.write_string(0, legend_col, "shift types", fmt.head)
+    for i, name in enumerate(data.shift_types):
+        ws.write_string(1 + i, legend_col, name, fmt.shift[name])
+    ws.set_column(legend_col, legend_col, 14)
+
+
+def _intraday(wb, fmt: _Formats, data: ReportData) -> None:
+    """One column pair per day (required, on duty) over the slots of the day, a short
+    column, and a chart per day below the table."""
+    ws = wb.add_worksheet("Intraday")
+    cov = data.result.coverage
+    slot = data.slot_minutes
+    per_day = 1440 // slot
+    days = sorted({c.start.date() for c in cov})
+    by_key = {(c.start.date(), c.start.hour * 60 + c.start.minute): c for c in cov}
+    ws.write_string(0, 0, "time", fmt.head)
+    for i, d in enumerate(days):
+        col = 1 + 3 * i
+        ws.merge_range(0, col, 0, col + 2, d.strftime("%a %Y-%m-%d"), fmt.head)
+        ws.write_row(1, col, ["required", "on duty", "short"], fmt.head)
+    ws.write_string(1, 0, "", fmt.head)
+    for k in range(per_day):
+        minute = k * slot
+        ws.write_string(2 + k, 0, f"{minute // 60:02d}:{minute % 60:02d}")
+        for i, d in enumerate(days):
+            c = by_key.get((d, minute))
+            if c is None:
+                continue
+            col = 1 + 3 * i
+            ws.write_number(2 + k, col, c.required)
+            ws.write_number(2 + k, col + 1, c.scheduled)
+            short = max(0, c.required - c.scheduled)
+            ws.write_number(2 + k, col + 2, short, fmt.short if short else None)
+    last_row = 1 + per_day
+    ws.freeze_panes(2, 1)
+    ws.set_column(0, 0, 7)
+    ws.set_column(1, 3 * len(days), 8)
+    # A chart per day, two abreast, below the table.
+    top = last_row + 2
+    for i, d in enumerate(days):
+        col = 1 + 3 * i
+        chart = wb.add_chart({"type": "column"})
+        chart.add_series({
+            "name": "on duty",
+            "categories": ["Intraday", 2, 0, last_row, 0],
+            "values": ["Intraday", 2, col + 1, last_row, col + 1],
+            "fill": {"color": "#9CC9E8"},
+            "gap": 20,
+        })
+        line = wb.add_chart({"type": "line"})
+        line.add_series({
+            "name": "required",
+            "categories": ["Intraday", 2, 0, last_row, 0],
+            "values": ["Intraday", 2, col, last_row, col],
+            "line": {"color": "#C00000", "width": 2},
+        })
+        chart.combine(line)
+        chart.set_title({"name": f"{d:%a %Y-%m-%d}: on duty vs required",
+                         "name_font": {"size": 11}})
+        chart.set_x_axis({"name": "time of day", "interval_unit": max(1, 120 // slot),
+                          "num_font": {"rotation": -45}})
+        peak = max((max(c.required, c.scheduled) for c in cov if c.start.date() == d), default=1)
+        chart.set_y_axis({"name": "agents", "min": 0, "num_format": "0",
+                          "major_unit": _nice_step(peak)})
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": 620, "height": 300})
+        ws.insert_chart(top + (i // 2) * CHART_ROWS, 1 + (i % 2) * 9, chart)
+
+
+def _nice_step(peak: int) -> int:
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
+        if peak / step <= 8:
+            return step
+    return 10 ** len(str(peak))
+
+
+def _coverage(wb, fmt: _Formats, data: ReportData) -> None:
+    ws = wb.add_worksheet("Coverage")
+    ws.write_row(0, 0, ["start", "required", "scheduled", "short", "over"], fmt.head)
+    cov = data.result.coverage
+    for i, c in enumerate(cov, start=1):
+        ws.write_string(i, 0, _iso(c.start))
+        ws.write_row(i, 1, [c.required, c.scheduled, max(0, c.required - c.scheduled),
+                            max(0, c.scheduled - c.required)])
+    channels = getattr(cov[0], "channels", None) if cov else None
+    if channels:  # workload scenarios: the service each channel achieves per slot
+        keys = [k for k in type(channels[0]).model_fields if k != "channel"]
+        ws.write_row(0, 5, [f"{ch.channel}_{k}" for ch in channels for k in keys], fmt.head)
+        for i, c in enumerate(cov, start=1):
+            col = 5
+            for ch in c.channels:
+                for k in keys:
+                    v = getattr(ch, k)
+                    if isinstance(v, bool) or v is None or not isinstance(v, (int, float)):
+                        ws.write_string(i, col, "" if v is None else str(v).lower())
+                    else:
+                        ws.write_number(i, col, v)
+                    col += 1
+    if cov:
+        n = len(cov)
+        ws.conditional_format(1, 3, n, 3, {"type": "cell", "criteria": ">", "value": 0,
+                                           "format": fmt.short})
+        ws.conditional_format(1, 4, n, 4, {"type": "cell", "criteria": ">", "value": 0,
+                                           "format": fmt.over})
+        ws.autofilter(0, 0, n, 4)
+    ws.freeze_panes(1, 0)
+    ws.set_column(0, 0, 18)
+    ws.set_column(1, 4, 10)
+
+
+def _breaks(wb, fmt: _Formats, data: ReportData) -> None:
+    # The first four columns are what `scheduler check` reads; the rest are for people.
+    ws = wb.add_worksheet("Breaks")
+    ws.write_row(0, 0, BREAK_COLUMNS + ["minutes", "day", "pool"], fmt.head)
+    owner = {}
+    for s in data.result.shifts:
+        for b in data.breaks_in(s):
+            owner[id(b)] = s
+    row = 1
+    write_string, write_number = ws.write_string, ws.write_number
+    for b in data.result.breaks:
+        s = owner.get(id(b))
+        write_string(row, 0, b.agent)
+        write_string(row, 1, _iso(b.start))
+        write_string(row, 2, _iso(b.end))
+        write_string(row, 3, "true" if b.paid else "false")
+        write_number(row, 4, int((b.end - b.start).total_seconds() // 60))
+        if s is not None:
+            write_string(row, 5, data.day_of(s).isoformat())
+            write_string(row, 6, pool_of(s))
+        row += 1
+    ws.freeze_panes(1, 0)
+    ws.set_column(0, 0, 10)
+    ws.set_column(1, 2, 17)
+    ws.set_column(3, 6, 10)
+    if row > 1:
+        ws.autofilter(0, 0, row - 1, 6)
+
+
+def _summary(wb, fmt: _Formats, data: ReportData) -> None:
+    ws = wb.add_worksheet("Summary")
+    summary = data.result.summary
+    ws.write_string(0, 0, f"{summary.scenario}: {summary.status}", fmt.title)
+    row = 2
+    ws.write_row(row, 0, ["KPI", "value"], fmt.head)
+    for label, value in data.kpis:
+        row += 1
+        ws.write_string(row, 0, label, fmt.bold)
+        ws.write_string(row, 1, value)
+    answer = getattr(summary, "answer", "")
+    if answer:
+        row += 2
+        ws.write_string(row, 0, "In one sentence", fmt.bold)
+        ws.write_string(row, 1, answer, fmt.wrap)
+    values = summary.model_dump(mode="json")
+    # Lists of records (per pool, per day, ...) as tables below the key/value list.
+    tables = {k: v for k, v in values.items()
+              if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)}
+    row += 2
+    ws.write_row(row, 0, ["summary.json key", "value"], fmt.head)
+    shown = [_iso(t) for t in summary.short_slots[:40]]
+    more = len(summary.short_slots) - len(shown)
+    values["short_slots"] = f"{len(summary.short_slots)}" + (
+        f": {', '.join(shown)}" + (f" and {more} more (see Coverage)" if more else "")
+        if shown else "")
+    for key, value in values.items():
+        if key in tables:
+            continue
+        items = value.items() if isinstance(value, dict) else [(None, value)]
+        for sub, v in items:
+            row += 1
+            ws.write_string(row, 0, key if sub is None else f"{key}.{sub}", fmt.bold)
+            if isinstance(v, bool) or v is None or not isinstance(v, (int, float)):
+                text = "" if v is None else str(v)
+                if len(text) > 2000:
+                    text = text[:2000] + " ... (see summary.json)"
+                ws.write_string(row, 1, text)
+            else:
+                ws.write_number(row, 1, v)
+    for key, records in tables.items():
+        row += 2
+        ws.write_string(row, 0, key, fmt.title)
+        columns = list(records[0])
+        row += 1
+        ws.write_row(row, 0, columns, fmt.head)
+        for record in records:
+            row += 1
+            for c, name in enumerate(columns):
+                v = record.get(name)
+                if isinstance(v, (int, float)) and not isinstance(v, bool):
+                    ws.write_number(row, c, v)
+                else:
+                    ws.write_string(row, c, "" if v is None else str(v))
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 1, 60)
+    ws.set_column(2, 12, 14)
+
+
+def _inputs(wb, fmt: _Formats, data: ReportData) -> None:
+    ws = wb.add_worksheet("Inputs")
+    sc = data.scenario
+    if sc is None:
+        ws.write_string(0, 0, "The scenario was not given to the writer.", fmt.bold)
+        return
+    ws.write_string(0, 0, f"Scenario {sc.name} as solved", fmt.title)
+    row = 2
+    if sc.description:
+        ws.write_string(row, 0, "description", fmt.bold)
+        ws.write_string(row, 1, sc.description, fmt.wrap)
+        row += 2
+    dumped = sc.model_dump(mode="json")
+    for section in dumped:
+        if section in ("name", "description", "shift_types"):
+            continue
+        value = dumped[section]
+        ws.write_row(row, 0, [section, ""], fmt.head)
+        row += 1
+        for key, v in (value.items() if isinstance(value, dict) else [("", value)]):
+            ws.write_string(row, 0, str(key), fmt.bold)
+            if isinstance(v, list) and len(v) > 12:
+                ws.write_string(row, 1, f"{len(v)} values per slot (see the Coverage sheet; "
+                                        f"min {min(v)}, max {max(v)})")
+            elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                ws.write_number(row, 1, v)
+            else:
+                ws.write_string(row, 1, "" if v is None else (str(v).lower() if isinstance(v, bool) else str(v)))
+            row += 1
+        row += 1
+    ws.write_row(row, 0, ["shift type", "paid hours", "earliest start", "latest start",
+                          "start step min", "cost per paid hour", "breaks"], fmt.head)
+    for st in sc.shift_types:
+        row += 1
+        breaks = "; ".join(
+            f"{b.name} {b.duration_minutes} min {'paid' if b.paid else 'unpaid'}, starts "
+            f"{b.earliest_start_minutes}-{b.latest_start_minutes} min in"
+            + (f", shifts >= {b.min_shift_hours:g} h" if b.min_shift_hours else "")
+            for b in st.breaks
+        )
+        ws.write_row(row, 0, [st.name, ", ".join(f"{h:g}" for h in st.paid_hours),
+                              st.earliest_start, st.latest_start,
+                              st.start_step_minutes or sc.horizon.slot_minutes,
+                              st.cost_per_paid_hour, breaks],
+                     fmt.shift.get(st.name))
+    ws.set_column(0, 0, 28)
+    ws.set_column(1, 5, 14)
+    ws.set_column(6, 6, 70)
+
+
+def _shifts(wb, fmt: _Formats, data: ReportData) -> None:
+    # Long format, as shifts.csv: `scheduler check ROSTER.xlsx` reads this sheet.
+    ws = wb.add_worksheet("Shifts")
+    shifts = data.result.shifts
+    extra = []
+    if any(hasattr(s, "pool") for s in shifts[:1]):
+        extra.append("pool")
+    if any(hasattr(s, "overtime_minutes") for s in shifts[:1]):
+        extra.append("overtime_minutes")
+    ws.write_row(0, 0, SHIFT_COLUMNS + extra, fmt.head)
+    write_string, write_number = ws.write_string, ws.write_number
+    for i, r in enumerate(shifts, start=1):
+        write_string(i, 0, r.agent)
+        write_string(i, 1, r.shift_type)
+        write_string(i, 2, _iso(r.start))
+        write_string(i, 3, _iso(r.end))
+        write_number(i, 4, r.paid_minutes)
+        write_string(i, 5, r.day.isoformat() if r.day else "")
+        if "pool" in extra:
+            write_string(i, 6, pool_of(r))
+        if "overtime_minutes" in extra:
+            write_number(i, 6 + ("pool" in extra), overtime_minutes_of(r))
+    ws.freeze_panes(1, 0)
+    ws.set_column(0, 7, 17)
+
