@@ -65,6 +65,8 @@ def solve(
     seed: Annotated[Optional[int], typer.Option("--seed", help="Random seed (overrides solver.seed).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print CP-SAT's search log.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    set_: Annotated[Optional[list[str]], typer.Option("--set", help="KEY=VALUE: change a key of the scenario, e.g. rules.max_days_per_week=6 (repeatable).")] = None,
+    variant: Annotated[Optional[str], typer.Option("--variant", help="Apply one of the scenario's variants.")] = None,
 ) -> None:
     """Solve SCENARIO and write summary.json, shifts.csv, breaks.csv, coverage.csv, roster.xlsx.
 
@@ -77,7 +79,7 @@ def solve(
     if verbose:
         logging.basicConfig(level=logging.DEBUG, format="%(message)s", stream=sys.stderr)
     try:
-        loaded = load_scenario(scenario)
+        loaded = load_scenario(scenario, set_ or (), variant)
         loaded = with_options(loaded, allow_understaffing=allow_understaffing, seed=seed)
     except SchedulerError as exc:
         _fail(exc)
@@ -162,6 +164,73 @@ def _solve_interruptibly(loaded, time_limit, on_progress, stop):
     if "error" in box:
         raise box["error"]
     return box["result"]
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")],
+    variants: Annotated[Optional[str], typer.Option("--variants", help="'all' or NAME,NAME: the scenario's variants, after the scenario itself.")] = None,
+    set_: Annotated[Optional[list[str]], typer.Option("--set", help="KEY=VALUE applied to every run (repeatable).")] = None,
+    sweep: Annotated[Optional[list[str]], typer.Option("--sweep", help="KEY=START:STOP:STEP (STOP included) or KEY=V1,V2,...; several make a grid.")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Root folder [default: out]; runs go to <root>/<scenario>/<variant>/.")] = None,
+    time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Seconds per run (overrides solver.time_limit_seconds).", min=0.1)] = None,
+    cluster: Annotated[str, typer.Option("--cluster", help="'local' (a local Dask cluster), 'none' (one at a time here) or tcp://HOST:PORT of a running Dask scheduler.")] = "local",
+    parallel: Annotated[Optional[int], typer.Option("--parallel", help="Local Dask worker processes [default: min(cores, runs)].", min=1)] = None,
+    solver_workers: Annotated[Optional[int], typer.Option("--solver-workers", help="CP-SAT workers per run [default: 1 when comparing several runs].", min=1, max=64)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Solve scenarios, variants and sweeps in parallel (Dask) and set them side by side;
+    writes each run like `solve` and comparison.csv / comparison.xlsx.
+
+    A run that fails shows its reason and the others go on. Ctrl-C keeps the finished runs
+    and exits 130."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from scheduler import compare as cmp
+
+    try:
+        runs, folder = cmp.plan_runs(scenarios, variants, set_ or (), sweep or (), out_dir)
+    except SchedulerError as exc:
+        _fail(exc)
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), console=err, transient=True, disable=quiet)
+    task = bar.add_task("comparing", total=len(runs))
+
+    def on_done(o, done: int, total: int) -> None:
+        bar.update(task, completed=done, description=f"{o.spec.label}: {o.status}")
+
+    try:
+        with bar:
+            result = cmp.run_comparison(runs, cluster, parallel, solver_workers, time_limit, on_done)
+    except SchedulerError as exc:
+        _fail(exc)
+    files = cmp.write_comparison(result, folder)
+    out.print(_comparison_table(result, cmp))
+    finished = sum(o.written for o in result.outcomes)
+    out.print(f"wrote {finished} of {len(runs)} runs under {folder}/ and {', '.join(f.name for f in files)}")
+    if result.interrupted:
+        err.print("interrupted: the finished runs are written, the others cancelled")
+    raise typer.Exit(cmp.exit_code(result))
+
+
+def _comparison_table(result, cmp) -> Table:
+    rows = cmp.rows(result)
+    table = Table(title="comparison (deltas against the first run)")
+    table.add_column("run", style="bold")
+    table.add_column("status")
+    for key, title in cmp.COLUMNS:
+        table.add_column(title, justify="right")
+    table.add_column("gap", justify="right")
+    table.add_column("reason")
+    for r in rows:
+        cells = [r["run"], r["status"]]
+        for key, _ in cmp.COLUMNS:
+            delta = cmp.format_delta(r[f"{key}_delta"], key)
+            cells.append(cmp.format_number(r[key], key) + (f" ({delta})" if delta else ""))
+        cells.append(f"{r['gap']:.1%}" if r["gap"] is not None else "-")
+        cells.append(r["reason"])
+        table.add_row(*cells)
+    return table
 
 
 @app.command()
