@@ -215,16 +215,21 @@ def compare(
 
 def _comparison_table(result, cmp) -> Table:
     rows = cmp.rows(result)
-    table = Table(title="comparison (deltas against the first run)")
-    table.add_column("run", style="bold")
-    table.add_column("status")
-    for key, title in cmp.COLUMNS:
+    # a metric no run reports (e.g. cost before costs are modelled) is left out here;
+    # comparison.csv and .xlsx keep every column
+    shown = [(k, t) for k, t in cmp.COLUMNS if any(r[k] is not None for r in rows)]
+    hidden = [t for k, t in cmp.COLUMNS if (k, t) not in shown]
+    table = Table(title="comparison (deltas against the first run)",
+                  caption=f"not reported by any run: {', '.join(hidden)}" if hidden else None)
+    table.add_column("run", style="bold", overflow="fold")
+    table.add_column("status", no_wrap=True)
+    for key, title in shown:
         table.add_column(title, justify="right")
     table.add_column("gap", justify="right")
-    table.add_column("reason")
+    table.add_column("reason", overflow="fold")
     for r in rows:
         cells = [r["run"], r["status"]]
-        for key, _ in cmp.COLUMNS:
+        for key, _ in shown:
             delta = cmp.format_delta(r[f"{key}_delta"], key)
             cells.append(cmp.format_number(r[key], key) + (f" ({delta})" if delta else ""))
         cells.append(f"{r['gap']:.1%}" if r["gap"] is not None else "-")

@@ -282,8 +282,11 @@ def _run_dask(loaded: dict[int, LoadedScenario], time_limit, finish, cluster: st
     if cluster == "local":
         workers = parallel or min(os.cpu_count() or 1, len(loaded))
         workers = max(1, min(workers, len(loaded)))
+        # loopback only; no dashboard, and the scheduler's HTTP endpoint on any free port
         local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                             dashboard_address=None, silence_logs=logging.ERROR)
+                             host="127.0.0.1", dashboard_address=None,
+                             scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                             silence_logs=logging.ERROR)
         client = Client(local)
     else:
         try:
