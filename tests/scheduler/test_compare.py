@@ -131,7 +131,9 @@ def test_compare_several_files(write_scenario, tmp_path):
     a = write_scenario(small_scenario(), "a.yaml")
     b = write_scenario(small_scenario(**{"demand.floor": 2}), "b.yaml")
     out = tmp_path / "out"
-    result = _compare(a, b, SCENARIOS / "tiny.yaml", "--cluster", "none", "--out", out)
+    # with the progress bar (not --quiet)
+    result = runner.invoke(app, ["compare", str(a), str(b), str(SCENARIOS / "tiny.yaml"),
+                                 "--cluster", "none", "--out", str(out)])
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out / "comparison.csv")
     assert list(table["run"]) == ["small/base", "small-b/base", "tiny/base"]

@@ -333,3 +333,16 @@ def test_safe_names():
     assert safe_name("../x/y") == "_x_y"
     long = safe_name("k=" + "9" * 300)
     assert len(long) == 100 and long != safe_name("k=" + "9" * 299)
+
+
+def test_the_bundled_what_if_example_loads_every_variant():
+    path = SCENARIOS / "what-ifs" / "normal_week.yaml"
+    base = load_scenario(path)
+    original = load_scenario(SCENARIOS / "normal_week.yaml")
+    assert base.required == original.required
+    assert base.scenario.shift_types == original.scenario.shift_types
+    variants = read_variants(path)
+    assert len(variants) >= 3
+    for name in variants:
+        loaded = load_scenario(path, variant=name)
+        assert loaded.scenario != base.scenario and loaded.variant == name
