@@ -175,8 +175,8 @@ def compare(
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Root folder [default: out]; runs go to <root>/<scenario>/<variant>/.")] = None,
     time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Seconds per run (overrides solver.time_limit_seconds).", min=0.1)] = None,
     cluster: Annotated[str, typer.Option("--cluster", help="'local' (a local Dask cluster), 'none' (one at a time here) or tcp://HOST:PORT of a running Dask scheduler.")] = "local",
-    parallel: Annotated[Optional[int], typer.Option("--parallel", help="Local Dask worker processes [default: min(cores, runs)].", min=1)] = None,
-    solver_workers: Annotated[Optional[int], typer.Option("--solver-workers", help="CP-SAT workers per run [default: 1 when comparing several runs].", min=1, max=64)] = None,
+    parallel: Annotated[Optional[int], typer.Option("--parallel", help="Runs at a time on the local cluster [default: cores // CP-SAT workers per run].", min=1)] = None,
+    solver_workers: Annotated[Optional[int], typer.Option("--solver-workers", help="CP-SAT workers per run [default: the scenario's solver.workers].", min=1, max=64)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Solve scenarios, variants and sweeps in parallel (Dask) and set them side by side;

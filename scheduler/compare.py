@@ -9,10 +9,13 @@ but no access to the scenario files. Each result is written as it arrives, into
 `<out>/<run>/` with the same files as a single solve, so an interrupted comparison keeps
 the finished runs.
 
-Concurrency: the local cluster has min(cores, runs) worker processes with one thread each.
-When more than one run is compared, each CP-SAT search gets one worker thread (unless
-`solver_workers` says otherwise), whichever cluster runs it, so the same runs give the
+Concurrency: each run's CP-SAT searches use the scenario's `solver.workers` threads
+(unless `solver_workers` is given), whichever cluster runs it, so the same runs give the
 same results locally and on a remote cluster (exactly so with the deterministic profile).
+The local cluster runs cores // workers of them at a time, one thread per Dask worker
+process: on 2 cores with the default 2 CP-SAT workers that is one run at a time, each as
+good as a single `solve`. `parallel=2, solver_workers=1` runs two at once, faster but
+weaker on hard variants (see the README's measurements).
 """
 
 from __future__ import annotations
@@ -182,12 +185,10 @@ def run_comparison(
     """Solve every run and write each result as it arrives.
 
     `cluster`: "local" (a local Dask cluster of `parallel` worker processes, default
-    min(cores, runs)), "none" (one at a time in this process) or the address of a running
-    Dask scheduler (tcp://HOST:PORT). `solver_workers` defaults to 1 when there is more
-    than one run. Ctrl-C (KeyboardInterrupt) cancels the runs not finished; the finished
-    ones are already written and come back with `interrupted` set."""
-    if solver_workers is None and len(runs) > 1:
-        solver_workers = 1
+    cores // CP-SAT workers per run, at least 1), "none" (one at a time in this process)
+    or the address of a running Dask scheduler (tcp://HOST:PORT). `solver_workers`
+    overrides every run's solver.workers. Ctrl-C (KeyboardInterrupt) cancels the runs not
+    finished; the finished ones are already written and come back with `interrupted` set."""
     outcomes: dict[int, Outcome] = {}
     loaded: dict[int, LoadedScenario] = {}
     for i, spec in enumerate(runs):
@@ -274,13 +275,20 @@ def _run_here(loaded: dict[int, LoadedScenario], time_limit, finish) -> None:
         finish(i, box["value"])
 
 
+def local_parallelism(loaded: list[LoadedScenario], cores: int | None = None) -> int:
+    """Runs at a time on this machine: cores // the most CP-SAT workers a run uses."""
+    cores = cores or os.cpu_count() or 1
+    widest = max((lo.scenario.solver.workers for lo in loaded), default=1)
+    return max(1, min(len(loaded), cores // widest))
+
+
 def _run_dask(loaded: dict[int, LoadedScenario], time_limit, finish, cluster: str,
               parallel: int | None) -> None:
     from distributed import Client, LocalCluster, as_completed
 
     local = None
     if cluster == "local":
-        workers = parallel or min(os.cpu_count() or 1, len(loaded))
+        workers = parallel or local_parallelism(list(loaded.values()))
         workers = max(1, min(workers, len(loaded)))
         # loopback only; no dashboard, and the scheduler's HTTP endpoint on any free port
         local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,

@@ -19,7 +19,8 @@ from typer.testing import CliRunner
 
 from scheduler.check import check_output_dir
 from scheduler.cli import app
-from scheduler.compare import csv_header, plan_runs
+from scheduler.compare import csv_header, local_parallelism, plan_runs
+from scheduler.io import load_scenario
 from scheduler.output import FILES
 from tests.conftest import PROJECT, SCENARIOS, small_scenario
 
@@ -98,8 +99,8 @@ def test_compare_variants_on_a_local_dask_cluster(write_scenario, tmp_path):
     assert int(table["headcount_delta"][0]) == 0
     assert table["headcount"][2] == "" and table["cost"][0] == ""  # no value: empty, not 0
     assert table["overrides"][1] == "demand.floor=2"
-    # one CP-SAT worker per run when several run side by side
-    assert floor2["solver_parameters"]["num_workers"] == 1
+    # each run keeps the scenario's CP-SAT workers
+    assert floor2["solver_parameters"]["num_workers"] == 2
     # the workbook holds the same table
     sheet = openpyxl.load_workbook(folder / "comparison.xlsx")["Comparison"]
     values = list(sheet.values)
@@ -113,14 +114,14 @@ def test_sweep_grid_matches_single_solves(write_scenario, tmp_path):
     path = write_scenario(small_scenario())
     out = tmp_path / "out"
     result = _compare(path, "--sweep", "demand.floor=1:2:1", "--sweep", "rules.min_rest_hours=8,12",
-                      "--cluster", "none", "--out", out)
+                      "--cluster", "none", "--solver-workers", "1", "--out", out)
     assert result.exit_code == 0, result.output
     folder = out / "small"
     table = pd.read_csv(folder / "comparison.csv")
     assert list(table["run"]) == ["floor=1,min_rest_hours=8", "floor=1,min_rest_hours=12",
                                   "floor=2,min_rest_hours=8", "floor=2,min_rest_hours=12"]
     for run in table["run"]:
-        assert (folder / run / "summary.json").is_file()
+        assert _summary(folder / run)["solver_parameters"]["num_workers"] == 1
     single = runner.invoke(app, ["solve", str(path), "--out", str(tmp_path / "single"), "--quiet",
                                  "--set", "demand.floor=2", "--set", "rules.min_rest_hours=12"])
     assert single.exit_code == 0
@@ -139,6 +140,16 @@ def test_compare_several_files(write_scenario, tmp_path):
     assert list(table["run"]) == ["small/base", "small-b/base", "tiny/base"]
     assert [(out / r).is_dir() for r in table["run"]] == [True] * 3
     assert table["headcount_delta"][1] == table["headcount"][1] - table["headcount"][0]
+
+
+def test_local_parallelism_leaves_each_run_its_cp_sat_workers(write_scenario):
+    two = load_scenario(write_scenario(small_scenario()))
+    one = load_scenario(write_scenario(small_scenario(**{"solver.workers": 1}), "one.yaml"))
+    assert local_parallelism([two] * 4, cores=2) == 1
+    assert local_parallelism([one] * 4, cores=2) == 2
+    assert local_parallelism([one, two], cores=8) == 2  # never more than the runs
+    assert local_parallelism([two] * 6, cores=8) == 4
+    assert local_parallelism([two], cores=1) == 1
 
 
 def test_plan_runs_layout(write_scenario, tmp_path):
