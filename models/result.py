@@ -69,6 +69,10 @@ class Summary(BaseModel):
     versions: dict[str, str] = {}
     scenario_sha256: str = ""
     solver_parameters: dict[str, object] = {}
+    variant: str | None = None
+    """The scenario's `variants:` entry this run applied, if any."""
+    overrides: list[str] = []
+    """Every override applied (the variant's, --set, --sweep) as key=value, in order."""
 
 
 class Result(BaseModel):

@@ -242,6 +242,8 @@ def _comparison_table(result, cmp) -> Table:
 def check(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     roster: Annotated[Path, typer.Argument(help="An output folder, a shifts.csv with its breaks.csv beside it, or a roster.xlsx.")],
+    set_: Annotated[Optional[list[str]], typer.Option("--set", help="KEY=VALUE: the scenario as changed for the run (repeatable).")] = None,
+    variant: Annotated[Optional[str], typer.Option("--variant", help="One of the scenario's variants.")] = None,
 ) -> None:
     """Check a roster against SCENARIO without the solver: exit 1 if a rule is violated,
     2 if the roster files cannot be read (each bad row is named)."""
@@ -255,7 +257,7 @@ def check(
     from scheduler.io import load_scenario
 
     try:
-        loaded = load_scenario(scenario)
+        loaded = load_scenario(scenario, set_ or (), variant)
     except SchedulerError as exc:
         _fail(exc)
     try:

@@ -92,6 +92,14 @@ def test_compare_variants_on_a_local_dask_cluster(write_scenario, tmp_path):
         scenario = small_scenario(**({"demand.floor": 2} if name == "floor2" else {}))
         assert check_output_dir(write_scenario(scenario, f"{name}.yaml"), folder / name).ok
     assert not (folder / "capped").exists() and not (folder / "typo").exists()
+    assert floor2["variant"] == "floor2" and floor2["overrides"] == ["demand.floor=2"]
+    assert base["variant"] is None and base["overrides"] == []
+    # `check --variant` checks a variant's roster against the variant (and it is not
+    # valid for the scenario without it)
+    ok = runner.invoke(app, ["check", str(path), str(folder / "floor2"), "--variant", "floor2"])
+    assert ok.exit_code == 0, ok.output
+    assert runner.invoke(app, ["check", str(path), str(folder / "floor2"),
+                               "--set", "demand.floor=3"]).exit_code == 1
     # values and deltas against the first run come from the runs' own summaries
     assert int(table["headcount"][1]) == floor2["headcount"]
     assert int(table["headcount_delta"][1]) == floor2["headcount"] - base["headcount"]
