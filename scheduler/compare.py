@@ -26,6 +26,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -158,14 +159,44 @@ def load_run(spec: RunSpec, solver_workers: int | None) -> LoadedScenario:
     return loaded
 
 
-def solve_task(loaded: LoadedScenario, time_limit: float | None) -> Result | tuple[str, str]:
-    """What a Dask worker runs: a solve, or ("error", message) for an error of ours."""
-    from scheduler.solve import solve
+def solve_task(loaded: LoadedScenario, time_limit: float | None,
+               stop_event: str | None = None) -> Result | tuple[str, str]:
+    """What a Dask worker runs: a solve, or ("error", message) for an error of ours.
 
+    `stop_event` names a Dask Event; when the comparison is interrupted it is set and the
+    search stops (the best roster so far comes back and is dropped), so the worker is
+    free again at once instead of at the end of the time limit."""
+    from scheduler.solve import solve
+    from scheduler.stopping import StopSignal
+
+    stop = StopSignal()
+    done = threading.Event()
+    if stop_event is not None:
+        try:
+            from distributed import Event, get_client
+
+            event = Event(stop_event, client=get_client())
+        except (ImportError, ValueError):  # not on a Dask worker
+            event = None
+        if event is not None:
+            threading.Thread(target=_watch, args=(event, stop, done), daemon=True,
+                             name="stop-watch").start()
     try:
-        return solve(loaded, time_limit=time_limit)
+        return solve(loaded, time_limit=time_limit, stop=stop)
     except SchedulerError as exc:
         return ("error", str(exc))
+    finally:
+        done.set()
+
+
+def _watch(event, stop, done: threading.Event) -> None:
+    while not done.is_set():
+        try:
+            if event.wait(timeout=0.5):
+                stop.set()
+                return
+        except Exception:  # the scheduler went away: nothing left to stop for
+            return
 
 
 # ---------------------------------------------------------------- executing
@@ -302,10 +333,12 @@ def _run_dask(loaded: dict[int, LoadedScenario], time_limit, finish, cluster: st
         except (OSError, TimeoutError) as exc:
             raise InputError(f"cannot reach the Dask scheduler: {exc}", file=f"--cluster {cluster}") from None
     futures = {}
+    token = f"{os.getpid()}-{time.time_ns()}"
+    stop_name = f"scheduler-stop-{token}"
     try:
         for i, lo in loaded.items():
-            f = client.submit(solve_task, lo, time_limit, pure=False,
-                              key=f"scheduler-run-{i}-{os.getpid()}-{id(lo)}")
+            f = client.submit(solve_task, lo, time_limit, stop_name, pure=False,
+                              key=f"scheduler-run-{token}-{i}")
             futures[f] = i
         for f in as_completed(list(futures)):
             try:
@@ -314,6 +347,12 @@ def _run_dask(loaded: dict[int, LoadedScenario], time_limit, finish, cluster: st
                 value = ("error", f"{type(exc).__name__}: {exc}")
             finish(futures[f], value)
     except KeyboardInterrupt:
+        from distributed import Event
+
+        try:
+            Event(stop_name, client=client).set()  # running searches stop
+        except Exception:  # the scheduler is gone already
+            pass
         client.cancel([f for f in futures if not f.done()], force=True)
         raise
     finally:
