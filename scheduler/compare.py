@@ -127,7 +127,8 @@ def plan_runs(
                         known = ", ".join(available) or "none"
                         raise InputError(f"no variant named {v!r} (the file has: {known})",
                                          file=path, key_path="variants")
-                    chosen.append(v)
+                    if v not in chosen:
+                        chosen.append(v)
         per_file.append((path, name, chosen))
 
     many = len(scenarios) > 1
@@ -146,6 +147,11 @@ def plan_runs(
                     parts.append(point_label)
                 label = "/".join(([name] if many else []) + parts)
                 out_dir = folder.joinpath(*(safe_name(p) for p in parts))
+                k = 2
+                while any(r.out_dir == out_dir for r in runs):  # labels alike once made safe
+                    out_dir = folder.joinpath(*(safe_name(p) for p in parts[:-1]),
+                                              f"{safe_name(parts[-1])}-{k}")
+                    k += 1
                 runs.append(RunSpec(label, path, variant, tuple(set_overrides + point), out_dir))
     return runs, compare_dir
 
@@ -240,8 +246,11 @@ def run_comparison(
                 from scheduler.output import write_result
 
                 h = lo.scenario.horizon
-                write_result(value, spec.out_dir, h.start_date, h.days)
-                o.written = True
+                try:
+                    write_result(value, spec.out_dir, h.start_date, h.days)
+                    o.written = True
+                except OSError as exc:
+                    o.status, o.reason = "error", f"cannot write {spec.out_dir}: {exc}"
             else:
                 o.reason = _one_line(value.summary.message)
         else:

@@ -227,3 +227,24 @@ def test_ctrl_c_keeps_the_finished_runs(tmp_path):
     assert (out / "tiny" / "base" / "roster.xlsx").is_file()
     assert not (out / "slow").exists()
     assert "tiny/base" in stdout
+
+
+def test_runs_alike_once_made_safe_get_their_own_folders(write_scenario, tmp_path):
+    path = write_scenario(small_scenario())
+    runs, _ = plan_runs([path], None, (), ["description=a b,a_b,a?b"], tmp_path)
+    assert [r.label for r in runs] == ["description=a b", "description=a_b", "description=a?b"]
+    assert len({r.out_dir for r in runs}) == 3
+    assert runs[0].out_dir.name == "description=a_b" and runs[1].out_dir.name == "description=a_b-2"
+
+
+def test_a_run_that_cannot_be_written_is_an_error_and_the_others_go_on(write_scenario, tmp_path):
+    path = write_scenario(small_scenario())
+    out = tmp_path / "out"
+    (out / "small").mkdir(parents=True)
+    (out / "small" / "floor=1").write_text("a file where the run's folder would go")
+    result = _compare(path, "--sweep", "demand.floor=1,2", "--cluster", "none", "--out", out)
+    assert result.exit_code == 1, result.output
+    table = pd.read_csv(out / "small" / "comparison.csv", keep_default_na=False)
+    assert list(table["status"]) == ["error", "optimal"]
+    assert "cannot write" in table["reason"][0]
+    assert (out / "small" / "floor=2" / "summary.json").is_file()
