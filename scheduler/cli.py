@@ -205,37 +205,12 @@ def compare(
     except SchedulerError as exc:
         _fail(exc)
     files = cmp.write_comparison(result, folder)
-    out.print(_comparison_table(result, cmp))
+    out.print(cmp.terminal_table(result))
     finished = sum(o.written for o in result.outcomes)
     out.print(f"wrote {finished} of {len(runs)} runs under {folder}/ and {', '.join(f.name for f in files)}")
     if result.interrupted:
         err.print("interrupted: the finished runs are written, the others cancelled")
     raise typer.Exit(cmp.exit_code(result))
-
-
-def _comparison_table(result, cmp) -> Table:
-    rows = cmp.rows(result)
-    # a metric no run reports (e.g. cost before costs are modelled) is left out here;
-    # comparison.csv and .xlsx keep every column
-    shown = [(k, t) for k, t in cmp.COLUMNS if any(r[k] is not None for r in rows)]
-    hidden = [t for k, t in cmp.COLUMNS if (k, t) not in shown]
-    table = Table(title="comparison (deltas against the first run)",
-                  caption=f"not reported by any run: {', '.join(hidden)}" if hidden else None)
-    table.add_column("run", style="bold", overflow="fold")
-    table.add_column("status", no_wrap=True)
-    for key, title in shown:
-        table.add_column(title, justify="right")
-    table.add_column("gap", justify="right")
-    table.add_column("reason", overflow="fold")
-    for r in rows:
-        cells = [r["run"], r["status"]]
-        for key, _ in shown:
-            delta = cmp.format_delta(r[f"{key}_delta"], key)
-            cells.append(cmp.format_number(r[key], key) + (f" ({delta})" if delta else ""))
-        cells.append(f"{r['gap']:.1%}" if r["gap"] is not None else "-")
-        cells.append(r["reason"])
-        table.add_row(*cells)
-    return table
 
 
 @app.command()

@@ -451,6 +451,34 @@ def format_delta(value: Any, key: str = "") -> str:
     return ("+" if value > 0 else "-") + text
 
 
+def terminal_table(comparison: Comparison):
+    """The comparison as a rich Table: "value (delta)" cells. A metric no run reports
+    (e.g. cost before costs are modelled) is left out here and named in the caption;
+    comparison.csv and .xlsx keep every column."""
+    from rich.table import Table
+
+    table_rows = rows(comparison)
+    shown = [(k, t) for k, t in COLUMNS if any(r[k] is not None for r in table_rows)]
+    hidden = [t for k, t in COLUMNS if (k, t) not in shown]
+    table = Table(title="comparison (deltas against the first run)",
+                  caption=f"not reported by any run: {', '.join(hidden)}" if hidden else None)
+    table.add_column("run", style="bold", overflow="fold")
+    table.add_column("status", no_wrap=True)
+    for _, title in shown:
+        table.add_column(title, justify="right")
+    table.add_column("gap", justify="right")
+    table.add_column("reason", overflow="fold")
+    for r in table_rows:
+        cells = [r["run"], r["status"]]
+        for key, _ in shown:
+            delta = format_delta(r[f"{key}_delta"], key)
+            cells.append(format_number(r[key], key) + (f" ({delta})" if delta else ""))
+        cells.append(f"{r['gap']:.1%}" if r["gap"] is not None else "-")
+        cells.append(r["reason"])
+        table.add_row(*cells)
+    return table
+
+
 def write_comparison(comparison: Comparison, folder: Path) -> list[Path]:
     """comparison.csv and comparison.xlsx, written atomically into `folder`."""
     folder = Path(folder)

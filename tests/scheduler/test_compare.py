@@ -248,3 +248,44 @@ def test_a_run_that_cannot_be_written_is_an_error_and_the_others_go_on(write_sce
     assert list(table["status"]) == ["error", "optimal"]
     assert "cannot write" in table["reason"][0]
     assert (out / "small" / "floor=2" / "summary.json").is_file()
+
+
+def test_columns_fill_in_when_the_summary_reports_them(tmp_path):
+    """Cost, overtime and service level come from the summary when it has them (as
+    it will once costs and channels are modelled); absent, they stay empty."""
+    from rich.console import Console
+
+    from models import Summary
+    from scheduler.compare import Comparison, Outcome, RunSpec, rows, terminal_table, write_comparison
+
+    class LaterSummary(Summary):
+        cost: float | None = None
+        overtime_hours: float | None = None
+        service_level: float | None = None
+
+    def outcome(label, **kw):
+        spec = RunSpec(label, tmp_path / "s.yaml", None, (), tmp_path / label)
+        return Outcome(spec, "optimal", LaterSummary(scenario="s", status="optimal",
+                                                     objective="cost", **kw))
+
+    comparison = Comparison([
+        outcome("a", headcount=10, paid_hours=80.0, cost=1000.0, service_level=0.8),
+        outcome("b", headcount=12, paid_hours=96.0, cost=1250.5, service_level=0.85),
+        outcome("c", headcount=9, paid_hours=72.0),
+    ])
+    table = rows(comparison)
+    assert table[1]["cost"] == 1250.5 and table[1]["cost_delta"] == pytest.approx(250.5)
+    assert table[1]["service_level_delta"] == pytest.approx(0.05)
+    assert table[2]["cost"] is None and table[2]["cost_delta"] is None
+    assert table[2]["headcount_delta"] == -1
+    assert all(r["overtime_hours"] is None for r in table)
+    console = Console(width=200, record=True)
+    console.print(terminal_table(comparison))
+    text = console.export_text()
+    assert "1,250.5 (+250.5)" in text and "85.0% (+5.0 pt)" in text and "9 (-1)" in text
+    assert "not reported by any run: overtime h" in text
+    write_comparison(comparison, tmp_path)
+    sheet = openpyxl.load_workbook(tmp_path / "comparison.xlsx")["Comparison"]
+    head = [c.value for c in sheet[1]]
+    assert sheet.cell(3, head.index("cost") + 1).value == 1250.5
+    assert sheet.cell(4, head.index("cost") + 1).value is None
