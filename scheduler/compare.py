@@ -352,7 +352,10 @@ def _run_dask(loaded: dict[int, LoadedScenario], time_limit, finish, cluster: st
         for f in as_completed(list(futures)):
             try:
                 value = f.result()
-            except Exception as exc:  # a worker died or the task raised
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # a worker died, the task raised, or it was
+                # cancelled on the cluster (asyncio's CancelledError is a BaseException)
                 value = ("error", f"{type(exc).__name__}: {exc}")
             finish(futures[f], value)
     except KeyboardInterrupt:
