@@ -157,6 +157,10 @@ class Summary(BaseModel):
     """The plan in one sentence: standing team, hires, overtime and cost."""
     service: ServiceSummary | None = None
     """Workload scenarios only: the service the roster achieves, per channel and day."""
+    variant: str | None = None
+    """The scenario's `variants:` entry this run applied, if any."""
+    overrides: list[str] = []
+    """Every override applied (the variant's, --set, --sweep) as key=value, in order."""
 
 
 class Result(BaseModel):

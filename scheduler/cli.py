@@ -68,6 +68,8 @@ def solve(
     seed: Annotated[Optional[int], typer.Option("--seed", help="Random seed (overrides solver.seed).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print CP-SAT's search log.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    set_: Annotated[Optional[list[str]], typer.Option("--set", help="KEY=VALUE: change a key of the scenario, e.g. rules.max_days_per_week=6 (repeatable).")] = None,
+    variant: Annotated[Optional[str], typer.Option("--variant", help="Apply one of the scenario's variants.")] = None,
 ) -> None:
     """Solve SCENARIO and write summary.json, shifts.csv, breaks.csv, coverage.csv, roster.xlsx.
 
@@ -80,7 +82,7 @@ def solve(
     if verbose:
         logging.basicConfig(level=logging.DEBUG, format="%(message)s", stream=sys.stderr)
     try:
-        loaded = load_scenario(scenario)
+        loaded = load_scenario(scenario, set_ or (), variant)
         loaded = with_options(loaded, allow_understaffing=allow_understaffing, seed=seed)
     except SchedulerError as exc:
         _fail(exc)
@@ -168,9 +170,58 @@ def _solve_interruptibly(loaded, time_limit, on_progress, stop):
 
 
 @app.command()
+def compare(
+    scenarios: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")],
+    variants: Annotated[Optional[str], typer.Option("--variants", help="'all' or NAME,NAME: the scenario's variants, after the scenario itself.")] = None,
+    set_: Annotated[Optional[list[str]], typer.Option("--set", help="KEY=VALUE applied to every run (repeatable).")] = None,
+    sweep: Annotated[Optional[list[str]], typer.Option("--sweep", help="KEY=START:STOP:STEP (STOP included) or KEY=V1,V2,...; several make a grid.")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Root folder [default: out]; runs go to <root>/<scenario>/<variant>/.")] = None,
+    time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Seconds per run (overrides solver.time_limit_seconds).", min=0.1)] = None,
+    cluster: Annotated[str, typer.Option("--cluster", help="'local' (a local Dask cluster), 'none' (one at a time here) or tcp://HOST:PORT of a running Dask scheduler.")] = "local",
+    parallel: Annotated[Optional[int], typer.Option("--parallel", help="Runs at a time on the local cluster [default: cores // CP-SAT workers per run].", min=1)] = None,
+    solver_workers: Annotated[Optional[int], typer.Option("--solver-workers", help="CP-SAT workers per run [default: the scenario's solver.workers].", min=1, max=64)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Solve scenarios, variants and sweeps in parallel (Dask) and set them side by side;
+    writes each run like `solve` and comparison.csv / comparison.xlsx.
+
+    A run that fails shows its reason and the others go on. Ctrl-C keeps the finished runs
+    and exits 130."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from scheduler import compare as cmp
+
+    try:
+        runs, folder = cmp.plan_runs(scenarios, variants, set_ or (), sweep or (), out_dir)
+    except SchedulerError as exc:
+        _fail(exc)
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), console=err, transient=True, disable=quiet)
+    task = bar.add_task("comparing", total=len(runs))
+
+    def on_done(o, done: int, total: int) -> None:
+        bar.update(task, completed=done, description=f"{o.spec.label}: {o.status}")
+
+    try:
+        with bar:
+            result = cmp.run_comparison(runs, cluster, parallel, solver_workers, time_limit, on_done)
+    except SchedulerError as exc:
+        _fail(exc)
+    files = cmp.write_comparison(result, folder)
+    out.print(cmp.terminal_table(result))
+    finished = sum(o.written for o in result.outcomes)
+    out.print(f"wrote {finished} of {len(runs)} runs under {folder}/ and {', '.join(f.name for f in files)}")
+    if result.interrupted:
+        err.print("interrupted: the finished runs are written, the others cancelled")
+    raise typer.Exit(cmp.exit_code(result))
+
+
+@app.command()
 def check(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     roster: Annotated[Path, typer.Argument(help="An output folder, a shifts.csv with its breaks.csv beside it, or a roster.xlsx.")],
+    set_: Annotated[Optional[list[str]], typer.Option("--set", help="KEY=VALUE: the scenario as changed for the run (repeatable).")] = None,
+    variant: Annotated[Optional[str], typer.Option("--variant", help="One of the scenario's variants.")] = None,
 ) -> None:
     """Check a roster against SCENARIO without the solver: exit 1 if a rule is violated,
     2 if the roster files cannot be read (each bad row is named)."""
@@ -184,7 +235,7 @@ def check(
     from scheduler.io import load_scenario
 
     try:
-        loaded = load_scenario(scenario)
+        loaded = load_scenario(scenario, set_ or (), variant)
     except SchedulerError as exc:
         _fail(exc)
     try:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import hashlib
 import math
+import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,15 @@ from pydantic import ValidationError
 from models import Scenario, parse_hhmm
 from scheduler.errors import InputError, InputErrors
 from scheduler.events import event_factors
+from scheduler.overrides import (
+    Override,
+    apply_override,
+    deep_merge,
+    did_you_mean,
+    known_keys,
+    parse_override,
+    variant_overrides,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CONFIG_DIR = PROJECT_ROOT / "configs"
@@ -38,6 +49,10 @@ class LoadedScenario:
     lines: dict[tuple[Any, ...], int] = field(default_factory=dict, compare=False, repr=False)
     staffing: Any = field(default=None, compare=False, repr=False)
     """Workload scenarios: the per-channel staffing (scheduler.staffing.Staffing)."""
+    variant: str | None = None
+    """The `variants:` entry applied, if any."""
+    overrides: tuple[str, ...] = ()
+    """Every override applied (variant, --set, --sweep), as key=value."""
 
     @property
     def directory(self) -> Path:
@@ -138,14 +153,19 @@ def _preset(kind: str, name: Any, file: Path, key_path: str, line: int | None) -
     return data
 
 
-def apply_presets(data: dict, file: Path, lines: dict) -> dict:
+def apply_presets(data: dict, file: Path, lines: dict, origins: Origins | None = None) -> dict:
     """Merge configs/rules/<rules.preset> and configs/solver/<solver.profile> under the
     scenario's own keys (the scenario wins)."""
     data = dict(data)
     for section, key, kind in (("rules", "preset", "rules"), ("solver", "profile", "solver")):
         block = data.get(section)
         if isinstance(block, dict) and block.get(key) is not None:
-            base = _preset(kind, block[key], file, f"{section}.{key}", lines.get((section, key)))
+            try:
+                base = _preset(kind, block[key], file, f"{section}.{key}", lines.get((section, key)))
+            except InputError as exc:
+                if origins is None or exc.key_path != f"{section}.{key}":
+                    raise
+                raise origins.error(exc.message, (section, key)) from None
             data[section] = {**base, **block}
     pools = data.get("pools")
     if isinstance(pools, list):
@@ -176,7 +196,8 @@ def _line_for(lines: dict, loc: tuple) -> int | None:
     return None
 
 
-def validation_errors(exc: ValidationError, file: Path, lines: dict) -> InputErrors:
+def validation_errors(exc: ValidationError, file: Path, lines: dict,
+                      origins: Origins | None = None) -> InputErrors:
     errors = []
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
@@ -190,12 +211,116 @@ def validation_errors(exc: ValidationError, file: Path, lines: dict) -> InputErr
             message = message.removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = "unknown key"
+            if origins is not None:
+                message += did_you_mean(loc[-1], known_keys(Scenario, loc[:-1]))
         elif err["type"] == "missing":
             message = "required key is missing"
+        if origins is not None:
+            errors.append(origins.error(message, loc, unknown_key=err["type"] == "extra_forbidden"))
+            continue
         errors.append(
             InputError(message, file=file, key_path=_dotted(loc), line=_line_for(lines, loc))
         )
     return InputErrors(errors)
+
+
+# ---------------------------------------------------------------- extends and overrides
+
+
+@dataclass
+class Origins:
+    """Where each key path of a scenario came from: a file and line (the scenario or a
+    file it extends), or an override (--set, --sweep, a variant)."""
+
+    top: Path
+    places: dict[tuple, tuple[Path, int]]
+    applied: list[tuple[Override, tuple]] = field(default_factory=list)
+
+    def place(self, loc: tuple) -> tuple[Path, int] | None:
+        loc = tuple(loc)
+        while loc:
+            if loc in self.places:
+                return self.places[loc]
+            loc = loc[:-1]
+        return None
+
+    def error(self, message: str, loc: tuple, unknown_key: bool = False) -> InputError:
+        loc = tuple(loc)
+        for ov, path in reversed(self.applied):
+            if loc[:len(path)] == path:  # the override set this value (or a mapping holding it)
+                if unknown_key and loc == path:
+                    parent = ".".join(ov.segments[:-1])
+                    under = f"under {parent}" if parent else "at the top level"
+                    return ov.error(message.replace("unknown key", f"unknown key {loc[-1]!r} {under}", 1))
+                return ov.error(message, _dotted(loc) if loc != path else None)
+        below = [ov for ov, path in self.applied if path[:len(loc)] == loc]
+        if below and loc and loc not in self.places:  # a mapping the override created
+            ov = below[-1]
+            if unknown_key:
+                parent = ".".join(ov.segments[:len(loc) - 1])
+                under = f"under {parent}" if parent else "at the top level"
+                key = ov.segments[len(loc) - 1]
+                return ov.error(message.replace("unknown key", f"unknown key {key!r} {under}", 1))
+            return ov.error(message, _dotted(loc))
+        if below:
+            message += f" (with {', '.join(ov.describe() for ov in below)})"
+        place = self.place(loc)
+        file, line = place if place else (self.top, None)
+        return InputError(message, file=file, key_path=_dotted(loc), line=line)
+
+
+def read_tree(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, dict, list[Path]]:
+    """Read a scenario file and the files it `extends:` (deep-merged, the extending file
+    wins, lists replaced). Returns the data, key path -> (file, line), and the files read."""
+    data, lines = read_yaml(path)
+    if not isinstance(data, dict):
+        raise InputError("a scenario must be a mapping of keys to values", file=path, line=1)
+    origins = {p: (path, line) for p, line in lines.items()}
+    if "extends" not in data:
+        return data, origins, [path]
+    ext = data.pop("extends")
+    line = lines.get(("extends",))
+    if not isinstance(ext, str) or not ext.strip():
+        raise InputError("extends names the scenario file this one builds on", file=path,
+                         key_path="extends", line=line)
+    base = path.parent / ext
+    seen = chain + (path.resolve(),)
+    if base.resolve() in seen:
+        names = " -> ".join(str(p) for p in seen + (base.resolve(),))
+        raise InputError(f"extends makes a cycle: {names}", file=path, key_path="extends", line=line)
+    if not base.is_file():
+        raise InputError(f"the base scenario {ext!r} was not found ({base})", file=path,
+                         key_path="extends", line=line)
+    base_data, base_origins, files = read_tree(base, seen)
+    merged, merged_origins = deep_merge(base_data, base_origins, data, origins)
+    merged_origins.pop(("extends",), None)
+    return merged, merged_origins, [path] + files
+
+
+def read_variants(path: Path | str) -> dict[str, list[Override]]:
+    """The `variants:` of a scenario (extends resolved): name -> its overrides."""
+    path = Path(path)
+    data, origins, _ = read_tree(path)
+    return _variants(data, origins, path)
+
+
+def _variants(data: dict, origins: dict, path: Path) -> dict[str, list[Override]]:
+    block = data.get("variants")
+    if block is None:
+        return {}
+    where = origins.get(("variants",), (path, None))
+    if not isinstance(block, dict):
+        raise InputError("variants is a mapping of names to overrides", file=where[0],
+                         key_path="variants", line=where[1])
+    out = {}
+    for name, body in block.items():
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.=,+-]+", name) or name == "base":
+            at = origins.get(("variants", name), where)
+            raise InputError(
+                f"variant name {name!r}: use letters, digits and . _ = , + - ('base' is the "
+                "scenario without a variant)", file=at[0], key_path="variants", line=at[1])
+        out[name] = variant_overrides(name, body, str(where[0]), origins)
+    return out
 
 
 # ---------------------------------------------------------------- demand
@@ -289,24 +414,51 @@ def read_demand_csv(path: Path, start: dt.datetime, slot_minutes: int, num_slots
 # ---------------------------------------------------------------- the scenario
 
 
-def load_scenario(path: Path | str) -> LoadedScenario:
+def load_scenario(
+    path: Path | str,
+    overrides: list[Override | str] | tuple = (),
+    variant: str | None = None,
+) -> LoadedScenario:
+    """Read, merge (`extends:`), apply the variant's then the given overrides (strings
+    are read as --set KEY=VALUE), merge presets, validate, and resolve the demand."""
     path = Path(path)
-    data, lines = read_yaml(path)
-    if not isinstance(data, dict):
-        raise InputError("a scenario must be a mapping of keys to values", file=path, line=1)
-    data = apply_presets(data, path, lines)
+    data, places, files = read_tree(path)
+    lines = {p: line for p, (f, line) in places.items() if f == path}
+    variants = _variants(data, places, path)
+    data = copy.deepcopy({k: v for k, v in data.items() if k != "variants"})
+    changes: list[Override] = []
+    if variant is not None:
+        if variant not in variants:
+            known = ", ".join(variants) or "none"
+            raise InputError(f"no variant named {variant!r} (the file has: {known})",
+                             file=path, key_path="variants", line=lines.get(("variants",)))
+        changes += variants[variant]
+    changes += [parse_override(o) if isinstance(o, str) else o for o in overrides]
+    origins = Origins(path, places)
+    for ov in changes:
+        origins.applied.append((ov, apply_override(data, ov)))
+    demand_block = data.get("demand")
+    if isinstance(demand_block, dict) and isinstance(demand_block.get("file"), str):
+        declared = places.get(("demand", "file"), (path, None))[0]
+        overridden = any(p == ("demand", "file")[:len(p)] for _, p in origins.applied)
+        if declared != path and not overridden:
+            # a demand file named in a base scenario is relative to that file
+            demand_block["file"] = os.path.relpath(declared.parent / demand_block["file"], path.parent)
+    data = apply_presets(data, path, lines, origins)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise validation_errors(exc, path, lines) from None
+        raise validation_errors(exc, path, lines, origins) from None
     horizon = scenario.horizon
     if horizon.num_slots > MAX_SLOTS:
-        raise InputError(
-            f"{horizon.num_slots:,} slots is above the limit of {MAX_SLOTS:,}",
-            file=path, key_path="horizon", line=lines.get(("horizon",)),
-        )
+        raise origins.error(f"{horizon.num_slots:,} slots is above the limit of {MAX_SLOTS:,}",
+                            ("horizon",))
     start = dt.datetime.combine(horizon.start_date, dt.time())
     digest = hashlib.sha256(path.read_bytes())
+    for base in files[1:]:
+        digest.update(base.read_bytes())
+    for ov in changes:
+        digest.update(f"\n{ov.text}".encode())
     demand = scenario.demand
     if demand is None:
         values = [0] * horizon.num_slots
@@ -317,10 +469,10 @@ def load_scenario(path: Path | str) -> LoadedScenario:
     elif demand.required is not None:
         values = list(demand.required)
         if len(values) != horizon.num_slots:
-            raise InputError(
+            raise origins.error(
                 f"{len(values)} values given, the horizon has {horizon.num_slots} slots "
                 f"({horizon.days} days of {horizon.slot_minutes} minutes)",
-                file=path, key_path="demand.required", line=lines.get(("demand", "required")),
+                ("demand", "required"),
             )
     else:
         values = [0] * horizon.num_slots
@@ -335,7 +487,9 @@ def load_scenario(path: Path | str) -> LoadedScenario:
             digest.update(extra.read_bytes())
         values = [v + int(c) for v, c in zip(values, staffing.channel_total)]
     required = tuple(max(v, floor) for v in values)
-    return LoadedScenario(scenario, path, required, digest.hexdigest(), lines, staffing)
+    return LoadedScenario(scenario, path, required, digest.hexdigest(), lines,
+                          staffing=staffing, variant=variant,
+                          overrides=tuple(ov.text for ov in changes))
 
 
 def apply_events(scenario: Scenario, values: list[int]) -> list[int]:
@@ -356,5 +510,4 @@ def with_options(
         sc = sc.model_copy(update={"coverage": sc.coverage.model_copy(update={"allow_understaffing": True})})
     if seed is not None:
         sc = sc.model_copy(update={"solver": sc.solver.model_copy(update={"seed": seed})})
-    return LoadedScenario(sc, loaded.path, loaded.required, loaded.sha256, loaded.lines,
-                          loaded.staffing)
+    return replace(loaded, scenario=sc)

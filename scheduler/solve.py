@@ -153,6 +153,8 @@ def solve(
             versions=_versions(),
             scenario_sha256=loaded.sha256,
             solver_parameters=params,
+            variant=loaded.variant,
+            overrides=list(loaded.overrides),
             **kw,
         )
 
