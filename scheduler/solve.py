@@ -220,8 +220,11 @@ def solve(
     lp_bound = None
     if not deterministic:  # a proven bound even when the MIP below runs out of time
         try:
+            # a large or pooled plan needs the LP for its first solution (see _plan_step)
+            large = len(pm.pools) > 1 or len(pm.count_vars()) > LARGE_PLAN
+            lp_values = None
             lp_status, lp_values, lp_value, _ = solve_with_highs(
-                pm.model, max(0.5, 0.2 * limit), relax=True)
+                pm.model, max(0.5, (0.4 if large else 0.2) * limit), relax=True)
             if lp_status == "optimal":
                 lp_bound = lp_value
             elif lp_status == "infeasible":
@@ -241,6 +244,13 @@ def solve(
     plan = _plan_step(pm, params, budget, on_progress, t0, stop, "plan",
                       lp_values=lp_values if lp_bound is not None else None)
     charge(budget)
+    if plan.status not in ("optimal", "feasible", "infeasible") and lp_bound is not None \
+            and left() > 3 and not stopped():
+        # no plan yet: the rest of the time, but a little for the (greedy) rosters
+        budget = left() - 1.5
+        plan = _plan_step(pm, params, budget, on_progress, t0, stop, "plan",
+                          lp_values=lp_values)
+        charge(budget)
     if plan.status == "infeasible":
         message = explain_infeasible(inst, params, max(1.0, min(10.0, left())))
         return Result(summary=summary("infeasible", message=message))
@@ -535,7 +545,7 @@ def _plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, sto
         if highs_share > 0 and not deterministic:  # HiGHS stops on the wall clock only
             start = None
             if lp_values is not None and (len(pm.pools) > 1 or len(pm.count_vars()) > LARGE_PLAN):
-                found = _restricted_plan(pm, lp_values, params, seconds * highs_share, stop)
+                found = _restricted_plan(pm, lp_values, params, seconds * 0.9, stop)
                 if found is not None:
                     n_vars = len(pm.model.proto.variables)
                     start = [found.value(pm.model.get_int_var_from_proto_index(i))

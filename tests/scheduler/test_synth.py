@@ -211,14 +211,13 @@ def test_write_scenario_rejects_wrong_length(tmp_path):
 # ---------------------------------------------------------------- bundled scenarios
 
 
-@pytest.mark.parametrize("name", ["normal_week.yaml", "double11.yaml", "tiny.yaml"])
+@pytest.mark.parametrize("name", ["normal_week.yaml", "double11.yaml", "618.yaml", "tiny.yaml"])
 def test_bundled_scenarios_valid(name):
     summary = _make_scenarios_module().validate(ROOT / "scenarios" / name)
-    expected = {"normal_week.yaml": (60, 336), "tiny.yaml": (4, 24)}
-    if name in expected:
-        assert (summary["peak"], summary["slots"]) == expected[name]
-    else:
-        assert summary["slots"] == 14 * 48 and 240 <= summary["peak"] <= 300
+    # double11 and 618 hold the baseline demand; their events multiply it (see below)
+    expected = {"normal_week.yaml": (60, 336), "tiny.yaml": (4, 24),
+                "double11.yaml": (60, 24 * 48), "618.yaml": (60, 21 * 48)}
+    assert (summary["peak"], summary["slots"]) == expected[name]
 
 
 def test_bundled_scenarios_are_regenerated_identically(tmp_path):
@@ -227,3 +226,24 @@ def test_bundled_scenarios_are_regenerated_identically(tmp_path):
     for path in sorted(tmp_path.iterdir()):
         bundled = ROOT / "scenarios" / path.name
         assert bundled.read_bytes() == path.read_bytes(), f"{path.name} is stale: rerun the script"
+
+
+def test_double11_events_multiply_the_baseline():
+    from scheduler.io import load_scenario, read_demand_csv
+
+    loaded = load_scenario(ROOT / "scenarios" / "double11.yaml")
+    sc = loaded.scenario
+    start = dt.datetime.combine(sc.horizon.start_date, dt.time())
+    baseline = read_demand_csv(ROOT / "scenarios" / "double11_demand.csv", start, 30,
+                               sc.horizon.num_slots)
+    per_day = 48
+    nov11 = (dt.date(2026, 11, 11) - sc.horizon.start_date).days * per_day
+    floor = sc.demand.floor
+    # the rush right after 00:00: 3x the day, 1.5x on top for two hours, rounded up
+    for s in range(nov11, nov11 + 4):
+        assert loaded.required[s] == max(floor, -(-baseline[s] * 45 // 10))
+    # the normal week before the pre-sale is the baseline itself
+    assert list(loaded.required[:7 * per_day]) == [max(floor, v) for v in baseline[:7 * per_day]]
+    # after-sale on 12 November at 2x
+    nov12 = nov11 + per_day
+    assert loaded.required[nov12 + 20] == max(floor, 2 * baseline[nov12 + 20])
