@@ -247,7 +247,7 @@ def run_comparison(
 
                 h = lo.scenario.horizon
                 try:
-                    write_result(value, spec.out_dir, h.start_date, h.days)
+                    write_result(value, spec.out_dir, h.start_date, h.days, lo)
                     o.written = True
                 except OSError as exc:
                     o.status, o.reason = "error", f"cannot write {spec.out_dir}: {exc}"

@@ -486,6 +486,12 @@ def _roster_pool(inst: Instance, counts: dict[tuple[int, int], int], plan_agents
             size >= total_shifts or (cap is not None and size >= cap))
         if roster.status in ("optimal", "feasible") or left() < 1:
             break
+    if (roster is None or roster.status not in ("optimal", "feasible")) and greedy is None \
+            and stopped():
+        # interrupted before any roster: one quick days-first pass (not interruptible, a
+        # few seconds at most) so that the stop still ends with a roster
+        greedy = days_first_roster(inst, counts, plan_agents, 5.0, params, None)
+        charged += 5.0
     if (roster is None or roster.status not in ("optimal", "feasible")) and greedy is not None:
         roster = RosterResult("feasible", greedy, len(greedy), lower)
     if roster is None or roster.status not in ("optimal", "feasible"):
@@ -664,13 +670,13 @@ def _records(inst: Instance, pools: list[Instance], assignments, status, summary
                 if a >= standing:
                     hired_on[d] = hired_on.get(d, 0) + 1
             if pool is not None and a < standing and pool.contract_weekly_hours > 0:
-                due = round(pool.contract_weekly_hours * 60 * inst.days / 7)
+                due = pool.contract_weekly_hours * 60 * inst.days / 7
                 cost_cents += pool.cost_per_paid_hour * 100 * max(0, due - worked) / 60
         hired = max(0, len(order) - standing)
         if pool is not None:
             idle = max(0, standing - len(order))
             if pool.contract_weekly_hours > 0:
-                due = round(pool.contract_weekly_hours * 60 * inst.days / 7)
+                due = pool.contract_weekly_hours * 60 * inst.days / 7
                 cost_cents += pool.cost_per_paid_hour * 100 * due * idle / 60
             cost_cents += pool.cost_per_hire * 100 * hired
         total_cost_cents += cost_cents

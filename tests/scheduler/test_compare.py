@@ -105,7 +105,8 @@ def test_compare_variants_on_a_local_dask_cluster(write_scenario, tmp_path):
     assert int(table["headcount_delta"][1]) == floor2["headcount"] - base["headcount"]
     assert float(table["paid_hours_delta"][1]) == pytest.approx(floor2["paid_hours"] - base["paid_hours"])
     assert int(table["headcount_delta"][0]) == 0
-    assert table["headcount"][2] == "" and table["cost"][0] == ""  # no value: empty, not 0
+    assert table["headcount"][2] == ""  # no value: empty, not 0
+    assert float(table["cost"][0]) == pytest.approx(base["cost"])  # from the run's summary
     assert table["overrides"][1] == "demand.floor=2"
     # each run keeps the scenario's CP-SAT workers
     assert floor2["solver_parameters"]["num_workers"] == 2
@@ -226,7 +227,7 @@ def test_ctrl_c_keeps_the_finished_runs(tmp_path):
     assert list(table["status"]) == ["optimal", "cancelled"]
     assert (out / "tiny" / "base" / "roster.xlsx").is_file()
     assert not (out / "slow").exists()
-    assert "tiny/base" in stdout
+    assert "tiny" in stdout  # the terminal table (labels may be cut to its width)
 
 
 def test_runs_alike_once_made_safe_get_their_own_folders(write_scenario, tmp_path):
