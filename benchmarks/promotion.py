@@ -100,7 +100,9 @@ def main() -> None:
             })
             print(rows[-1], flush=True)
     print()
-    print(f"Double 11 fortnight (1-14 Nov 2026), peak {args.peak} agents on duty, three pools, "
+    peaks = sorted({r["peak"] for r in rows})
+    print(f"Double 11 fortnight (1-14 Nov 2026), peak {'/'.join(map(str, peaks))} agents on duty "
+          f"(asked {args.peak}; the events round up), three pools, "
           f"least cost, {args.time_limit:g} s limit; {platform.python_version()}, "
           f"ortools {ortools.__version__}, {dt.date.today()}")
     print()
