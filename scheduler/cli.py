@@ -54,6 +54,15 @@ def _summary_table(summary) -> Table:
     service = getattr(summary, "service", None)
     if service is not None and service.share_meeting_goal is not None:
         rows.append(("slots meeting service goal", f"{service.share_meeting_goal:.1%}"))
+    if summary.pools:
+        rows.append(("cost", f"{summary.cost:,.2f}" if summary.cost is not None else None))
+        if summary.cost_gap is not None:
+            rows.append(("cost above proven bound", f"{summary.cost_gap:.2%}"))
+        rows.append(("overtime hours", summary.overtime_hours))
+        for pool in summary.pools:
+            rows.append((f"pool {pool.name}", f"{pool.rostered} rostered ({pool.standing} "
+                         f"standing, {pool.hired} hired), {pool.paid_hours:g} h, "
+                         f"cost {pool.cost:,.2f}"))
     for key, value in rows:
         table.add_row(key, "-" if value is None else str(value))
     return table
@@ -126,6 +135,8 @@ def solve(
         raise typer.Exit(EXIT_INFEASIBLE)
     written = write_result(result, target, sc.horizon.start_date, sc.horizon.days, loaded)
     out.print(_summary_table(summary))
+    if summary.answer:
+        out.print(summary.answer[0].upper() + summary.answer[1:] + ".", soft_wrap=False)
     if summary.short_slots:
         shown = ", ".join(f"{t:%m-%d %H:%M}" for t in summary.short_slots[:10])
         more = f" and {len(summary.short_slots) - 10} more" if len(summary.short_slots) > 10 else ""

@@ -81,6 +81,9 @@ def test_pools_roster_passes_the_checker_and_answers_the_question(write_scenario
     report = check_output_dir(path, out)
     assert report.ok, [v.message for v in report.violations]
     summary = _summary(out)
+    # the terminal shows the pools, the cost and the answer
+    text = " ".join(result.output.split())
+    assert "pool temp" in text and "The standing team of 6" in text
     pools = {p["name"]: p for p in summary["pools"]}
     assert set(pools) == {"full", "part", "temp"}
     assert pools["full"]["rostered"] <= 6 and pools["full"]["hired"] == 0
