@@ -540,10 +540,10 @@ def _restricted_plan(pm: PlanModel, lp_values: list[float], params: dict, second
 def _plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, stop, phase,
                headcount_bound=None, highs_share: float = 0.7,
                lp_values: list[float] | None = None) -> _PlanStep:
-    """Minimise the plan model's objective: HiGHS MIP for `highs_share` of the time (first
-    on the LP's support when `lp_values` are given, then on the whole model from that
-    solution), then CP-SAT from the best solution (or from the model's hints when HiGHS
-    is skipped)."""
+    """Minimise the plan model's objective. A large or pooled plan with `lp_values` starts
+    with CP-SAT on the LP's support (_restricted_plan); otherwise HiGHS's MIP runs for
+    `highs_share` of the time. CP-SAT then continues on the whole model from the best
+    solution (or from the model's hints when HiGHS is skipped)."""
     t_start = time.monotonic()
     deterministic = bool(params.get("deterministic"))
     status, values, objective, bound = "unknown", None, None, None
