@@ -234,7 +234,7 @@ def solve(
             log.debug("no LP bound: %s", exc)
     standing = None
     if sc.pools and sc.events and not stopped():
-        budget = 0.05 * limit
+        budget = min(8.0, max(4.0, 0.08 * limit))  # about 2 s on double11 when idle
         standing = _standing_capacity(inst, params, budget)
         charge(budget)
     # With headcount the roster needs time of its own; with the other kinds the plan is the
