@@ -213,17 +213,32 @@ def _fmt(v, spec: str = "{}") -> str:
     return "-" if v is None or v == "" else spec.format(v)
 
 
+def _typed(row: dict) -> dict:
+    """A CSV row with its numbers back as numbers (empty cells as None)."""
+    out = {}
+    for k, v in row.items():
+        if v in ("", None, "None"):
+            out[k] = None
+            continue
+        try:
+            out[k] = int(v) if k in ("peak", "demand_peak", "variables", "constraints") \
+                else float(v) if k not in ("level", "horizon", "status", "method") else v
+        except ValueError:
+            out[k] = v
+    return out
+
+
 def table(rows: list[dict]) -> str:
-    lines = ["| level | horizon | peak | vars / cons | build s | LP bound | value | gap "
+    lines = ["| level | horizon | peak | vars / cons | build s | LP s | bound | value | gap "
              "| first s | roster s | total s | limit s | MB |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         horizon = "promo week" if r["horizon"] == "promo" else f"{r['horizon']} d"
         peak = f"{r['peak']}" + (f" (x4: {r['demand_peak']})" if r["horizon"] == "promo" else "")
         bound = r["lp_bound"] if r["level"] == "plan" else r["bound"]
         lines.append(
             f"| {r['level']} | {horizon} | {peak} | {r['variables']:,} / {r['constraints']:,} | "
-            f"{_fmt(r['build_s'], '{:.1f}')} | {_fmt(bound, '{:,}')} | {_fmt(r['value'], '{:,}')} | "
+            f"{_fmt(r['build_s'], '{:.1f}')} | {_fmt(r['lp_s'], '{:.1f}')} | {_fmt(bound, '{:,}')} | {_fmt(r['value'], '{:,}')} | "
             f"{_fmt(r['gap'], '{:.3%}')} | {_fmt(r['first_solution_s'], '{:.1f}')} | "
             f"{_fmt(r['first_roster_s'], '{:.1f}')} | {r['seconds']:.1f} | {r['time_limit']:g} | "
             f"{r['max_rss_mb']:.0f} |")
@@ -240,10 +255,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--plan-method", choices=("highs", "engine"), default="highs")
     ap.add_argument("--csv", type=Path, default=None)
     ap.add_argument("--append", action="store_true", help="add rows to an existing --csv")
+    ap.add_argument("--table", type=Path, default=None,
+                    help="only print the Markdown table of a results CSV")
     ap.add_argument("--case", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.case:
         print(json.dumps(run_case(json.loads(args.case))))
+        return
+    if args.table:
+        with open(args.table, newline="") as f:
+            print(table([_typed(r) for r in csv.DictReader(f)]))
         return
     rows = []
     for level in args.levels.split(","):
