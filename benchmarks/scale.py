@@ -223,6 +223,13 @@ def _fmt(v, spec: str = "{}") -> str:
     return "-" if v is None or v == "" else spec.format(v)
 
 
+def _amount(v) -> str:
+    """1,277 for whole numbers, 15,128.5 otherwise."""
+    if v is None or v == "":
+        return "-"
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
+
+
 def _typed(row: dict) -> dict:
     """A CSV row with its numbers back as numbers (empty cells as None)."""
     out = {}
@@ -249,7 +256,7 @@ def table(rows: list[dict]) -> str:
         bound = r["lp_bound"] if r["level"] == "plan" else r["bound"]
         lines.append(
             f"| {r['level']} | {horizon} | {peak} | {r['variables']:,} / {r['constraints']:,} | "
-            f"{_fmt(r['build_s'], '{:.1f}')} | {_fmt(r['lp_s'], '{:.1f}')} | {_fmt(bound, '{:,}')} | {_fmt(r['value'], '{:,}')} | "
+            f"{_fmt(r['build_s'], '{:.1f}')} | {_fmt(r['lp_s'], '{:.1f}')} | {_amount(bound)} | {_amount(r['value'])} | "
             f"{_fmt(r['gap'], '{:.3%}')} | {_fmt(r['first_solution_s'], '{:.1f}')} | "
             f"{_fmt(r['first_roster_s'], '{:.1f}')} | {r['seconds']:.1f} | {r['time_limit']:g} | "
             f"{r['max_rss_mb']:.0f} |")
