@@ -7,7 +7,7 @@ The baseline defaults to the file of the same name in benchmarks/results/. Rows 
 matched on the key columns of their kind (detected from the header):
 
 * msd.py    -- set, instance; gap is `gap` (vs best known), time is `seconds`;
-* scale.py  -- level, horizon, peak; gap is `gap` (vs LP or headcount bound);
+* scale.py  -- level, horizon, peak, method; gap is `gap` (vs LP or headcount bound);
 * peer_pyworkforce.py -- case, engine, setting; no gap column: `paid_hours` worse by
   more than the gap tolerance (relative) and more short agent-slots count instead.
 
@@ -44,7 +44,7 @@ class Kind:
 
 
 KINDS = (
-    Kind("scale", ("level", "horizon", "peak"), gap="gap"),
+    Kind("scale", ("level", "horizon", "peak", "method"), gap="gap"),
     Kind("msd", ("set", "instance"), gap="gap"),
     Kind("peer", ("case", "engine", "setting"), relative=("paid_hours",),
          counts=("short_agent_slots",)),

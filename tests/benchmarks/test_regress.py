@@ -15,14 +15,14 @@ regress = importlib.util.module_from_spec(_spec)
 sys.modules.setdefault("regress", regress)  # dataclasses look their module up
 _spec.loader.exec_module(regress)
 
-SCALE = regress.detect(["level", "horizon", "peak", "gap", "seconds", "status"])
+SCALE = regress.detect(["level", "horizon", "peak", "method", "gap", "seconds", "status"])
 PEER = regress.detect(["case", "engine", "setting", "paid_hours", "short_agent_slots", "seconds"])
 TH = regress.Thresholds(gap_tolerance=0.001, time_factor=1.5, time_min=2.0)
 
 
 def row(gap="0.002", seconds="10", status="feasible", **kw):
-    return {"level": "plan", "horizon": "7", "peak": "200", "gap": gap, "seconds": seconds,
-            "status": status, **kw}
+    return {"level": "plan", "horizon": "7", "peak": "200", "method": "highs", "gap": gap,
+            "seconds": seconds, "status": status, **kw}
 
 
 def test_detect_picks_the_kind_by_its_key_columns():
@@ -78,9 +78,9 @@ def test_compare_matches_rows_by_key_and_lists_the_unmatched():
     old = [row(peak="50"), row(peak="200")]
     new = [row(peak="200", gap="0.05"), row(peak="1000")]
     flagged, missing, added = regress.compare(SCALE, old, new, TH)
-    assert list(flagged) == [("plan", "7", "200")]
-    assert missing == [("plan", "7", "50")]
-    assert added == [("plan", "7", "1000")]
+    assert list(flagged) == [("plan", "7", "200", "highs")]
+    assert missing == [("plan", "7", "50", "highs")]
+    assert added == [("plan", "7", "1000", "highs")]
 
 
 def _write(path: Path, rows: list[dict]) -> Path:
@@ -97,6 +97,6 @@ def test_main_exit_status(tmp_path, capsys):
     worse = _write(tmp_path / "worse.csv", [row(gap="0.01")])
     assert regress.main([str(same), "--baseline", str(base)]) == 0
     assert regress.main([str(worse), "--baseline", str(base)]) == 1
-    assert "WORSE plan/7/200" in capsys.readouterr().out
+    assert "WORSE plan/7/200/highs" in capsys.readouterr().out
     other = _write(tmp_path / "other.csv", [{"foo": "1"}])
     assert regress.main([str(other), "--baseline", str(base)]) == 2
