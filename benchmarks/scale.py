@@ -259,9 +259,9 @@ def _typed(row: dict) -> dict:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| level | horizon | peak | vars / cons | build s | LP s | bound | value | gap "
-             "| first s | roster s | total s | limit s | MB |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| level | horizon | peak | vars / cons | build s | LP s | status | bound | value "
+             "| gap | first s | roster s | total s | limit s | MB |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         horizon = "promo week" if r["horizon"] == "promo" else \
             f"{r['horizon'].rstrip('o')} d" + (" open" if r["horizon"].endswith("o") else "")
@@ -270,7 +270,7 @@ def table(rows: list[dict]) -> str:
         bound = r["lp_bound"] if r["level"] == "plan" else r["bound"]
         lines.append(
             f"| {level} | {horizon} | {peak} | {r['variables']:,} / {r['constraints']:,} | "
-            f"{_fmt(r['build_s'], '{:.1f}')} | {_fmt(r['lp_s'], '{:.1f}')} | {_amount(bound)} | {_amount(r['value'])} | "
+            f"{_fmt(r['build_s'], '{:.1f}')} | {_fmt(r['lp_s'], '{:.1f}')} | {r['status']} | {_amount(bound)} | {_amount(r['value'])} | "
             f"{_fmt(r['gap'], '{:.3%}')} | {_fmt(r['first_solution_s'], '{:.1f}')} | "
             f"{_fmt(r['first_roster_s'], '{:.1f}')} | {r['seconds']:.1f} | {r['time_limit']:g} | "
             f"{r['max_rss_mb']:.0f} |")
