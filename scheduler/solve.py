@@ -433,6 +433,17 @@ def _roster_pool(inst: Instance, counts: dict[tuple[int, int], int], plan_agents
         return stop is not None and stop.is_set()
 
     cap = inst.max_headcount
+    # A plan whose objective is not headcount leaves its agent count unminimised (it may
+    # be thousands): start the heuristics from what the days need, they add agents.
+    per_day: dict[int, int] = {}
+    for (d, _), c in counts.items():
+        per_day[d] = per_day.get(d, 0) + c
+    k7 = inst.rules.max_days_per_week
+    needed = max(per_day.values(), default=0)
+    if k7 < 7:
+        needed = max([needed] + [math.ceil(sum(per_day.get(d, 0) for d in w) / k7)
+                                 for w in inst.day_windows(7)])
+    plan_agents = min(plan_agents, max(needed, 1)) if not headcount_matters else plan_agents
     target = max(lower, plan_agents) if not lower else lower
     total_shifts = sum(counts.values())
     classes_per_agent = len({(d, inst.options[k].shape) for d, k in counts})
@@ -486,12 +497,12 @@ def _roster_pool(inst: Instance, counts: dict[tuple[int, int], int], plan_agents
             size >= total_shifts or (cap is not None and size >= cap))
         if roster.status in ("optimal", "feasible") or left() < 1:
             break
-    if (roster is None or roster.status not in ("optimal", "feasible")) and greedy is None \
-            and stopped():
-        # interrupted before any roster: one quick days-first pass (not interruptible, a
-        # few seconds at most) so that the stop still ends with a roster
-        greedy = days_first_roster(inst, counts, plan_agents, 5.0, params, None)
-        charged += 5.0
+    if (roster is None or roster.status not in ("optimal", "feasible")) and greedy is None:
+        # interrupted or out of time before any roster: one quick days-first pass (not
+        # interruptible, a few seconds at most) so that the run still ends with a roster
+        seconds = 5.0 if stopped() else max(1.0, min(5.0, left() + 2.0))
+        greedy = days_first_roster(inst, counts, plan_agents, seconds, params, None)
+        charged += seconds
     if (roster is None or roster.status not in ("optimal", "feasible")) and greedy is not None:
         roster = RosterResult("feasible", greedy, len(greedy), lower)
     if roster is None or roster.status not in ("optimal", "feasible"):
