@@ -210,15 +210,7 @@ class Instance:
     def covered_minutes(self, day: int, begin: int, end: int) -> list[int]:
         """Horizon slots in [begin, end) minutes from the day's 00:00 (wrapping when
         cyclic)."""
-        base = day * self.slots_per_day
-        slots = []
-        for rel in range(begin // self.slot, end // self.slot):
-            s = base + rel
-            if self.cyclic:
-                slots.append(s % self.num_slots)
-            elif 0 <= s < self.num_slots:
-                slots.append(s)
-        return slots
+        return self._on_horizon(day, range(begin // self.slot, end // self.slot))
 
     @property
     def max_monthly_overtime_minutes(self) -> int | None:
@@ -275,15 +267,15 @@ class Instance:
 
     def covered(self, day: int, option: ShiftOption) -> list[int]:
         """Horizon slots the option, worked on `day`, covers (wrapping when cyclic)."""
+        return self._on_horizon(day, option.on_duty_slots(self.slot))
+
+    def _on_horizon(self, day: int, relative) -> list[int]:
+        """Slots relative to the day's 00:00 as horizon slots: wrapped when cyclic,
+        dropped outside the horizon otherwise."""
         base = day * self.slots_per_day
-        slots = []
-        for rel in option.on_duty_slots(self.slot):
-            s = base + rel
-            if self.cyclic:
-                slots.append(s % self.num_slots)
-            elif 0 <= s < self.num_slots:
-                slots.append(s)
-        return slots
+        if self.cyclic:
+            return [(base + rel) % self.num_slots for rel in relative]
+        return [base + rel for rel in relative if 0 <= base + rel < self.num_slots]
 
     @cached_property
     def instances(self) -> list[tuple[int, int]]:
