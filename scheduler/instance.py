@@ -111,7 +111,6 @@ def build_options(scenario: Scenario, pool: Pool | None = None) -> tuple[list[Sh
                     f"max_daily_paid_hours {max_daily:g} and are not used"
                 )
                 continue
-            cost = round(shift.cost_per_paid_hour * 100 * paid / 60)
             for placement in _break_placements(shift, paid, slot):
                 length = paid + sum(d for _, d, p in placement if not p)
                 for start in shift_starts(shift, slot):

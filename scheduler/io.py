@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from models import Scenario, parse_hhmm
+from models import Scenario
 from scheduler.errors import InputError, InputErrors
 from scheduler.events import event_factors
 from scheduler.overrides import (

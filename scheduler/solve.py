@@ -8,7 +8,6 @@ import functools
 import logging
 import math
 import platform
-import threading
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -30,7 +29,7 @@ from scheduler.highs import solve_with_highs
 from scheduler.explain import explain_infeasible, unreachable_slots
 from scheduler.instance import Instance
 from scheduler.io import LoadedScenario
-from scheduler.plan import PlanModel, build_plan_model, max_headcount_needed
+from scheduler.plan import PlanModel, build_plan_model
 from scheduler.stopping import StopSignal, apply_parameters, watched
 from scheduler.roster import RosterResult, days_first_roster, greedy_roster, solve_roster
 
@@ -141,7 +140,8 @@ def solve(
     limit = params["max_time_in_seconds"]
     if _repair is not None:
         # the clock keeps running from the first attempt: budgets count from t0
-        limit = _repair.seconds if sc_deterministic(loaded) else (time.monotonic() - t0) + _repair.seconds
+        elapsed = 0.0 if loaded.scenario.solver.deterministic else time.monotonic() - t0
+        limit = elapsed + _repair.seconds
     inst = Instance(loaded)
 
     def summary(status: str, **kw) -> Summary:
@@ -307,8 +307,6 @@ def solve(
     per_pool = pm.pool_counts(counts)
     single = len(pm.pools) == 1
     assignments: list[dict[int, list[tuple[int, int]]]] = []
-    all_optimal = True
-    total_shifts = max(1, sum(counts.values()))
     for p, view in enumerate(pm.pools):
         if not per_pool[p]:
             assignments.append({})
@@ -347,7 +345,6 @@ def solve(
                 return Result(summary=summary("infeasible", message=message))
             why = "the run was interrupted" if stopped() else f"no roster found within {limit:g} s"
             return Result(summary=summary("unknown", message=f"{why}; raise the time limit"))
-        all_optimal &= outcome.roster.status == "optimal"
         assignments.append(outcome.roster.assignment)
 
     headcount = sum(len(a) for a in assignments)
@@ -370,14 +367,19 @@ def solve(
     return result
 
 
+def _event_days(inst: Instance) -> set[int]:
+    """Horizon days inside some event's dates."""
+    return {d for d in range(inst.days)
+            if any(e.start_date <= inst.date(d) <= e.end_date for e in inst.scenario.events)}
+
+
 def _standing_capacity(inst: Instance, params: dict, seconds: float) -> float | None:
     """Agent-hours the standing teams alone (no hires, no overtime) would leave short on
     the days outside the events, by the plan's rules (a relaxation of the roster: 0 means
     they have the capacity). None if the search does not finish."""
     sc = inst.scenario
     per_day = inst.slots_per_day
-    event_days = {d for d in range(inst.days)
-                  if any(e.start_date <= inst.date(d) <= e.end_date for e in sc.events)}
+    event_days = _event_days(inst)
     required = tuple(0 if s // per_day in event_days else r for s, r in enumerate(inst.required))
     pools = [p.model_copy(update={"max_hire": 0, "overtime": False}) for p in sc.pools]
     normal = sc.model_copy(update={
@@ -391,10 +393,6 @@ def _standing_capacity(inst: Instance, params: dict, seconds: float) -> float | 
     if status == cp_model.OPTIMAL or (status == cp_model.FEASIBLE and solver.objective_value == 0):
         return round(solver.objective_value * inst.slot / 60, 2)
     return None
-
-
-def sc_deterministic(loaded: LoadedScenario) -> bool:
-    return loaded.scenario.solver.deterministic
 
 
 @dataclass
@@ -761,8 +759,7 @@ def _answer(inst: Instance, pools: list[PoolSummary], days: list[DaySummary],
     """The planner's question answered from the roster: does the standing team cover the
     days outside the events, and what do the events need?"""
     sc = inst.scenario
-    event_days = {d for d in range(inst.days)
-                  if any(e.start_date <= inst.date(d) <= e.end_date for e in sc.events)}
+    event_days = _event_days(inst)
     normal = [d for d in range(inst.days) if d not in event_days]
     standing = sum(p.standing for p in pools)
     team = ", ".join(f"{p.name} {p.standing}" for p in pools if p.standing)

@@ -88,34 +88,26 @@ def agent_calendar(data: ReportData, agent: str, shifts: list, now: dt.datetime,
             detail.append(f"pool {pool}")
         for b in breaks:
             detail.append(f"break {hhmm(b.start)}-{hhmm(b.end)} ({'paid' if b.paid else 'unpaid'})")
-        start_utc, end_utc = utc(s.start), utc(s.end)
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{start_utc}-{escape_text(agent)}-shift@{scenario}.cs-scheduler",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{start_utc}",
-            f"DTEND:{end_utc}",
-            f"SUMMARY:{escape_text(f'{s.shift_type} {hhmm(s.start)}-{hhmm(s.end)}')}",
-            f"DESCRIPTION:{escape_text('; '.join(detail))}",
-            "CATEGORIES:SHIFT",
-            "TRANSP:OPAQUE",
-            "END:VEVENT",
-        ]
+        lines += _event(f"{utc(s.start)}-{escape_text(agent)}-shift@{scenario}.cs-scheduler",
+                        stamp, utc(s.start), utc(s.end),
+                        escape_text(f"{s.shift_type} {hhmm(s.start)}-{hhmm(s.end)}"), "SHIFT",
+                        escape_text("; ".join(detail)))
         for b in breaks:
-            b_start, b_end = utc(b.start), utc(b.end)
-            lines += [
-                "BEGIN:VEVENT",
-                f"UID:{b_start}-{escape_text(agent)}-break@{scenario}.cs-scheduler",
-                f"DTSTAMP:{stamp}",
-                f"DTSTART:{b_start}",
-                f"DTEND:{b_end}",
-                f"SUMMARY:{'Paid break' if b.paid else 'Break'}",
-                "CATEGORIES:BREAK",
-                "TRANSP:OPAQUE",
-                "END:VEVENT",
-            ]
+            lines += _event(f"{utc(b.start)}-{escape_text(agent)}-break@{scenario}.cs-scheduler",
+                            stamp, utc(b.start), utc(b.end),
+                            "Paid break" if b.paid else "Break", "BREAK")
     lines.append("END:VCALENDAR")
     return "".join(fold(line) for line in lines)
+
+
+def _event(uid: str, stamp: str, start: str, end: str, summary: str, category: str,
+           description: str | None = None) -> list[str]:
+    """One VEVENT's lines (values already escaped, times in UTC)."""
+    lines = ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{stamp}", f"DTSTART:{start}",
+             f"DTEND:{end}", f"SUMMARY:{summary}"]
+    if description is not None:
+        lines.append(f"DESCRIPTION:{description}")
+    return lines + [f"CATEGORIES:{category}", "TRANSP:OPAQUE", "END:VEVENT"]
 
 
 def write_calendars(data: ReportData, folder: Path, now: dt.datetime | None = None) -> list[Path]:
