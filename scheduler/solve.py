@@ -29,6 +29,7 @@ from scheduler.highs import solve_with_highs
 from scheduler.explain import explain_infeasible, unreachable_slots
 from scheduler.instance import Instance
 from scheduler.io import LoadedScenario
+from scheduler.patterns import pattern_roster
 from scheduler.plan import PlanModel, build_plan_model
 from scheduler.stopping import StopSignal, apply_parameters, watched
 from scheduler.roster import RosterResult, days_first_roster, greedy_roster, solve_roster
@@ -293,7 +294,10 @@ def solve(
         report(Progress("paid hours" if secondary is pm.paid_expr else "cost",
                         headcount=sum(pool_agents), headcount_bound=headcount_bound,
                         elapsed=time.monotonic() - t0))
-        budget = min(0.3 * limit, left() * 0.5)
+        # on a large plan CP-SAT's presolve alone takes most of this: keep the roster's time
+        large = len(pm.pools) > 1 or len(pm.count_vars()) > LARGE_PLAN
+        budget = min(0.1 * limit, left() * 0.2) if large and headcount_matters \
+            else min(0.3 * limit, left() * 0.5)
         plan2 = _plan_step(pm, params, budget, on_progress, t0, stop,
                            "paid hours", headcount_bound, highs_share=0.0)
         charge(budget)
@@ -450,6 +454,14 @@ def _roster_pool(inst: Instance, counts: dict[tuple[int, int], int], plan_agents
     def good_enough(r) -> bool:
         return r is not None and (len(r) <= target or not headcount_matters)
 
+    # Working-day patterns from a state network: no agent symmetry, so long horizons fit.
+    if not good_enough(greedy) and not stopped() and left() > 1:
+        spend = min(30.0, max(1.0, left() * 0.4))
+        t_patterns = time.monotonic()
+        found = pattern_roster(inst, counts, spend, params, stop, lower=lower)
+        charged += spend if deterministic else time.monotonic() - t_patterns
+        if found is not None and (greedy is None or len(found) < len(greedy)):
+            greedy = found
     # Days-first with a few seeds (its day choice varies with the seed) while it helps.
     spend, spent, t_days = min(15.0, left() * 0.3), 0.0, time.monotonic()
     for attempt in range(8):
