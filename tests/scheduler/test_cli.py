@@ -141,9 +141,10 @@ def test_every_bundled_scenario_solves_and_passes_the_checker(name, tmp_path):
     path = SCENARIOS / f"{name}.yaml"
     out = tmp_path / name
     # the promotion scenarios (three pools, three weeks) need their LP bound and a first
-    # plan before any roster: more time than the others
+    # plan before any roster: more time than the others (about 30 s on an idle machine,
+    # twice that when the machine is shared)
     pooled = name in ("double11", "618")
-    result = _solve(path, out, "--time-limit", "50" if pooled else "25")
+    result = _solve(path, out, "--time-limit", "80" if pooled else "25")
     assert result.exit_code == 0, result.output
     summary = json.loads((out / "summary.json").read_text())
     assert summary["status"] in ("optimal", "feasible")
