@@ -58,6 +58,7 @@ SLOT = 30
 LENGTHS = (4, 6, 8, 9)
 LIKE_FOR_LIKE_RULES = {"max_days_per_week": 7, "min_rest_hours": 0}
 LABOUR_RULES = {"max_days_per_week": 5, "min_rest_hours": 12}
+OURS_LIKE = "paid_hours, no labour rules"
 
 
 def _import_pyworkforce():
@@ -212,7 +213,7 @@ def main() -> None:
                 inst = Instance(load_scenario(like))
                 agent_hours = sum(inst.required) * SLOT / 60
                 runs = [
-                    ("ours", "paid_hours, no labour rules",
+                    ("ours", OURS_LIKE,
                      lambda: run_ours(like, args.time_limit)),
                     ("pyworkforce", "overnight shifts wrapped in the day",
                      lambda: run_pyworkforce(inst, args.time_limit, overnight=True)),
@@ -243,8 +244,11 @@ def main() -> None:
     print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, {versions()}, {args.time_limit:g} s limit each, "
           f"{args.runs} run(s), {dt.date.today()}, load average at start {load:.2f}\n")
-    from bench_tables import render_peer  # benchmarks/ is on sys.path when run as a script
-    print(render_peer([{k: ("" if v is None else str(v)) for k, v in r.items()} for r in rows]))
+    from bench_tables import render_peer, render_peer_ratios  # benchmarks/ is on sys.path
+    cells = [{k: ("" if v is None else str(v)) for k, v in r.items()} for r in rows]
+    print(render_peer(cells))
+    print(f"\nRatios ours ({OURS_LIKE}) / pyworkforce, within each run, median over runs:")
+    print(render_peer_ratios(cells))
 
 
 if __name__ == "__main__":

@@ -76,7 +76,7 @@ BENCHMARKS: dict[str, Bench] = {
         "msd.py", "msd.csv",
         full=(("--sets", "DataSet1", "DataSet2", "--time-limit", "60"),),
         quick=(("--sets", "DataSet1", "--first", "2", "--time-limit", "5"),),
-        about="230 DBAI Minimum Shift Design instances x up to 60 s (about 1.5 h)"),
+        about="230 DBAI Minimum Shift Design instances x up to 60 s (about 45 min)"),
     "peer": Bench(
         "peer_pyworkforce.py", "peer.csv",
         full=(("--peaks", "50", "200", "--time-limit", "30", "--runs", "3"),),
@@ -95,7 +95,7 @@ BENCHMARKS: dict[str, Bench] = {
             ("--levels", "first", "--horizons", "7,28,28o,promo", "--peaks", "200", "--append"),
         ),
         quick=(("--levels", "plan", "--horizons", "1", "--peaks", "50", "--time-limit", "3"),),
-        about="horizon x peak grid, plan and roster levels (about 45 min)"),
+        about="horizon x peak grid, plan, roster and first-roster levels (about 20 min)"),
     "promotion": Bench(
         "promotion.py", "promotion.csv",
         full=(("--runs", "3", "--time-limit", "120", "--peak", "1000"),),
