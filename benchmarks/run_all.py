@@ -173,12 +173,13 @@ def run_benchmark(name: str, bench: Bench, results: Path, quick: bool, echo: boo
         shutil.rmtree(staging, ignore_errors=True)
     finished = dt.datetime.now(dt.timezone.utc)
     load_after = os.getloadavg()[0]
-    lo, hi = sorted((load_before, load_after))
+    lo, hi = (f"{v:.1f}" for v in sorted((load_before, load_after)))
+    until = "" if f"{finished:%H:%M}" == f"{started:%H:%M}" else f"-{finished:%H:%M}"
     meta = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "versions": versions(bench.packages),
-        "date": f"{started:%Y-%m-%d %H:%M}-{finished:%H:%M} UTC",
-        "load_avg_1min": f"{lo:.1f}-{hi:.1f}",
+        "date": f"{started:%Y-%m-%d %H:%M}{until} UTC",
+        "load_avg_1min": lo if lo == hi else f"{lo}-{hi}",
         "seconds": round((finished - started).total_seconds(), 1),
         "commands": [shown_command(bench, args, target) for args in commands],
     }
