@@ -5,14 +5,19 @@ Runs `scheduler solve` in-process several times (different seeds) and prints a M
 table: headcount, its proven lower bound, the gap, paid hours and seconds, with medians.
 
     python benchmarks/core_week.py [--runs 3] [--time-limit 60] [--peak 200]
+                                   [--csv benchmarks/results/core_week.csv]
+
+With --csv one row per run is written (the README's table is rendered from it by
+benchmarks/run_all.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
+import os
 import platform
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -41,26 +46,36 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--peak", type=int, default=200)
+    ap.add_argument("--csv", type=Path, default=None, help="also write one row per run here")
     args = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for run in range(args.runs):
             path = make(Path(tmp), args.peak, args.time_limit, seed=run)
+            before = os.getloadavg()[0]
             t0 = time.monotonic()
             result = solve(load_scenario(path))
             seconds = time.monotonic() - t0
             s = result.summary
-            rows.append((run, s.status, s.headcount, s.headcount_lower_bound, s.headcount_gap,
-                         s.paid_hours, seconds))
+            rows.append({"run": run, "seed": run, "peak": args.peak,
+                         "time_limit": args.time_limit, "status": s.status,
+                         "headcount": s.headcount,
+                         "headcount_lower_bound": s.headcount_lower_bound,
+                         "gap": s.headcount_gap, "paid_hours": s.paid_hours,
+                         "seconds": round(seconds, 2),
+                         "load_avg_1min": round(max(before, os.getloadavg()[0]), 2)})
+            print(rows[-1], flush=True)
+    if args.csv:
+        args.csv.parent.mkdir(parents=True, exist_ok=True)
+        with open(args.csv, "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
     print(f"machine: {platform.machine()}, {platform.python_version()}, OR-Tools "
           f"{ortools.__version__}, 2 workers, {dt.date.today()}")
-    print("| run | status | headcount | lower bound | gap | paid hours | seconds |")
-    print("|---|---|---|---|---|---|---|")
-    for r in rows:
-        gap = f"{r[4]:.2%}" if r[4] is not None else "-"
-        print(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {gap} | {r[5]} | {r[6]:.1f} |")
-    med = lambda i: statistics.median(r[i] for r in rows if r[i] is not None)  # noqa: E731
-    print(f"| median | | {med(2)} | {med(3)} | {med(4):.2%} | {med(5)} | {med(6):.1f} |")
+    from bench_tables import render_core_week  # benchmarks/ is on sys.path as a script
+    print(render_core_week([{k: "" if v is None else str(v) for k, v in r.items()}
+                            for r in rows]))
 
 
 if __name__ == "__main__":

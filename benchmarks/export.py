@@ -7,16 +7,23 @@ calendar per agent) and rebuilt with `scheduler report`'s `rebuild` (reading the
 files back); each is timed RUNS times and the median printed with a per-file breakdown.
 
     python benchmarks/export.py [--agents 1000] [--days 28] [--runs 5]
+                                [--csv benchmarks/results/export.csv]
+
+With --csv one row per step is written: its median, fastest and slowest seconds, the
+size of what it wrote and a detail (sheets and charts in the workbook, rows in
+activities.csv, calendar files), from which benchmarks/run_all.py renders the README table.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import platform
 import shutil
 import statistics
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 import xlsxwriter
@@ -42,6 +49,7 @@ def main() -> None:
     ap.add_argument("--agents", type=int, default=1000)
     ap.add_argument("--days", type=int, default=28)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--csv", type=Path, default=None, help="also write one row per step here")
     args = ap.parse_args()
 
     result = synthetic_result(args.agents, args.days, pools=("phone", "chat"))
@@ -53,6 +61,7 @@ def main() -> None:
           f"{platform.machine()}")
     rows: dict[str, list[float]] = {}
     sizes: dict[str, int] = {}
+    details: dict[str, str] = {}
     for _ in range(args.runs):
         folder = Path(tempfile.mkdtemp(prefix="export-bench-"))
         try:
@@ -63,6 +72,8 @@ def main() -> None:
             for p in out.iterdir():
                 sizes[p.name] = (sum(f.stat().st_size for f in p.iterdir()) if p.is_dir()
                                  else p.stat().st_size)
+            if not details:
+                details = describe(out)
             data = ReportData(result, start, args.days, scenario)
             parts = folder / "parts"
             parts.mkdir()
@@ -76,12 +87,50 @@ def main() -> None:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     print("\n| step | median s | min s | max s | size |\n|---|---|---|---|---|")
+    out_rows = []
     for name, values in rows.items():
         key = name.strip().rstrip("/")
         size = sizes.get(key)
         shown = f"{size / 1e6:.1f} MB" if size else ""
         print(f"| {name} | {statistics.median(values):.2f} | {min(values):.2f} | "
               f"{max(values):.2f} | {shown} |")
+        step = STEPS.get(name, name.strip())
+        out_rows.append({"step": step, "runs": len(values),
+                         "median_s": round(statistics.median(values), 3),
+                         "min_s": round(min(values), 3), "max_s": round(max(values), 3),
+                         "size_mb": round(size / 1e6, 2) if size else None,
+                         "detail": details.get(step, ""), "agents": args.agents,
+                         "days": args.days})
+    if args.csv:
+        args.csv.parent.mkdir(parents=True, exist_ok=True)
+        with open(args.csv, "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=list(out_rows[0]))
+            w.writeheader()
+            w.writerows(out_rows)
+
+
+STEPS = {"write_result (all files)": "write_result", "scheduler report (rebuild)": "rebuild"}
+
+
+def describe(out: Path) -> dict[str, str]:
+    """What each output holds (for the table's labels): sheets and charts in the workbook,
+    data rows in activities.csv, files in calendar/."""
+    found = {}
+    xlsx = out / "roster.xlsx"
+    if xlsx.exists():
+        with zipfile.ZipFile(xlsx) as z:
+            names = z.namelist()
+        sheets = sum(1 for n in names if n.startswith("xl/worksheets/sheet") and n.endswith(".xml"))
+        charts = sum(1 for n in names if n.startswith("xl/charts/chart") and n.endswith(".xml"))
+        found["roster.xlsx"] = f"{sheets} sheets, {charts} charts"
+    activities = out / "activities.csv"
+    if activities.exists():
+        with open(activities, encoding="utf-8") as f:
+            found["activities.csv"] = f"{sum(1 for _ in f) - 1:,} rows"
+    calendar = out / "calendar"
+    if calendar.is_dir():
+        found["calendar/"] = f"{sum(1 for _ in calendar.iterdir()):,} files"
+    return found
 
 
 if __name__ == "__main__":

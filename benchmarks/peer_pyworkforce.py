@@ -24,8 +24,13 @@ Our engine runs with `objective: {kind: paid_hours}` and no days-off or rest rul
 for like: pyworkforce has no labour rules), then once more with the default headcount
 objective under 5 days in 7 and 12 h rest, to show what labour rules cost.
 
+With `--runs N` every case runs N times (ours with CP-SAT seed 0..N-1; pyworkforce has no
+seed): the CSV keeps one row per run (column `run`), and the printed tables give the
+medians over the runs and the median of the per-run ratios (ours / pyworkforce taken
+within the same run, so both sides saw the same machine load).
+
     pip install pyworkforce==0.5.1
-    python benchmarks/peer_pyworkforce.py [--peaks 50 200] [--time-limit 30]
+    python benchmarks/peer_pyworkforce.py [--peaks 50 200] [--time-limit 30] [--runs 3]
                                           [--csv benchmarks/results/peer.csv]
 """
 
@@ -53,6 +58,7 @@ SLOT = 30
 LENGTHS = (4, 6, 8, 9)
 LIKE_FOR_LIKE_RULES = {"max_days_per_week": 7, "min_rest_hours": 0}
 LABOUR_RULES = {"max_days_per_week": 5, "min_rest_hours": 12}
+OURS_LIKE = "paid_hours, no labour rules"
 
 
 def _import_pyworkforce():
@@ -64,12 +70,12 @@ def _import_pyworkforce():
 
 
 def make_scenario(folder: Path, peak: int, rules: dict, objective: dict | None,
-                  time_limit: float, tag: str) -> Path:
+                  time_limit: float, tag: str, seed: int = 0) -> Path:
     demand = make_demand(START, DAYS, SLOT, peak, seed=1)
     return write_scenario(
         folder / f"peer_{tag}_p{peak}.yaml", f"peer_{tag}_p{peak}", START, DAYS, SLOT, demand,
         standard_shift_types(LENGTHS), rules, cyclic=True, objective=objective,
-        solver={"time_limit_seconds": time_limit, "workers": 2, "seed": 0},
+        solver={"time_limit_seconds": time_limit, "workers": 2, "seed": seed},
     )
 
 
@@ -187,77 +193,62 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--peaks", type=int, nargs="+", default=[50, 200])
     ap.add_argument("--time-limit", type=float, default=30.0)
+    ap.add_argument("--runs", type=int, default=1,
+                    help="runs of every case (medians and median ratios are reported)")
     ap.add_argument("--csv", type=Path, default=None)
     args = ap.parse_args()
+    if args.runs < 1:
+        ap.error("--runs must be at least 1")
     _import_pyworkforce()
     rows = []
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for peak in args.peaks:
-            like = make_scenario(folder, peak, LIKE_FOR_LIKE_RULES, {"kind": "paid_hours"},
-                                 args.time_limit, "paid")
-            rules = make_scenario(folder, peak, LABOUR_RULES, None, args.time_limit, "rules")
-            inst = Instance(load_scenario(like))
-            agent_hours = sum(inst.required) * SLOT / 60
-            runs = [
-                ("ours", "paid_hours, no labour rules", lambda: run_ours(like, args.time_limit)),
-                ("pyworkforce", "overnight shifts wrapped in the day",
-                 lambda: run_pyworkforce(inst, args.time_limit, overnight=True)),
-                ("pyworkforce", "shifts ending by 24:00 only",
-                 lambda: run_pyworkforce(inst, args.time_limit, overnight=False)),
-                ("ours", "headcount, 5 days in 7, 12 h rest",
-                 lambda: run_ours(rules, args.time_limit)),
-            ]
-            for engine, setting, fn in runs:
-                before = os.getloadavg()[0]
-                r = fn()
-                row = {"case": f"week_p{peak}", "peak": peak, "required_agent_hours": agent_hours,
-                       "engine": engine, "setting": setting, "time_limit": args.time_limit, **r,
-                       "load_avg_1min": round(max(before, os.getloadavg()[0]), 2)}
-                rows.append(row)
-                print(f"p{peak} {engine} ({setting}): {r['paid_hours']} paid h, "
-                      f"{r['short_agent_slots']} short agent-slots, {r['seconds']} s", flush=True)
+            for run in range(args.runs):
+                like = make_scenario(folder, peak, LIKE_FOR_LIKE_RULES, {"kind": "paid_hours"},
+                                     args.time_limit, "paid", seed=run)
+                rules = make_scenario(folder, peak, LABOUR_RULES, None, args.time_limit,
+                                      "rules", seed=run)
+                inst = Instance(load_scenario(like))
+                agent_hours = sum(inst.required) * SLOT / 60
+                runs = [
+                    ("ours", OURS_LIKE,
+                     lambda: run_ours(like, args.time_limit)),
+                    ("pyworkforce", "overnight shifts wrapped in the day",
+                     lambda: run_pyworkforce(inst, args.time_limit, overnight=True)),
+                    ("pyworkforce", "shifts ending by 24:00 only",
+                     lambda: run_pyworkforce(inst, args.time_limit, overnight=False)),
+                    ("ours", "headcount, 5 days in 7, 12 h rest",
+                     lambda: run_ours(rules, args.time_limit)),
+                ]
+                for engine, setting, fn in runs:
+                    before = os.getloadavg()[0]
+                    r = fn()
+                    row = {"case": f"week_p{peak}", "peak": peak, "run": run,
+                           "required_agent_hours": agent_hours, "engine": engine,
+                           "setting": setting, "time_limit": args.time_limit, **r,
+                           "load_avg_1min": round(max(before, os.getloadavg()[0]), 2)}
+                    rows.append(row)
+                    print(f"p{peak} run {run} {engine} ({setting}): {r['paid_hours']} paid h, "
+                          f"{r['short_agent_slots']} short agent-slots, {r['seconds']} s",
+                          flush=True)
     if args.csv:
         args.csv.parent.mkdir(parents=True, exist_ok=True)
-        with open(args.csv, "w", newline="") as f:
+        tmp_csv = args.csv.with_name(args.csv.name + ".tmp")
+        with open(tmp_csv, "w", newline="") as f:
             w = csv.DictWriter(f, fieldnames=list(rows[0]))
             w.writeheader()
             w.writerows(rows)
+        os.replace(tmp_csv, args.csv)
     print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, {versions()}, {args.time_limit:g} s limit each, "
-          f"{dt.date.today()}, load average at start {load:.2f}")
-    print("| case | engine | setting | status | paid hours (bound) | max shifts on a day "
-          "| headcount (bound) | short agent-slots (00:00-06:00) | seconds |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    fmt = lambda v, f="{:,.1f}": "-" if v is None else f.format(v)  # noqa: E731
-    for r in rows:
-        paid = fmt(r["paid_hours"])
-        if r["paid_hours_bound"] is not None:
-            paid += f" ({fmt(r['paid_hours_bound'])})"
-        head = "-"
-        if r["headcount"] is not None:
-            head = f"{r['headcount']}"
-            if r["headcount_lower_bound"] is not None:
-                head += f" ({r['headcount_lower_bound']})"
-        print(f"| {r['case']} | {r['engine']} | {r['setting']} | {r['status']} | {paid} | "
-              f"{fmt(r['max_shifts_on_a_day'], '{}')} | {head} | {fmt(r['short_agent_slots'], '{}')} "
-              f"({fmt(r['short_after_midnight'], '{}')}) | {r['seconds']:.1f} |")
-    print("\nRatios ours (paid_hours, no labour rules) / pyworkforce:")
-    print("| case | pyworkforce setting | paid hours | max shifts on a day | seconds |")
-    print("|---|---|---|---|---|")
-    for peak in args.peaks:
-        case = [r for r in rows if r["peak"] == peak]
-        ours = case[0]
-        for theirs in (r for r in case if r["engine"] == "pyworkforce"):
-            if not (ours["paid_hours"] and theirs["paid_hours"] and ours["max_shifts_on_a_day"]
-                    and theirs["max_shifts_on_a_day"]):
-                print(f"| week_p{peak} | {theirs['setting']} | - | - | - |")
-                continue
-            print(f"| week_p{peak} | {theirs['setting']} | "
-                  f"{ours['paid_hours'] / theirs['paid_hours']:.4f} | "
-                  f"{ours['max_shifts_on_a_day'] / theirs['max_shifts_on_a_day']:.4f} | "
-                  f"{ours['seconds'] / max(theirs['seconds'], 0.01):.2f} |")
+          f"{args.runs} run(s), {dt.date.today()}, load average at start {load:.2f}\n")
+    from bench_tables import render_peer, render_peer_ratios  # benchmarks/ is on sys.path
+    cells = [{k: ("" if v is None else str(v)) for k, v in r.items()} for r in rows]
+    print(render_peer(cells))
+    print(f"\nRatios ours ({OURS_LIKE}) / pyworkforce, within each run, median over runs:")
+    print(render_peer_ratios(cells))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ matched on the key columns of their kind (detected from the header):
 
 * msd.py    -- set, instance; gap is `gap` (vs best known), time is `seconds`;
 * scale.py  -- level, horizon, peak, method; gap is `gap` (vs LP or headcount bound);
-* peer_pyworkforce.py -- case, engine, setting; no gap column: `paid_hours` worse by
+* peer_pyworkforce.py -- case, engine, setting (and run, when --runs wrote several); no gap column: `paid_hours` worse by
   more than the gap tolerance (relative) and more short agent-slots count instead.
 
 A case is flagged when its gap grew by more than the tolerance (0.001 = 0.1 percentage
@@ -41,13 +41,15 @@ class Kind:
     counts: tuple[str, ...] = ()
     """Lower is better, any increase is flagged."""
     time: str = "seconds"
+    runs: str | None = None
+    """A column numbering repeated runs of a case (part of the key; missing is run 0)."""
 
 
 KINDS = (
     Kind("scale", ("level", "horizon", "peak", "method"), gap="gap"),
     Kind("msd", ("set", "instance"), gap="gap"),
     Kind("peer", ("case", "engine", "setting"), relative=("paid_hours",),
-         counts=("short_agent_slots",)),
+         counts=("short_agent_slots",), runs="run"),
 )
 
 SOLVED = {"optimal", "feasible"}
@@ -105,7 +107,10 @@ def compare_row(kind: Kind, old: dict, new: dict, th: Thresholds) -> list[str]:
 
 
 def key_of(kind: Kind, row: dict) -> tuple[str, ...]:
-    return tuple(str(row.get(k, "")) for k in kind.keys)
+    key = tuple(str(row.get(k, "")) for k in kind.keys)
+    if kind.runs:
+        key += (f"run {row.get(kind.runs) or 0}",)
+    return key
 
 
 def compare(kind: Kind, old_rows: list[dict], new_rows: list[dict], th: Thresholds

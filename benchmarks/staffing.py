@@ -4,12 +4,14 @@
 deadline), from forecast volumes to grossed-up agents, including each slot's service
 figures. Prints the median of several runs (a benchmark, not a test).
 
-    python benchmarks/staffing.py [--runs 7] [--peak-scale 1]
+    python benchmarks/staffing.py [--runs 7] [--peak-scale 1 [100 ...]]
+                                  [--csv benchmarks/results/staffing.csv]
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import platform
 import statistics
@@ -59,25 +61,39 @@ def scenario(peak_scale: float, patience: bool) -> tuple[Scenario, list[np.ndarr
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--peak-scale", type=float, default=1.0,
-                        help="multiply every volume (100 gives thousands of Erlangs)")
+    parser.add_argument("--peak-scale", type=float, nargs="+", default=[1.0],
+                        help="multiply every volume (100 gives thousands of Erlangs); "
+                             "several values run one after the other")
+    parser.add_argument("--csv", type=Path, default=None, help="also write the rows here")
     args = parser.parse_args()
     print(f"{platform.machine()}, Python {platform.python_version()}, numpy {np.__version__}, "
           f"scipy {scipy.__version__}; {DAYS} days x {1440 // SLOT} slots x 3 channels")
-    print("| model | peak Erlangs | peak agents | median s | min s | max s |")
-    print("|---|---|---|---|---|---|")
-    for label, patience in (("Erlang A (voice, chat) + deadline", True),
-                            ("Erlang C (voice, chat) + deadline", False)):
-        sc, volumes = scenario(args.peak_scale, patience)
-        times = []
-        for _ in range(args.runs):
-            t0 = time.perf_counter()
-            result = staffing.compute(sc, volumes)
-            times.append(time.perf_counter() - t0)
-        peak_erlangs = max(float(ch.traffic.max()) for ch in result)
-        peak_agents = int(sum(ch.scheduled for ch in result).max())
-        print(f"| {label} | {peak_erlangs:,.1f} | {peak_agents:,} | "
-              f"{statistics.median(times):.3f} | {min(times):.3f} | {max(times):.3f} |")
+    print("| model | peak scale | peak Erlangs | peak agents | median s | min s | max s |")
+    print("|---|---|---|---|---|---|---|")
+    rows = []
+    for peak_scale in args.peak_scale:
+        for model, patience in (("A", True), ("C", False)):
+            sc, volumes = scenario(peak_scale, patience)
+            times = []
+            for _ in range(args.runs):
+                t0 = time.perf_counter()
+                result = staffing.compute(sc, volumes)
+                times.append(time.perf_counter() - t0)
+            peak_erlangs = max(float(ch.traffic.max()) for ch in result)
+            peak_agents = int(sum(ch.scheduled for ch in result).max())
+            rows.append({"model": model, "peak_scale": peak_scale,
+                         "peak_erlangs": round(peak_erlangs, 2), "peak_agents": peak_agents,
+                         "runs": args.runs, "median_s": round(statistics.median(times), 5),
+                         "min_s": round(min(times), 5), "max_s": round(max(times), 5)})
+            print(f"| Erlang {model} (voice, chat) + deadline | {peak_scale:g} | "
+                  f"{peak_erlangs:,.1f} | {peak_agents:,} | {statistics.median(times):.3f} | "
+                  f"{min(times):.3f} | {max(times):.3f} |")
+    if args.csv:
+        args.csv.parent.mkdir(parents=True, exist_ok=True)
+        with open(args.csv, "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
 
 
 if __name__ == "__main__":

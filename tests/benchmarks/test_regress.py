@@ -100,3 +100,17 @@ def test_main_exit_status(tmp_path, capsys):
     assert "WORSE plan/7/200/highs" in capsys.readouterr().out
     other = _write(tmp_path / "other.csv", [{"foo": "1"}])
     assert regress.main([str(other), "--baseline", str(base)]) == 2
+
+
+def test_peer_runs_are_matched_run_by_run_and_a_file_without_runs_is_run_0():
+    one = {"case": "w", "engine": "ours", "setting": "s", "paid_hours": "1000",
+           "short_agent_slots": "0", "seconds": "5"}
+    old = [one]
+    new = [{**one, "run": "0"}, {**one, "run": "1", "paid_hours": "1100"}]
+    flagged, missing, added = regress.compare(PEER, old, new, TH)
+    assert flagged == {} and missing == []
+    assert added == [("w", "ours", "s", "run 1")]
+    flagged, _, _ = regress.compare(PEER, new, [{**one, "run": "1"}], TH)
+    assert flagged == {}  # run 1 got better: 1100 -> 1000
+    flagged, _, _ = regress.compare(PEER, [{**one, "run": "1"}], new, TH)
+    assert list(flagged) == [("w", "ours", "s", "run 1")]

@@ -1,0 +1,442 @@
+"""The README's benchmark tables, rendered from the results CSVs in benchmarks/results/.
+
+Every generated table in README.md sits between two marker comments:
+
+    <!-- bench:NAME -->
+    ...generated: the table and a line naming machine, versions, date and command...
+    <!-- /bench:NAME -->
+
+`replace_blocks` swaps the text between each pair for a fresh rendering and leaves
+everything outside the markers as it was. NAME is a key of TABLES, which says which CSV
+the block is made from and how. `benchmarks/run_all.py` runs the benchmarks and calls
+`update_readme`; the renderers here only read CSVs and the metadata file (meta.json).
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import os
+import re
+import statistics
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+HERE = Path(__file__).resolve().parent
+META_FILE = "meta.json"
+
+
+class TableError(Exception):
+    """A table cannot be rendered (missing or malformed CSV, broken markers)."""
+
+
+# ---------------------------------------------------------------- small formatting helpers
+
+def num(value) -> float | None:
+    """A CSV cell as a number (None for empty / None / non-numbers)."""
+    if value is None or value == "" or value == "None":
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def fmt(value, spec: str = "{}") -> str:
+    v = num(value)
+    return "-" if v is None else spec.format(v)
+
+
+def whole(value) -> str:
+    """1,277 for whole numbers, 15,128.5 otherwise, - for none."""
+    v = num(value)
+    if v is None:
+        return "-"
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
+
+
+def median(values) -> float | None:
+    vs = [num(v) for v in values]
+    vs = [v for v in vs if v is not None]
+    return statistics.median(vs) if vs else None
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["|" + "|".join(f" {c} " if c else " " for c in r) + "|" for r in rows]
+    return "\n".join(lines)
+
+
+def _need(rows: list[dict], columns: tuple[str, ...], what: str) -> None:
+    if not rows:
+        raise TableError(f"{what}: the results file has no rows")
+    missing = [c for c in columns if c not in rows[0]]
+    if missing:
+        raise TableError(f"{what}: the results file lacks the column(s) {', '.join(missing)}")
+
+
+# ---------------------------------------------------------------- one renderer per table
+
+def render_core_week(rows: list[dict]) -> str:
+    _need(rows, ("run", "status", "headcount", "headcount_lower_bound", "gap", "paid_hours",
+                 "seconds"), "core_week")
+    body = [[r["run"], r["status"], fmt(r["headcount"], "{:.0f}"),
+             fmt(r["headcount_lower_bound"], "{:.0f}"), fmt(r["gap"], "{:.2%}"),
+             fmt(r["paid_hours"], "{:.1f}"), fmt(r["seconds"], "{:.1f}")] for r in rows]
+
+    def med(col, spec):
+        return fmt(median(r[col] for r in rows), spec)
+
+    body.append(["median", "", whole(median(r["headcount"] for r in rows)), whole(median(r["headcount_lower_bound"] for r in rows)),
+                 med("gap", "{:.2%}"), med("paid_hours", "{:.1f}"), med("seconds", "{:.1f}")])
+    return _table(["run", "status", "headcount", "lower bound", "gap", "paid hours", "seconds"],
+                  body)
+
+
+def render_msd(rows: list[dict]) -> str:
+    """Per set and split: instances, best known reached (gap <= 0), mean and max gap over the
+    instances with a roster, median and max seconds. "tune" before "test" within a set."""
+    _need(rows, ("set", "split", "gap", "seconds"), "msd")
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for r in rows:
+        groups.setdefault((r["set"], r["split"]), []).append(r)
+    order = {"tune": 0, "test": 1}
+    body = []
+    for (data_set, split), group in sorted(groups.items(),
+                                           key=lambda kv: (kv[0][0], order.get(kv[0][1], 2),
+                                                           kv[0][1])):
+        gaps = [num(r["gap"]) for r in group if num(r["gap"]) is not None]
+        reached = sum(1 for g in gaps if g <= 0)
+        secs = [num(r["seconds"]) for r in group if num(r["seconds"]) is not None]
+        body.append([data_set, split, str(len(group)), str(reached),
+                     f"{statistics.mean(gaps):.2%}" if gaps else "-",
+                     f"{max(gaps):.2%}" if gaps else "-",
+                     f"{statistics.median(secs):.1f}" if secs else "-",
+                     f"{max(secs):.1f}" if secs else "-"])
+    return _table(["set", "split", "instances", "best known reached", "mean gap", "max gap",
+                   "median s", "max s"], body)
+
+
+PEER_COLUMNS = ("peak", "engine", "setting", "status", "paid_hours", "paid_hours_bound",
+                "max_shifts_on_a_day", "headcount", "headcount_lower_bound",
+                "short_agent_slots", "short_after_midnight", "seconds")
+
+
+def _peer_cases(rows: list[dict]) -> list[tuple[tuple[str, str, str], list[dict]]]:
+    """Rows grouped by (peak, engine, setting) in first-seen order; a CSV without a `run`
+    column is one run."""
+    cases: dict[tuple[str, str, str], list[dict]] = {}
+    for r in rows:
+        cases.setdefault((r["peak"], r["engine"], r["setting"]), []).append(r)
+    return list(cases.items())
+
+
+def _statuses(group: list[dict]) -> str:
+    counts: dict[str, int] = {}
+    for r in group:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    if len(counts) == 1:
+        return next(iter(counts))
+    return ", ".join(f"{s} x{n}" for s, n in counts.items())
+
+
+def render_peer(rows: list[dict]) -> str:
+    """One row per (peak, engine, setting): medians over the runs (a single run gives its
+    own figures)."""
+    _need(rows, PEER_COLUMNS, "peer")
+    body = []
+    for (peak, engine, setting), group in _peer_cases(rows):
+        def med(col):
+            return median(r[col] for r in group)
+
+        paid = whole_round(med("paid_hours"))
+        if med("paid_hours_bound") is not None:
+            paid += f" ({whole_round(med('paid_hours_bound'))})"
+        head = "-"
+        if med("headcount") is not None:
+            head = whole(med("headcount"))
+            if med("headcount_lower_bound") is not None:
+                head += f" ({whole(med('headcount_lower_bound'))})"
+        body.append([peak, engine, setting, _statuses(group), paid,
+                     whole(med("max_shifts_on_a_day")), head,
+                     f"{fmt(med('short_agent_slots'), '{:g}')} "
+                     f"({fmt(med('short_after_midnight'), '{:g}')})",
+                     fmt(med("seconds"), "{:.1f}")])
+    runs = len({r.get("run") or "0" for r in rows})
+    first = "peak" if runs == 1 else f"peak ({runs} runs: medians)"
+    return _table([first, "engine", "setting", "status", "paid hours (our bound)",
+                   "max shifts on a day", "headcount (bound)",
+                   "short agent-slots (00:00-06:00)", "seconds"], body)
+
+
+def whole_round(value) -> str:
+    return "-" if value is None else f"{value:,.0f}"
+
+
+OURS_LIKE = "paid_hours, no labour rules"
+
+
+def render_peer_ratios(rows: list[dict]) -> str:
+    """Ours (paid_hours, no labour rules) / each pyworkforce setting, taken within the same
+    run and peak, then the median over runs."""
+    _need(rows, PEER_COLUMNS, "peer")
+    per_run: dict[tuple[str, str], dict[str, dict]] = {}
+    for r in rows:
+        per_run.setdefault((r["peak"], r.get("run") or "0"), {})[
+            r["setting"] if r["engine"] == "pyworkforce" else "ours:" + r["setting"]] = r
+    ratios: dict[tuple[str, str], dict[str, list[float]]] = {}
+    for (peak, _run), case in per_run.items():
+        ours = case.get("ours:" + OURS_LIKE)
+        for setting, theirs in case.items():
+            if setting.startswith("ours:"):
+                continue
+            got = ratios.setdefault((peak, setting), {"paid": [], "shifts": [], "seconds": []})
+            if ours is None:
+                continue
+            for key, col in (("paid", "paid_hours"), ("shifts", "max_shifts_on_a_day")):
+                a, b = num(ours[col]), num(theirs[col])
+                if a and b:
+                    got[key].append(a / b)
+            a, b = num(ours["seconds"]), num(theirs["seconds"])
+            if a is not None and b is not None:
+                got["seconds"].append(a / max(b, 0.01))
+    body = []
+    for (peak, setting), got in ratios.items():
+        body.append([peak, setting, fmt(median(got["paid"]), "{:.3f}"),
+                     fmt(median(got["shifts"]), "{:.3f}"), fmt(median(got["seconds"]), "{:.2f}")])
+    return _table(["peak", "pyworkforce setting", "paid hours", "max shifts on a day", "seconds"],
+                  body)
+
+
+def _load_script(name: str):
+    """A benchmark script as a module (for the scale table, which scale.py renders)."""
+    module = f"_bench_{name}"
+    if module in sys.modules:
+        return sys.modules[module]
+    spec = importlib.util.spec_from_file_location(module, HERE / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[module] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def render_scale(rows: list[dict]) -> str:
+    """scale.py's own table (so the grid's rendering lives in one place)."""
+    _need(rows, ("level", "horizon", "peak", "method", "status", "seconds"), "scale")
+    scale = _load_script("scale")
+    try:
+        return scale.table([scale._typed(r) for r in rows])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise TableError(f"scale: cannot render a row ({exc!r})") from exc
+
+
+def render_promotion(rows: list[dict]) -> str:
+    _need(rows, ("seed", "cost", "cost_bound", "gap", "headcount", "hired", "overtime_hours",
+                 "seconds"), "promotion")
+    body = [[r["seed"], fmt(r["cost"], "{:,.0f}"), fmt(r["cost_bound"], "{:,.0f}"),
+             fmt(r["gap"], "{:.2%}"), fmt(r["headcount"], "{:,.0f}"), fmt(r["hired"], "{:,.0f}"),
+             fmt(r["overtime_hours"], "{:,.0f}"), fmt(r["seconds"], "{:.1f}")] for r in rows]
+    return _table(["seed", "cost", "proven bound (LP relaxation, HiGHS)", "gap", "headcount",
+                   "hired", "overtime h", "wall s"], body)
+
+
+EXPORT_LABELS = {
+    "write_result": "`write_result`: every output file",
+    "rebuild": "`scheduler report`: read back and rebuild",
+    "roster.xlsx": "of which `roster.xlsx`",
+    "report.html": "of which `report.html`",
+    "activities.csv": "of which `activities.csv`",
+    "calendar/": "of which `calendar/`",
+}
+
+
+def render_export(rows: list[dict]) -> str:
+    _need(rows, ("step", "median_s", "min_s", "size_mb"), "export")
+    body = []
+    for r in rows:
+        label = EXPORT_LABELS.get(r["step"], r["step"])
+        if r.get("detail"):
+            label += f" ({r['detail']})"
+        body.append([label, fmt(r["median_s"], "{:.1f}"), fmt(r["min_s"], "{:.1f}"),
+                     "" if num(r["size_mb"]) is None else f"{num(r['size_mb']):.1f} MB"])
+    return _table(["step", "median s", "fastest s", "size"], body)
+
+
+def render_staffing(rows: list[dict]) -> str:
+    _need(rows, ("model", "peak_scale", "peak_erlangs", "median_s"), "staffing")
+    body = []
+    flagged: set[float] = set()
+    for r in rows:
+        scale = num(r["peak_scale"]) or 1.0
+        if scale == 1:
+            label = f"Erlang {r['model']} (voice, chat) + deadline"
+        else:
+            label = f"Erlang {r['model']}, volumes x {scale:g}"
+            if scale not in flagged:
+                label += f" (`--peak-scale {scale:g}`)"
+                flagged.add(scale)
+        body.append([label, fmt(r["peak_erlangs"], "{:,.0f}"), fmt(r["median_s"], "{:.3f}")])
+    return _table(["model", "peak Erlangs", "median s"], body)
+
+
+@dataclass(frozen=True)
+class Table:
+    benchmark: str
+    """The benchmark (run_all name) whose CSV and metadata it uses."""
+    csv: str
+    render: Callable[[list[dict]], str]
+    meta_line: bool = True
+
+
+TABLES: dict[str, Table] = {
+    "core_week": Table("core_week", "core_week.csv", render_core_week),
+    "msd": Table("msd", "msd.csv", render_msd),
+    "peer": Table("peer", "peer.csv", render_peer),
+    "peer-ratios": Table("peer", "peer.csv", render_peer_ratios, meta_line=False),
+    "scale": Table("scale", "scale.csv", render_scale),
+    "promotion": Table("promotion", "promotion.csv", render_promotion),
+    "export": Table("export", "export.csv", render_export),
+    "staffing": Table("staffing", "staffing.csv", render_staffing),
+}
+
+
+# ---------------------------------------------------------------- metadata line
+
+def read_meta(results: Path) -> dict:
+    path = results / META_FILE
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise TableError(f"{path}: unreadable metadata ({exc})") from exc
+
+
+def _load_range(meta: dict, rows: list[dict]) -> str | None:
+    loads = [num(r.get("load_avg_1min")) for r in rows]
+    loads = [v for v in loads if v is not None]
+    if loads:
+        lo, hi = min(loads), max(loads)
+        return f"{lo:.1f}" if f"{lo:.1f}" == f"{hi:.1f}" else f"{lo:.1f}-{hi:.1f}"
+    return meta.get("load_avg_1min")
+
+
+def meta_line(benchmark: str, meta: dict, rows: list[dict]) -> str:
+    """One line: machine, versions, date, load average, command (what the issue asks a
+    benchmark table to state)."""
+    m = meta.get(benchmark)
+    if not m:
+        return (f"_Run metadata for `{benchmark}` not recorded "
+                f"(benchmarks/results/{META_FILE})._")
+    parts = [m.get("machine", "machine not recorded")]
+    if m.get("versions"):
+        parts.append(", ".join(f"{k} {v}" for k, v in m["versions"].items()))
+    parts.append(m.get("date", "date not recorded"))
+    load = _load_range(m, rows)
+    if load:
+        parts.append(f"1-minute load average {load}")
+    commands = m.get("commands") or []
+    line = "_" + "; ".join(parts)
+    if commands:
+        line += "; made by " + " then ".join(f"`{c}`" for c in commands)
+    if m.get("note"):
+        line += f" ({m['note']})"
+    return line + "._"
+
+
+# ---------------------------------------------------------------- README blocks
+
+BEGIN = re.compile(r"^<!-- bench:([\w-]+) -->[ \t]*$", re.M)
+
+
+def read_rows(path: Path, name: str) -> list[dict]:
+    if not path.exists():
+        raise TableError(f"table '{name}': results file {path} not found; run "
+                         f"`python benchmarks/run_all.py --only {TABLES[name].benchmark}` "
+                         f"to make it")
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def render_block(name: str, results: Path, meta: dict | None = None) -> str:
+    if name not in TABLES:
+        raise TableError(f"unknown table '{name}' (known: {', '.join(TABLES)})")
+    table = TABLES[name]
+    rows = read_rows(results / table.csv, name)
+    text = table.render(rows)
+    if table.meta_line:
+        text += "\n\n" + meta_line(table.benchmark, read_meta(results) if meta is None else meta,
+                                   rows)
+    return text
+
+
+def find_blocks(text: str, source: str = "README.md") -> list[tuple[str, int, int]]:
+    """(name, start, end) of each block's inner text; errors name the line."""
+    blocks = []
+    for m in BEGIN.finditer(text):
+        name = m.group(1)
+        end_marker = f"<!-- /bench:{name} -->"
+        end = text.find(end_marker, m.end())
+        line = text.count("\n", 0, m.start()) + 1
+        if end < 0:
+            raise TableError(f"{source} line {line}: '<!-- bench:{name} -->' has no "
+                             f"'{end_marker}' after it")
+        nested = BEGIN.search(text, m.end(), end)
+        if nested:
+            raise TableError(f"{source} line {line}: block '{name}' is not closed before "
+                             f"the next block '{nested.group(1)}' opens")
+        blocks.append((name, m.end(), end))
+    return blocks
+
+
+def replace_blocks(text: str, results: Path, only: set[str] | None = None,
+                   source: str = "README.md") -> tuple[str, list[str]]:
+    """`text` with every marker block (or those of the benchmarks in `only`) re-rendered
+    from the CSVs in `results`; also the names of the blocks replaced."""
+    blocks = find_blocks(text, source)
+    meta = read_meta(results)
+    out, pos, done = [], 0, []
+    for name, start, end in blocks:
+        if name not in TABLES:
+            line = text.count("\n", 0, start) + 1
+            raise TableError(f"{source} line {line}: unknown table '{name}' "
+                             f"(known: {', '.join(TABLES)})")
+        if only is not None and TABLES[name].benchmark not in only:
+            continue
+        out.append(text[pos:start])
+        out.append("\n" + render_block(name, results, meta) + "\n\n")
+        pos = end
+        done.append(name)
+    out.append(text[pos:])
+    return "".join(out), done
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` via a temporary file in the same folder and a rename."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def update_readme(readme: Path, results: Path, only: set[str] | None = None) -> list[str]:
+    """Re-render the README's marker blocks in place (atomically); the names replaced."""
+    try:
+        text = readme.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise TableError(f"{readme}: cannot read ({exc.strerror})") from exc
+    new, done = replace_blocks(text, results, only, source=str(readme))
+    if new != text:
+        write_atomic(readme, new)
+    return done

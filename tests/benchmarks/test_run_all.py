@@ -1,0 +1,284 @@
+"""benchmarks/run_all.py and the README table renderer (benchmarks/bench_tables.py):
+marker blocks re-rendered from small CSV fixtures, text outside them untouched, clear
+errors, and real subprocess runs of run_all (a cheap benchmark in --quick mode, and
+stand-in scripts that succeed or fail)."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[2]
+BENCH = PROJECT / "benchmarks"
+
+
+def _load(name: str):
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod  # run_all imports bench_tables by name; dataclasses need it
+    spec.loader.exec_module(mod)
+    return mod
+
+
+tables = _load("bench_tables")
+run_all = _load("run_all")
+
+
+def write_csv(path: Path, rows: list[dict]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+def table_rows(text: str) -> list[list[str]]:
+    """The body rows of the first Markdown table in `text`, as stripped cells."""
+    lines = [ln for ln in text.splitlines() if ln.startswith("|")]
+    return [[c.strip() for c in ln.strip("|").split("|")] for ln in lines[2:]]
+
+
+def staffing_rows() -> list[dict]:
+    return [
+        {"model": "A", "peak_scale": "1.0", "peak_erlangs": "35.2", "peak_agents": "40",
+         "runs": "3", "median_s": "0.0131", "min_s": "0.012", "max_s": "0.02"},
+        {"model": "C", "peak_scale": "100.0", "peak_erlangs": "3520.4", "peak_agents": "3900",
+         "runs": "3", "median_s": "0.0042", "min_s": "0.004", "max_s": "0.005"},
+    ]
+
+
+BEFORE = "# Title\n\nSome prose | with a pipe.\n\n"
+AFTER = "\n\nMore prose, kept as it is.\n<!-- not a bench marker -->\n"
+
+
+def readme_with(name: str, inner: str = "| old | table |\n|---|---|\n| 1 | 2 |\n") -> str:
+    return f"{BEFORE}<!-- bench:{name} -->\n{inner}<!-- /bench:{name} -->{AFTER}"
+
+
+# ---------------------------------------------------------------- the marker blocks
+
+def test_a_block_is_replaced_and_the_text_outside_is_untouched(tmp_path):
+    write_csv(tmp_path / "staffing.csv", staffing_rows())
+    text = readme_with("staffing")
+    new, done = tables.replace_blocks(text, tmp_path)
+    assert done == ["staffing"]
+    assert new.startswith(BEFORE + "<!-- bench:staffing -->\n")
+    assert new.endswith("<!-- /bench:staffing -->" + AFTER)
+    assert "| old | table |" not in new
+    assert table_rows(new) == [
+        ["Erlang A (voice, chat) + deadline", "35", "0.013"],
+        ["Erlang C, volumes x 100 (`--peak-scale 100`)", "3,520", "0.004"],
+    ]
+    # rendering again changes nothing
+    assert tables.replace_blocks(new, tmp_path)[0] == new
+
+
+def test_blocks_of_benchmarks_not_selected_are_left_alone(tmp_path):
+    write_csv(tmp_path / "staffing.csv", staffing_rows())
+    text = readme_with("staffing") + readme_with("msd")  # no msd.csv: it must not be read
+    new, done = tables.replace_blocks(text, tmp_path, only={"staffing"})
+    assert done == ["staffing"]
+    assert new.endswith(readme_with("msd"))
+
+
+def test_a_missing_csv_is_a_clear_error(tmp_path):
+    with pytest.raises(tables.TableError) as err:
+        tables.replace_blocks(readme_with("msd"), tmp_path)
+    message = str(err.value)
+    assert str(tmp_path / "msd.csv") in message and "not found" in message
+    assert "run_all.py --only msd" in message
+
+
+def test_an_unclosed_or_unknown_block_names_its_line(tmp_path):
+    with pytest.raises(tables.TableError, match=r"README.md line 5: .*no '<!-- /bench:msd -->'"):
+        tables.replace_blocks(BEFORE + "<!-- bench:msd -->\n| x |\n", tmp_path)
+    with pytest.raises(tables.TableError, match=r"line 5: unknown table 'nosuch'"):
+        tables.replace_blocks(readme_with("nosuch"), tmp_path)
+
+
+def test_a_csv_without_the_needed_columns_is_a_clear_error(tmp_path):
+    write_csv(tmp_path / "staffing.csv", [{"model": "A", "median_s": "0.1"}])
+    with pytest.raises(tables.TableError, match="staffing: .*lacks the column.*peak_scale"):
+        tables.replace_blocks(readme_with("staffing"), tmp_path)
+
+
+def test_update_readme_writes_atomically_and_keeps_the_file_on_error(tmp_path):
+    results = tmp_path / "results"
+    write_csv(results / "staffing.csv", staffing_rows())
+    readme = tmp_path / "README.md"
+    readme.write_text(readme_with("staffing") + readme_with("msd"), encoding="utf-8")
+    before = readme.read_text(encoding="utf-8")
+    with pytest.raises(tables.TableError):  # msd.csv is missing: nothing is written
+        tables.update_readme(readme, results)
+    assert readme.read_text(encoding="utf-8") == before
+    assert tables.update_readme(readme, results, only={"staffing"}) == ["staffing"]
+    assert "| Erlang A (voice, chat) + deadline | 35 | 0.013 |" in readme.read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md", "results"]
+
+
+def test_the_metadata_line_names_machine_versions_date_load_and_command(tmp_path):
+    rows = [{**r, "load_avg_1min": load} for r, load in zip(staffing_rows(), ("1.24", "2.5"))]
+    write_csv(tmp_path / "staffing.csv", rows)
+    (tmp_path / "meta.json").write_text(json.dumps({"staffing": {
+        "machine": "x86_64, 2 cores", "versions": {"Python": "3.11.7", "numpy": "2.4.6"},
+        "date": "2026-11-26 01:00-01:01 UTC", "load_avg_1min": "0.1-0.2",
+        "commands": ["python benchmarks/staffing.py --runs 3"]}}))
+    block = tables.render_block("staffing", tmp_path)
+    line = block.splitlines()[-1]
+    for part in ("x86_64, 2 cores", "Python 3.11.7, numpy 2.4.6", "2026-11-26 01:00-01:01 UTC",
+                 "load average 1.2-2.5", "`python benchmarks/staffing.py --runs 3`"):
+        assert part in line  # the CSV's per-row loads win over the run's before/after
+    (tmp_path / "meta.json").unlink()
+    assert "not recorded" in tables.render_block("staffing", tmp_path).splitlines()[-1]
+
+
+# ---------------------------------------------------------------- renderers
+
+def peer_row(peak, run, engine, setting, paid, shifts, seconds, short="0", head=""):
+    return {"case": f"week_p{peak}", "peak": str(peak), "run": str(run), "engine": engine,
+            "setting": setting, "status": "feasible", "paid_hours": str(paid),
+            "paid_hours_bound": "", "max_shifts_on_a_day": str(shifts), "headcount": head,
+            "headcount_lower_bound": "", "short_agent_slots": short,
+            "short_after_midnight": short, "seconds": str(seconds)}
+
+
+def test_peer_tables_give_medians_over_runs_and_median_ratios_within_a_run():
+    ours, wrap = tables.OURS_LIKE, "overnight shifts wrapped in the day"
+    figures = [  # (our paid, our seconds, their paid, their seconds) per run
+        (1000, 20.0, 1000, 10.0), (1200, 30.0, 1100, 30.0), (900, 25.0, 800, 50.0)]
+    rows = []
+    for run, (op, osec, tp, tsec) in enumerate(figures):
+        rows.append(peer_row(50, run, "ours", ours, op, 100, osec, head="100"))
+        rows.append(peer_row(50, run, "pyworkforce", wrap, tp, 100 + run, tsec, short=str(run)))
+    main = table_rows(tables.render_peer(rows))
+    assert tables.render_peer(rows).startswith("| peak (3 runs: medians) |")
+    assert main[0][:5] == ["50", "ours", ours, "feasible", "1,000"]
+    assert main[0][-1] == "25.0"
+    assert main[1][4] == "1,000" and main[1][5] == "101" and main[1][7] == "1 (1)"
+    ratios = table_rows(tables.render_peer_ratios(rows))
+    per_run = [op / tp for op, _, tp, _ in figures]
+    assert ratios == [["50", wrap, f"{statistics.median(per_run):.3f}",
+                       f"{statistics.median([100 / 100, 100 / 101, 100 / 102]):.3f}",
+                       f"{statistics.median([2.0, 1.0, 0.5]):.2f}"]]
+    # the median of the ratios is not the ratio of the medians here
+    assert f"{statistics.median(per_run):.3f}" != f"{1000 / 1000:.3f}"
+
+
+def test_msd_table_groups_by_set_and_split_with_tune_first():
+    def r(split, gap, seconds):
+        return {"set": "DataSet1", "instance": "x", "split": split, "gap": gap,
+                "seconds": seconds}
+
+    rows = [r("test", "0.0", "1.0"), r("tune", "0.5", "9.0"), r("tune", "0.0", "3.0"),
+            r("tune", "", "60.0")]
+    assert table_rows(tables.render_msd(rows)) == [
+        ["DataSet1", "tune", "3", "1", "25.00%", "50.00%", "9.0", "60.0"],
+        ["DataSet1", "test", "1", "1", "0.00%", "0.00%", "1.0", "1.0"],
+    ]
+
+
+def test_the_committed_results_render_every_readme_table():
+    text = (PROJECT / "README.md").read_text(encoding="utf-8")
+    blocks = [name for name, _, _ in tables.find_blocks(text)]
+    assert set(blocks) == set(tables.TABLES)
+    new, done = tables.replace_blocks(text, BENCH / "results")
+    assert sorted(done) == sorted(blocks)
+    assert new == text, "README tables differ from the committed CSVs: run " \
+                        "`python benchmarks/run_all.py --tables-only`"
+
+
+# ---------------------------------------------------------------- run_all itself
+
+def test_quick_smoke_of_a_cheap_benchmark(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(readme_with("staffing"), encoding="utf-8")
+    results = tmp_path / "results"
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "run_all.py"), "--quick", "--only", "staffing",
+         "--results", str(results), "--readme", str(readme), "--quiet"],
+        capture_output=True, text=True, cwd=PROJECT, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    with open(results / "staffing.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["model"] for r in rows] == ["A", "C"]
+    meta = json.loads((results / "meta.json").read_text())["staffing"]
+    assert meta["commands"][0].startswith("python benchmarks/staffing.py --runs 1")
+    assert "quick" in meta["note"]
+    new = readme.read_text(encoding="utf-8")
+    assert new.startswith(BEFORE) and new.endswith(AFTER)
+    body = table_rows(new)
+    assert [b[1] for b in body] == [f"{float(r['peak_erlangs']):,.0f}" for r in rows]
+    assert [p.name for p in results.iterdir() if p.name.startswith(".run-")] == []
+
+
+def stand_in(tmp_path: Path, name: str, code: str):
+    script = tmp_path / f"{name}.py"
+    script.write_text(
+        "import argparse, csv\n"
+        "ap = argparse.ArgumentParser(); ap.add_argument('--csv'); ap.add_argument('--x')\n"
+        "a = ap.parse_args()\n" + code)
+    return run_all.Bench(str(script), "staffing.csv", full=(("--x", "1"),),
+                         quick=(("--x", "1"),), packages=())
+
+
+WRITE = ("rows = [dict(model='A', peak_scale='1', peak_erlangs='7', median_s='0.5')]\n"
+         "w = csv.DictWriter(open(a.csv, 'w', newline=''), fieldnames=list(rows[0]))\n"
+         "w.writeheader(); w.writerows(rows)\n")
+
+
+def test_a_failed_benchmark_leaves_the_previous_csv_and_readme_alone(tmp_path, monkeypatch,
+                                                                     capsys):
+    results = tmp_path / "results"
+    old = write_csv(results / "staffing.csv", staffing_rows()).read_text()
+    readme = tmp_path / "README.md"
+    readme.write_text(readme_with("staffing"), encoding="utf-8")
+    monkeypatch.setitem(run_all.BENCHMARKS, "staffing",
+                        stand_in(tmp_path, "half", WRITE + "raise SystemExit('died late')\n"))
+    code = run_all.main(["--only", "staffing", "--results", str(results),
+                         "--readme", str(readme), "--quiet"])
+    assert code == 1
+    assert "died late" in capsys.readouterr().err
+    assert (results / "staffing.csv").read_text() == old
+    assert readme.read_text(encoding="utf-8") == readme_with("staffing")
+    assert not (results / "meta.json").exists()
+
+
+def test_a_successful_benchmark_replaces_its_csv_and_table(tmp_path, monkeypatch):
+    results = tmp_path / "results"
+    write_csv(results / "staffing.csv", staffing_rows())
+    readme = tmp_path / "README.md"
+    readme.write_text(readme_with("staffing"), encoding="utf-8")
+    monkeypatch.setitem(run_all.BENCHMARKS, "staffing", stand_in(tmp_path, "ok", WRITE))
+    assert run_all.main(["--results", str(results), "--readme", str(readme), "--quiet",
+                         "--only", "staffing"]) == 0
+    assert table_rows(readme.read_text()) == [["Erlang A (voice, chat) + deadline", "7",
+                                               "0.500"]]
+    meta = json.loads((results / "meta.json").read_text())["staffing"]
+    assert meta["commands"] == [run_all.shown_command(run_all.BENCHMARKS["staffing"],
+                                                      ("--x", "1"), results / "staffing.csv")]
+
+
+def test_tables_only_with_skip_and_unknown_names(tmp_path, capsys):
+    results = tmp_path / "results"
+    write_csv(results / "staffing.csv", staffing_rows())
+    readme = tmp_path / "README.md"
+    readme.write_text(readme_with("staffing") + readme_with("msd"), encoding="utf-8")
+    assert run_all.main(["--tables-only", "--results", str(results), "--readme", str(readme),
+                         "--skip", "msd"]) == 0
+    assert "| old | table |" in readme.read_text()  # the msd block was skipped
+    assert "35.2" not in readme.read_text() and "| 35 |" in readme.read_text()
+    assert run_all.main(["--tables-only", "--results", str(results),
+                         "--readme", str(readme)]) == 2
+    assert "msd.csv not found" in capsys.readouterr().err
+    with pytest.raises(SystemExit, match="unknown benchmark"):
+        run_all.main(["--only", "nosuch"])
