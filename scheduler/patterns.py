@@ -198,7 +198,8 @@ def _day_patterns(inst, rules: _Rules, days, need, counts, time_limit, params, s
     log.debug("patterns: day flow of %d agents in %.1f s", flow_agents, seconds)
     time_limit -= seconds
     paths = None
-    if cyclic and rules.memory and n > rules.memory:
+    if cyclic and rules.memory and n > rules.memory and not params.get("deterministic"):
+        # (HiGHS stops on the wall clock: not in the deterministic profile)
         paths = _labelled_paths(rules, flow, n, max(1.0, time_limit))
     if paths is None:
         paths = _split_paths(rules, flow, n, cyclic)
