@@ -14,7 +14,7 @@ from scheduler.check import check_output_dir
 from scheduler.cli import app
 from scheduler.instance import Instance
 from scheduler.io import load_scenario
-from scheduler.patterns import _Rules, pattern_roster
+from scheduler.patterns import _labelled_paths, _Rules, _split_paths, pattern_roster
 
 PARAMS = {"num_workers": 2, "random_seed": 0}
 
@@ -118,3 +118,34 @@ def test_a_solved_month_passes_the_independent_checker(write_scenario, tmp_path)
     assert result.exit_code == 0, result.output
     report = check_output_dir(path, out)
     assert report.ok, [v.message for v in report.violations]
+
+
+def _flow_of(rules: _Rules, patterns: list[list[int]]) -> list[dict]:
+    """The arc flows of working-day patterns on a cyclic horizon, each path starting in
+    the node of its own last days."""
+    n = len(patterns[0])
+    flow: list[dict] = [{} for _ in range(n)]
+    for bits in patterns:
+        state = tuple(bits[n - rules.memory:])
+        for i, b in enumerate(bits):
+            flow[i][(state, b)] = flow[i].get((state, b), 0) + 1
+            state = rules.step(state, b)
+    return flow
+
+
+def test_cyclic_flow_split_into_paths_that_wrap_onto_themselves():
+    rules = _Rules(5, None)
+    n = 14
+    # two-week rotations: every pattern keeps 5 in 7 over the wrap
+    base = [1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 0, 0]
+    patterns = [base[r:] + base[:r] for r in range(n)] * 2
+    assert all(rules.valid(p, True) for p in patterns)
+    flow = _flow_of(rules, patterns)
+    paths = _labelled_paths(rules, flow, n, 10.0)
+    assert paths is not None and len(paths) == len(patterns)
+    for i in range(n):  # the same number of agents works each day
+        assert sum(p[i] for p in paths) == sum(p[i] for p in patterns)
+    assert all(rules.valid(p, True) for p in paths)
+    # the naive split of the same flow need not wrap; the labelled one always does
+    naive = _split_paths(rules, flow, n, cyclic=True)
+    assert [sum(p[i] for p in naive) for i in range(n)] == [sum(p[i] for p in paths) for i in range(n)]
