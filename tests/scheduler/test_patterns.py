@@ -148,4 +148,5 @@ def test_cyclic_flow_split_into_paths_that_wrap_onto_themselves():
     assert all(rules.valid(p, True) for p in paths)
     # the naive split of the same flow need not wrap; the labelled one always does
     naive = _split_paths(rules, flow, n, cyclic=True)
-    assert [sum(p[i] for p in naive) for i in range(n)] == [sum(p[i] for p in paths) for i in range(n)]
+    per_day = [sum(p[i] for p in paths) for i in range(n)]
+    assert [sum(p[i] for p in naive) for i in range(n)] == per_day
