@@ -101,6 +101,8 @@ def applicable(inst: Instance) -> bool:
     rules = inst.rules
     if rules.min_weekly_paid_hours > 0:
         return False
+    if inst.cyclic and inst.days < 7 and rules.max_days_per_week < 7:
+        return False  # a cycle shorter than the window repeats days inside it
     if rules.max_days_per_week == 7 and rules.max_consecutive_days is not None \
             and rules.max_consecutive_days > MAX_RUN_MEMORY:
         return False
@@ -295,9 +297,11 @@ def _split_paths(rules: _Rules, flow: list[dict], n: int, cyclic: bool) -> list[
 
 
 def _labelled_paths(rules: _Rules, flow: list[dict], n: int, seconds: float):
-    """Split a cyclic flow into paths that each end in the node they started from: a
-    multicommodity flow (one commodity per start node, routed inside the day flow), solved
-    by HiGHS's MIP. None when it finds no such split in time."""
+    """Split a cyclic flow into paths that wrap onto themselves: a multicommodity flow (one
+    commodity per start node, i.e. per history of days the path assumes before day 0,
+    routed inside the day flow) in which a path's last days work no day its start assumed
+    free, so that its real history is no busier than the assumed one. Solved by HiGHS's
+    MIP; None when it finds no such split in time."""
     memory = rules.memory
     counts: dict = defaultdict(int)
     for (s, _), c in flow[0].items():
