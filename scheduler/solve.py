@@ -286,11 +286,14 @@ def solve(
     if left() > 2 and not stopped() and not rounded_lp:
         pm.model.add(primary <= primary_value)
         pm.model.minimize(secondary)
-        pm.model.clear_hints()
-        for key, v in pm.count_vars().items():
-            pm.model.add_hint(v, hint[key])
-        for v, value in zip(pm.pool_agents, pool_agents):
-            pm.model.add_hint(v, value)
+        if plan.full is not None:
+            _hint_all(pm.model, plan.full)
+        else:
+            pm.model.clear_hints()
+            for key, v in pm.count_vars().items():
+                pm.model.add_hint(v, hint[key])
+            for v, value in zip(pm.pool_agents, pool_agents):
+                pm.model.add_hint(v, value)
         report(Progress("paid hours" if secondary is pm.paid_expr else "cost",
                         headcount=sum(pool_agents), headcount_bound=headcount_bound,
                         elapsed=time.monotonic() - t0))
@@ -298,8 +301,22 @@ def solve(
         large = len(pm.pools) > 1 or len(pm.count_vars()) > LARGE_PLAN
         budget = min(0.1 * limit, left() * 0.2) if large and headcount_matters \
             else min(0.3 * limit, left() * 0.5)
-        plan2 = _plan_step(pm, params, budget, on_progress, t0, stop,
-                           "paid hours", headcount_bound, highs_share=0.0)
+        lp2 = None
+        if plan.full is not None and not deterministic:
+            # the LP of this step marks where cheaper plans lie: CP-SAT searches there,
+            # from the plan in hand (the whole model stalls near its hint)
+            try:
+                t_lp = time.monotonic()
+                lp_status, lp2, _, _ = solve_with_highs(pm.model, max(0.5, 0.1 * budget),
+                                                        relax=True)
+                budget -= time.monotonic() - t_lp
+                if lp_status != "optimal":
+                    lp2 = None
+            except (ValueError, RuntimeError) as exc:
+                log.debug("no LP for the secondary objective: %s", exc)
+        plan2 = _plan_step(pm, params, max(0.5, budget), on_progress, t0, stop,
+                           "paid hours", headcount_bound, highs_share=0.6 if lp2 else 0.0,
+                           lp_values=lp2, start=plan.full if lp2 else None)
         charge(budget)
         if plan2.status in ("optimal", "feasible"):
             hint = plan2.counts
@@ -528,6 +545,17 @@ class _PlanStep:
     objective: float
     bound: float
     pool_agents: list[int]
+    full: list[int] | None = None
+    """Every model variable's value (a complete hint for the next step)."""
+
+
+def _hint_all(model: cp_model.CpModel, full: list[int]) -> None:
+    """Hint every variable: CP-SAT completes a partial hint of the counts alone only
+    slowly on the larger plan models (none in 18 s on a week at peak 200)."""
+    model.clear_hints()
+    hint = model.proto.solution_hint
+    hint.vars.extend(range(len(full)))
+    hint.values.extend(full)
 
 
 LARGE_PLAN = 15_000
@@ -536,7 +564,7 @@ support with CP-SAT: HiGHS's MIP spends its time in slow LP re-solves on such mo
 
 
 def _restricted_plan(pm: PlanModel, lp_values: list[float], params: dict, seconds: float,
-                     stop: StopSignal | None):
+                     stop: StopSignal | None, start: list[int] | None = None):
     """A first plan from the LP's support: every count the LP leaves at zero is fixed at
     zero, and CP-SAT, hinted with the LP rounded up, solves the much smaller model that
     remains. Its solution is feasible for the whole model (measured on double11: within
@@ -545,13 +573,15 @@ def _restricted_plan(pm: PlanModel, lp_values: list[float], params: dict, second
     restricted.clear_hints()
     for v in pm.count_vars().values():
         x = lp_values[v.index]
-        if x < 1e-6:
+        if x < 1e-6 and (start is None or start[v.index] == 0):
             domain = restricted.proto.variables[v.index].domain
             domain[0] = 0
             domain[1] = 0
-        else:
+        elif start is None:
             restricted.add_hint(restricted.get_int_var_from_proto_index(v.index),
                                 math.ceil(x - 1e-6))
+    if start is not None:  # a feasible solution: the LP's support and its own stay open
+        _hint_all(restricted, start)
     solver, status = _run(restricted, params, seconds, stop=stop)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
@@ -560,7 +590,8 @@ def _restricted_plan(pm: PlanModel, lp_values: list[float], params: dict, second
 
 def _plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, stop, phase,
                headcount_bound=None, highs_share: float = 0.7,
-               lp_values: list[float] | None = None) -> _PlanStep:
+               lp_values: list[float] | None = None,
+               start: list[int] | None = None) -> _PlanStep:
     """Minimise the plan model's objective. A large or pooled plan with `lp_values` starts
     with CP-SAT on the LP's support (_restricted_plan); otherwise HiGHS's MIP runs for
     `highs_share` of the time. CP-SAT then continues on the whole model from the best
@@ -568,11 +599,12 @@ def _plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, sto
     t_start = time.monotonic()
     deterministic = bool(params.get("deterministic"))
     status, values, objective, bound = "unknown", None, None, None
+    full = None
     try:
         if highs_share > 0 and not deterministic:  # HiGHS stops on the wall clock only
-            start = None
-            if lp_values is not None and (len(pm.pools) > 1 or len(pm.count_vars()) > LARGE_PLAN):
-                found = _restricted_plan(pm, lp_values, params, seconds * 0.9, stop)
+            large_or_pooled = len(pm.pools) > 1 or len(pm.count_vars()) > LARGE_PLAN
+            if lp_values is not None and (large_or_pooled or start is not None):
+                found = _restricted_plan(pm, lp_values, params, seconds * 0.9, stop, start)
                 if found is not None:
                     n_vars = len(pm.model.proto.variables)
                     start = [found.value(pm.model.get_int_var_from_proto_index(i))
@@ -581,7 +613,7 @@ def _plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, sto
             left_for_highs = seconds * highs_share - (time.monotonic() - t_start)
             # the whole MIP only when the restricted one found nothing: on large models it
             # rarely improves the restricted plan in the time left
-            if left_for_highs > 0.5 and start is None:
+            if left_for_highs > 0.5 and (start is None or not large_or_pooled):
                 f_status, f_values, f_objective, f_bound = solve_with_highs(
                     pm.model, left_for_highs, start=start)
                 if f_status == "infeasible" or (
@@ -599,13 +631,10 @@ def _plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, sto
         counts = {key: round(values[v.index]) for key, v in pm.count_vars().items()}
         agents = round(values[pm.agents.index])
         pool_agents = [round(values[v.index]) for v in pm.pool_agents]
+        full = [round(x) for x in values]
         if status == "optimal":
-            return _PlanStep(status, counts, agents, objective, bound, pool_agents)
-        pm.model.clear_hints()
-        for key, v in pm.count_vars().items():
-            pm.model.add_hint(v, counts[key])
-        for v, value in zip(pm.pool_agents, pool_agents):
-            pm.model.add_hint(v, value)
+            return _PlanStep(status, counts, agents, objective, bound, pool_agents, full)
+        _hint_all(pm.model, full)
     base = Progress(phase, headcount_bound=headcount_bound)
     remaining = max(0.5, seconds if deterministic else seconds - (time.monotonic() - t_start))
     solver, cp_status = _run(pm.model, params, remaining,
@@ -618,11 +647,12 @@ def _plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, sto
             agents = solver.value(pm.agents)
             pool_agents = [solver.value(v) for v in pm.pool_agents]
             objective = solver.objective_value
+            full = list(solver.response_proto.solution)
         bound = max(cp_bound, bound) if bound is not None else cp_bound
         return _PlanStep("optimal" if objective <= bound + 1e-9 else "feasible",
-                         counts, agents, objective, bound, pool_agents)
+                         counts, agents, objective, bound, pool_agents, full)
     if values is not None:
-        return _PlanStep("feasible", counts, agents, objective, bound, pool_agents)
+        return _PlanStep("feasible", counts, agents, objective, bound, pool_agents, full)
     return _PlanStep(name, {}, 0, 0, 0, [])
 
 
