@@ -13,9 +13,9 @@ that start and end at change points of the demand. This stage solves the plan mo
 every other indicator fixed at 0, in two rings:
 
 1. narrow: shifts starting where the demand of some day rises and ending where the demand
-   of some day falls; a small MIP that HiGHS solves in seconds, a first plan;
-2. the whole model with HiGHS from that plan, briefly: on easy scenarios it proves the plan
-   optimal (or finds better) and the stage ends there;
+   of some day falls; a small model that CP-SAT solves in seconds, a first plan;
+2. the whole model with HiGHS from that plan, briefly, when CP-SAT closed the narrow ring:
+   on easy scenarios it proves the plan optimal (or finds better) and the stage ends there;
 3. wide: shifts starting and ending at any change point, with CP-SAT from the best plan so
    far, for the rest of the time (it stops early at the LP bound).
 
@@ -187,11 +187,13 @@ class _Target(cp_model.CpSolverSolutionCallback):
             self.stop_search()
 
 
-def _restricted_cp_sat(pm: PlanModel, allowed: set[Shift], hint: list[int], params: dict,
+def _restricted_cp_sat(pm: PlanModel, allowed: set[Shift], hint: list[int] | None, params: dict,
                        seconds: float, target: float, stop: StopSignal | None,
-                       report: Callable[[float], None] | None) -> tuple[float, list[int]] | None:
+                       report: Callable[[float], None] | None
+                       ) -> tuple[float, list[int], bool] | None:
     """CP-SAT on the plan model with the indicators of the shifts outside `allowed` fixed
-    at 0, from `hint` (which must use allowed shifts only)."""
+    at 0, from `hint` if given (which must use allowed shifts only). Returns (objective,
+    values, whether optimal among the allowed shifts) or None."""
     model = pm.model.clone()
     model.clear_hints()
     for key, y in pm.shift_used.items():
@@ -199,7 +201,7 @@ def _restricted_cp_sat(pm: PlanModel, allowed: set[Shift], hint: list[int], para
             domain = model.proto.variables[y.index].domain
             domain[0] = 0
             domain[1] = 0
-    for i, value in enumerate(hint):
+    for i, value in enumerate(hint or ()):
         model.add_hint(model.get_int_var_from_proto_index(i), value)
     solver = cp_model.CpSolver()
     apply_parameters(solver, params, seconds)
@@ -209,7 +211,8 @@ def _restricted_cp_sat(pm: PlanModel, allowed: set[Shift], hint: list[int], para
         status = solver.solve(model, _Target(target, stop, report))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    return solver.objective_value, list(solver.response_proto.solution)
+    return (solver.objective_value, list(solver.response_proto.solution),
+            status == cp_model.OPTIMAL)
 
 
 def _objective(pm: PlanModel, values: list[int]) -> float:
@@ -250,25 +253,29 @@ def plan(pm: PlanModel, params: dict, seconds: float, stop: StopSignal | None = 
                 report(value)
         steps.append((name, best[0], round(time.monotonic() - t0, 3)))
 
-    # 1. narrow ring
+    # 1. narrow ring, CP-SAT (it usually proves the ring's optimum in seconds)
+    ring_solved = False
     if narrow and not stopped():
-        found = mip.run(narrow, min(left() * 0.15, 10.0))
+        found = _restricted_cp_sat(pm, narrow, None, params, min(left() * 0.2, 8.0), -math.inf,
+                                   stop, None)
         if found is not None:
-            keep("narrow", found[1], found[3])
-    # 2. the whole model from the best plan so far
-    if not stopped() and left() > 0.5:
-        found = mip.run(None, min(left() * 0.3, 15.0), start=best[1] if best else None)
+            keep("narrow", found[0], found[1])
+            ring_solved = found[2]
+    # 2. the whole model with HiGHS from the best plan so far: a proof on easy scenarios.
+    # When even the narrow ring was too hard to close, the time goes to the wide ring.
+    if (ring_solved or not narrow) and not stopped() and left() > 0.5:
+        found = mip.run(None, min(left() * 0.25, 10.0), start=best[1] if best else None)
         if found is not None:
             status, value, mip_bound, values = found
             keep("whole", value, values)
             bound = max(bound, mip_bound)
             proven = status == "optimal"
     # 3. wide ring with CP-SAT (the best plan is inside it unless it came from step 2)
-    if best is not None and not proven and not stopped() and left() > 1.0:
-        in_use = {k for k in mip.keys if best[1][pm.shift_used[k].index] > 0}
-        allowed = wide | in_use
+    if not proven and not stopped() and left() > 1.0:
+        in_use = {k for k in mip.keys if best and best[1][pm.shift_used[k].index] > 0}
         target = math.ceil(bound - 1e-6) if bound > -math.inf else -math.inf
-        found = _restricted_cp_sat(pm, allowed, best[1], params, left(), target, stop, report)
+        found = _restricted_cp_sat(pm, wide | in_use, best[1] if best else None, params,
+                                   left(), target, stop, report)
         if found is not None:
             keep("wide", found[0], found[1])
     if best is None:

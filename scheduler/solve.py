@@ -243,8 +243,10 @@ def solve(
     budget = max(0.5, share * limit - (time.monotonic() - t0 if not deterministic else 0))
     plan = None
     if not deterministic and shiftdesign.applies(pm, kind, sc.objective.distinct_shift_penalty):
-        plan = shiftdesign.plan(pm, params, budget, stop, lp_bound, lambda value: report(
-            Progress("plan", objective=value, elapsed=time.monotonic() - t0)))
+        # the plan is the whole objective here: it gets a larger share of the time
+        plan = shiftdesign.plan(pm, params, budget + 0.1 * limit, stop, lp_bound,
+                                lambda value: report(Progress(
+                                    "plan", objective=value, elapsed=time.monotonic() - t0)))
     if plan is None:
         plan = _plan_step(pm, params, budget, on_progress, t0, stop, "plan",
                           lp_values=lp_values if lp_bound is not None else None)
