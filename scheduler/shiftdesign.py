@@ -6,18 +6,19 @@ y linked to its counts by n <= ub * y. The LP relaxation of those links is weak 
 pays a fraction of the penalty), so branch and bound over every shift the shift types
 allow stops at the time limit with far more distinct shifts than needed.
 
-Most shifts can be ruled out from the demand alone. A shift whose start (or end) falls
-where the demand of no day changes can be moved a slot at a time until it meets a change
-without adding any uncovered or surplus slot in the common case, so good plans use shifts
-that start and end at change points of the demand. This stage solves the plan model with
-every other indicator fixed at 0, in two rings:
+Most shifts can be set aside by looking at the demand. In a plan that covers the demand
+exactly, a shift starts at a time when the demand of the days it is worked rises, unless
+another shift ends at that very time (and ends where it falls, unless another starts);
+the demand generated from a few shifts, or shaped by planners' shifts, changes at few times
+of day. So the stage first searches among the shifts whose start and end are change points
+of the demand (a heuristic restriction: every other indicator is fixed at 0), in rings:
 
 1. narrow: shifts starting where the demand of some day rises and ending where the demand
    of some day falls; a small model that CP-SAT solves in seconds, a first plan;
 2. the whole model with HiGHS from that plan, briefly, when CP-SAT closed the narrow ring:
    on easy scenarios it proves the plan optimal (or finds better) and the stage ends there;
 3. wide: shifts starting and ending at any change point, with CP-SAT from the best plan so
-   far, for the rest of the time (it stops early at the LP bound).
+   far, for the rest of the time (it stops early if it reaches the proven bound).
 
 Every plan it returns is feasible for the whole plan model. Measured on the DBAI minimum
 shift design instances (benchmarks/msd.py, README "Minimum Shift Design (literature)").
