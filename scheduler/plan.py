@@ -14,9 +14,9 @@ So the plan's optimal W is a proven lower bound on the roster's headcount; stage
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
-import dataclasses
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
