@@ -7,6 +7,7 @@ best_known.csv. The duties-per-week term is not modelled, so the comparison is w
 best-known objective without it.
 
     python benchmarks/msd.py [--sets DataSet1 DataSet2] [--first N] [--time-limit 60]
+                             [--instances DataSet2/RandomExample23 ...]
                              [--csv benchmarks/results/msd.csv]
 
 Split (shared/benchmarks/README.md): "tune" is DataSet1 RandomExample1-100 and DataSet2
@@ -18,6 +19,8 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import importlib.metadata
+import os
 import platform
 import re
 import statistics
@@ -74,6 +77,8 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--sets", nargs="+", default=["DataSet1", "DataSet2"])
     ap.add_argument("--first", type=int, default=None, help="only the first N of each set")
+    ap.add_argument("--instances", nargs="+", default=None,
+                    help="only these, as SET/NAME (e.g. DataSet2/RandomExample23)")
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--csv", type=Path, default=None)
     args = ap.parse_args()
@@ -82,12 +87,15 @@ def main() -> None:
     for data_set in args.sets:
         files = sorted((args.data / data_set).glob("*.txt"),
                        key=lambda p: int(re.sub(r"\D", "", p.stem)))
+        if args.instances is not None:
+            files = [p for p in files if f"{data_set}/{p.stem}" in args.instances]
         for path in files[: args.first]:
+            load = os.getloadavg()[0]
             r = run_one(path, args.time_limit)
             best = known.get((data_set, path.stem))
             gap = None if best in (None, 0) or r["objective"] is None else (r["objective"] - best) / best
             row = {"set": data_set, "instance": path.stem, "split": split_of(data_set, path.stem),
-                   "best_known": best, **r, "gap": gap}
+                   "best_known": best, **r, "gap": gap, "load_1min": round(load, 2)}
             rows.append(row)
             print(f"{data_set} {path.stem}: {r['objective']} (best {best}) {r['seconds']} s",
                   flush=True)
@@ -97,8 +105,11 @@ def main() -> None:
             w = csv.DictWriter(f, fieldnames=list(rows[0]))
             w.writeheader()
             w.writerows(rows)
+    loads = [r["load_1min"] for r in rows]
     print(f"\nmachine: {platform.machine()}, Python {platform.python_version()}, OR-Tools "
-          f"{ortools.__version__}, 2 workers, {args.time_limit:g} s limit, {dt.date.today()}")
+          f"{ortools.__version__}, highspy {importlib.metadata.version('highspy')}, 2 workers, "
+          f"{args.time_limit:g} s limit, {dt.date.today()}; 1-minute load average before each "
+          f"instance: median {statistics.median(loads):.2f}, max {max(loads):.2f}")
     print("| set | split | instances | best known reached | mean gap | max gap | median s | max s |")
     print("|---|---|---|---|---|---|---|---|")
     groups: dict[tuple[str, str], list[dict]] = {}

@@ -14,6 +14,7 @@ So the plan's optimal W is a proven lower bound on the roster's headcount; stage
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from dataclasses import dataclass
@@ -59,6 +60,9 @@ class PlanModel:
     that minute are extended by that much overtime (at most as many as end there)."""
     paid_centi_expr: cp_model.LinearExpr
     """Paid hours in hundredths."""
+    shift_used: dict[tuple[int, int], cp_model.IntVar] = dataclasses.field(default_factory=dict)
+    """(start minute of the day, paid minutes) -> its distinct-shift indicator (only when
+    distinct shifts are penalised)."""
 
     def count_vars(self) -> dict[tuple, cp_model.IntVar]:
         """Every count variable: shift counts (3-tuple keys) and extensions (4-tuples)."""
@@ -302,21 +306,21 @@ def build_plan_model(
                     over.append(o)
         over_expr = sum(over)
     distinct_expr = 0
+    shift_used: dict[tuple[int, int], cp_model.IntVar] = {}
     if sc.objective.distinct_shift_penalty > 0:
         groups: dict[tuple[int, int], list] = {}
         for (p, d, k), var in n.items():
             o = pools[p].options[k]
             groups.setdefault((o.start_minute % 1440, o.paid_minutes), []).append(var)
-        used = []
         for (start, paid), vs in sorted(groups.items()):
             y = model.new_bool_var(f"shift_{start}_{paid}")
             for var in vs:
                 model.add(var <= int(list(var.proto.domain)[-1]) * y)
-            used.append(y)
-        distinct_expr = sum(used)
+            shift_used[(start, paid)] = y
+        distinct_expr = sum(shift_used.values())
     return PlanModel(model, n, agents, short, paid_expr, cost_expr, short_expr, over_expr,
                      distinct_expr, assumptions, pools, pool_agents, hires, sum(overtime_terms),
-                     ext, sum(centi_terms))
+                     ext, sum(centi_terms), shift_used)
 
 
 def _per_minute(model: cp_model.CpModel, minutes, rate_per_hour: int, ub: int, name: str):

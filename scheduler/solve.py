@@ -24,7 +24,7 @@ from models import (
     ShiftRecord,
     Summary,
 )
-from scheduler import __version__
+from scheduler import __version__, shiftdesign
 from scheduler.highs import solve_with_highs
 from scheduler.explain import explain_infeasible, unreachable_slots
 from scheduler.instance import Instance
@@ -242,8 +242,15 @@ def solve(
     # objective and the roster only has to be valid.
     share = 0.25 if headcount_matters else 0.7
     budget = max(0.5, share * limit - (time.monotonic() - t0 if not deterministic else 0))
-    plan = _plan_step(pm, params, budget, on_progress, t0, stop, "plan",
-                      lp_values=lp_values if lp_bound is not None else None)
+    plan = None
+    if not deterministic and shiftdesign.applies(pm, kind, sc.objective.distinct_shift_penalty):
+        # the plan is the whole objective here: it gets a larger share of the time
+        plan = shiftdesign.plan(pm, params, budget + 0.1 * limit, stop, lp_bound,
+                                lambda value: report(Progress(
+                                    "plan", objective=value, elapsed=time.monotonic() - t0)))
+    if plan is None:
+        plan = _plan_step(pm, params, budget, on_progress, t0, stop, "plan",
+                          lp_values=lp_values if lp_bound is not None else None)
     charge(budget)
     if plan.status not in ("optimal", "feasible", "infeasible") and lp_bound is not None \
             and left() > 3 and not stopped():

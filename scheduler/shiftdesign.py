@@ -1,0 +1,294 @@
+"""Shift design: the plan when each distinct shift is penalised (objective.kind penalties
+with objective.distinct_shift_penalty), for planners who want few shift start times.
+
+In the plan model every distinct shift (start time of day + paid length) has an indicator
+y linked to its counts by n <= ub * y. The LP relaxation of those links is weak (y = n / ub
+pays a fraction of the penalty), so branch and bound over every shift the shift types
+allow stops at the time limit with far more distinct shifts than needed.
+
+Most shifts can be set aside by looking at the demand. In a plan that covers the demand
+exactly, a shift starts at a time when the demand of the days it is worked rises, unless
+another shift ends at that very time (and ends where it falls, unless another starts);
+the demand generated from a few shifts, or shaped by planners' shifts, changes at few times
+of day. So the stage first searches among the shifts whose start and end are change points
+of the demand (a heuristic restriction: every other indicator is fixed at 0), in rings:
+
+1. narrow: shifts starting where the demand of some day rises and ending where the demand
+   of some day falls; a small model that CP-SAT solves in seconds, a first plan;
+2. the whole model with HiGHS from that plan, briefly, when CP-SAT closed the narrow ring:
+   on easy scenarios it proves the plan optimal (or finds better) and the stage ends there;
+3. wide: shifts starting and ending at any change point, with CP-SAT from the best plan so
+   far, for the rest of the time (it stops early if it reaches the proven bound).
+
+Every plan it returns is feasible for the whole plan model. Measured on the DBAI minimum
+shift design instances (benchmarks/msd.py, README "Minimum Shift Design (literature)").
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import highspy
+import numpy as np
+from ortools.sat.python import cp_model
+
+from scheduler.highs import _quiet_highs
+from scheduler.plan import PlanModel
+from scheduler.stopping import StopSignal, apply_parameters, watched
+
+log = logging.getLogger(__name__)
+
+Shift = tuple[int, int]
+"""(start minute of the day, paid minutes): what counts as one distinct shift."""
+
+
+def applies(pm: PlanModel, kind: str, distinct_shift_penalty: float) -> bool:
+    """The stage runs when the objective is penalties only and distinct shifts cost."""
+    return kind == "penalties" and distinct_shift_penalty > 0 and len(pm.shift_used) > 1
+
+
+@dataclass
+class DesignPlan:
+    """The stage's plan, with the fields the pipeline reads from a plan step."""
+
+    status: str
+    counts: dict
+    agents: int
+    objective: float
+    bound: float
+    pool_agents: list[int]
+    shifts: list[Shift]
+    """The distinct shifts in use."""
+    steps: list[tuple[str, float, float]]
+    """(step, objective after it, seconds since the start), for the log and the tests."""
+    full: list[int] | None = None
+    """Every plan-model variable's value; not kept here (the next step hints the counts)."""
+
+
+def change_points(required: tuple[int, ...], slot_minutes: int, slots_per_day: int,
+                  cyclic: bool) -> tuple[set[int], set[int]]:
+    """Minutes of the day at which the demand of some day rises, and at which it falls
+    (slot boundaries; a horizon that is not cyclic starts from and ends at 0)."""
+    rises: set[int] = set()
+    falls: set[int] = set()
+    n = len(required)
+    for s in range(n + (0 if cyclic else 1)):
+        before = required[s - 1] if (s > 0 or cyclic) else 0
+        now = required[s] if s < n else 0
+        minute = (s % slots_per_day) * slot_minutes
+        if now > before:
+            rises.add(minute)
+        elif now < before:
+            falls.add(minute)
+    return rises, falls
+
+
+def candidate_rings(pm: PlanModel) -> tuple[set[Shift], set[Shift]]:
+    """(narrow, wide) sets of distinct shifts: narrow start where the demand of some day
+    rises and end where it falls; wide start and end at any change."""
+    view = pm.pools[0]
+    rises, falls = change_points(view.required, view.slot, view.slots_per_day, view.cyclic)
+    changes = rises | falls
+    narrow: set[Shift] = set()
+    wide: set[Shift] = set()
+    for p, d, k in pm.n:
+        o = pm.pools[p].options[k]
+        key = (o.start_minute % 1440, o.paid_minutes)
+        if key not in pm.shift_used:
+            continue
+        start, end = o.start_minute % 1440, o.end_minute % 1440
+        if start in rises and end in falls:
+            narrow.add(key)
+        if start in changes and end in changes:
+            wide.add(key)
+    return narrow, wide
+
+
+class _Mip:
+    """The plan model as a HiGHS MIP, built once; each run allows a set of distinct shifts
+    by the bounds of their indicators."""
+
+    def __init__(self, pm: PlanModel):
+        proto = pm.model.proto
+        n = len(proto.variables)
+        domains = [list(v.domain) for v in proto.variables]
+        lower = np.array([d[0] for d in domains], dtype=float)
+        upper = np.array([d[-1] for d in domains], dtype=float)
+        h = _quiet_highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("threads", 1)
+        h.setOptionValue("mip_rel_gap", 1e-6)
+        cost = np.zeros(n)
+        obj = proto.objective
+        for var, coef in zip(obj.vars, obj.coeffs):
+            if var < 0:
+                raise ValueError("negated objective literal")
+            cost[var] += coef
+        h.addVars(n, lower, upper)
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+        h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
+                                np.full(n, highspy.HighsVarType.kInteger))
+        inf = highspy.kHighsInf
+        for ct in proto.constraints:
+            if not ct.has_linear() or len(ct.enforcement_literal):
+                raise ValueError("only plain linear constraints")
+            lin = ct.linear
+            domain = list(lin.domain)
+            lo = -inf if domain[0] <= -(2**62) else float(domain[0])
+            hi = inf if domain[-1] >= 2**62 else float(domain[-1])
+            idx = np.array(lin.vars, dtype=np.int32)
+            h.addRow(lo, hi, len(idx), idx, np.array(lin.coeffs, dtype=float))
+        self.h = h
+        self.offset = obj.offset
+        self.keys = sorted(pm.shift_used)
+        self.columns = np.array([pm.shift_used[k].index for k in self.keys], dtype=np.int32)
+
+    def run(self, allowed: set[Shift] | None, seconds: float, start: list[int] | None = None
+            ) -> tuple[str, float, float, list[float]] | None:
+        """(status, objective, bound, values) of the model with only `allowed` shifts (all
+        if None), or None without a solution. `start` must use allowed shifts only."""
+        h = self.h
+        upper = np.array([1.0 if allowed is None or k in allowed else 0.0 for k in self.keys])
+        h.changeColsBounds(len(self.keys), self.columns, np.zeros(len(self.keys)), upper)
+        h.setOptionValue("time_limit", float(max(0.1, seconds)))
+        if start is not None:
+            solution = highspy.HighsSolution()
+            solution.col_value = [float(v) for v in start]
+            solution.value_valid = True
+            h.setSolution(solution)
+        h.run()
+        info = h.getInfo()
+        status = h.getModelStatus()
+        if info.primal_solution_status != 2:
+            h.clearSolver()
+            return None
+        values = list(h.getSolution().col_value)
+        name = "optimal" if status == highspy.HighsModelStatus.kOptimal else "feasible"
+        result = (name, info.objective_function_value + self.offset,
+                  info.mip_dual_bound + self.offset, values)
+        h.clearSolver()
+        return result
+
+
+class _Target(cp_model.CpSolverSolutionCallback):
+    """Stops CP-SAT at a proven target value (or on the stop signal) and reports."""
+
+    def __init__(self, target: float, stop: StopSignal | None,
+                 report: Callable[[float], None] | None):
+        super().__init__()
+        self.target, self.stop, self.report = target, stop, report
+
+    def on_solution_callback(self) -> None:
+        if self.report is not None:
+            self.report(self.objective_value)
+        if self.objective_value <= self.target + 1e-9 or (
+                self.stop is not None and self.stop.is_set()):
+            self.stop_search()
+
+
+def _restricted_cp_sat(pm: PlanModel, allowed: set[Shift], hint: list[int] | None, params: dict,
+                       seconds: float, target: float, stop: StopSignal | None,
+                       report: Callable[[float], None] | None
+                       ) -> tuple[float, list[int], bool] | None:
+    """CP-SAT on the plan model with the indicators of the shifts outside `allowed` fixed
+    at 0, from `hint` if given (which must use allowed shifts only). Returns (objective,
+    values, whether optimal among the allowed shifts) or None."""
+    model = pm.model.clone()
+    model.clear_hints()
+    for key, y in pm.shift_used.items():
+        if key not in allowed:
+            domain = model.proto.variables[y.index].domain
+            domain[0] = 0
+            domain[1] = 0
+    for i, value in enumerate(hint or ()):
+        model.add_hint(model.get_int_var_from_proto_index(i), value)
+    solver = cp_model.CpSolver()
+    apply_parameters(solver, params, seconds)
+    with watched(stop, solver):
+        if stop is not None and stop.is_set():
+            return None
+        status = solver.solve(model, _Target(target, stop, report))
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return (solver.objective_value, list(solver.response_proto.solution),
+            status == cp_model.OPTIMAL)
+
+
+def _objective(pm: PlanModel, values: list[int]) -> float:
+    obj = pm.model.proto.objective
+    return obj.offset + sum(c * values[v] for v, c in zip(obj.vars, obj.coeffs))
+
+
+def plan(pm: PlanModel, params: dict, seconds: float, stop: StopSignal | None = None,
+         lp_bound: float | None = None, report: Callable[[float], None] | None = None,
+         ) -> DesignPlan | None:
+    """The plan of a model whose objective is set, within `seconds` (wall time); None when
+    the stage cannot run (a model HiGHS cannot take) or finds nothing, and the caller's
+    usual plan step runs instead. `lp_bound` is a proven bound on the objective."""
+    t0 = time.monotonic()
+
+    def left() -> float:
+        return seconds - (time.monotonic() - t0)
+
+    def stopped() -> bool:
+        return stop is not None and stop.is_set()
+
+    try:
+        mip = _Mip(pm)
+    except ValueError as exc:
+        log.debug("shift design skipped: %s", exc)
+        return None
+    narrow, wide = candidate_rings(pm)
+    bound = -math.inf if lp_bound is None else lp_bound
+    steps: list[tuple[str, float, float]] = []
+    best: tuple[float, list[int]] | None = None
+    proven = False
+
+    def keep(name: str, value: float, values: list[float]) -> None:
+        nonlocal best
+        if best is None or value < best[0] - 1e-9:
+            best = (value, [round(v) for v in values])
+            if report is not None:
+                report(value)
+        steps.append((name, best[0], round(time.monotonic() - t0, 3)))
+
+    # 1. narrow ring, CP-SAT (it usually proves the ring's optimum in seconds)
+    ring_solved = False
+    if narrow and not stopped():
+        found = _restricted_cp_sat(pm, narrow, None, params, min(left() * 0.2, 8.0), -math.inf,
+                                   stop, None)
+        if found is not None:
+            keep("narrow", found[0], found[1])
+            ring_solved = found[2]
+    # 2. the whole model with HiGHS from the best plan so far: a proof on easy scenarios.
+    # When even the narrow ring was too hard to close, the time goes to the wide ring.
+    if (ring_solved or not narrow) and not stopped() and left() > 0.5:
+        found = mip.run(None, min(left() * 0.25, 10.0), start=best[1] if best else None)
+        if found is not None:
+            status, value, mip_bound, values = found
+            keep("whole", value, values)
+            bound = max(bound, mip_bound)
+            proven = status == "optimal"
+    # 3. wide ring with CP-SAT (the best plan is inside it unless it came from step 2)
+    if not proven and not stopped() and left() > 1.0:
+        in_use = {k for k in mip.keys if best and best[1][pm.shift_used[k].index] > 0}
+        target = math.ceil(bound - 1e-6) if bound > -math.inf else -math.inf
+        found = _restricted_cp_sat(pm, wide | in_use, best[1] if best else None, params,
+                                   left(), target, stop, report)
+        if found is not None:
+            keep("wide", found[0], found[1])
+    if best is None:
+        return None
+    value, values = best
+    if value <= bound + 1e-6:
+        proven = True
+    counts = {key: values[v.index] for key, v in pm.count_vars().items()}
+    shifts = sorted(k for k, y in pm.shift_used.items() if values[y.index] > 0)
+    log.debug("shift design: %s", steps)
+    return DesignPlan(
+        "optimal" if proven else "feasible", counts, values[pm.agents.index], value,
+        value if proven else bound, [values[v.index] for v in pm.pool_agents], shifts, steps)
