@@ -566,6 +566,9 @@ def _hint_all(model: cp_model.CpModel, full: list[int]) -> None:
 
 
 LARGE_PLAN = 15_000
+CONTINUE_ON_LP_SUPPORT = True
+"""After a HiGHS MIP that stops short of optimal on a small plan, continue with CP-SAT on
+the LP's support (see _plan_step)."""
 """Count variables above which (or with several pools) the plan starts from the LP's
 support with CP-SAT: HiGHS's MIP spends its time in slow LP re-solves on such models."""
 
@@ -642,6 +645,21 @@ def _plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, sto
         if status == "optimal":
             return _PlanStep(status, counts, agents, objective, bound, pool_agents, full)
         _hint_all(pm.model, full)
+        remaining = seconds - (time.monotonic() - t_start)
+        if CONTINUE_ON_LP_SUPPORT and lp_values is not None and remaining > 0.5 \
+                and not (len(pm.pools) > 1 or len(pm.count_vars()) > LARGE_PLAN):
+            # HiGHS's MIP stalled: CP-SAT on the LP's support and the plan's own, from the
+            # plan (the whole model mostly stays at its hint in the time left)
+            found = _restricted_plan(pm, lp_values, params, remaining, stop, full)
+            if found is not None and found.objective_value <= objective + 1e-9:
+                full = list(found.response_proto.solution)
+                counts = {key: full[v.index] for key, v in pm.count_vars().items()}
+                pool_agents = [full[v.index] for v in pm.pool_agents]
+                objective = found.objective_value
+                return _PlanStep("optimal" if objective <= bound + 1e-9 else "feasible",
+                                 counts, full[pm.agents.index], objective, bound, pool_agents,
+                                 full)
+            return _PlanStep("feasible", counts, agents, objective, bound, pool_agents, full)
     base = Progress(phase, headcount_bound=headcount_bound)
     remaining = max(0.5, seconds if deterministic else seconds - (time.monotonic() - t_start))
     solver, cp_status = _run(pm.model, params, remaining,
