@@ -23,8 +23,9 @@ chosen:
    assignment (scipy's linear_sum_assignment): a pair is forbidden when it breaks the rest
    after yesterday's shift (or before tomorrow's, when already placed) or a weekly or
    monthly limit, and costs more the more of tomorrow's shifts it would rule out for an
-   agent who works tomorrow. A shift nobody can take goes to an agent free that day, or to
-   an extra agent.
+   agent who works tomorrow; ties go either to any agent or to the one with the least rest
+   to spare after yesterday (best fit), whichever needs fewer agents. A shift nobody can
+   take goes to an agent free that day, or to an extra agent.
 
 The roster is confirmed by roster.roster_ok before it is returned.
 """
@@ -47,6 +48,8 @@ from scheduler.stopping import StopSignal, apply_parameters, watched
 log = logging.getLogger(__name__)
 
 MAX_RUN_MEMORY = 10
+SPARE_CAP_MINUTES = 2 * 1440
+"""Spare rest above this counts the same (an agent off yesterday has unbounded spare)."""
 """Without a weekly day limit, a consecutive-day limit above this is not tracked here."""
 
 
@@ -126,10 +129,15 @@ def pattern_roster(
     if patterns is None:
         return None
     log.debug("patterns: %d agents after %.1f s", len(patterns), time.monotonic() - started)
-    roster = _place_shifts(inst, rules, days, counts, patterns)
-    if roster is None or not roster_ok(inst, roster):
-        return None
-    return roster
+    # two ways to break ties between agents: either can need fewer extra agents
+    best = None
+    for best_fit in (False, True):
+        roster = _place_shifts(inst, rules, days, counts, patterns, best_fit)
+        if roster is None or not roster_ok(inst, roster):
+            continue
+        if best is None or len(roster) < len(best):
+            best = roster
+    return best
 
 
 # ---- 1. the days
@@ -406,7 +414,7 @@ def _may_add(rules: _Rules, bits: list[int], i: int, cyclic: bool) -> bool:
 # ---- 3. the shifts
 
 
-def _place_shifts(inst: Instance, rules: _Rules, days, counts, patterns):
+def _place_shifts(inst: Instance, rules: _Rules, days, counts, patterns, best_fit: bool):
     """Give each day's shifts to the agents whose pattern works it."""
     n = len(days)
     cyclic = inst.cyclic
@@ -501,7 +509,14 @@ def _place_shifts(inst: Instance, rules: _Rules, days, counts, patterns):
         # tomorrow's shifts a shift rules out, for an agent who works tomorrow
         ahead = np.array([works(a, i + 1) and neighbour(a, i, 1) is None for a in crew])
         ruled_out = np.searchsorted(t_starts + shift_by, ends + rest).astype(np.int64)
-        cost = np.where(ok, ruled_out[:, None] * ahead[None, :], forbidden)
+        # then best fit: the agent whose rest after yesterday leaves the least to spare
+        # (so that those who worked late keep the late shifts; agents off yesterday last)
+        if best_fit:
+            spare = np.minimum(begins[:, None] - rest - prev_end[None, :], SPARE_CAP_MINUTES)
+            cost = np.where(ok, ruled_out[:, None] * ahead[None, :] * (SPARE_CAP_MINUTES + 1)
+                            + spare, forbidden)
+        else:
+            cost = np.where(ok, ruled_out[:, None] * ahead[None, :], forbidden)
         rows, cols = linear_sum_assignment(cost)
         placed = set()
         for row, col in zip(rows, cols):
