@@ -309,7 +309,7 @@ def solve(
         budget = min(0.1 * limit, left() * 0.2) if large and headcount_matters \
             else min(0.3 * limit, left() * 0.5)
         lp2 = None
-        if plan.full is not None and not deterministic:
+        if plan.full is not None and not deterministic and not stopped():
             # the LP of this step marks where cheaper plans lie: CP-SAT searches there,
             # from the plan in hand (the whole model stalls near its hint)
             try:
@@ -623,7 +623,8 @@ def _plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, sto
             left_for_highs = seconds * highs_share - (time.monotonic() - t_start)
             # the whole MIP only when the restricted one found nothing: on large models it
             # rarely improves the restricted plan in the time left
-            if left_for_highs > 0.5 and (start is None or not large_or_pooled):
+            halted = stop is not None and stop.is_set()  # HiGHS cannot be interrupted
+            if left_for_highs > 0.5 and (start is None or not large_or_pooled) and not halted:
                 f_status, f_values, f_objective, f_bound = solve_with_highs(
                     pm.model, left_for_highs, start=start)
                 if f_status == "infeasible" or (
