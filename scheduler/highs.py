@@ -30,11 +30,9 @@ def _quiet_highs() -> highspy.Highs:
     return h
 
 
-def solve_with_highs(model: cp_model.CpModel, time_limit: float, relax: bool = False,
-                     mip_gap: float = 1e-4, start: list[float] | None = None,
-                     ) -> tuple[str, list[float] | None, float | None, float | None]:
-    """(status, values per variable index, objective, bound) of the model's linear form;
-    `start` is a feasible solution for the MIP to begin from."""
+def highs_model(model: cp_model.CpModel, integer: bool = True) -> tuple[highspy.Highs, float]:
+    """A HiGHS instance holding the model's linear form (quiet, one thread) and the
+    objective's constant offset."""
     proto = model.proto
     n = len(proto.variables)
     domains = [list(v.domain) for v in proto.variables]
@@ -42,13 +40,7 @@ def solve_with_highs(model: cp_model.CpModel, time_limit: float, relax: bool = F
     upper = np.array([d[-1] for d in domains], dtype=float)
     h = _quiet_highs()
     h.setOptionValue("output_flag", False)
-    h.setOptionValue("time_limit", float(max(0.1, time_limit)))
-    h.setOptionValue("mip_rel_gap", mip_gap)
     h.setOptionValue("threads", 1)
-    if relax:
-        # interior point: the simplex method stalls for minutes on the degenerate
-        # headcount LPs of several pools; crossover still returns a vertex
-        h.setOptionValue("solver", "ipm")
     inf = highspy.kHighsInf
     cost = np.zeros(n)
     obj = proto.objective
@@ -58,7 +50,7 @@ def solve_with_highs(model: cp_model.CpModel, time_limit: float, relax: bool = F
         cost[var] += coef
     h.addVars(n, lower, upper)
     h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
-    if not relax:
+    if integer:
         h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
                                 np.full(n, highspy.HighsVarType.kInteger))
     for ct in proto.constraints:
@@ -71,6 +63,21 @@ def solve_with_highs(model: cp_model.CpModel, time_limit: float, relax: bool = F
         hi = inf if hi >= 2**62 else float(hi)
         idx = np.array(lin.vars, dtype=np.int32)
         h.addRow(lo, hi, len(idx), idx, np.array(lin.coeffs, dtype=float))
+    return h, obj.offset
+
+
+def solve_with_highs(model: cp_model.CpModel, time_limit: float, relax: bool = False,
+                     mip_gap: float = 1e-4, start: list[float] | None = None,
+                     ) -> tuple[str, list[float] | None, float | None, float | None]:
+    """(status, values per variable index, objective, bound) of the model's linear form;
+    `start` is a feasible solution for the MIP to begin from."""
+    h, offset = highs_model(model, integer=not relax)
+    h.setOptionValue("time_limit", float(max(0.1, time_limit)))
+    h.setOptionValue("mip_rel_gap", mip_gap)
+    if relax:
+        # interior point: the simplex method stalls for minutes on the degenerate
+        # headcount LPs of several pools; crossover still returns a vertex
+        h.setOptionValue("solver", "ipm")
     if start is not None and not relax:
         solution = highspy.HighsSolution()
         solution.col_value = [float(v) for v in start]
@@ -84,7 +91,7 @@ def solve_with_highs(model: cp_model.CpModel, time_limit: float, relax: bool = F
     if info.primal_solution_status != 2:  # no feasible solution
         return "unknown", None, None, None
     values = list(h.getSolution().col_value)
-    value = info.objective_function_value + obj.offset
-    bound = info.mip_dual_bound + obj.offset if not relax else value
+    value = info.objective_function_value + offset
+    bound = info.mip_dual_bound + offset if not relax else value
     name = "optimal" if status == highspy.HighsModelStatus.kOptimal else "feasible"
     return name, values, value, bound

@@ -36,7 +36,7 @@ import highspy
 import numpy as np
 from ortools.sat.python import cp_model
 
-from scheduler.highs import _quiet_highs
+from scheduler.highs import highs_model
 from scheduler.plan import PlanModel
 from scheduler.stopping import StopSignal, apply_parameters, watched
 
@@ -113,37 +113,10 @@ class _Mip:
     by the bounds of their indicators."""
 
     def __init__(self, pm: PlanModel):
-        proto = pm.model.proto
-        n = len(proto.variables)
-        domains = [list(v.domain) for v in proto.variables]
-        lower = np.array([d[0] for d in domains], dtype=float)
-        upper = np.array([d[-1] for d in domains], dtype=float)
-        h = _quiet_highs()
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("threads", 1)
+        h, offset = highs_model(pm.model)
         h.setOptionValue("mip_rel_gap", 1e-6)
-        cost = np.zeros(n)
-        obj = proto.objective
-        for var, coef in zip(obj.vars, obj.coeffs):
-            if var < 0:
-                raise ValueError("negated objective literal")
-            cost[var] += coef
-        h.addVars(n, lower, upper)
-        h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
-        h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
-                                np.full(n, highspy.HighsVarType.kInteger))
-        inf = highspy.kHighsInf
-        for ct in proto.constraints:
-            if not ct.has_linear() or len(ct.enforcement_literal):
-                raise ValueError("only plain linear constraints")
-            lin = ct.linear
-            domain = list(lin.domain)
-            lo = -inf if domain[0] <= -(2**62) else float(domain[0])
-            hi = inf if domain[-1] >= 2**62 else float(domain[-1])
-            idx = np.array(lin.vars, dtype=np.int32)
-            h.addRow(lo, hi, len(idx), idx, np.array(lin.coeffs, dtype=float))
         self.h = h
-        self.offset = obj.offset
+        self.offset = offset
         self.keys = sorted(pm.shift_used)
         self.columns = np.array([pm.shift_used[k].index for k in self.keys], dtype=np.int32)
 
