@@ -14,7 +14,6 @@ benchmarks/run_all.py).
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import os
 import platform
@@ -27,6 +26,8 @@ import ortools
 from scheduler.io import load_scenario
 from scheduler.solve import solve
 from scheduler.synth import make_demand, standard_shift_types, write_scenario
+
+from results_csv import write_rows
 
 
 def make(folder: Path, peak: int, time_limit: float, seed: int) -> Path:
@@ -66,11 +67,7 @@ def main() -> None:
                          "load_avg_1min": round(max(before, os.getloadavg()[0]), 2)})
             print(rows[-1], flush=True)
     if args.csv:
-        args.csv.parent.mkdir(parents=True, exist_ok=True)
-        with open(args.csv, "w", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=list(rows[0]))
-            w.writeheader()
-            w.writerows(rows)
+        write_rows(args.csv, rows)
     print(f"machine: {platform.machine()}, {platform.python_version()}, OR-Tools "
           f"{ortools.__version__}, 2 workers, {dt.date.today()}")
     from bench_tables import render_core_week  # benchmarks/ is on sys.path as a script

@@ -17,7 +17,6 @@ activities.csv, calendar files), from which benchmarks/run_all.py renders the RE
 from __future__ import annotations
 
 import argparse
-import csv
 import platform
 import shutil
 import statistics
@@ -36,6 +35,8 @@ from scheduler.report.html_report import write_html
 from scheduler.report.ical import write_calendars
 from scheduler.report.synthetic import synthetic_result, synthetic_scenario
 from scheduler.report.workbook import write_workbook
+
+from results_csv import write_rows
 
 
 def timed(fn) -> float:
@@ -102,11 +103,7 @@ def main() -> None:
                          "detail": details.get(step, ""), "agents": args.agents,
                          "days": args.days})
     if args.csv:
-        args.csv.parent.mkdir(parents=True, exist_ok=True)
-        with open(args.csv, "w", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=list(out_rows[0]))
-            w.writeheader()
-            w.writerows(out_rows)
+        write_rows(args.csv, out_rows)
 
 
 STEPS = {"write_result (all files)": "write_result", "scheduler report (rebuild)": "rebuild"}

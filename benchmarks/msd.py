@@ -35,6 +35,8 @@ from scheduler.io import load_scenario
 from scheduler.msd import read_instance, to_scenario
 from scheduler.solve import solve
 
+from results_csv import write_rows
+
 DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "msd"
 
 
@@ -100,11 +102,7 @@ def main() -> None:
             print(f"{data_set} {path.stem}: {r['objective']} (best {best}) {r['seconds']} s",
                   flush=True)
     if args.csv:
-        args.csv.parent.mkdir(parents=True, exist_ok=True)
-        with open(args.csv, "w", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=list(rows[0]))
-            w.writeheader()
-            w.writerows(rows)
+        write_rows(args.csv, rows)
     loads = [r["load_1min"] for r in rows]
     print(f"\nmachine: {platform.machine()}, Python {platform.python_version()}, OR-Tools "
           f"{ortools.__version__}, highspy {importlib.metadata.version('highspy')}, 2 workers, "

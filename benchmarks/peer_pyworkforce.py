@@ -37,7 +37,6 @@ within the same run, so both sides saw the same machine load).
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import importlib.metadata as md
 import os
@@ -51,6 +50,8 @@ from scheduler.instance import Instance
 from scheduler.io import load_scenario
 from scheduler.solve import solve
 from scheduler.synth import make_demand, standard_shift_types, write_scenario
+
+from results_csv import write_rows
 
 START = dt.date(2026, 11, 16)
 DAYS = 7
@@ -234,13 +235,7 @@ def main() -> None:
                           f"{r['short_agent_slots']} short agent-slots, {r['seconds']} s",
                           flush=True)
     if args.csv:
-        args.csv.parent.mkdir(parents=True, exist_ok=True)
-        tmp_csv = args.csv.with_name(args.csv.name + ".tmp")
-        with open(tmp_csv, "w", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=list(rows[0]))
-            w.writeheader()
-            w.writerows(rows)
-        os.replace(tmp_csv, args.csv)
+        write_rows(args.csv, rows)
     print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, {versions()}, {args.time_limit:g} s limit each, "
           f"{args.runs} run(s), {dt.date.today()}, load average at start {load:.2f}\n")

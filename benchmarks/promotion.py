@@ -14,7 +14,6 @@ Every roster is checked by the independent checker.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import math
 import platform
@@ -30,6 +29,8 @@ from scheduler.check import check_output_dir
 from scheduler.io import load_scenario, read_demand_csv
 from scheduler.output import write_result
 from scheduler.solve import solve
+
+from results_csv import write_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "scenarios" / "double11.yaml"
@@ -120,10 +121,7 @@ def main() -> None:
         print(f"\nmedian gap {statistics.median(gaps):.2%}, median seconds "
               f"{statistics.median(r['seconds'] for r in rows):.1f}")
     if args.csv:
-        with open(args.csv, "w", newline="", encoding="utf-8") as f:
-            w = csv.DictWriter(f, fieldnames=list(rows[0]))
-            w.writeheader()
-            w.writerows(rows)
+        write_rows(args.csv, rows)
 
 
 if __name__ == "__main__":

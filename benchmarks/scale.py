@@ -55,6 +55,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from results_csv import write_rows
+
 START = dt.date(2026, 11, 16)
 PROMO_START = dt.date(2026, 11, 8)
 SLOT = 30
@@ -314,15 +316,11 @@ def main(argv: list[str] | None = None) -> None:
                       f"{row['bound']} gap {row['gap']} {row['seconds']} s "
                       f"{row['max_rss_mb']} MB (load {row['load_avg_1min']})", flush=True)
     if args.csv:
-        args.csv.parent.mkdir(parents=True, exist_ok=True)
         existing = []
         if args.append and args.csv.exists():
             with open(args.csv, newline="") as f:
                 existing = list(csv.DictReader(f))
-        with open(args.csv, "w", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=FIELDS)
-            w.writeheader()
-            w.writerows(existing + rows)
+        write_rows(args.csv, existing + rows, FIELDS)
     print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, {versions()}, 2 workers, {dt.date.today()}")
     print(table(rows))

@@ -11,13 +11,14 @@ figures. Prints the median of several runs (a benchmark, not a test).
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import platform
 import statistics
 import sys
 import time
 from pathlib import Path
+
+from results_csv import write_rows  # noqa: E402 (benchmarks/ is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -89,11 +90,7 @@ def main() -> None:
                   f"{peak_erlangs:,.1f} | {peak_agents:,} | {statistics.median(times):.3f} | "
                   f"{min(times):.3f} | {max(times):.3f} |")
     if args.csv:
-        args.csv.parent.mkdir(parents=True, exist_ok=True)
-        with open(args.csv, "w", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=list(rows[0]))
-            w.writeheader()
-            w.writerows(rows)
+        write_rows(args.csv, rows)
 
 
 if __name__ == "__main__":
