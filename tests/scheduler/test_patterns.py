@@ -14,6 +14,7 @@ from scheduler.check import check_output_dir
 from scheduler.cli import app
 from scheduler.instance import Instance
 from scheduler.io import load_scenario
+import scheduler.patterns as patterns_module
 from scheduler.patterns import _labelled_paths, _Rules, _split_paths, pattern_roster
 
 PARAMS = {"num_workers": 2, "random_seed": 0}
@@ -76,7 +77,7 @@ def assert_rules_hold(inst: Instance, roster, counts) -> None:
         gaps = [b - e for e, b in zip(ends, starts[1:])]
         if inst.cyclic:
             gaps.append(starts[0] + n * 1440 - ends[-1])
-        assert min(gaps) >= 12 * 60
+        assert all(gap >= 12 * 60 for gap in gaps)
 
 
 def test_rules_window_just_met_and_broken():
@@ -108,6 +109,44 @@ def test_four_weeks_of_three_shifts_at_the_headcount_bound(write_scenario, cycli
     assert_rules_hold(inst, roster, counts)
     # 57 shifts a week, at most 5 days each: no roster has fewer than 12 agents
     assert len(roster) == math.ceil((5 * 9 + 2 * 6) / 5)
+
+
+def _split_one_agent(roster):
+    """The same shifts on one agent more: the first agent's first shift moves to a new one."""
+    roster = {a: list(items) for a, items in roster.items()}
+    first = roster[0].pop(0)
+    roster[len(roster)] = [first]
+    return roster
+
+
+@pytest.mark.parametrize("deterministic", [False, True])
+def test_another_day_flow_when_the_shifts_add_agents(write_scenario, monkeypatch, deterministic):
+    inst = Instance(load_scenario(write_scenario(three_shift_scenario(28, False))))
+    counts = plan_counts(inst)
+    seeds, placed = [], []
+    real_days, real_place = patterns_module._day_patterns, patterns_module._place_shifts
+
+    def days_spy(*args):
+        seeds.append(args[6]["random_seed"])
+        return real_days(*args)
+
+    def place_worse_first(*args):
+        roster = real_place(*args)
+        placed.append(len(roster))
+        # the first flows' shifts need an agent more (all of them in the deterministic run)
+        return _split_one_agent(roster) if deterministic or len(seeds) == 1 else roster
+
+    monkeypatch.setattr(patterns_module, "_day_patterns", days_spy)
+    monkeypatch.setattr(patterns_module, "_place_shifts", place_worse_first)
+    params = {**PARAMS, "deterministic": True} if deterministic else PARAMS
+    roster = pattern_roster(inst, counts, 20.0, params)
+    assert_rules_hold(inst, roster, counts)
+    if deterministic:  # a fixed number of flows, then the best roster found
+        assert seeds == list(range(patterns_module.MAX_FLOW_ATTEMPTS))
+        assert len(roster) == 13
+    else:  # the second flow's roster has the flow's 12 agents: the search stops there
+        assert seeds == [0, 1]
+        assert len(roster) == 12
 
 
 def test_a_solved_month_passes_the_independent_checker(write_scenario, tmp_path):
