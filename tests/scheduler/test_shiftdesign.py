@@ -163,3 +163,52 @@ def test_a_model_highs_cannot_take_leaves_the_plan_to_the_usual_step(tmp_path):
     pm = build_plan_model(Instance(load_scenario(path)), with_assumptions=True)
     pm.model.minimize(SCALE * (pm.short_expr + pm.over_expr + 2 * pm.distinct_expr))
     assert shiftdesign.plan(pm, {"num_workers": 2}, 2.0) is None
+
+
+def _deviation_and_shifts(pm, values: list[int]) -> tuple[int, set]:
+    cover = [0] * 24
+    shifts = set()
+    for (p, d, k), v in pm.count_vars().items():
+        o = pm.pools[p].options[k]
+        if values[v.index]:
+            shifts.add((o.start_minute, o.paid_minutes))
+        for hour in range(o.start_minute // 60, o.end_minute // 60):
+            cover[hour % 24] += values[v.index]
+    return sum(abs(cover[h] - DEMAND.get(h, 0)) for h in range(24)), shifts
+
+
+def test_the_exact_step_covers_every_slot_and_the_later_steps_beat_it(tmp_path, brute):
+    path = tmp_path / "design.yaml"
+    path.write_text(yaml.safe_dump(scenario(3), sort_keys=False))
+    pm = build_plan_model(Instance(load_scenario(path)))
+    pm.model.minimize(SCALE * (pm.short_expr + pm.over_expr + 3 * pm.distinct_expr))
+    params = {"num_workers": 2, "random_seed": 0}
+    _, wide = shiftdesign.candidate_rings(pm)
+    found = shiftdesign._restricted_cp_sat(pm, wide, None, params, 5.0, -float("inf"), None,
+                                           None, exact=True)
+    assert found is not None
+    value, values, ring_optimal = found
+    deviation, shifts = _deviation_and_shifts(pm, values)
+    # no slot off its demand, with the fewest distinct shifts that allows (brute force: 3)
+    assert deviation == 0 and len(shifts) == brute[0][1] == 3
+    assert value == 3 * 3 * SCALE and ring_optimal
+    # at 3 a shift one shift and some agent-hours off are cheaper: the stage goes on past it
+    stage = shiftdesign.plan(pm, params, 5.0)
+    assert [name for name, _, _ in stage.steps][:2] == ["narrow", "exact"]
+    assert stage.objective == brute[3][0] * SCALE < value
+
+
+def test_the_exact_step_finds_nothing_when_no_shift_fits_the_demand(tmp_path):
+    data = scenario(3)
+    data["demand"]["required"] = [1 if h == 6 else 0 for h in range(24)]  # one hour; shifts 3-5 h
+    path = tmp_path / "design.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    pm = build_plan_model(Instance(load_scenario(path)))
+    pm.model.minimize(SCALE * (pm.short_expr + pm.over_expr + 3 * pm.distinct_expr))
+    params = {"num_workers": 2, "random_seed": 0}
+    every = set(pm.shift_used)  # all nine shifts allowed
+    assert shiftdesign._restricted_cp_sat(pm, every, None, params, 5.0, -float("inf"), None,
+                                          None, exact=True) is None
+    # without the equalities a plan exists (two agent-hours over, or one short)
+    assert shiftdesign._restricted_cp_sat(pm, every, None, params, 5.0, -float("inf"), None,
+                                          None) is not None
