@@ -51,6 +51,11 @@ MAX_RUN_MEMORY = 10
 """Without a weekly day limit, a consecutive-day limit above this is not tracked here."""
 MAX_FLOW_ATTEMPTS = 3
 """Day flows tried in the deterministic profile."""
+RETRY_MARGIN = 0.06
+"""Other day flows are tried only while the shifts need at most this share of agents more
+than the flow: a few percent more is the flow's luck (a month at peak 200: 502-529 agents
+for a 502-agent flow, by seed), far more is the shifts' shapes (one cyclic week at peak
+200: 641 for a 520-agent flow), which no other flow mends."""
 SPARE_CAP_MINUTES = 2 * 1440
 """Spare rest above this counts the same (an agent off yesterday has unbounded spare)."""
 
@@ -154,6 +159,8 @@ def pattern_roster(
                 best = roster
         if best is not None and len(best) <= max(flow_agents, lower):
             break  # as few as the day flow: no other flow does better
+        if best is not None and len(best) > flow_agents + max(2, RETRY_MARGIN * flow_agents):
+            break  # far above the flow the shapes clash by themselves, not by the flow
     return best
 
 

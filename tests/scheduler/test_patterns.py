@@ -112,18 +112,39 @@ def test_four_weeks_of_three_shifts_at_the_headcount_bound(write_scenario, cycli
 
 
 def _split_one_agent(roster):
-    """The same shifts on one agent more: the first agent's first shift moves to a new one."""
+    """The same shifts on one agent more: an agent with two or more shifts gives its first
+    to a new agent."""
     roster = {a: list(items) for a, items in roster.items()}
-    first = roster[0].pop(0)
-    roster[len(roster)] = [first]
+    donor = next(a for a, items in roster.items() if len(items) > 1)
+    roster[len(roster)] = [roster[donor].pop(0)]
     return roster
 
 
 @pytest.mark.parametrize("deterministic", [False, True])
 def test_another_day_flow_when_the_shifts_add_agents(write_scenario, monkeypatch, deterministic):
+    seeds, roster = _run_with_extra_agents(write_scenario, monkeypatch, deterministic, extra=1)
+    if deterministic:  # a fixed number of flows, then the best roster found
+        assert seeds == list(range(patterns_module.MAX_FLOW_ATTEMPTS))
+        assert len(roster) == 13
+    else:  # the second flow's roster has the flow's 12 agents: the search stops there
+        assert seeds == [0, 1]
+        assert len(roster) == 12
+
+
+def test_no_other_day_flow_when_the_shifts_add_far_more_agents(write_scenario, monkeypatch):
+    # 12 agents in the flow: up to 2 more another flow may mend; 3 more it does not
+    seeds, roster = _run_with_extra_agents(write_scenario, monkeypatch, False, extra=3)
+    assert seeds == [0] and len(roster) == 15
+    seeds, roster = _run_with_extra_agents(write_scenario, monkeypatch, False, extra=2)
+    assert seeds == [0, 1] and len(roster) == 12
+
+
+def _run_with_extra_agents(write_scenario, monkeypatch, deterministic: bool, extra: int):
+    """pattern_roster on the three-shift month when the first flow's shifts (every flow's,
+    if deterministic) need `extra` agents more: (the flow seeds tried, the roster)."""
     inst = Instance(load_scenario(write_scenario(three_shift_scenario(28, False))))
     counts = plan_counts(inst)
-    seeds, placed = [], []
+    seeds = []
     real_days, real_place = patterns_module._day_patterns, patterns_module._place_shifts
 
     def days_spy(*args):
@@ -132,21 +153,17 @@ def test_another_day_flow_when_the_shifts_add_agents(write_scenario, monkeypatch
 
     def place_worse_first(*args):
         roster = real_place(*args)
-        placed.append(len(roster))
-        # the first flows' shifts need an agent more (all of them in the deterministic run)
-        return _split_one_agent(roster) if deterministic or len(seeds) == 1 else roster
+        if deterministic or len(seeds) == 1:
+            for _ in range(extra):
+                roster = _split_one_agent(roster)
+        return roster
 
     monkeypatch.setattr(patterns_module, "_day_patterns", days_spy)
     monkeypatch.setattr(patterns_module, "_place_shifts", place_worse_first)
     params = {**PARAMS, "deterministic": True} if deterministic else PARAMS
     roster = pattern_roster(inst, counts, 20.0, params)
     assert_rules_hold(inst, roster, counts)
-    if deterministic:  # a fixed number of flows, then the best roster found
-        assert seeds == list(range(patterns_module.MAX_FLOW_ATTEMPTS))
-        assert len(roster) == 13
-    else:  # the second flow's roster has the flow's 12 agents: the search stops there
-        assert seeds == [0, 1]
-        assert len(roster) == 12
+    return seeds, roster
 
 
 def test_a_solved_month_passes_the_independent_checker(write_scenario, tmp_path):
