@@ -76,7 +76,8 @@ def default_limit(level: str, horizon: str) -> float:
         return 120.0
     if level == "first":
         return 10.0
-    return 60.0 if horizon.rstrip("o") not in ("1", "7", "promo") else 10.0
+    days = horizon if horizon == "promo" else horizon.rstrip("o")  # "promo" ends in "o" too
+    return 60.0 if days not in ("1", "7", "promo") else 10.0
 
 
 def make_case(folder: Path, level: str, horizon: str, peak: int, time_limit: float) -> Path:

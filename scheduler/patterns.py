@@ -53,7 +53,7 @@ MAX_FLOW_ATTEMPTS = 3
 """Day flows tried in the deterministic profile."""
 RETRY_MARGIN = 0.06
 """Other day flows are tried only while the shifts need at most this share of agents more
-than the flow: a few percent more is the flow's luck (a month at peak 200: 502-529 agents
+than the flow: a few percent more is the flow's luck (a month at peak 200: 502-523 agents
 for a 502-agent flow, by seed), far more is the shifts' shapes (one cyclic week at peak
 200: 641 for a 520-agent flow), which no other flow mends."""
 SPARE_CAP_MINUTES = 2 * 1440
