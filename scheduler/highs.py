@@ -72,13 +72,21 @@ def solve_with_highs(model: cp_model.CpModel, time_limit: float, relax: bool = F
     """(status, values per variable index, objective, bound) of the model's linear form;
     `start` is a feasible solution for the MIP to begin from."""
     h, offset = highs_model(model, integer=not relax)
-    h.setOptionValue("time_limit", float(max(0.1, time_limit)))
     h.setOptionValue("mip_rel_gap", mip_gap)
     if relax:
         # interior point: the simplex method stalls for minutes on the degenerate
         # headcount LPs of several pools; crossover still returns a vertex
         h.setOptionValue("solver", "ipm")
-    if start is not None and not relax:
+    return run_highs(h, offset, time_limit, start=None if relax else start, relax=relax)
+
+
+def run_highs(h: highspy.Highs, offset: float, time_limit: float,
+              start: list[float] | None = None, relax: bool = False,
+              ) -> tuple[str, list[float] | None, float | None, float | None]:
+    """Run a model built by highs_model: (status, values, objective, bound), the status
+    "infeasible" or "unknown" (no solution found) with None for the rest."""
+    h.setOptionValue("time_limit", float(max(0.1, time_limit)))
+    if start is not None:
         solution = highspy.HighsSolution()
         solution.col_value = [float(v) for v in start]
         solution.value_valid = True

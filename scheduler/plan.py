@@ -26,6 +26,21 @@ from scheduler.instance import Instance
 log = logging.getLogger(__name__)
 
 
+
+@dataclass
+class PlanStep:
+    """The outcome of one plan search: what the pipeline reads from any plan step."""
+
+    status: str
+    counts: dict
+    """Count-variable key -> shifts."""
+    agents: int
+    objective: float
+    bound: float
+    pool_agents: list[int]
+    full: list[int] | None = None
+    """Every model variable's value (a complete hint for the next step), when kept."""
+
 @dataclass
 class PlanModel:
     """The CP-SAT model of the plan with handles to its variables.

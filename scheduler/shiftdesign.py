@@ -33,15 +33,14 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
-import highspy
 import numpy as np
 from ortools.sat.python import cp_model
 
-from scheduler.highs import highs_model
-from scheduler.plan import PlanModel
+from scheduler.highs import highs_model, run_highs
+from scheduler.plan import PlanModel, PlanStep
 from scheduler.stopping import StopSignal, apply_parameters, watched
 
 log = logging.getLogger(__name__)
@@ -56,21 +55,13 @@ def applies(pm: PlanModel, kind: str, distinct_shift_penalty: float) -> bool:
 
 
 @dataclass
-class DesignPlan:
-    """The stage's plan, with the fields the pipeline reads from a plan step."""
+class DesignPlan(PlanStep):
+    """The stage's plan (`full` is not kept: the next step hints the counts)."""
 
-    status: str
-    counts: dict
-    agents: int
-    objective: float
-    bound: float
-    pool_agents: list[int]
-    shifts: list[Shift]
+    shifts: list[Shift] = field(default_factory=list)
     """The distinct shifts in use."""
-    steps: list[tuple[str, float, float]]
+    steps: list[tuple[str, float, float]] = field(default_factory=list)
     """(step, objective after it, seconds since the start), for the log and the tests."""
-    full: list[int] | None = None
-    """Every plan-model variable's value; not kept here (the next step hints the counts)."""
 
 
 def change_points(required: tuple[int, ...], slot_minutes: int, slots_per_day: int,
@@ -131,24 +122,11 @@ class _Mip:
         h = self.h
         upper = np.array([1.0 if allowed is None or k in allowed else 0.0 for k in self.keys])
         h.changeColsBounds(len(self.keys), self.columns, np.zeros(len(self.keys)), upper)
-        h.setOptionValue("time_limit", float(max(0.1, seconds)))
-        if start is not None:
-            solution = highspy.HighsSolution()
-            solution.col_value = [float(v) for v in start]
-            solution.value_valid = True
-            h.setSolution(solution)
-        h.run()
-        info = h.getInfo()
-        status = h.getModelStatus()
-        if info.primal_solution_status != 2:
-            h.clearSolver()
-            return None
-        values = list(h.getSolution().col_value)
-        name = "optimal" if status == highspy.HighsModelStatus.kOptimal else "feasible"
-        result = (name, info.objective_function_value + self.offset,
-                  info.mip_dual_bound + self.offset, values)
+        status, values, value, bound = run_highs(h, self.offset, seconds, start=start)
         h.clearSolver()
-        return result
+        if values is None:
+            return None
+        return status, value, bound, values
 
 
 class _Target(cp_model.CpSolverSolutionCallback):
@@ -283,4 +261,5 @@ def plan(pm: PlanModel, params: dict, seconds: float, stop: StopSignal | None = 
     log.debug("shift design: %s", steps)
     return DesignPlan(
         "optimal" if proven else "feasible", counts, values[pm.agents.index], value,
-        value if proven else bound, [values[v.index] for v in pm.pool_agents], shifts, steps)
+        value if proven else bound, [values[v.index] for v in pm.pool_agents],
+        shifts=shifts, steps=steps)

@@ -30,7 +30,7 @@ from scheduler.explain import explain_infeasible, unreachable_slots
 from scheduler.instance import Instance
 from scheduler.io import LoadedScenario
 from scheduler.patterns import pattern_roster
-from scheduler.plan import PlanModel, build_plan_model
+from scheduler.plan import PlanModel, PlanStep, build_plan_model
 from scheduler.stopping import StopSignal, apply_parameters, watched
 from scheduler.roster import RosterResult, days_first_roster, greedy_roster, solve_roster
 
@@ -272,7 +272,7 @@ def solve(
                 per_day[key[:2]] = per_day.get(key[:2], 0) + c
         pool_agents = [max((c for (q, _), c in per_day.items() if q == p), default=0)
                        for p in range(len(pm.pools))]
-        plan = _PlanStep("feasible", counts, sum(pool_agents), math.inf, 0, pool_agents)
+        plan = PlanStep("feasible", counts, sum(pool_agents), math.inf, 0, pool_agents)
     if plan.status not in ("optimal", "feasible"):
         why = "the run was interrupted" if stopped() else f"no shift plan found within {limit:g} s"
         return Result(summary=summary("unknown", message=f"{why}; raise the time limit"))
@@ -544,18 +544,6 @@ def _roster_pool(inst: Instance, counts: dict[tuple[int, int], int], plan_agents
     return _PoolOutcome(roster, charged)
 
 
-@dataclass
-class _PlanStep:
-    status: str
-    counts: dict
-    agents: int
-    objective: float
-    bound: float
-    pool_agents: list[int]
-    full: list[int] | None = None
-    """Every model variable's value (a complete hint for the next step)."""
-
-
 def _hint_all(model: cp_model.CpModel, full: list[int]) -> None:
     """Hint every variable: CP-SAT completes a partial hint of the counts alone only
     slowly on the larger plan models (none in 18 s on a week at peak 200)."""
@@ -601,7 +589,7 @@ def _restricted_plan(pm: PlanModel, lp_values: list[float], params: dict, second
 def _plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, stop, phase,
                headcount_bound=None, highs_share: float = 0.7,
                lp_values: list[float] | None = None,
-               start: list[int] | None = None) -> _PlanStep:
+               start: list[int] | None = None) -> PlanStep:
     """Minimise the plan model's objective. A large or pooled plan with `lp_values` starts
     with CP-SAT on the LP's support (_restricted_plan); otherwise HiGHS's MIP runs for
     `highs_share` of the time. CP-SAT then continues on the whole model from the best
@@ -637,14 +625,14 @@ def _plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, sto
     except (ValueError, RuntimeError) as exc:  # a model HiGHS cannot take
         log.debug("HiGHS skipped: %s", exc)
     if status == "infeasible":
-        return _PlanStep("infeasible", {}, 0, 0, 0, [])
+        return PlanStep("infeasible", {}, 0, 0, 0, [])
     if values is not None:
         counts = {key: round(values[v.index]) for key, v in pm.count_vars().items()}
         agents = round(values[pm.agents.index])
         pool_agents = [round(values[v.index]) for v in pm.pool_agents]
         full = [round(x) for x in values]
         if status == "optimal":
-            return _PlanStep(status, counts, agents, objective, bound, pool_agents, full)
+            return PlanStep(status, counts, agents, objective, bound, pool_agents, full)
         _hint_all(pm.model, full)
         remaining = seconds - (time.monotonic() - t_start)
         if CONTINUE_ON_LP_SUPPORT and lp_values is not None and remaining > 0.5 \
@@ -657,10 +645,10 @@ def _plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, sto
                 counts = {key: full[v.index] for key, v in pm.count_vars().items()}
                 pool_agents = [full[v.index] for v in pm.pool_agents]
                 objective = found.objective_value
-                return _PlanStep("optimal" if objective <= bound + 1e-9 else "feasible",
+                return PlanStep("optimal" if objective <= bound + 1e-9 else "feasible",
                                  counts, full[pm.agents.index], objective, bound, pool_agents,
                                  full)
-            return _PlanStep("feasible", counts, agents, objective, bound, pool_agents, full)
+            return PlanStep("feasible", counts, agents, objective, bound, pool_agents, full)
     base = Progress(phase, headcount_bound=headcount_bound)
     remaining = max(0.5, seconds if deterministic else seconds - (time.monotonic() - t_start))
     solver, cp_status = _run(pm.model, params, remaining,
@@ -675,11 +663,11 @@ def _plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, sto
             objective = solver.objective_value
             full = list(solver.response_proto.solution)
         bound = max(cp_bound, bound) if bound is not None else cp_bound
-        return _PlanStep("optimal" if objective <= bound + 1e-9 else "feasible",
+        return PlanStep("optimal" if objective <= bound + 1e-9 else "feasible",
                          counts, agents, objective, bound, pool_agents, full)
     if values is not None:
-        return _PlanStep("feasible", counts, agents, objective, bound, pool_agents, full)
-    return _PlanStep(name, {}, 0, 0, 0, [])
+        return PlanStep("feasible", counts, agents, objective, bound, pool_agents, full)
+    return PlanStep(name, {}, 0, 0, 0, [])
 
 
 class _RosterReporter(cp_model.CpSolverSolutionCallback):
