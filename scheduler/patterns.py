@@ -132,10 +132,9 @@ def pattern_roster(
     need = {d: 0 for d in days}
     for (d, _), c in counts.items():
         need[d] += c
-    # Many day flows share the fewest agents, and the shifts fit some of them far better
-    # than others (on a month at peak 200: from the flow's 502 agents to 502-529 after
-    # the shifts, by the solver's seed). Other flows are tried while the shifts add agents
-    # and time is left; the deterministic profile tries a fixed number.
+    # Many day flows share the fewest agents, and the shifts fit some far better than
+    # others: other flows (next seeds) are tried while the shifts add a few agents
+    # (RETRY_MARGIN) and time is left; the deterministic profile tries a fixed number.
     deterministic = bool(params.get("deterministic"))
     best = None
     for attempt in range(MAX_FLOW_ATTEMPTS if deterministic else 10**6):
@@ -157,9 +156,11 @@ def pattern_roster(
                 continue
             if best is None or len(roster) < len(best):
                 best = roster
-        if best is not None and len(best) <= max(flow_agents, lower):
+        if best is None:
+            continue
+        if len(best) <= max(flow_agents, lower):
             break  # as few as the day flow: no other flow does better
-        if best is not None and len(best) > flow_agents + max(2, RETRY_MARGIN * flow_agents):
+        if len(best) > flow_agents + max(2, RETRY_MARGIN * flow_agents):
             break  # far above the flow the shapes clash by themselves, not by the flow
     return best
 

@@ -26,7 +26,6 @@ from scheduler.instance import Instance
 log = logging.getLogger(__name__)
 
 
-
 @dataclass
 class PlanStep:
     """The outcome of one plan search: what the pipeline reads from any plan step."""
@@ -40,6 +39,7 @@ class PlanStep:
     pool_agents: list[int]
     full: list[int] | None = None
     """Every model variable's value (a complete hint for the next step), when kept."""
+
 
 @dataclass
 class PlanModel:

@@ -208,6 +208,10 @@ def plan(pm: PlanModel, params: dict, seconds: float, stop: StopSignal | None = 
     best: tuple[float, list[int]] | None = None
     proven = False
 
+    def target() -> float:
+        """CP-SAT stops at the proven bound (as it stands when the step starts)."""
+        return math.ceil(bound - 1e-6) if bound > -math.inf else -math.inf
+
     def keep(name: str, value: float, values: list[float]) -> None:
         nonlocal best
         if best is None or value < best[0] - 1e-9:
@@ -229,8 +233,7 @@ def plan(pm: PlanModel, params: dict, seconds: float, stop: StopSignal | None = 
     # and the equalities prune so hard that CP-SAT finds the fewest shifts in seconds
     # where the wide ring with its deviations takes tens of seconds
     if wide and not stopped() and left() > 1.0:
-        target = math.ceil(bound - 1e-6) if bound > -math.inf else -math.inf
-        found = _restricted_cp_sat(pm, wide, None, params, min(left() * 0.25, 12.0), target,
+        found = _restricted_cp_sat(pm, wide, None, params, min(left() * 0.25, 12.0), target(),
                                    stop, None, exact=True)
         if found is not None:
             keep("exact", found[0], found[1])
@@ -246,9 +249,8 @@ def plan(pm: PlanModel, params: dict, seconds: float, stop: StopSignal | None = 
     # 3. wide ring with CP-SAT (the best plan is inside it unless it came from step 2)
     if not proven and not stopped() and left() > 1.0:
         in_use = {k for k in mip.keys if best and best[1][pm.shift_used[k].index] > 0}
-        target = math.ceil(bound - 1e-6) if bound > -math.inf else -math.inf
         found = _restricted_cp_sat(pm, wide | in_use, best[1] if best else None, params,
-                                   left(), target, stop, report)
+                                   left(), target(), stop, report)
         if found is not None:
             keep("wide", found[0], found[1])
     if best is None:
