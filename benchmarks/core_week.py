@@ -23,9 +23,9 @@ from pathlib import Path
 
 import ortools
 
-from scheduler.io import load_scenario
-from scheduler.solve import solve
-from scheduler.synth import make_demand, standard_shift_types, write_scenario
+from scheduler.workload.loaded import load_scenario
+from scheduler.engine.solve import solve
+from scheduler.datasets.synth import make_demand, standard_shift_types, write_scenario
 
 from results_csv import write_rows
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from scheduler.output import write_result
+from scheduler.report.output import write_result
 from scheduler.report import rebuild
 from scheduler.report.common import ReportData
 from scheduler.report.exports import write_activities

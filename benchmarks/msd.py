@@ -1,6 +1,6 @@
 """Minimum Shift Design benchmark: the DBAI instances against their best-known values.
 
-Each instance becomes a scenario (scheduler.msd), is solved by the full pipeline, and its
+Each instance becomes a scenario (scheduler.datasets.msd), is solved by the full pipeline, and its
 objective is recomputed from the returned roster (short and over minutes from the
 coverage, distinct start time + length pairs from the shifts), then compared with
 best_known.csv. The duties-per-week term is not modelled, so the comparison is with the
@@ -31,9 +31,9 @@ from pathlib import Path
 import ortools
 import yaml
 
-from scheduler.io import load_scenario
-from scheduler.msd import read_instance, to_scenario
-from scheduler.solve import solve
+from scheduler.workload.loaded import load_scenario
+from scheduler.datasets.msd import read_instance, to_scenario
+from scheduler.engine.solve import solve
 
 from results_csv import write_rows
 

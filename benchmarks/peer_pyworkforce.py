@@ -3,7 +3,7 @@ same weekly scenarios, in one process and with the same time limit.
 
 Scenario: one cyclic week (Mon 2026-11-16), 24/7, 30-minute slots, flexible starts on
 every half hour, shift types of 4, 6, 8 and 9 paid hours with the synthetic meal breaks
-(scheduler.synth.standard_shift_types), demand from scheduler.synth.make_demand.
+(scheduler.datasets.synth.standard_shift_types), demand from scheduler.datasets.synth.make_demand.
 
 pyworkforce (tested with 0.5.1, the newest release that installs on Python 3.11) plans each
 day on its own: a shift is a 0/1 coverage pattern over the day's 48 periods, and the
@@ -46,10 +46,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from scheduler.instance import Instance
-from scheduler.io import load_scenario
-from scheduler.solve import solve
-from scheduler.synth import make_demand, standard_shift_types, write_scenario
+from scheduler.engine.instance import Instance
+from scheduler.workload.loaded import load_scenario
+from scheduler.engine.solve import solve
+from scheduler.datasets.synth import make_demand, standard_shift_types, write_scenario
 
 from results_csv import write_rows
 

@@ -26,9 +26,10 @@ import ortools
 import yaml
 
 from scheduler.check import check_output_dir
-from scheduler.io import load_scenario, read_demand_csv
-from scheduler.output import write_result
-from scheduler.solve import solve
+from scheduler.workload.loaded import load_scenario
+from scheduler.scenario.demand import read_demand_csv
+from scheduler.report.output import write_result
+from scheduler.engine.solve import solve
 
 from results_csv import write_rows
 

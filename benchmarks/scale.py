@@ -2,25 +2,25 @@
 
 Cases: 1 day, 1 week and 4 weeks (cyclic, from Mon 2026-11-16) x peak 50, 200 and 1000
 agents, 24/7, 30-minute slots, shift types of 4, 6, 8, 9 and 10 paid hours starting on
-any half hour, meal breaks in windows (scheduler.synth.standard_shift_types), demand from
-scheduler.synth.make_demand (seed 1); a horizon written "28o" is the same 28 days
+any half hour, meal breaks in windows (scheduler.datasets.synth.standard_shift_types), demand from
+scheduler.datasets.synth.make_demand (seed 1); a horizon written "28o" is the same 28 days
 not cyclic (open ends, as a planner rosters a month). The horizon token `promo` is the Double 11 week
-(8-14 Nov 2026, scheduler.synth.double11_events: pre-sale ramp, the 10 Nov evening
+(8-14 Nov 2026, scheduler.datasets.synth.double11_events: pre-sale ramp, the 10 Nov evening
 build-up and the 11 Nov midnight spike, after-sale days; not cyclic), scaled so the
 midnight spike is 4 x the given peak.
 
 Levels:
 
 * ``plan`` -- the shift plan alone, `objective: paid_hours`, no labour rules. The plan
-  model (scheduler.plan.build_plan_model) is built and timed; HiGHS (via highspy,
-  scheduler.highs.solve_with_highs) solves its LP relaxation for the bound, then the MIP
+  model (scheduler.engine.plan.build_plan_model) is built and timed; HiGHS (via highspy,
+  scheduler.engine.highs.solve_with_highs) solves its LP relaxation for the bound, then the MIP
   for the plan in the time left. Gap = (plan - LP bound) / plan.
   With ``--plan-method cpsat`` CP-SAT (2 workers) solves the same model instead of
-  HiGHS's MIP. With ``--plan-method engine`` the plan comes from scheduler.solve.solve instead (its
+  HiGHS's MIP. With ``--plan-method engine`` the plan comes from scheduler.engine.solve.solve instead (its
   LP, restricted-support CP-SAT and MIP steps, plus a roster), and the gap is taken
   against the LP bound computed here.
 * ``roster`` -- full rosters with labour rules (5 days in any 7, 12 h rest), default
-  headcount objective, scheduler.solve.solve: headcount against its proven lower bound
+  headcount objective, scheduler.engine.solve.solve: headcount against its proven lower bound
   (the plan's: HiGHS LP bound and the MIP / CP-SAT bound), time of the first progress
   report carrying a headcount, time of the first roster-phase report, total seconds.
 * ``first`` -- the ``roster`` case with a short limit (10 s unless --time-limit): the
@@ -81,7 +81,7 @@ def default_limit(level: str, horizon: str) -> float:
 
 
 def make_case(folder: Path, level: str, horizon: str, peak: int, time_limit: float) -> Path:
-    from scheduler.synth import double11_events, make_demand, standard_shift_types, write_scenario
+    from scheduler.datasets.synth import double11_events, make_demand, standard_shift_types, write_scenario
 
     if horizon == "promo":
         start, days, cyclic = PROMO_START, 7, False
@@ -104,8 +104,8 @@ def _max_rss_mb() -> float:
 
 
 def _plan_model(loaded):
-    from scheduler.instance import Instance
-    from scheduler.plan import build_plan_model
+    from scheduler.engine.instance import Instance
+    from scheduler.engine.plan import build_plan_model
 
     t0 = time.monotonic()
     pm = build_plan_model(Instance(loaded))
@@ -114,8 +114,8 @@ def _plan_model(loaded):
 
 
 def run_plan(path: Path, time_limit: float, method: str) -> dict:
-    from scheduler.highs import solve_with_highs
-    from scheduler.io import load_scenario
+    from scheduler.engine.highs import solve_with_highs
+    from scheduler.workload.loaded import load_scenario
 
     t0 = time.monotonic()
     loaded = load_scenario(path)
@@ -150,7 +150,7 @@ def run_plan(path: Path, time_limit: float, method: str) -> dict:
         value = solver.objective_value / 100 if found else None
         bound = lp_bound
     else:  # the engine's whole pipeline, timed on its own
-        from scheduler.solve import solve
+        from scheduler.engine.solve import solve
 
         t1 = time.monotonic()
         result = solve(loaded, time_limit=time_limit)
@@ -169,8 +169,8 @@ def run_plan(path: Path, time_limit: float, method: str) -> dict:
 
 
 def run_roster(path: Path, time_limit: float) -> dict:
-    from scheduler.io import load_scenario
-    from scheduler.solve import solve
+    from scheduler.workload.loaded import load_scenario
+    from scheduler.engine.solve import solve
 
     loaded = load_scenario(path)
     pm, build_s = _plan_model(loaded)
@@ -203,7 +203,7 @@ def _r(v: float | None) -> float | None:
 
 def run_case(spec: dict) -> dict:
     """One case in this process (the child side)."""
-    from scheduler.io import load_scenario
+    from scheduler.workload.loaded import load_scenario
 
     with tempfile.TemporaryDirectory() as tmp:
         path = make_case(Path(tmp), spec["level"], spec["horizon"], spec["peak"],

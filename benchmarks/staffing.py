@@ -27,8 +27,9 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 import scipy  # noqa: E402
 
-from models import Scenario  # noqa: E402
-from scheduler import staffing, synth  # noqa: E402
+from scheduler.models import Scenario  # noqa: E402
+from scheduler.workload import staffing  # noqa: E402
+from scheduler.datasets import synth
 
 DAYS, SLOT = 28, 30
 START = dt.date(2026, 11, 2)

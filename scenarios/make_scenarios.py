@@ -27,8 +27,8 @@ if str(ROOT) not in sys.path:
 
 import yaml  # noqa: E402
 
-from models import Scenario  # noqa: E402
-from scheduler import synth  # noqa: E402
+from scheduler.models import Scenario  # noqa: E402
+from scheduler.datasets import synth  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 CONFIGS = ROOT / "configs"

@@ -5,7 +5,7 @@
     python scenarios/make_workload.py --out DIR  # write elsewhere
 
 Writes workload_week.yaml and workload_week_forecast.csv (columns start,voice,chat,email:
-contacts per 30-minute slot), then loads the scenario with scheduler.io.load_scenario,
+contacts per 30-minute slot), then loads the scenario with scheduler.workload.loaded.load_scenario,
 which validates it and computes its staffing.
 """
 
@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 
-from scheduler import synth  # noqa: E402
+from scheduler.datasets import synth  # noqa: E402
 
 START = dt.date(2026, 11, 16)  # a Monday
 DAYS = 7
@@ -39,7 +39,7 @@ voice (Erlang A: 80% answered in 20 s, mean patience 3 min, at most 5% abandon,
 occupancy at most 85%, open 08:00-24:00), chat (Taobao's 3-minute response: 90% answered
 within 180 s, two chats per agent at once, 08:00-24:00) and email (answered within 24 h,
 worked 09:00-21:00). Forecast contacts per 30-minute slot are in
-workload_week_forecast.csv (the intraday e-commerce shape of scheduler/synth.py, peaks
+workload_week_forecast.csv (the intraday e-commerce shape of scheduler/datasets/synth.py, peaks
 of 60 calls, 80 chats and 20 e-mails a slot). `scheduler staffing` shows the agents
 each channel needs; `scheduler solve` rosters them.
 Regenerate with `python scenarios/make_workload.py`.
@@ -96,7 +96,7 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     path = build(args.out)
-    from scheduler.io import load_scenario
+    from scheduler.workload.loaded import load_scenario
 
     loaded = load_scenario(path)
     print(f"wrote {path}: peak requirement {max(loaded.required)} agents, "

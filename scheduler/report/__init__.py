@@ -10,7 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from models import Result, Scenario
+from scheduler.models import Result, Scenario
 from scheduler.report.common import ReportData
 from scheduler.report.exports import write_activities
 from scheduler.report.html_report import write_html
@@ -69,7 +69,7 @@ def rebuild(out_dir: Path, scenario_path: Path | None = None) -> list[Path]:
     coverage.csv and scenario.yaml, or scenario_path), without solving. The folder's
     source files are left as they are."""
     from scheduler.errors import InputError
-    from scheduler.io import load_scenario
+    from scheduler.workload.loaded import load_scenario
 
     out_dir = Path(out_dir)
     if not out_dir.is_dir():

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from models import Result, Scenario
+from scheduler.models import Result, Scenario
 
 # Colour-blind-friendly fills (Okabe-Ito, lightened) cycled over the shift types.
 PALETTE = (

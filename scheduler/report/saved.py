@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from models import BreakRecord, CoverageRecord, Result, Scenario, ShiftRecord, Summary
+from scheduler.models import BreakRecord, CoverageRecord, Result, Scenario, ShiftRecord, Summary
 from scheduler.errors import InputError
 
 SCENARIO_FILE = "scenario.yaml"
@@ -55,7 +55,7 @@ def scenario_as_solved(scenario: Scenario, required: list[int] | tuple[int, ...]
 
 def _baseline(scenario: Scenario, directory: Path | None) -> list[int] | None:
     """The demand as given, before events and floor (None if it cannot be read again)."""
-    from scheduler.io import read_demand_csv
+    from scheduler.scenario.demand import read_demand_csv
 
     demand, horizon = scenario.demand, scenario.horizon
     if demand.required is not None:
@@ -75,7 +75,7 @@ def _baseline(scenario: Scenario, directory: Path | None) -> list[int] | None:
 def write_scenario(scenario: Scenario, required, path: Path, directory: Path | None = None) -> None:
     """Write scenario.yaml and check that it loads back to the same requirement per slot;
     with events, keep them over the baseline demand when that reproduces it."""
-    from scheduler.io import load_scenario
+    from scheduler.workload.loaded import load_scenario
 
     head = ("# The scenario as solved (presets applied, demand inline).\n"
             "# `scheduler check` and `scheduler report` read it back.\n")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from models import BreakRecord, CoverageRecord, Result, Scenario, ShiftRecord, Summary
+from scheduler.models import BreakRecord, CoverageRecord, Result, Scenario, ShiftRecord, Summary
 
 SLOT_MINUTES = 30
 TYPES = (("day", 8 * 60), ("evening", 15 * 60), ("night", 22 * 60))

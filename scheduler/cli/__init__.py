@@ -1,0 +1,6 @@
+"""The command line: `scheduler solve | compare | check | staffing | report` (commands.py)
+and the what-if comparisons behind `compare` (compare.py)."""
+
+from scheduler.cli.commands import app, main
+
+__all__ = ["app", "main"]

@@ -1,0 +1,321 @@
+"""The `scheduler` command. Thin commands over plain functions; errors from the core become
+one message and a documented exit code here, never a traceback.
+
+Exit codes: 0 done (a roster, or a clean check); 1 infeasible, no roster found, or a check
+with violations; 2 bad input; 130 interrupted."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+
+from scheduler.errors import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_INTERRUPTED, SchedulerError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Minimum-headcount rosters for customer-service centres (OR-Tools CP-SAT).",
+)
+out = Console()
+err = Console(stderr=True)
+
+
+def _fail(exc: SchedulerError) -> None:
+    for line in str(exc).splitlines():
+        err.print(f"[bold red]error:[/] {line}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(exc.exit_code)
+
+
+def _summary_table(summary) -> Table:
+    table = Table(title=f"{summary.scenario}: {summary.status}", show_header=False)
+    table.add_column("", style="bold")
+    table.add_column("")
+    gap = summary.headcount_gap
+    rows = [
+        ("headcount", summary.headcount),
+        ("headcount lower bound", summary.headcount_lower_bound),
+        ("gap", f"{gap:.2%}" if gap is not None else "-"),
+        ("paid hours", summary.paid_hours),
+        ("shifts", summary.shifts),
+        ("short agent-slots", summary.short_agent_slots),
+        ("over agent-slots", summary.over_agent_slots),
+        ("solve seconds", summary.solve_seconds),
+    ]
+    service = getattr(summary, "service", None)
+    if service is not None and service.share_meeting_goal is not None:
+        rows.append(("slots meeting service goal", f"{service.share_meeting_goal:.1%}"))
+    if summary.pools:
+        rows.append(("cost", f"{summary.cost:,.2f}" if summary.cost is not None else None))
+        if summary.cost_gap is not None:
+            rows.append(("cost above proven bound", f"{summary.cost_gap:.2%}"))
+        rows.append(("overtime hours", summary.overtime_hours))
+        for pool in summary.pools:
+            rows.append((f"pool {pool.name}", f"{pool.rostered} rostered ({pool.standing} "
+                         f"standing, {pool.hired} hired), {pool.paid_hours:g} h, "
+                         f"cost {pool.cost:,.2f}"))
+    for key, value in rows:
+        table.add_row(key, "-" if value is None else str(value))
+    return table
+
+
+@app.command()
+def solve(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Output folder [default: out/<scenario name>/].")] = None,
+    time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Seconds (overrides solver.time_limit_seconds).", min=0.1)] = None,
+    allow_understaffing: Annotated[bool, typer.Option("--allow-understaffing", help="Return the best roster with its short slots instead of failing.")] = False,
+    seed: Annotated[Optional[int], typer.Option("--seed", help="Random seed (overrides solver.seed).")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print CP-SAT's search log.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    set_: Annotated[Optional[list[str]], typer.Option("--set", help="KEY=VALUE: change a key of the scenario, e.g. rules.max_days_per_week=6 (repeatable).")] = None,
+    variant: Annotated[Optional[str], typer.Option("--variant", help="Apply one of the scenario's variants.")] = None,
+) -> None:
+    """Solve SCENARIO and write summary.json, shifts.csv, breaks.csv, coverage.csv, roster.xlsx.
+
+    Ctrl-C stops the search, writes the best roster found so far and exits 130."""
+    from scheduler.workload.loaded import load_scenario, with_options
+    from scheduler.report.output import write_result
+    from scheduler.engine.solve import Progress
+    from scheduler.engine.stopping import StopSignal
+
+    if verbose:
+        logging.basicConfig(level=logging.DEBUG, format="%(message)s", stream=sys.stderr)
+    try:
+        loaded = load_scenario(scenario, set_ or (), variant)
+        loaded = with_options(loaded, allow_understaffing=allow_understaffing, seed=seed)
+    except SchedulerError as exc:
+        _fail(exc)
+    sc = loaded.scenario
+    target = out_dir if out_dir is not None else Path("out") / sc.name
+
+    state = {"text": "building the model"}
+
+    def render():
+        return f"[cyan]{sc.name}[/] {state['text']}"
+
+    live = None if quiet or verbose else Live(render(), console=err, refresh_per_second=4, transient=True)
+
+    def on_progress(p: Progress) -> None:
+        parts = [p.phase]
+        if p.headcount is not None:
+            parts.append(f"headcount {p.headcount}")
+        if p.headcount_bound is not None:
+            parts.append(f"bound {p.headcount_bound}")
+        parts.append(f"{p.elapsed:.1f} s")
+        state["text"] = " · ".join(parts)
+        if live is not None:
+            live.update(render())
+
+    started = time.monotonic()
+    stop = StopSignal()
+    try:
+        if live is not None:
+            with live:
+                result = _solve_interruptibly(loaded, time_limit, on_progress, stop)
+        else:
+            result = _solve_interruptibly(loaded, time_limit, on_progress, stop)
+    except SchedulerError as exc:
+        _fail(exc)
+    summary = result.summary
+    if not result.feasible:
+        if stop.is_set():
+            err.print("interrupted before a roster was found: nothing written")
+            raise typer.Exit(EXIT_INTERRUPTED)
+        err.print(f"[bold red]{summary.status}:[/] {summary.message}", soft_wrap=True)
+        raise typer.Exit(EXIT_INFEASIBLE)
+    written = write_result(result, target, sc.horizon.start_date, sc.horizon.days, loaded)
+    out.print(_summary_table(summary))
+    if summary.answer:
+        out.print(summary.answer[0].upper() + summary.answer[1:] + ".", soft_wrap=False)
+    if summary.short_slots:
+        shown = ", ".join(f"{t:%m-%d %H:%M}" for t in summary.short_slots[:10])
+        more = f" and {len(summary.short_slots) - 10} more" if len(summary.short_slots) > 10 else ""
+        out.print(f"short slots: {shown}{more}")
+    out.print(f"wrote {len(written)} files to {target}/ in {time.monotonic() - started:.1f} s")
+    if stop.is_set():
+        err.print("interrupted: wrote the best roster found so far")
+        raise typer.Exit(EXIT_INTERRUPTED)
+
+
+def _solve_interruptibly(loaded, time_limit, on_progress, stop):
+    """Solve in a worker thread so that Ctrl-C reaches the main thread at once; it tells
+    the search to stop, and the best roster found so far comes back."""
+    from scheduler.engine.solve import solve as run_solve
+
+    box: dict = {}
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            box["result"] = run_solve(loaded, time_limit=time_limit, on_progress=on_progress,
+                                      stop=stop)
+        except BaseException as exc:  # handed to the main thread
+            box["error"] = exc
+        finally:
+            done.set()
+
+    # An interrupted Thread.join() can leave the thread looking finished, so the main
+    # thread waits on an event instead.
+    threading.Thread(target=work, name="solve", daemon=True).start()
+    while not done.is_set():
+        try:
+            done.wait(0.2)
+        except KeyboardInterrupt:
+            if stop.is_set():  # a second Ctrl-C: give up at once
+                raise
+            err.print("stopping: finishing with the best roster so far (Ctrl-C again to quit)")
+            stop.set()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")],
+    variants: Annotated[Optional[str], typer.Option("--variants", help="'all' or NAME,NAME: the scenario's variants, after the scenario itself.")] = None,
+    set_: Annotated[Optional[list[str]], typer.Option("--set", help="KEY=VALUE applied to every run (repeatable).")] = None,
+    sweep: Annotated[Optional[list[str]], typer.Option("--sweep", help="KEY=START:STOP:STEP (STOP included) or KEY=V1,V2,...; several make a grid.")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Root folder [default: out]; runs go to <root>/<scenario>/<variant>/.")] = None,
+    time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Seconds per run (overrides solver.time_limit_seconds).", min=0.1)] = None,
+    cluster: Annotated[str, typer.Option("--cluster", help="'local' (a local Dask cluster), 'none' (one at a time here) or tcp://HOST:PORT of a running Dask scheduler.")] = "local",
+    parallel: Annotated[Optional[int], typer.Option("--parallel", help="Runs at a time on the local cluster [default: cores // CP-SAT workers per run].", min=1)] = None,
+    solver_workers: Annotated[Optional[int], typer.Option("--solver-workers", help="CP-SAT workers per run [default: the scenario's solver.workers].", min=1, max=64)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Solve scenarios, variants and sweeps in parallel (Dask) and set them side by side;
+    writes each run like `solve` and comparison.csv / comparison.xlsx.
+
+    A run that fails shows its reason and the others go on. Ctrl-C keeps the finished runs
+    and exits 130."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from scheduler.cli import compare as cmp
+
+    try:
+        runs, folder = cmp.plan_runs(scenarios, variants, set_ or (), sweep or (), out_dir)
+    except SchedulerError as exc:
+        _fail(exc)
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), console=err, transient=True, disable=quiet)
+    task = bar.add_task("comparing", total=len(runs))
+
+    def on_done(o, done: int, total: int) -> None:
+        bar.update(task, completed=done, description=f"{o.spec.label}: {o.status}")
+
+    try:
+        with bar:
+            result = cmp.run_comparison(runs, cluster, parallel, solver_workers, time_limit, on_done)
+    except SchedulerError as exc:
+        _fail(exc)
+    files = cmp.write_comparison(result, folder)
+    out.print(cmp.terminal_table(result))
+    finished = sum(o.written for o in result.outcomes)
+    out.print(f"wrote {finished} of {len(runs)} runs under {folder}/ and {', '.join(f.name for f in files)}")
+    if result.interrupted:
+        err.print("interrupted: the finished runs are written, the others cancelled")
+    raise typer.Exit(cmp.exit_code(result))
+
+
+@app.command()
+def check(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    roster: Annotated[Path, typer.Argument(help="An output folder, a shifts.csv with its breaks.csv beside it, or a roster.xlsx.")],
+    set_: Annotated[Optional[list[str]], typer.Option("--set", help="KEY=VALUE: the scenario as changed for the run (repeatable).")] = None,
+    variant: Annotated[Optional[str], typer.Option("--variant", help="One of the scenario's variants.")] = None,
+) -> None:
+    """Check a roster against SCENARIO without the solver: exit 1 if a rule is violated,
+    2 if the roster files cannot be read (each bad row is named)."""
+    from scheduler.check import (
+        CheckFileError,
+        check_roster,
+        read_breaks_csv,
+        read_shifts_csv,
+        read_workbook,
+    )
+    from scheduler.workload.loaded import load_scenario
+
+    try:
+        loaded = load_scenario(scenario, set_ or (), variant)
+    except SchedulerError as exc:
+        _fail(exc)
+    try:
+        if roster.suffix.lower() == ".xlsx":
+            shifts, breaks = read_workbook(roster)
+        else:
+            folder = roster if roster.is_dir() else roster.parent
+            shifts_path = folder / "shifts.csv" if roster.is_dir() else roster
+            shifts = read_shifts_csv(shifts_path)
+            breaks = read_breaks_csv(folder / "breaks.csv")
+    except CheckFileError as exc:
+        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(EXIT_INPUT)
+    report = check_roster(loaded.scenario, loaded.directory, shifts, breaks)
+    for v in report.violations:
+        who = f"{v.agent} " if v.agent else ""
+        when = f"{v.time:%Y-%m-%d %H:%M} " if v.time else ""
+        out.print(f"{v.rule}: {who}{when}{v.message}", highlight=False, soft_wrap=True, markup=False)
+    out.print(
+        f"{len(report.violations)} violations; headcount {report.headcount}, "
+        f"paid hours {report.paid_minutes / 60:.2f}, short agent-slots {report.short_agent_slots}"
+    )
+    if any(v.rule == "file" for v in report.violations):
+        raise typer.Exit(EXIT_INPUT)  # the roster could not be read as written
+    if report.violations:
+        raise typer.Exit(EXIT_INFEASIBLE)
+
+
+@app.command()
+def staffing(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file with channels.")],
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Output folder [default: out/<scenario name>/].")] = None,
+) -> None:
+    """Agents required per slot and channel from forecast contacts and service goals:
+    print a per-day table and write staffing.csv (traffic, agents, service level, ASA,
+    occupancy, abandonment per slot and channel)."""
+    from scheduler.workload.loaded import load_workload
+    from scheduler.workload.tables import staffing_table, write_staffing_csv
+
+    try:
+        loaded = load_workload(scenario)
+    except SchedulerError as exc:
+        _fail(exc)
+    target = out_dir if out_dir is not None else Path("out") / loaded.scenario.name
+    path = write_staffing_csv(loaded.staffing, target)
+    out.print(staffing_table(loaded.scenario.name, loaded.staffing))
+    out.print(f"peak requirement {max(loaded.required, default=0)} agents on duty; "
+              f"wrote {path}")
+
+
+@app.command()
+def report(
+    out_dir: Annotated[Path, typer.Argument(help="An output folder of `scheduler solve`.")],
+    scenario: Annotated[Optional[Path], typer.Option("--scenario", help="Scenario YAML [default: OUT_DIR/scenario.yaml].")] = None,
+) -> None:
+    """Rebuild roster.xlsx, report.html, activities.csv and calendar/ of OUT_DIR from its
+    saved results, without solving again."""
+    from scheduler.report import rebuild
+
+    try:
+        written = rebuild(out_dir, scenario)
+    except SchedulerError as exc:
+        _fail(exc)
+    out.print(f"wrote {', '.join(p.name for p in written)} to {out_dir}/")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(EXIT_INTERRUPTED)

@@ -1,0 +1,188 @@
+"""Infeasibility explained in the scenario's own terms, with a suggested relaxation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+
+from ortools.sat.python import cp_model
+
+from scheduler.engine.instance import Instance
+from scheduler.engine.plan import build_plan_model
+
+log = logging.getLogger(__name__)
+
+RULE_WORDS = {
+    "coverage": "the requirement in every slot (coverage is hard)",
+    "max_headcount": "rules.max_headcount",
+    "one_shift_per_day": "one shift per agent per day",
+    "max_days_per_week": "rules.max_days_per_week",
+    "max_consecutive_days": "rules.max_consecutive_days",
+    "max_weekly_paid_hours": "rules.max_weekly_paid_hours",
+    "min_weekly_paid_hours": "rules.min_weekly_paid_hours",
+}
+
+
+def _ranges(slots: list[int]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s in slots:
+        if out and out[-1][1] == s:
+            out[-1] = (out[-1][0], s + 1)
+        else:
+            out.append((s, s + 1))
+    return out
+
+
+def unreachable_slots(inst: Instance) -> str:
+    """A message naming slots with a requirement that no shift option covers, or ''."""
+    reach = [False] * inst.num_slots
+    for d, k in inst.instances:
+        for s in inst.covered(d, inst.options[k]):
+            reach[s] = True
+    bad = [s for s, r in enumerate(inst.required) if r > 0 and not reach[s]]
+    if not bad:
+        return ""
+    start, slot = inst.loaded.start, inst.slot
+    parts = []
+    ranges = _ranges(bad)
+    for a, b in ranges[:3]:
+        t0 = start + dt.timedelta(minutes=a * slot)
+        t1 = start + dt.timedelta(minutes=b * slot)
+        need = max(inst.required[a:b])
+        parts.append(
+            f"no shift type can cover {t0:%H:%M}-{t1:%H:%M} on {t0:%Y-%m-%d} "
+            f"({t0:%a}), where {need} agent{'s' if need != 1 else ''} "
+            f"{'are' if need != 1 else 'is'} required"
+        )
+    more = f" (and {len(ranges) - 3} more periods)" if len(ranges) > 3 else ""
+    notes = "".join(f"; {n}" for n in inst.option_notes)
+    return (
+        "; ".join(parts) + more + notes
+        + ": widen a shift type's start window (overnight starts are written past 24:00, "
+        "e.g. 25:00), add a shift type, or lower the requirement there"
+    )
+
+
+def _solve(model: cp_model.CpModel, seconds: float, seed: int):
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.random_seed = seed
+    solver.log_callback = log.debug
+    solver.parameters.catch_sigint_signal = False
+    return solver, solver.solve(model)
+
+
+def _feasible_without(inst: Instance, skip: frozenset[str], seconds: float, seed: int) -> bool | None:
+    pm = build_plan_model(inst, skip=skip)
+    _, status = _solve(pm.model, seconds, seed)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return True
+    if status == cp_model.INFEASIBLE:
+        return False
+    return None
+
+
+def conflicting_rules(inst: Instance, seconds: float, seed: int = 0) -> list[str]:
+    """A small set of rule groups that together make the plan infeasible.
+
+    First CP-SAT's core of assumption literals; when that search cannot finish, a
+    deletion filter: leave each rule out in turn and keep it only if the rest becomes
+    feasible without it."""
+    pm = build_plan_model(inst, with_assumptions=True)
+    names = list(pm.assumptions)
+    pm.model.add_assumptions([pm.assumptions[n] for n in names])
+    solver, status = _solve(pm.model, min(seconds, 3.0), seed)
+    if status == cp_model.INFEASIBLE:
+        by_index = {pm.assumptions[n].index: n for n in names}
+        core = [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index]
+        if core:
+            return sorted(set(core), key=names.index)
+    conflict = list(names)
+    per_test = max(0.5, seconds / max(1, len(names)))
+    for name in names:
+        if name == "coverage":
+            continue
+        trial = frozenset(n for n in names if n not in conflict or n == name)
+        if _feasible_without(inst, trial, per_test, seed) is False:
+            conflict.remove(name)
+    return conflict
+
+
+def _words(name: str) -> str:
+    """A rule group's name in the scenario's terms ("max_headcount@temp" is pool temp's
+    cap on its headcount)."""
+    rule, _, pool = name.partition("@")
+    if not pool:
+        return RULE_WORDS.get(rule, rule)
+    if rule == "max_headcount":
+        return f"pool {pool!r}: standing + max_hire"
+    if rule == "max_monthly_overtime":
+        return f"pool {pool!r}: overtime.max_monthly_hours"
+    return f"pool {pool!r}: " + RULE_WORDS.get(rule, rule).replace("rules.", "rules ")
+
+
+def _pool_hints(inst: Instance, core: list[str]) -> list[str]:
+    hints = []
+    for name in core:
+        rule, _, pool = name.partition("@")
+        if not pool:
+            continue
+        if rule == "max_headcount":
+            hints.append(f"raise pool {pool!r}'s max_hire")
+        elif rule == "max_monthly_overtime":
+            hints.append("raise overtime.max_monthly_hours")
+        elif rule in ("max_days_per_week", "max_consecutive_days", "max_weekly_paid_hours",
+                      "min_weekly_paid_hours", "min_rest_hours"):
+            hints.append(f"relax pool {pool!r}'s {rule}")
+    missing = [v.pool.name for v in inst.pool_views()
+               if v.pool is not None and not v.pool.overtime]
+    if any(n.startswith("max_headcount@") for n in core) and missing:
+        hints.append(f"allow overtime for {', '.join(repr(m) for m in missing)}")
+    return hints
+
+
+def explain_infeasible(inst: Instance, params: dict, seconds: float) -> str:
+    """Name the conflicting rules in the scenario's terms and say what would relax them."""
+    seed = params.get("random_seed", 0)
+    core = conflicting_rules(inst, seconds, seed)
+    rules = inst.scenario.rules
+    text = "the rules conflict: " + ", ".join(_words(n) for n in core)
+    if "max_headcount" in core:
+        # How many agents would the other rules need?
+        relaxed = build_plan_model(inst, skip=frozenset({"max_headcount"}))
+        relaxed.model.minimize(relaxed.agents)
+        s2, status2 = _solve(relaxed.model, seconds, seed)
+        if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            need = math.ceil(s2.best_objective_bound - 1e-6)
+            peak = max(inst.required, default=0)
+            days = rules.max_days_per_week
+            text += (
+                f". Covering the demand (peak {peak} agents on duty, floor "
+                f"{inst.scenario.demand.floor if inst.scenario.demand else 0}) with {days}-day weeks needs at least {need} "
+                f"agents; max_headcount is {rules.max_headcount}. Raise max_headcount to "
+                f"{need}, allow more working days, or set coverage.allow_understaffing"
+            )
+            return text
+    hints = {
+        "max_days_per_week": "allow more working days per week",
+        "max_consecutive_days": "allow more consecutive days",
+        "max_weekly_paid_hours": "raise max_weekly_paid_hours",
+        "min_weekly_paid_hours": "lower min_weekly_paid_hours",
+        "coverage": "set coverage.allow_understaffing to staff what is possible",
+    }
+    relax = [hints[n] for n in core if n in hints] + _pool_hints(inst, core)
+    if any(n.startswith("max_headcount@") for n in core):
+        relaxed = build_plan_model(inst, skip=frozenset({"max_headcount"}))
+        relaxed.model.minimize(relaxed.agents)
+        s2, status2 = _solve(relaxed.model, seconds, seed)
+        if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            allowed = sum(v.max_headcount for v in inst.pool_views() if v.max_headcount is not None)
+            text += (f". Without the pools' caps the demand needs at least "
+                     f"{math.ceil(s2.best_objective_bound - 1e-6)} agents in all")
+            if all(v.max_headcount is not None for v in inst.pool_views()):
+                text += f"; the pools allow {allowed}"
+    if relax:
+        text += ". To relax: " + "; or ".join(relax)
+    return text

@@ -1,0 +1,571 @@
+"""Rosters from working-day patterns found on a state network (for long horizons).
+
+Assigning agents to days one boolean per agent and day (roster.days_first_roster) has as
+many symmetric copies of every solution as there are agents; on four weeks at a few
+hundred agents CP-SAT finds none in 20 s. Here the agents are not named while the days are
+chosen:
+
+1. The days. A node is (day, the agent's working days over the last few days); an arc says
+   whether the agent works the next day, and exists only when that keeps the day rules
+   (at most `max_days_per_week` in any 7 days, at most `max_consecutive_days` in a row).
+   An integer flow through this network, one unit per agent, with exactly the plan's
+   number of shifts working on each day and the rest-based cap on agents working two days
+   in a row (roster._both_days_caps), is solved by CP-SAT with the fewest units. Its size
+   depends on the horizon, not on the number of agents.
+2. The agents. The flow is split into paths, one per agent. On a cyclic horizon each path
+   must also wrap onto itself: a second flow, one commodity per start node routed inside
+   the first (HiGHS), splits it so that every path ends working no day its start assumed
+   free. When no such split exists, the paths that break over the wrap lose the working
+   days that break them, and those days go to other or extra agents; on a cyclic horizon
+   of whole weeks, patterns that repeat every week (which always wrap) are tried too and
+   the fewer agents win.
+3. The shifts. Day by day, each day's shifts go to the agents working it by a minimum-cost
+   assignment (scipy's linear_sum_assignment): a pair is forbidden when it breaks the rest
+   after yesterday's shift (or before tomorrow's, when already placed) or a weekly or
+   monthly limit, and costs more the more of tomorrow's shifts it would rule out for an
+   agent who works tomorrow; ties go either to any agent or to the one with the least rest
+   to spare after yesterday (best fit), whichever needs fewer agents. A shift nobody can
+   take goes to an agent free that day, or to an extra agent.
+
+The roster is confirmed by roster.roster_ok before it is returned.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+
+import numpy as np
+from ortools.sat.python import cp_model
+from scipy.optimize import linear_sum_assignment
+
+from scheduler.engine.highs import solve_with_highs
+from scheduler.engine.instance import Instance
+from scheduler.engine.roster import _both_days_caps, roster_ok
+from scheduler.engine.stopping import StopSignal, apply_parameters, watched
+
+log = logging.getLogger(__name__)
+
+MAX_RUN_MEMORY = 10
+"""Without a weekly day limit, a consecutive-day limit above this is not tracked here."""
+MAX_FLOW_ATTEMPTS = 3
+"""Day flows tried in the deterministic profile."""
+RETRY_MARGIN = 0.06
+"""Other day flows are tried only while the shifts need at most this share of agents more
+than the flow: a few percent more is the flow's luck (a month at peak 200: 502-523 agents
+for a 502-agent flow, by seed), far more is the shifts' shapes (one cyclic week at peak
+200: 641 for a 520-agent flow), which no other flow mends."""
+SPARE_CAP_MINUTES = 2 * 1440
+"""Spare rest above this counts the same (an agent off yesterday has unbounded spare)."""
+
+
+class _Rules:
+    """The day rules as a finite automaton over the last `memory` working-day bits."""
+
+    def __init__(self, k7: int, max_run: int | None):
+        self.k7 = k7
+        self.max_run = max_run
+        if k7 < 7:
+            self.memory = 6
+        elif max_run is not None:
+            self.memory = max_run
+        else:
+            self.memory = 0
+
+    def step(self, state: tuple[int, ...], work: int) -> tuple[int, ...] | None:
+        if work:
+            if self.k7 < 7 and sum(state[-6:]) + 1 > self.k7:
+                return None
+            if self.max_run is not None:
+                run = 0
+                while run < len(state) and state[-1 - run]:
+                    run += 1
+                if run + 1 > self.max_run:
+                    return None
+        if not self.memory:
+            return ()
+        return (state + (work,))[-self.memory:]
+
+    def valid(self, bits: list[int], cyclic: bool) -> bool:
+        """Whether a whole working-day pattern keeps the rules (wrapping when cyclic)."""
+        n = len(bits)
+        seq = bits + bits[: min(n, 7 + (self.max_run or 0))] if cyclic else bits
+        if self.k7 < 7:
+            for s in range(n if cyclic else max(1, n - 6)):
+                if sum(seq[s: s + 7]) > self.k7:
+                    return False
+        if self.max_run is not None:
+            if cyclic and all(bits) and n > self.max_run:
+                return False
+            run = 0
+            for b in seq:
+                run = run + 1 if b else 0
+                if run > self.max_run:
+                    return False
+        return True
+
+
+def applicable(inst: Instance) -> bool:
+    """Whether the day rules fit the network (a weekly minimum of hours does not)."""
+    rules = inst.rules
+    if rules.min_weekly_paid_hours > 0:
+        return False
+    if inst.cyclic and inst.days < 7 and rules.max_days_per_week < 7:
+        return False  # a cycle shorter than the window repeats days inside it
+    if rules.max_days_per_week == 7 and rules.max_consecutive_days is not None \
+            and rules.max_consecutive_days > MAX_RUN_MEMORY:
+        return False
+    return True
+
+
+def pattern_roster(
+    inst: Instance, counts: dict[tuple[int, int], int], time_limit: float, params: dict,
+    stop: StopSignal | None = None, lower: int = 0,
+) -> dict[int, list[tuple[int, int]]] | None:
+    """A roster for the plan `counts` ((day, option) -> shifts), or None."""
+    if not applicable(inst):
+        return None
+    started = time.monotonic()
+    rules = _Rules(inst.rules.max_days_per_week, inst.rules.max_consecutive_days)
+    days = list(inst.shift_days)
+    need = {d: 0 for d in days}
+    for (d, _), c in counts.items():
+        need[d] += c
+    # Many day flows share the fewest agents, and the shifts fit some far better than
+    # others: other flows (next seeds) are tried while the shifts add a few agents
+    # (RETRY_MARGIN) and time is left; the deterministic profile tries a fixed number.
+    deterministic = bool(params.get("deterministic"))
+    best = None
+    for attempt in range(MAX_FLOW_ATTEMPTS if deterministic else 10**6):
+        remaining = time_limit - (time.monotonic() - started)
+        if attempt and (remaining < 1 or (stop is not None and stop.is_set())):
+            break
+        seeded = {**params, "random_seed": params.get("random_seed", 0) + attempt}
+        found = _day_patterns(inst, rules, days, need, counts,
+                              remaining if not deterministic else time_limit / MAX_FLOW_ATTEMPTS,
+                              seeded, stop, lower)
+        if found is None:
+            break
+        patterns, flow_agents = found
+        log.debug("patterns: %d agents after %.1f s", len(patterns), time.monotonic() - started)
+        # two ways to break ties between agents: either can need fewer extra agents
+        for best_fit in (False, True):
+            roster = _place_shifts(inst, rules, days, counts, patterns, best_fit)
+            if roster is None or not roster_ok(inst, roster):
+                continue
+            if best is None or len(roster) < len(best):
+                best = roster
+        if best is None:
+            continue
+        if len(best) <= max(flow_agents, lower):
+            break  # as few as the day flow: no other flow does better
+        if len(best) > flow_agents + max(2, RETRY_MARGIN * flow_agents):
+            break  # far above the flow the shapes clash by themselves, not by the flow
+    return best
+
+
+# ---- 1. the days
+
+
+def _day_patterns(inst, rules: _Rules, days, need, counts, time_limit, params, stop, lower):
+    n = len(days)
+    cyclic = inst.cyclic
+    start_states = _reachable_states(rules) if cyclic else [tuple([0] * rules.memory)]
+    model = cp_model.CpModel()
+    # arcs[i][(state, work)] = flow variable leaving day i's node `state`
+    states: list[set] = [set(start_states)]
+    arcs: list[dict] = []
+    biggest = sum(need.values())  # no agent without a working day is ever needed
+    for i in range(n):
+        layer = {}
+        nxt = set()
+        for s in states[i]:
+            for work in (0, 1):
+                t = rules.step(s, work)
+                if t is None:
+                    continue
+                layer[(s, work)] = model.new_int_var(0, biggest, "")
+                nxt.add(t)
+        arcs.append(layer)
+        states.append(nxt)
+    # conservation: into (i+1, t) == out of (i+1, t); cyclic: layer n is layer 0
+    for i in range(n):
+        into: dict = defaultdict(list)
+        for (s, work), v in arcs[i].items():
+            into[rules.step(s, work)].append(v)
+        j = (i + 1) % n if cyclic else i + 1
+        if j == n:
+            continue
+        out: dict = defaultdict(list)
+        for (s, work), v in arcs[j].items():
+            out[s].append(v)
+        for t in set(into) | set(out):
+            model.add(sum(into.get(t, [])) == sum(out.get(t, [])))
+    agents = sum(arcs[0].values())
+    for i, d in enumerate(days):
+        model.add(sum(v for (s, work), v in arcs[i].items() if work) == need[d])
+    # at most `cap` agents work both day d and the next
+    index = {d: i for i, d in enumerate(days)}
+    for d, e, cap in _both_days_caps(inst, counts, need):
+        j = index[e]
+        model.add(sum(v for (s, work), v in arcs[j].items() if work and s and s[-1]) <= cap)
+    if lower:
+        model.add(agents >= lower)
+    model.minimize(agents)
+    t_flow = time.monotonic()
+    values = None
+    if values is None:
+        solver = cp_model.CpSolver()
+        apply_parameters(solver, params, time_limit - (time.monotonic() - t_flow))
+        solver.log_callback = log.debug
+        with watched(stop, solver):
+            status = solver.solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            log.debug("patterns: no day flow (%s)", solver.status_name(status))
+            return None
+        values = [solver.value(model.get_int_var_from_proto_index(i))
+                  for i in range(len(model.proto.variables))]
+    flow = [{key: round(values[v.index]) for key, v in layer.items() if round(values[v.index])}
+            for layer in arcs]
+    flow_agents = sum(c for (s, _), c in flow[0].items())
+    seconds = time.monotonic() - t_flow
+    log.debug("patterns: day flow of %d agents in %.1f s", flow_agents, seconds)
+    time_limit -= seconds
+    paths = None
+    if cyclic and rules.memory and n > rules.memory and not params.get("deterministic"):
+        # (HiGHS stops on the wall clock: not in the deterministic profile)
+        paths = _labelled_paths(rules, flow, n, max(1.0, time_limit))
+    if paths is None:
+        paths = _split_paths(rules, flow, n, cyclic)
+    if cyclic:
+        log.debug("patterns: %d paths do not wrap", sum(not rules.valid(p, True) for p in paths))
+    paths = _fix_broken(rules, paths, days, need, cyclic)
+    if cyclic and n % 7 == 0 and n > 7 and len(paths) > flow_agents:
+        caps = {index[d]: cap for d, _, cap in _both_days_caps(inst, counts, need)}
+        weekly = _weekly_patterns(rules, days, need, caps, params, max(1.0, time_limit / 4),
+                                  stop)
+        if weekly is not None and len(weekly) < len(paths):
+            log.debug("patterns: weekly patterns need %d agents, the flow %d",
+                      len(weekly), len(paths))
+            paths = weekly
+    return paths, flow_agents
+
+
+def _weekly_patterns(rules: _Rules, days, need, caps, params, seconds, stop):
+    """Patterns that repeat every week (so they wrap onto themselves on a cyclic horizon
+    of whole weeks): how many agents work each of the 2**7 weeks, with at least each
+    day's shifts working."""
+    n = len(days)
+    weeks = n // 7
+    shapes = []
+    for code in range(128):
+        week = [(code >> b) & 1 for b in range(7)]
+        if any(week) and rules.valid(week * weeks, True):
+            shapes.append(week)
+    model = cp_model.CpModel()
+    most = max(need.values(), default=0)
+    y = [model.new_int_var(0, most, f"y{p}") for p in range(len(shapes))]
+    crew = []
+    for i, d in enumerate(days):
+        crew.append(sum(y[p] for p, week in enumerate(shapes) if week[i % 7]))
+        model.add(crew[i] >= need[d])
+    for j, cap in caps.items():
+        # agents who may work day j and the next, less those left idle on either day
+        nxt = (j + 1) % n
+        both = sum(y[p] for p, week in enumerate(shapes) if week[j % 7] and week[nxt % 7])
+        model.add(both - (crew[j] - need[days[j]]) - (crew[nxt] - need[days[nxt]]) <= cap)
+    model.minimize(sum(y))
+    solver = cp_model.CpSolver()
+    apply_parameters(solver, params, seconds)
+    with watched(stop, solver):
+        status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return [shapes[p] * weeks for p in range(len(shapes)) for _ in range(solver.value(y[p]))]
+
+
+def _reachable_states(rules: _Rules) -> list[tuple[int, ...]]:
+    if not rules.memory:
+        return [()]
+    seen = {tuple([0] * rules.memory)}
+    frontier = list(seen)
+    while frontier:
+        s = frontier.pop()
+        for work in (0, 1):
+            t = rules.step(s, work)
+            if t is not None and t not in seen:
+                seen.add(t)
+                frontier.append(t)
+    return sorted(seen)
+
+
+def _split_paths(rules: _Rules, flow: list[dict], n: int, cyclic: bool) -> list[list[int]]:
+    """One working-day pattern per unit of flow (a list of 0/1 per day)."""
+    left = [dict(layer) for layer in flow]
+    starts: dict = defaultdict(int)
+    for (s, _), c in flow[0].items():
+        starts[s] += c
+    paths = []
+    for s0, count in sorted(starts.items()):
+        for _ in range(count):
+            s, bits = s0, []
+            for i in range(n):
+                # on the last days, steer towards the days the path assumed before its
+                # start (so that it wraps onto itself); elsewhere any order splits the flow
+                order = (1, 0)
+                back = n - i
+                if cyclic and rules.memory and back <= rules.memory and not s0[-back]:
+                    order = (0, 1)
+                for work in order:
+                    if left[i].get((s, work), 0) > 0:
+                        left[i][(s, work)] -= 1
+                        bits.append(work)
+                        s = rules.step(s, work)
+                        break
+                else:  # cannot happen for a valid flow
+                    raise RuntimeError("flow decomposition failed")
+            paths.append(bits)
+    return paths
+
+
+def _labelled_paths(rules: _Rules, flow: list[dict], n: int, seconds: float):
+    """Split a cyclic flow into paths that wrap onto themselves: a multicommodity flow (one
+    commodity per start node, i.e. per history of days the path assumes before day 0,
+    routed inside the day flow) in which a path's last days work no day its start assumed
+    free, so that its real history is no busier than the assumed one. Solved by HiGHS's
+    MIP; None when it finds no such split in time."""
+    memory = rules.memory
+    counts: dict = defaultdict(int)
+    for (s, _), c in flow[0].items():
+        counts[s] += c
+    labels = sorted(counts)
+    model = cp_model.CpModel()
+    g: list[dict] = []
+    for i in range(n):
+        layer = {}
+        back = n - i
+        for (s, work), f in flow[i].items():
+            for label in labels:
+                if i == 0 and s != label:
+                    continue
+                if back <= memory and work and not label[-back]:
+                    continue  # the last days work no day the start assumed free
+                layer[(label, s, work)] = model.new_int_var(0, f, "")
+        g.append(layer)
+    for i in range(n):
+        per_arc: dict = defaultdict(list)
+        for (label, s, work), v in g[i].items():
+            per_arc[(s, work)].append(v)
+        for key, f in flow[i].items():
+            model.add(sum(per_arc.get(key, [])) == f)
+    for label in labels:
+        model.add(sum(v for (lab, s, work), v in g[0].items() if lab == label) == counts[label])
+    for i in range(n - 1):
+        into: dict = defaultdict(list)
+        for (label, s, work), v in g[i].items():
+            into[(label, rules.step(s, work))].append(v)
+        out: dict = defaultdict(list)
+        for (label, s, work), v in g[i + 1].items():
+            out[(label, s)].append(v)
+        for key in set(into) | set(out):
+            model.add(sum(into.get(key, [])) == sum(out.get(key, [])))
+    model.minimize(0 * sum(g[0].values()))
+    try:
+        status, values, _, _ = solve_with_highs(model, seconds)
+    except (ValueError, RuntimeError) as exc:
+        log.debug("patterns: no labelled split: %s", exc)
+        return None
+    if values is None:
+        log.debug("patterns: no labelled split (%s)", status)
+        return None
+    left = [{key: round(values[v.index]) for key, v in layer.items()} for layer in g]
+    paths = []
+    for label in labels:
+        for _ in range(counts[label]):
+            s, bits = label, []
+            for i in range(n):
+                for work in (1, 0):
+                    if left[i].get((label, s, work), 0) > 0:
+                        left[i][(label, s, work)] -= 1
+                        bits.append(work)
+                        s = rules.step(s, work)
+                        break
+                else:
+                    return None
+            paths.append(bits)
+    return paths
+
+
+def _fix_broken(rules: _Rules, paths: list[list[int]], days, need, cyclic: bool):
+    """Drop working days from paths that break the rules; extra paths take those days."""
+    n = len(days)
+    orphans: list[int] = []
+    for bits in paths:
+        while not rules.valid(bits, cyclic):
+            # drop the working day that ends the first broken stretch
+            for i in range(n):
+                if bits[i] and not rules.valid(bits[: i + 1] + [0] * (n - i - 1), cyclic):
+                    bits[i] = 0
+                    orphans.append(i)
+                    break
+            else:
+                for i in range(n - 1, -1, -1):  # the wrap: drop from the end
+                    if bits[i]:
+                        bits[i] = 0
+                        orphans.append(i)
+                        break
+    if orphans:
+        log.debug("patterns: %d working days moved to extra agents", len(orphans))
+    for i in sorted(orphans):
+        for bits in paths:
+            if not bits[i] and _may_add(rules, bits, i, cyclic):
+                bits[i] = 1
+                break
+        else:
+            bits = [0] * n
+            bits[i] = 1
+            paths.append(bits)
+    return paths
+
+
+def _may_add(rules: _Rules, bits: list[int], i: int, cyclic: bool) -> bool:
+    bits[i] = 1
+    ok = rules.valid(bits, cyclic)
+    bits[i] = 0
+    return ok
+
+
+# ---- 3. the shifts
+
+
+def _place_shifts(inst: Instance, rules: _Rules, days, counts, patterns, best_fit: bool):
+    """Give each day's shifts to the agents whose pattern works it."""
+    n = len(days)
+    cyclic = inst.cyclic
+    rest = round(inst.rules.min_rest_hours * 60)
+    horizon = inst.days * 1440
+    blocks = {d: b for b, (bdays, _) in enumerate(inst.week_blocks()) for d in bdays}
+    block_max = [inst.max_weekly_paid_minutes(h) for _, h in inst.week_blocks()]
+    months = {d: m for m, mdays in enumerate(inst.month_blocks()) for d in mdays}
+    ot_cap = inst.max_monthly_overtime_minutes
+    spans: dict[int, list[tuple[int, int, int]]] = {}
+    for i, d in enumerate(days):
+        spans[i] = sorted((d * 1440 + inst.options[k].start_minute,
+                           d * 1440 + inst.options[k].end_minute, k)
+                          for (dd, k), c in counts.items() if dd == d for _ in range(c))
+    work = [list(p) for p in patterns]
+    on_day: list[dict[int, tuple[int, int]]] = [{} for _ in work]
+    paid: list[dict[int, int]] = [defaultdict(int) for _ in work]
+    overtime: list[dict[int, int]] = [defaultdict(int) for _ in work]
+    shifts: list[list[tuple[int, int]]] = [[] for _ in work]
+
+    def neighbour(a: int, i: int, step: int):
+        j, offset = i + step, 0
+        if cyclic:
+            if j < 0:
+                j, offset = j + n, -horizon
+            elif j >= n:
+                j, offset = j - n, horizon
+        got = on_day[a].get(j)
+        return None if got is None else (got[0] + offset, got[1] + offset)
+
+    def fits(a: int, i: int, begin: int, end: int, k: int) -> bool:
+        before = neighbour(a, i, -1)
+        if before is not None and begin - before[1] < rest:
+            return False
+        after = neighbour(a, i, 1)
+        if after is not None and after[0] - end < rest:
+            return False
+        d = days[i]
+        option = inst.options[k]
+        hi = block_max[blocks[d]]
+        if hi is not None and paid[a][blocks[d]] + option.contract_minutes > hi:
+            return False
+        extra = option.overtime_minutes
+        return not (extra and ot_cap is not None and overtime[a][months[d]] + extra > ot_cap)
+
+    def works(a: int, j: int) -> bool:
+        if cyclic:
+            j %= n
+        return 0 <= j < n and bool(work[a][j])
+
+    def give(a: int, i: int, begin: int, end: int, k: int) -> None:
+        d = days[i]
+        on_day[a][i] = (begin, end)
+        paid[a][blocks[d]] += inst.options[k].contract_minutes
+        overtime[a][months[d]] += inst.options[k].overtime_minutes
+        shifts[a].append((d, k))
+
+    def add_agent() -> int:
+        work.append([0] * n)
+        on_day.append({})
+        paid.append(defaultdict(int))
+        overtime.append(defaultdict(int))
+        shifts.append([])
+        return len(work) - 1
+
+    forbidden = 10**9
+    for i in range(n):
+        todays = spans[i]
+        if not todays:
+            continue
+        crew = [a for a in range(len(work)) if work[a][i]]
+        tomorrow = spans.get((i + 1) % n if cyclic else i + 1, []) if (cyclic or i + 1 < n) else []
+        t_starts = np.array(sorted(b for b, _, _ in tomorrow), dtype=np.int64)
+        shift_by = horizon if cyclic and i == n - 1 else 0
+        d = days[i]
+        big = 10**12
+        begins = np.array([b for b, _, _ in todays], dtype=np.int64)
+        ends = np.array([e for _, e, _ in todays], dtype=np.int64)
+        contract = np.array([inst.options[k].contract_minutes for _, _, k in todays])
+        extra = np.array([inst.options[k].overtime_minutes for _, _, k in todays])
+        prev_end = np.array([(neighbour(a, i, -1) or (0, -big))[1] for a in crew], dtype=np.int64)
+        next_start = np.array([(neighbour(a, i, 1) or (big, 0))[0] for a in crew], dtype=np.int64)
+        ok = (begins[:, None] - prev_end[None, :] >= rest) & \
+             (next_start[None, :] - ends[:, None] >= rest)
+        hi = block_max[blocks[d]]
+        if hi is not None:
+            used = np.array([paid[a][blocks[d]] for a in crew])
+            ok &= used[None, :] + contract[:, None] <= hi
+        if ot_cap is not None and extra.any():
+            used = np.array([overtime[a][months[d]] for a in crew])
+            ok &= (extra[:, None] == 0) | (used[None, :] + extra[:, None] <= ot_cap)
+        # tomorrow's shifts a shift rules out, for an agent who works tomorrow
+        ahead = np.array([works(a, i + 1) and neighbour(a, i, 1) is None for a in crew])
+        ruled_out = np.searchsorted(t_starts + shift_by, ends + rest).astype(np.int64)
+        # then best fit: the agent whose rest after yesterday leaves the least to spare
+        # (so that those who worked late keep the late shifts; agents off yesterday last)
+        if best_fit:
+            spare = np.minimum(begins[:, None] - rest - prev_end[None, :], SPARE_CAP_MINUTES)
+            cost = np.where(ok, ruled_out[:, None] * ahead[None, :] * (SPARE_CAP_MINUTES + 1)
+                            + spare, forbidden)
+        else:
+            cost = np.where(ok, ruled_out[:, None] * ahead[None, :], forbidden)
+        rows, cols = linear_sum_assignment(cost)
+        placed = set()
+        for row, col in zip(rows, cols):
+            if cost[row, col] >= forbidden:
+                continue
+            begin, end, k = todays[row]
+            give(crew[col], i, begin, end, k)
+            placed.add(row)
+        for a in crew:
+            if i not in on_day[a]:
+                work[a][i] = 0  # works no shift that day after all
+        for row, (begin, end, k) in enumerate(todays):
+            if row in placed:
+                continue
+            chosen = None
+            for a in range(len(work)):
+                if work[a][i] or not _may_add(rules, work[a], i, cyclic):
+                    continue
+                if fits(a, i, begin, end, k):
+                    chosen = a
+                    break
+            if chosen is None:
+                chosen = add_agent()
+            work[chosen][i] = 1
+            give(chosen, i, begin, end, k)
+    log.debug("patterns: %d agents after the shifts", sum(1 for s in shifts if s))
+    return {a: sorted(s) for a, s in enumerate(s for s in shifts if s)}

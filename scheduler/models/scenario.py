@@ -1,0 +1,132 @@
+"""Pydantic schema of a scenario file: the contract between planners and the engine.
+
+This module imports neither ortools nor typer. Times of day are written "HH:MM"; an hour
+of 24 or more means the next day (a start window of 22:00-25:00 crosses midnight).
+All durations carry their unit in the key name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from scheduler.models.pools import Event, Overtime, Pool
+from scheduler.models.sections import (
+    Coverage,
+    Demand,
+    Horizon,
+    LabourRules,
+    Objective,
+    ShiftType,
+    SolverSettings,
+    Strict,
+)
+from scheduler.models.workload import Channel
+
+
+class Scenario(Strict):
+    name: Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.-]+$")]
+    description: str = ""
+    horizon: Horizon
+    demand: Demand | None = None
+    """Agents required per slot; optional when `channels` are given (then both add up)."""
+    shift_types: Annotated[list[ShiftType], Field(min_length=1)]
+    rules: LabourRules = LabourRules()
+    coverage: Coverage = Coverage()
+    objective: Objective = Objective()
+    solver: SolverSettings = SolverSettings()
+    pools: list[Pool] = []
+    """Staff pools; without any, one pool works every shift type under `rules`."""
+    overtime: Overtime = Overtime()
+    holidays: list[dt.date] = []
+    """Public holidays: overtime on them is paid holiday_premium."""
+    events: list[Event] = []
+    """Promotions multiplying the demand."""
+    channels: list[Channel] = []
+    """Workload (forecast contacts and service goals) turned into agents required per slot
+    by scheduler/workload/staffing.py; added to `demand` when both are given."""
+
+    @model_validator(mode="after")
+    def _consistency(self) -> Scenario:
+        # Messages start with "at <key path>: " so that loaders can point at the line.
+        if self.demand is None and not self.channels:
+            raise ValueError("at demand: give 'demand' (agents per slot) or 'channels' (workload)")
+        channel_names = [c.name for c in self.channels]
+        if len(set(channel_names)) != len(channel_names):
+            raise ValueError("at channels: two channels share a name")
+        slot = self.horizon.slot_minutes
+        names = [t.name for t in self.shift_types]
+        if len(set(names)) != len(names):
+            raise ValueError("at shift_types: two shift types share a name")
+        for i, st in enumerate(self.shift_types):
+            where = f"shift_types.{i}"
+            step = st.start_step_minutes or slot
+            if step % slot:
+                raise ValueError(
+                    f"at {where}.start_step_minutes: {step} is not a multiple of the {slot}-minute slot"
+                )
+            first = -(-st.earliest_start_minute // slot) * slot
+            if first > st.latest_start_minute:
+                raise ValueError(
+                    f"at {where}.earliest_start: empty start window: no {slot}-minute slot "
+                    f"boundary between {st.earliest_start} and {st.latest_start}"
+                )
+            for hours in st.paid_hours:
+                minutes = hours * 60
+                if abs(minutes - round(minutes)) > 1e-9 or round(minutes) % slot:
+                    raise ValueError(
+                        f"at {where}.paid_hours: {hours:g} h is not a whole number of "
+                        f"{slot}-minute slots"
+                    )
+            for j, br in enumerate(st.breaks):
+                for key in ("duration_minutes", "earliest_start_minutes", "latest_start_minutes"):
+                    if getattr(br, key) % slot:
+                        raise ValueError(
+                            f"at {where}.breaks.{j}.{key}: {getattr(br, key)} is not a multiple "
+                            f"of the {slot}-minute slot"
+                        )
+        pool_names = [p.name for p in self.pools]
+        if len(set(pool_names)) != len(pool_names):
+            raise ValueError("at pools: two pools share a name")
+        for i, pool in enumerate(self.pools):
+            for j, type_name in enumerate(pool.shift_types):
+                if type_name not in names:
+                    raise ValueError(
+                        f"at pools.{i}.shift_types.{j}: no shift type is named {type_name!r} "
+                        f"(shift types: {', '.join(names)})"
+                    )
+            try:
+                self.rules_for(pool)
+            except ValueError as exc:
+                raise ValueError(f"at pools.{i}.rules: {exc}") from None
+            if pool.overtime and round(self.overtime.step_minutes) % slot:
+                raise ValueError(
+                    f"at overtime.step_minutes: {self.overtime.step_minutes} is not a multiple "
+                    f"of the {slot}-minute slot"
+                )
+        end = self.horizon.start_date + dt.timedelta(days=self.horizon.days - 1)
+        for i, event in enumerate(self.events):
+            if event.end_date < self.horizon.start_date or event.start_date > end:
+                raise ValueError(f"at events.{i}: the event lies outside the horizon")
+            for name in event.channels or []:
+                if name not in {c.name for c in self.channels}:
+                    raise ValueError(f"at events.{i}.channels: no channel is named {name!r}")
+            for j, peak in enumerate(event.peaks):
+                if not event.start_date <= peak.date <= event.end_date:
+                    raise ValueError(f"at events.{i}.peaks.{j}.date: outside the event's dates")
+        if self.pools and self.rules.max_headcount is not None:
+            raise ValueError(
+                "at rules.max_headcount: with pools, cap each pool with standing and max_hire"
+            )
+        return self
+
+    def rules_for(self, pool: Pool | None) -> LabourRules:
+        """The pool's effective rules: the scenario's, with the keys the pool gives."""
+        if pool is None or pool.rules is None:
+            return self.rules
+        merged = self.rules.model_dump()
+        merged.update({k: getattr(pool.rules, k) for k in pool.rules.model_fields_set})
+        merged["preset"] = None
+        return LabourRules.model_validate(merged)

@@ -1,0 +1,172 @@
+"""Pydantic schema of workload channels: forecast contacts, handle times and service goals
+from which the engine derives agents required per slot (scheduler/workload/staffing.py).
+
+This module imports neither ortools nor typer. Rates are fractions (0.8 is 80%).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+_HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+_NAME = r"^[A-Za-z][A-Za-z0-9_-]*$"
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors; instances are immutable (as in models.scenario)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def parse_hours(value: str) -> tuple[int, int]:
+    """"08:00-24:00" -> (480, 1440) minutes of the day; an end before the start crosses
+    midnight ("22:00-06:00")."""
+    match = _HOURS.match(str(value))
+    if not match:
+        raise ValueError(f"expected opening hours as HH:MM-HH:MM, got {value!r}")
+    h0, m0, h1, m1 = (int(g) for g in match.groups())
+    start, end = h0 * 60 + m0, h1 * 60 + m1
+    if m0 >= 60 or m1 >= 60 or start >= 1440 or end > 1440:
+        raise ValueError(f"{value!r}: hours run from 00:00 to 24:00")
+    if start == end:
+        raise ValueError(f"{value!r}: the channel is never open")
+    return start, end
+
+
+Rate = Annotated[float, Field(ge=0)]
+
+
+class Channel(Strict):
+    """One stream of contacts served by the scenario's agents.
+
+    kind: voice (answered live; Erlang C, or Erlang A with `patience_seconds`), chat (like
+    voice, each agent holding `concurrency` chats at once) or deferred (email, tickets:
+    each contact answered within `response_deadline_minutes`).
+    """
+
+    name: Annotated[str, Field(min_length=1, max_length=40, pattern=_NAME)]
+    kind: Literal["voice", "chat", "deferred"]
+    volume_file: str | None = None
+    """A CSV next to the scenario with a `start` column (ISO local date-time, one row per
+    slot) and a column of contacts per slot named `volume_column`."""
+    volume_column: str | None = None
+    """Defaults to the channel's name."""
+    volume: list[Annotated[float, Field(allow_inf_nan=False)]] | None = None
+    """Inline contacts per slot, in horizon order (instead of a file)."""
+    aht_seconds: Annotated[float, Field(gt=0, le=86_400)]
+    """Average handle time of one contact (for chat: one session, while concurrent)."""
+    service_level: float | None = None
+    """Share of offered contacts to answer within `answer_within_seconds` (0.8 = 80%)."""
+    answer_within_seconds: Annotated[float, Field(ge=0, le=86_400)] | None = None
+    asa_seconds: Annotated[float, Field(gt=0, le=86_400)] | None = None
+    """Average speed of answer to stay within (for Erlang A: the mean wait of all offered
+    contacts, answered or abandoned)."""
+    patience_seconds: Annotated[float, Field(gt=0, le=86_400)] | None = None
+    """Mean time before a waiting contact abandons: Erlang A instead of Erlang C."""
+    max_abandon_rate: float | None = None
+    """Ceiling on the share of offered contacts that abandon (needs patience_seconds)."""
+    max_occupancy: float = 1.0
+    """Share of the agents' time spent handling contacts, at most (0 < x <= 1)."""
+    concurrency: float = 1.0
+    """Chats one agent handles at once (chat only; may be fractional, e.g. 2.5)."""
+    response_deadline_minutes: Annotated[float, Field(gt=0)] | None = None
+    """Deferred work: each contact is answered within this many minutes of arriving."""
+    hours: str = "00:00-24:00"
+    """Operating hours, every day: outside them the channel needs no agents (live
+    contacts forecast there are not served; deferred work waits for the next opening)."""
+    shrinkage: Rate | dict[str, Rate] = 0.0
+    """Share of paid time not available for contacts that the roster does not place:
+    one figure, or components (absence, training, meetings, breaks ...) combined as
+    1 - prod(1 - s)."""
+
+    @field_validator("service_level", "max_abandon_rate", mode="after")
+    @classmethod
+    def _share(cls, value: float | None) -> float | None:
+        if value is not None and not (0 <= value <= 1):
+            raise ValueError(
+                f"{value:g} is not a share between 0 and 1 (above 100%?); write 80% as 0.8"
+            )
+        return value
+
+    @field_validator("max_occupancy", mode="after")
+    @classmethod
+    def _occupancy(cls, value: float) -> float:
+        if not (0 < value <= 1):
+            raise ValueError(f"max_occupancy {value:g} is outside (0, 1]")
+        return value
+
+    @field_validator("concurrency", mode="after")
+    @classmethod
+    def _concurrency(cls, value: float) -> float:
+        if not (1 <= value <= 100):
+            raise ValueError(f"concurrency {value:g} is below 1 (or above 100)")
+        return value
+
+    @field_validator("hours", mode="after")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        parse_hours(value)
+        return value
+
+    @field_validator("volume", mode="after")
+    @classmethod
+    def _volume(cls, value: list[float] | None) -> list[float] | None:
+        if value is not None:
+            for i, v in enumerate(value):
+                if v < 0:
+                    raise ValueError(f"volume of slot {i} is negative ({v:g})")
+        return value
+
+    @property
+    def open_minutes(self) -> tuple[int, int]:
+        return parse_hours(self.hours)
+
+    @property
+    def shrinkage_rate(self) -> float:
+        if isinstance(self.shrinkage, dict):
+            keep = 1.0
+            for s in self.shrinkage.values():
+                keep *= 1.0 - s
+            return 1.0 - keep
+        return float(self.shrinkage)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Channel:
+        # Messages start with "at <key>: " so that loaders point at the right line.
+        if (self.volume_file is None) == (self.volume is None):
+            raise ValueError("give either 'volume_file' or 'volume' (contacts per slot)")
+        if self.volume_column is not None and self.volume_file is None:
+            raise ValueError("at volume_column: only with volume_file")
+        parts = self.shrinkage.items() if isinstance(self.shrinkage, dict) else [("", self.shrinkage)]
+        for key, s in parts:
+            if s >= 1:
+                where = f"shrinkage.{key}" if key else "shrinkage"
+                raise ValueError(f"at {where}: {s:g} is 100% or more: nobody would be left")
+        if self.shrinkage_rate >= 1 - 1e-9:
+            raise ValueError("at shrinkage: the components combine to 100%")
+        if self.kind != "chat" and self.concurrency != 1:
+            raise ValueError("at concurrency: only chat channels handle several at once")
+        if self.kind == "deferred":
+            if self.response_deadline_minutes is None:
+                raise ValueError("at response_deadline_minutes: deferred work needs a deadline")
+            for key in ("service_level", "answer_within_seconds", "asa_seconds",
+                        "patience_seconds", "max_abandon_rate"):
+                if getattr(self, key) is not None:
+                    raise ValueError(f"at {key}: not for deferred work (its goal is the "
+                                     "response deadline)")
+            return self
+        if self.response_deadline_minutes is not None:
+            raise ValueError("at response_deadline_minutes: only for deferred work")
+        if self.service_level is None and self.asa_seconds is None:
+            raise ValueError("a live channel needs a goal: service_level with "
+                             "answer_within_seconds, or asa_seconds")
+        if (self.service_level is None) != (self.answer_within_seconds is None):
+            raise ValueError("at service_level: give service_level and answer_within_seconds "
+                             "together")
+        if self.max_abandon_rate is not None and self.patience_seconds is None:
+            raise ValueError("at max_abandon_rate: an abandonment ceiling needs "
+                             "patience_seconds (Erlang A)")
+        return self

@@ -1,0 +1,92 @@
+"""Writing results: summary.json, shifts.csv, breaks.csv, coverage.csv, and the readable
+outputs of scheduler.report (roster.xlsx, report.html, activities.csv, and with the
+scenario scenario.yaml and calendar/<agent>.ics).
+
+Every file is first written to a temporary folder beside the output folder and moved
+into place only when all of them are complete, so a failed or interrupted run never
+leaves a half-written file and keeps the earlier results."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from scheduler.models import Result
+
+ISO = "%Y-%m-%dT%H:%M"
+FILES = ("summary.json", "shifts.csv", "breaks.csv", "coverage.csv", "roster.xlsx",
+         "report.html", "activities.csv", "scenario.yaml", "calendar")
+"""Everything `scheduler solve` writes (scenario.yaml and calendar/ need the scenario)."""
+
+
+def _iso(value: dt.datetime) -> str:
+    return value.strftime(ISO)
+
+
+SERVICE_COLUMNS = ("agents", "service_level", "asa_seconds", "occupancy", "abandon_rate",
+                   "meets_goal")
+
+
+def _blank(value) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def write_summary(result: Result, path: Path) -> None:
+    data = result.summary.model_dump(mode="json")
+    data["short_slots"] = [_iso(t) for t in result.summary.short_slots]
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def write_csvs(result: Result, folder: Path) -> None:
+    with open(folder / "shifts.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["agent", "shift_type", "start", "end", "paid_minutes", "day", "pool",
+                    "overtime_minutes"])
+        for r in result.shifts:
+            day = r.day.isoformat() if r.day else ""
+            w.writerow([r.agent, r.shift_type, _iso(r.start), _iso(r.end), r.paid_minutes, day,
+                        r.pool or "", r.overtime_minutes])
+    with open(folder / "breaks.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["agent", "start", "end", "paid"])
+        for b in result.breaks:
+            w.writerow([b.agent, _iso(b.start), _iso(b.end), "true" if b.paid else "false"])
+    with open(folder / "coverage.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        # workload scenarios append, per channel, the service the roster achieves
+        names = [ch.channel for ch in result.coverage[0].channels] if result.coverage else []
+        w.writerow(["start", "required", "scheduled"]
+                   + [f"{n}_{k}" for n in names for k in SERVICE_COLUMNS])
+        for c in result.coverage:
+            w.writerow([_iso(c.start), c.required, c.scheduled]
+                       + [_blank(getattr(ch, k)) for ch in c.channels for k in SERVICE_COLUMNS])
+
+
+def write_result(result: Result, out_dir: Path, start_date: dt.date, days: int,
+                 loaded=None) -> list[Path]:
+    """Write every output file atomically into out_dir; return their paths. `loaded` (a
+    LoadedScenario or a Scenario) adds scenario.yaml and the calendars."""
+    from scheduler.report import move_into, write_reports
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=out_dir))
+    try:
+        write_summary(result, tmp / "summary.json")
+        write_csvs(result, tmp)
+        scenario = getattr(loaded, "scenario", loaded)
+        names = write_reports(result, tmp, start_date, days, scenario,
+                              getattr(loaded, "required", None),
+                              source_dir=getattr(loaded, "directory", None))
+        return move_into(tmp, out_dir, ["summary.json", "shifts.csv", "breaks.csv",
+                                        "coverage.csv", *names])
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,286 @@
+"""The `scheduler` command end to end: exit codes, messages, files, and every roster it
+writes checked by the independent checker."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import openpyxl
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from scheduler.check import check_output_dir
+from scheduler.cli import app
+from scheduler.report.output import FILES
+from tests.conftest import SCENARIOS, small_scenario
+
+runner = CliRunner()
+
+
+def _solve(path, out, *extra):
+    return runner.invoke(app, ["solve", str(path), "--out", str(out), "--quiet", *extra])
+
+
+def test_solve_small_writes_every_file_and_passes_the_checker(write_scenario, tmp_path):
+    path = write_scenario(small_scenario())
+    out = tmp_path / "out"
+    result = _solve(path, out)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "optimal"
+    # one cyclic day: every agent works exactly one shift a day
+    assert summary["headcount"] == summary["headcount_lower_bound"] == summary["shifts"]
+    assert summary["schema_version"] == 1 and summary["short_agent_slots"] == 0
+    report = check_output_dir(path, out)
+    assert report.ok, report.violations
+    assert report.headcount == summary["headcount"]
+    shifts = pd.read_csv(out / "shifts.csv")
+    assert list(shifts.columns) == ["agent", "shift_type", "start", "end", "paid_minutes", "day",
+                                    "pool", "overtime_minutes"]
+    assert list(pd.read_csv(out / "breaks.csv").columns) == ["agent", "start", "end", "paid"]
+    assert list(pd.read_csv(out / "coverage.csv").columns) == ["start", "required", "scheduled"]
+    book = openpyxl.load_workbook(out / "roster.xlsx")
+    assert book.sheetnames == ["Roster", "Intraday", "Coverage", "Breaks", "Summary", "Inputs", "Shifts"]
+    assert book["Roster"].max_row == 1 + summary["headcount"]
+    assert book["Coverage"].max_row == 1 + 24
+
+
+def test_solve_default_out_dir(write_scenario, tmp_path, monkeypatch):
+    path = write_scenario(small_scenario())
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["solve", str(path), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "small" / "summary.json").is_file()
+
+
+def test_bad_input_exit_2_no_output(write_scenario, tmp_path):
+    data = small_scenario()
+    data["horizon"]["colour"] = "blue"
+    out = tmp_path / "out"
+    result = _solve(write_scenario(data), out)
+    assert result.exit_code == 2
+    assert "horizon.colour" in result.output and "unknown key" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_missing_scenario_exit_2(tmp_path):
+    result = _solve(tmp_path / "missing.yaml", tmp_path / "out")
+    assert result.exit_code == 2 and "file not found" in result.output
+
+
+def test_floor_above_headcount_cap_is_explained(write_scenario, tmp_path):
+    data = small_scenario()
+    data["horizon"].update(days=7)
+    data["demand"] = {"floor": 3}
+    data["rules"] = {"max_days_per_week": 5, "max_headcount": 12}
+    result = _solve(write_scenario(data), tmp_path / "out")
+    assert result.exit_code == 1, result.output
+    assert "max_headcount is 12" in result.output
+    assert "needs at least" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_unreachable_slot_is_named(write_scenario, tmp_path):
+    data = small_scenario()
+    data["horizon"]["cyclic"] = False
+    data["shift_types"] = [data["shift_types"][0]]
+    result = _solve(write_scenario(data), tmp_path / "out")
+    assert result.exit_code == 1
+    assert "no shift type can cover 00:00-06:00 on 2026-11-16" in result.output
+
+
+def test_understaffing_allowed_lists_short_slots(write_scenario, tmp_path):
+    data = small_scenario()
+    data["rules"] = {"max_headcount": 2}
+    data["coverage"] = {"allow_understaffing": True, "understaffing_penalty": 1}
+    path = write_scenario(data)
+    out = tmp_path / "out"
+    result = _solve(path, out)
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["headcount"] <= 2
+    assert summary["short_agent_slots"] > 0
+    assert len(summary["short_slots"]) > 0
+    report = check_output_dir(path, out)
+    assert report.ok, report.violations
+    assert report.short_agent_slots == summary["short_agent_slots"]
+
+
+def test_failed_run_keeps_earlier_results(write_scenario, tmp_path):
+    path = write_scenario(small_scenario())
+    out = tmp_path / "out"
+    assert _solve(path, out).exit_code == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    bad = small_scenario()
+    bad["shift_types"] = [bad["shift_types"][0]]
+    bad["horizon"]["cyclic"] = False
+    assert _solve(write_scenario(bad, "bad.yaml"), out).exit_code == 1
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_python_dash_m_entry_point(write_scenario, tmp_path):
+    import subprocess
+    import sys
+
+    path = write_scenario(small_scenario())
+    proc = subprocess.run(
+        [sys.executable, "-m", "scheduler", "solve", str(path), "--out", str(tmp_path / "o"), "-q"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "headcount" in proc.stdout
+
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in SCENARIOS.glob("*.yaml")))
+def test_every_bundled_scenario_solves_and_passes_the_checker(name, tmp_path):
+    path = SCENARIOS / f"{name}.yaml"
+    out = tmp_path / name
+    # the promotion scenarios (three pools, three weeks) need their LP bound and a first
+    # plan before any roster: more time than the others (about 30 s on an idle machine,
+    # twice that when the machine is shared)
+    pooled = name in ("double11", "618")
+    result = _solve(path, out, "--time-limit", "80" if pooled else "25")
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] in ("optimal", "feasible")
+    if summary["objective"] == "cost":  # the promotion scenarios: least cost
+        assert 0 < summary["objective_bound"] <= summary["cost"] and summary["cost_gap"] < 0.05
+    else:
+        assert summary["headcount"] >= summary["headcount_lower_bound"] > 0
+    report = check_output_dir(path, out)
+    assert report.ok, report.violations[:10]
+    assert report.short_agent_slots == 0
+
+
+@pytest.mark.parametrize("kind", ["paid_hours", "cost"])
+def test_other_objectives_give_checked_rosters(kind, write_scenario, tmp_path):
+    data = small_scenario()
+    data["objective"] = {"kind": kind, "cost_per_agent": 10}
+    path = write_scenario(data)
+    out = tmp_path / "out"
+    result = _solve(path, out)
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["objective"] == kind and summary["status"] in ("optimal", "feasible")
+    report = check_output_dir(path, out)
+    assert report.ok, report.violations
+    # 24 agent-hours of demand plus the meal hours of the day shifts at least
+    assert summary["paid_hours"] >= 24
+
+
+def test_check_command_on_a_clean_and_a_broken_roster(write_scenario, tmp_path):
+    path = write_scenario(small_scenario())
+    out = tmp_path / "out"
+    assert _solve(path, out).exit_code == 0
+    clean = runner.invoke(app, ["check", str(path), str(out)])
+    assert clean.exit_code == 0, clean.output
+    assert "0 violations" in clean.output
+    # drop one shift: some slots go short
+    lines = (out / "shifts.csv").read_text().splitlines()
+    (out / "shifts.csv").write_text("\n".join(lines[:-1]) + "\n")
+    broken = runner.invoke(app, ["check", str(path), str(out / "shifts.csv")])
+    assert broken.exit_code == 1
+    assert "coverage:" in broken.output
+
+
+def test_check_command_reads_an_edited_workbook(write_scenario, tmp_path):
+    path = write_scenario(small_scenario())
+    out = tmp_path / "out"
+    assert _solve(path, out).exit_code == 0
+    book_path = out / "roster.xlsx"
+    assert runner.invoke(app, ["check", str(path), str(book_path)]).exit_code == 0
+    book = openpyxl.load_workbook(book_path)
+    sheet = book["Shifts"]
+    # a planner moves the first shift by 30 minutes: off the hourly start grid and
+    # no longer the right length
+    start = sheet.cell(row=2, column=3).value
+    sheet.cell(row=2, column=3).value = start[:-2] + "30"
+    edited = tmp_path / "edited.xlsx"
+    book.save(edited)
+    result = runner.invoke(app, ["check", str(path), str(edited)])
+    assert result.exit_code == 1
+    assert "shift_start" in result.output or "shift_length" in result.output
+
+
+def test_check_command_missing_roster_file(write_scenario, tmp_path):
+    path = write_scenario(small_scenario())
+    result = runner.invoke(app, ["check", str(path), str(tmp_path / "nothing")])
+    assert result.exit_code == 2 and "cannot be read" in result.output
+
+
+def test_allow_understaffing_option(write_scenario, tmp_path):
+    data = small_scenario()
+    data["rules"] = {"max_headcount": 2}
+    path = write_scenario(data)
+    assert _solve(path, tmp_path / "a").exit_code == 1
+    result = _solve(path, tmp_path / "b", "--allow-understaffing")
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "b" / "summary.json").read_text())
+    assert summary["headcount"] <= 2 and summary["short_agent_slots"] > 0
+    assert check_output_dir(path, tmp_path / "b").short_agent_slots == summary["short_agent_slots"]
+
+
+def test_same_seed_and_deterministic_profile_give_the_same_roster(tmp_path):
+    import shutil
+
+    import yaml
+
+    data = yaml.safe_load((SCENARIOS / "normal_week.yaml").read_text())
+    data["solver"] = {"profile": "deterministic"}
+    path = tmp_path / "normal_week.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    shutil.copy(SCENARIOS / data["demand"]["file"], tmp_path)
+    files = []
+    for run in ("one", "two"):
+        out = tmp_path / run
+        result = _solve(path, out, "--seed", "7", "--time-limit", "8")
+        assert result.exit_code == 0, result.output
+        files.append(((out / "shifts.csv").read_bytes(), (out / "breaks.csv").read_bytes()))
+    assert files[0] == files[1]
+
+
+def test_summary_records_versions_hash_and_parameters(write_scenario, tmp_path):
+    import hashlib
+
+    path = write_scenario(small_scenario())
+    out = tmp_path / "out"
+    assert _solve(path, out, "--seed", "3", "--time-limit", "15").exit_code == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert set(summary["versions"]) == {"scheduler", "ortools", "python"}
+    assert summary["scenario_sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert summary["solver_parameters"]["random_seed"] == 3
+    assert summary["solver_parameters"]["max_time_in_seconds"] == 15
+
+
+def test_ctrl_c_writes_the_best_roster_so_far_and_exits_130(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from scheduler.datasets.synth import make_demand, standard_shift_types, write_scenario
+
+    # a week at peak 200 (the core benchmark): its roster search runs to the limit
+    start = datetime.date(2026, 11, 16)
+    scenario = write_scenario(
+        tmp_path / "week.yaml", "week", start, 7, 30, make_demand(start, 7, 30, 200, seed=1),
+        standard_shift_types((4, 6, 8, 9)), {"max_days_per_week": 5, "min_rest_hours": 12},
+        cyclic=True, solver={"time_limit_seconds": 60, "workers": 2})
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scheduler", "solve", str(scenario), "--out", str(out), "-q"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    time.sleep(20)  # past the first shift plan and roster, well before the 60 s limit
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "feasible" and summary["message"].startswith("interrupted")
+    assert summary["solve_seconds"] < 40
+    assert check_output_dir(scenario, out).ok
