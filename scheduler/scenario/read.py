@@ -19,7 +19,7 @@ from scheduler.scenario.demand import apply_events, read_demand_csv
 from scheduler.scenario.origins import Origins, validation_errors
 from scheduler.scenario.overrides import Override, apply_override, parse_override
 from scheduler.scenario.presets import apply_presets
-from scheduler.scenario.tree import _variants, read_tree
+from scheduler.scenario.tree import variants_of, read_tree
 
 MAX_SLOTS = 366 * 96
 
@@ -50,7 +50,7 @@ def read_scenario(
     path = Path(path)
     data, places, files = read_tree(path)
     lines = {p: line for p, (f, line) in places.items() if f == path}
-    variants = _variants(data, places, path)
+    variants = variants_of(data, places, path)
     data = copy.deepcopy({k: v for k, v in data.items() if k != "variants"})
     changes: list[Override] = []
     if variant is not None:

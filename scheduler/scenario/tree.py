@@ -42,10 +42,10 @@ def read_variants(path: Path | str) -> dict[str, list[Override]]:
     """The `variants:` of a scenario (extends resolved): name -> its overrides."""
     path = Path(path)
     data, origins, _ = read_tree(path)
-    return _variants(data, origins, path)
+    return variants_of(data, origins, path)
 
 
-def _variants(data: dict, origins: dict, path: Path) -> dict[str, list[Override]]:
+def variants_of(data: dict, origins: dict, path: Path) -> dict[str, list[Override]]:
     block = data.get("variants")
     if block is None:
         return {}

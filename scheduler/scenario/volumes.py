@@ -18,7 +18,7 @@ from scheduler.scenario.files import parse_start, read_text
 MAX_FORECAST_BYTES = 200_000_000
 
 
-def _line(lines: dict | None, *path) -> int | None:
+def line_of(lines: dict | None, *path) -> int | None:
     if not lines:
         return None
     key = tuple(path)
@@ -105,7 +105,7 @@ def read_volumes(scenario: Scenario, directory: Path, file: Path | None = None,
                     f"{len(ch.volume)} values given, the horizon has {h.num_slots} slots "
                     f"({h.days} days of {h.slot_minutes} minutes)",
                     file=file, key_path=f"channels.{i}.volume",
-                    line=_line(lines, "channels", i, "volume"))
+                    line=line_of(lines, "channels", i, "volume"))
             out.append(np.asarray(ch.volume, dtype=float))
             continue
         path = Path(directory) / ch.volume_file

@@ -11,7 +11,7 @@ import numpy as np
 
 from scheduler.models import ChannelService, ChannelSlot, DayService, ServiceSummary
 from scheduler.workload import erlang
-from scheduler.workload.staffing import ChannelStaffing, Staffing, _metrics, fifo_deadline_share
+from scheduler.workload.staffing import ChannelStaffing, Staffing, channel_metrics, fifo_deadline_share
 
 
 @dataclass
@@ -55,7 +55,7 @@ def achieved(staffing: Staffing, scheduled) -> Achieved:
                                np.zeros(len(sl)))
             meets = sl >= 1 - 1e-9
         else:
-            m = _metrics(ch, net, ch_staff.traffic)
+            m = channel_metrics(ch, net, ch_staff.traffic)
             servers = np.floor(net * ch.concurrency + 1e-9)
             carried = ch_staff.traffic * (1 - m.abandon_rate)
             stable = (servers > ch_staff.traffic) | (ch.patience_seconds is not None)

@@ -23,7 +23,7 @@ adds to them: requirement = max(demand + sum of channels, floor). A future skill
 model replaces that sum by one requirement per group; `compute` already keeps every
 channel apart.
 
-After solving, `attach_service` splits the agents each slot has on duty among the
+After solving, `attach_service` (service.py) splits the agents each slot has on duty among the
 channels (demand first, then in proportion to each channel's requirement, surplus the
 same way) and evaluates the service level, ASA, occupancy and abandonment they achieve.
 """
@@ -40,7 +40,7 @@ from scheduler.models import Scenario
 from scheduler.models.workload import Channel
 from scheduler.workload import erlang
 from scheduler.errors import InputError
-from scheduler.scenario.volumes import _line, read_volumes
+from scheduler.scenario.volumes import line_of, read_volumes
 
 MAX_FORECAST_BYTES = 200_000_000
 
@@ -175,7 +175,7 @@ def _fail(exc: erlang.Unreachable, sc: Scenario, i: int, start: dt.datetime,
     when = _slot_time(start, sc.horizon.slot_minutes, slots[0]) if len(slots) else "?"
     more = f" and {len(slots) - 1} more slot(s)" if len(slots) > 1 else ""
     return InputError(f"channel {ch.name!r} at {when}{more}: {exc.reason}; relax the goal",
-                      file=file, key_path=f"channels.{i}", line=_line(lines, "channels", i))
+                      file=file, key_path=f"channels.{i}", line=line_of(lines, "channels", i))
 
 
 def compute(scenario: Scenario, volumes: list[np.ndarray], file: Path | None = None,
@@ -212,7 +212,7 @@ def compute(scenario: Scenario, volumes: list[np.ndarray], file: Path | None = N
                 )
                 agents = erlang.fewest_servers(traffic, ch.aht_seconds, goal, ch.patience_seconds,
                                                servers_per_agent=ch.concurrency)
-                m = _metrics(ch, agents.astype(float), traffic)
+                m = channel_metrics(ch, agents.astype(float), traffic)
         except erlang.Unreachable as exc:
             raise _fail(exc, scenario, i, start, file, lines) from None
         scheduled = erlang.gross_up(agents, ch.shrinkage_rate)
@@ -221,7 +221,7 @@ def compute(scenario: Scenario, volumes: list[np.ndarray], file: Path | None = N
     return out
 
 
-def _metrics(ch: Channel, agents: np.ndarray, traffic: np.ndarray) -> erlang.Metrics:
+def channel_metrics(ch: Channel, agents: np.ndarray, traffic: np.ndarray) -> erlang.Metrics:
     servers = np.floor(agents * ch.concurrency + 1e-9)
     return erlang.metrics(servers, traffic, ch.aht_seconds, ch.answer_within_seconds or 0.0,
                           ch.patience_seconds)
