@@ -1,6 +1,7 @@
-"""The README's benchmark tables, rendered from the results CSVs in benchmarks/results/.
+"""The benchmark tables of the docs, rendered from the results CSVs in benchmarks/results/.
 
-Every generated table in README.md sits between two marker comments:
+Every generated table sits between two marker comments, in docs/benchmarks.md (one block
+per benchmark table) and in README.md (the headline table):
 
     <!-- bench:NAME -->
     ...generated: the table and a line naming machine, versions, date and command...
@@ -8,8 +9,9 @@ Every generated table in README.md sits between two marker comments:
 
 `replace_blocks` swaps the text between each pair for a fresh rendering and leaves
 everything outside the markers as it was. NAME is a key of TABLES, which says which CSV
-the block is made from and how. `benchmarks/run_all.py` runs the benchmarks and calls
-`update_readme`; the renderers here only read CSVs and the metadata file (meta.json).
+(or, for the headline, which CSVs) the block is made from and how.
+`benchmarks/run_all.py` runs the benchmarks and calls `update_pages`; the renderers here
+only read CSVs and the metadata file (meta.json).
 """
 
 from __future__ import annotations
@@ -180,9 +182,10 @@ def whole_round(value) -> str:
 OURS_LIKE = "paid_hours, no labour rules"
 
 
-def render_peer_ratios(rows: list[dict]) -> str:
+def peer_ratios(rows: list[dict]) -> dict[tuple[str, str], dict[str, list[float]]]:
     """Ours (paid_hours, no labour rules) / each pyworkforce setting, taken within the same
-    run and peak, then the median over runs."""
+    run and peak: per (peak, setting) the ratios of paid hours, max shifts on a day and
+    seconds, one per run."""
     _need(rows, PEER_COLUMNS, "peer")
     per_run: dict[tuple[str, str], dict[str, dict]] = {}
     for r in rows:
@@ -204,7 +207,13 @@ def render_peer_ratios(rows: list[dict]) -> str:
             a, b = num(ours["seconds"]), num(theirs["seconds"])
             if a is not None and b is not None:
                 got["seconds"].append(a / max(b, 0.01))
+    return ratios
+
+
+def render_peer_ratios(rows: list[dict]) -> str:
+    """peer_ratios' ratios, the median over runs of each."""
     body = []
+    ratios = peer_ratios(rows)
     for (peak, setting), got in ratios.items():
         body.append([peak, setting, fmt(median(got["paid"]), "{:.3f}"),
                      fmt(median(got["shifts"]), "{:.3f}"), fmt(median(got["seconds"]), "{:.2f}")])
@@ -283,16 +292,125 @@ def render_staffing(rows: list[dict]) -> str:
     return _table(["model", "peak Erlangs", "median s"], body)
 
 
+# ---------------------------------------------------------------- the README's headline
+
+def _one(rows: list[dict], what: str, **keys: str) -> dict:
+    """The row whose columns equal `keys` (the headline's pick of one case)."""
+    found = [r for r in rows if all(r.get(k) == v for k, v in keys.items())]
+    if not found:
+        wanted = ", ".join(f"{k}={v}" for k, v in keys.items())
+        raise TableError(f"headline: {what} has no row with {wanted}")
+    return found[0]
+
+
+def _secs(value) -> str:
+    return fmt(value, "{:.1f}") + " s"
+
+
+def render_headline(rows_of: dict[str, list[dict]]) -> str:
+    """A few figures from each benchmark's CSV, one row each, for the README."""
+    core = rows_of["core_week"]
+    _need(core, ("peak", "time_limit", "headcount", "headcount_lower_bound", "gap", "seconds"),
+          "core_week")
+    body = [[f"one cyclic week, peak {whole(core[0]['peak'])} agents, 5 days in 7, 12 h rest "
+             f"({len(core)} seeds, {fmt(core[0]['time_limit'], '{:g}')} s limit)",
+             f"{whole(median(r['headcount'] for r in core))} agents against a proven lower "
+             f"bound of {whole(median(r['headcount_lower_bound'] for r in core))} "
+             f"(gap {fmt(median(r['gap'] for r in core), '{:.2%}')}, median)"]]
+
+    scale = rows_of["scale"]
+    _need(scale, ("level", "horizon", "peak", "method", "gap", "value", "bound", "seconds",
+                  "time_limit"), "scale")
+    plan = _one(scale, "scale", level="plan", horizon="28", peak="1000", method="highs")
+    body.append([f"shift plan, 4 weeks, peak {whole(plan['peak'])} agents "
+                 f"({fmt(plan['time_limit'], '{:g}')} s limit)",
+                 f"{fmt(plan['gap'], '{:.3%}')} above the LP bound in {_secs(plan['seconds'])}"])
+    cases = [(label, _one(scale, "scale", level="roster", horizon=horizon, peak="200"))
+             for label, horizon in (("cyclic", "28"), ("open", "28o"))]
+    body.append([f"roster, 4 weeks, peak {whole(cases[0][1]['peak'])} agents, labour rules "
+                 f"({fmt(cases[0][1]['time_limit'], '{:g}')} s limit)",
+                 "; ".join(f"{label}: {whole(r['value'])} agents against a bound of "
+                           f"{whole(r['bound'])} ({fmt(r['gap'], '{:.2%}')}, {r['status']}, "
+                           f"{_secs(r['seconds'])})" for label, r in cases)])
+
+    msd = rows_of["msd"]
+    _need(msd, ("set", "gap", "seconds"), "msd")
+    reached = sum(1 for r in msd if num(r["gap"]) is not None and num(r["gap"]) <= 0)
+    sets = sorted({r["set"] for r in msd})
+    body.append([f"Minimum Shift Design instances (DBAI {', '.join(sets)})",
+                 f"best known value reached on {reached} of {len(msd)}, each in at most "
+                 f"{_secs(max(num(r['seconds']) or 0 for r in msd))}"])
+
+    promo = rows_of["promotion"]
+    _need(promo, ("peak", "gap", "seconds"), "promotion")
+    body.append([f"Double 11 fortnight at peak {whole(promo[0]['peak'])} agents, three staff "
+                 f"pools, least cost ({len(promo)} seeds)",
+                 f"median gap {fmt(median(r['gap'] for r in promo), '{:.2%}')} to the proven "
+                 f"cost bound, each in at most "
+                 f"{_secs(max(num(r['seconds']) or 0 for r in promo))}"])
+
+    ratios = peer_ratios(rows_of["peer"])
+    valid = [(peak, got) for (peak, setting), got in ratios.items()
+             if setting == "shifts ending by 24:00 only"]
+    if not valid:
+        raise TableError("headline: peer has no pyworkforce run with shifts ending by 24:00")
+    body.append(["paid hours against pyworkforce's valid plans (shifts ending by 24:00)",
+                 ", ".join(f"{fmt(median(got['paid']), '{:.3f}')} at peak {peak}"
+                           for peak, got in valid) + " (ours / theirs)"])
+
+    staffing = _one(rows_of["staffing"], "staffing", model="A", peak_scale="1.0")
+    body.append(["Erlang A staffing, 4 weeks x 3 channels",
+                 f"{fmt(staffing['median_s'], '{:.3f}')} s (median)"])
+
+    export = rows_of["export"]
+    _need(export, ("step", "median_s", "agents", "days"), "export")
+    write = _one(export, "export", step="write_result")
+    body.append([f"every output file of {whole(write['agents'])} agents x "
+                 f"{whole(write['days'])} days", f"{_secs(write['median_s'])} (median)"])
+    return _table(["benchmark", "result"], body)
+
+
+# ---------------------------------------------------------------- the tables
+
 @dataclass(frozen=True)
 class Table:
+    """A table made from one benchmark's CSV."""
     benchmark: str
     """The benchmark (run_all name) whose CSV and metadata it uses."""
     csv: str
     render: Callable[[list[dict]], str]
     meta_line: bool = True
 
+    @property
+    def benchmarks(self) -> tuple[str, ...]:
+        return (self.benchmark,)
 
-TABLES: dict[str, Table] = {
+    def text(self, name: str, results: Path, meta: dict) -> str:
+        rows = read_rows(results / self.csv, name, self.benchmark)
+        text = self.render(rows)
+        if self.meta_line:
+            text += "\n\n" + meta_line(self.benchmark, meta, rows)
+        return text
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A table made from several benchmarks' CSVs (the README's front-page figures)."""
+    sources: tuple[tuple[str, str], ...]
+    """(benchmark, CSV file) pairs it reads."""
+    render: Callable[[dict[str, list[dict]]], str]
+
+    @property
+    def benchmarks(self) -> tuple[str, ...]:
+        return tuple(benchmark for benchmark, _ in self.sources)
+
+    def text(self, name: str, results: Path, meta: dict) -> str:
+        rows_of = {benchmark: read_rows(results / csv_name, name, benchmark)
+                   for benchmark, csv_name in self.sources}
+        return self.render(rows_of) + "\n\n" + headline_meta_line(self.benchmarks, meta)
+
+
+TABLES: dict[str, Table | Headline] = {
     "core_week": Table("core_week", "core_week.csv", render_core_week),
     "msd": Table("msd", "msd.csv", render_msd),
     "peer": Table("peer", "peer.csv", render_peer),
@@ -301,6 +419,10 @@ TABLES: dict[str, Table] = {
     "promotion": Table("promotion", "promotion.csv", render_promotion),
     "export": Table("export", "export.csv", render_export),
     "staffing": Table("staffing", "staffing.csv", render_staffing),
+    "headline": Headline(
+        tuple((b, f"{b}.csv") for b in ("core_week", "scale", "msd", "promotion", "peer",
+                                         "staffing", "export")),
+        render_headline),
 }
 
 
@@ -348,16 +470,45 @@ def meta_line(benchmark: str, meta: dict, rows: list[dict]) -> str:
     return line + "._"
 
 
-# ---------------------------------------------------------------- README blocks
+DATE = re.compile(r"(\d{4}-\d\d-\d\d) (\d\d:\d\d)(?:-(\d\d:\d\d))? UTC")
+
+
+def headline_meta_line(benchmarks: tuple[str, ...], meta: dict) -> str:
+    """Machines and the span of the runs the headline's figures come from; the per-table
+    lines give versions, load and commands."""
+    machines, days, times, unknown = [], set(), [], []
+    for benchmark in benchmarks:
+        m = meta.get(benchmark)
+        found = DATE.fullmatch((m or {}).get("date", ""))
+        if not m or not found:
+            unknown.append(benchmark)
+            continue
+        if m.get("machine") and m["machine"] not in machines:
+            machines.append(m["machine"])
+        days.add(found.group(1))
+        times += [found.group(2), found.group(3) or found.group(2)]
+    parts = ["; ".join(machines) or "machine not recorded"]
+    if days:
+        span = sorted(days)
+        when = span[0] if len(span) == 1 else f"{span[0]} to {span[-1]}"
+        if len(span) == 1:
+            when += f", runs between {min(times)} and {max(times)} UTC"
+        parts.append(when)
+    if unknown:
+        parts.append(f"no run metadata for {', '.join(unknown)}")
+    return ("_" + "; ".join(parts) + "; versions, load and commands are given under each "
+            "table of the benchmarks page._")
+
+
+# ---------------------------------------------------------------- marker blocks
 
 BEGIN = re.compile(r"^<!-- bench:([\w-]+) -->[ \t]*$", re.M)
 
 
-def read_rows(path: Path, name: str) -> list[dict]:
+def read_rows(path: Path, name: str, benchmark: str) -> list[dict]:
     if not path.exists():
         raise TableError(f"table '{name}': results file {path} not found; run "
-                         f"`python benchmarks/run_all.py --only {TABLES[name].benchmark}` "
-                         f"to make it")
+                         f"`python benchmarks/run_all.py --only {benchmark}` to make it")
     with open(path, newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
@@ -365,16 +516,10 @@ def read_rows(path: Path, name: str) -> list[dict]:
 def render_block(name: str, results: Path, meta: dict | None = None) -> str:
     if name not in TABLES:
         raise TableError(f"unknown table '{name}' (known: {', '.join(TABLES)})")
-    table = TABLES[name]
-    rows = read_rows(results / table.csv, name)
-    text = table.render(rows)
-    if table.meta_line:
-        text += "\n\n" + meta_line(table.benchmark, read_meta(results) if meta is None else meta,
-                                   rows)
-    return text
+    return TABLES[name].text(name, results, read_meta(results) if meta is None else meta)
 
 
-def find_blocks(text: str, source: str = "README.md") -> list[tuple[str, int, int]]:
+def find_blocks(text: str, source: str = "page") -> list[tuple[str, int, int]]:
     """(name, start, end) of each block's inner text; errors name the line."""
     blocks = []
     for m in BEGIN.finditer(text):
@@ -394,8 +539,8 @@ def find_blocks(text: str, source: str = "README.md") -> list[tuple[str, int, in
 
 
 def replace_blocks(text: str, results: Path, only: set[str] | None = None,
-                   source: str = "README.md") -> tuple[str, list[str]]:
-    """`text` with every marker block (or those of the benchmarks in `only`) re-rendered
+                   source: str = "page") -> tuple[str, list[str]]:
+    """`text` with every marker block (or those using a benchmark in `only`) re-rendered
     from the CSVs in `results`; also the names of the blocks replaced."""
     blocks = find_blocks(text, source)
     meta = read_meta(results)
@@ -405,7 +550,7 @@ def replace_blocks(text: str, results: Path, only: set[str] | None = None,
             line = text.count("\n", 0, start) + 1
             raise TableError(f"{source} line {line}: unknown table '{name}' "
                              f"(known: {', '.join(TABLES)})")
-        if only is not None and TABLES[name].benchmark not in only:
+        if only is not None and not only.intersection(TABLES[name].benchmarks):
             continue
         out.append(text[pos:start])
         out.append("\n" + render_block(name, results, meta) + "\n\n")
@@ -430,13 +575,20 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def update_readme(readme: Path, results: Path, only: set[str] | None = None) -> list[str]:
-    """Re-render the README's marker blocks in place (atomically); the names replaced."""
-    try:
-        text = readme.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise TableError(f"{readme}: cannot read ({exc.strerror})") from exc
-    new, done = replace_blocks(text, results, only, source=str(readme))
-    if new != text:
-        write_atomic(readme, new)
-    return done
+def update_pages(pages: list[Path], results: Path, only: set[str] | None = None
+                 ) -> dict[Path, list[str]]:
+    """Re-render the marker blocks of each page in place; per page the names replaced.
+    Every page is rendered before any is written, so an error leaves them all as they were;
+    each is then replaced atomically."""
+    rendered = []
+    for page in pages:
+        try:
+            text = page.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise TableError(f"{page}: cannot read ({exc.strerror})") from exc
+        new, done = replace_blocks(text, results, only, source=str(page))
+        rendered.append((page, text, new, done))
+    for page, text, new, _ in rendered:
+        if new != text:
+            write_atomic(page, new)
+    return {page: done for page, _, _, done in rendered}

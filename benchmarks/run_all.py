@@ -1,8 +1,8 @@
-"""Run the benchmarks with the issue's settings and regenerate the README's tables.
+"""Run the benchmarks with the issue's settings and regenerate the docs' benchmark tables.
 
     python benchmarks/run_all.py                      # everything (hours on 2 cores)
     python benchmarks/run_all.py --only peer,staffing  # a selection (--skip msd,scale too)
-    python benchmarks/run_all.py --tables-only         # re-render README from committed CSVs
+    python benchmarks/run_all.py --tables-only         # re-render the tables from committed CSVs
     python benchmarks/run_all.py --quick               # smoke run: small limits, temp folder
     python benchmarks/run_all.py --list                # the benchmarks and their commands
 
@@ -10,13 +10,14 @@ Each benchmark script runs in its own subprocess and writes its CSV into a stagi
 inside the results folder; only when it exits cleanly is the CSV moved over the previous
 one (a failed or interrupted run leaves the committed figures alone). Its metadata --
 machine, versions, start and end time (UTC), 1-minute load average before and after, the
-exact commands -- goes into `meta.json` next to the CSVs. Then the README's marker blocks
-(`<!-- bench:NAME -->` ... `<!-- /bench:NAME -->`, see bench_tables.py) of the benchmarks
-that ran are rendered again from the CSVs; the rest of the README is left as it was, and
-the file is replaced atomically.
+exact commands -- goes into `meta.json` next to the CSVs. Then the marker blocks
+(`<!-- bench:NAME -->` ... `<!-- /bench:NAME -->`, see bench_tables.py) that use the
+benchmarks that ran are rendered again from the CSVs, in docs/benchmarks.md (every table)
+and README.md (the headline table); the rest of each page is left as it was, and each file
+is replaced atomically once both have rendered.
 
 --quick runs every selected benchmark with small limits into a temporary results folder
-(or --results DIR) and prints the tables instead of touching README.md (unless --readme
+(or --results DIR) and prints the tables instead of touching the pages (unless --page
 is given): it checks that the scripts, the CSVs and the renderers fit together, not
 speed.
 """
@@ -42,13 +43,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
-README = ROOT / "README.md"
+PAGES = (ROOT / "docs" / "benchmarks.md", ROOT / "README.md")
+"""The pages whose marker blocks are rendered: every table, and the README's headline."""
 
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 from bench_tables import (  # noqa: E402
-    META_FILE, TABLES, TableError, read_meta, render_block, update_readme, write_atomic,
+    META_FILE, TABLES, TableError, read_meta, render_block, update_pages, write_atomic,
 )
 
 SOLVERS = ("ortools", "highspy")
@@ -216,11 +218,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true",
                     help="smoke run with small limits into a temporary results folder")
     ap.add_argument("--tables-only", action="store_true",
-                    help="run nothing: re-render the README's tables from the results CSVs")
+                    help="run nothing: re-render the pages' tables from the results CSVs")
     ap.add_argument("--results", type=Path, default=None,
                     help="results folder (default benchmarks/results; --quick: a temp folder)")
-    ap.add_argument("--readme", type=Path, default=None,
-                    help="README to update (default README.md; --quick: none, tables printed)")
+    ap.add_argument("--page", type=Path, action="append", default=None,
+                    help="page whose tables to update, repeatable (default docs/benchmarks.md "
+                         "and README.md; --quick: none, tables printed)")
     ap.add_argument("--list", action="store_true", help="list the benchmarks and exit")
     ap.add_argument("--quiet", action="store_true", help="do not echo the scripts' output")
     args = ap.parse_args(argv)
@@ -240,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         results = Path(tempfile.mkdtemp(prefix="bench-quick-"))
     else:
         results = RESULTS
-    readme = args.readme or (None if args.quick else README)
+    pages = args.page or ([] if args.quick else list(PAGES))
 
     ran: list[str] = []
     failed: list[str] = []
@@ -267,13 +270,15 @@ def main(argv: list[str] | None = None) -> int:
         tables_for = set(selected)
 
     try:
-        if readme is not None:
-            done = update_readme(readme, results, tables_for) if tables_for else []
-            print(f"{readme}: {len(done)} table(s) rendered"
-                  + (f" ({', '.join(done)})" if done else ""))
+        if pages:
+            rendered = (update_pages(pages, results, tables_for) if tables_for
+                        else {page: [] for page in pages})
+            for page, done in rendered.items():
+                print(f"{page}: {len(done)} table(s) rendered"
+                      + (f" ({', '.join(done)})" if done else ""))
         else:
             for name, table in TABLES.items():
-                if table.benchmark in tables_for:
+                if set(table.benchmarks) <= tables_for:
                     print(f"\n<!-- bench:{name} -->\n{render_block(name, results)}\n"
                           f"<!-- /bench:{name} -->")
     except TableError as exc:

@@ -1,6 +1,7 @@
-"""benchmarks/run_all.py and the README table renderer (benchmarks/bench_tables.py):
-marker blocks re-rendered from small CSV fixtures, text outside them untouched, clear
-errors, and real subprocess runs of run_all (a cheap benchmark in --quick mode, and
+"""benchmarks/run_all.py and the table renderer of docs/benchmarks.md and the README's
+headline (benchmarks/bench_tables.py): marker blocks re-rendered from small CSV fixtures,
+text outside them untouched, clear errors, the committed pages equal to what the committed
+CSVs render, and real subprocess runs of run_all (a cheap benchmark in --quick mode, and
 stand-in scripts that succeed or fail)."""
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ BEFORE = "# Title\n\nSome prose | with a pipe.\n\n"
 AFTER = "\n\nMore prose, kept as it is.\n<!-- not a bench marker -->\n"
 
 
-def readme_with(name: str, inner: str = "| old | table |\n|---|---|\n| 1 | 2 |\n") -> str:
+def page_with(name: str, inner: str = "| old | table |\n|---|---|\n| 1 | 2 |\n") -> str:
     return f"{BEFORE}<!-- bench:{name} -->\n{inner}<!-- /bench:{name} -->{AFTER}"
 
 
@@ -69,7 +70,7 @@ def readme_with(name: str, inner: str = "| old | table |\n|---|---|\n| 1 | 2 |\n
 
 def test_a_block_is_replaced_and_the_text_outside_is_untouched(tmp_path):
     write_csv(tmp_path / "staffing.csv", staffing_rows())
-    text = readme_with("staffing")
+    text = page_with("staffing")
     new, done = tables.replace_blocks(text, tmp_path)
     assert done == ["staffing"]
     assert new.startswith(BEFORE + "<!-- bench:staffing -->\n")
@@ -85,45 +86,51 @@ def test_a_block_is_replaced_and_the_text_outside_is_untouched(tmp_path):
 
 def test_blocks_of_benchmarks_not_selected_are_left_alone(tmp_path):
     write_csv(tmp_path / "staffing.csv", staffing_rows())
-    text = readme_with("staffing") + readme_with("msd")  # no msd.csv: it must not be read
+    text = page_with("staffing") + page_with("msd")  # no msd.csv: it must not be read
     new, done = tables.replace_blocks(text, tmp_path, only={"staffing"})
     assert done == ["staffing"]
-    assert new.endswith(readme_with("msd"))
+    assert new.endswith(page_with("msd"))
 
 
 def test_a_missing_csv_is_a_clear_error(tmp_path):
     with pytest.raises(tables.TableError) as err:
-        tables.replace_blocks(readme_with("msd"), tmp_path)
+        tables.replace_blocks(page_with("msd"), tmp_path)
     message = str(err.value)
     assert str(tmp_path / "msd.csv") in message and "not found" in message
     assert "run_all.py --only msd" in message
 
 
 def test_an_unclosed_or_unknown_block_names_its_line(tmp_path):
-    with pytest.raises(tables.TableError, match=r"README.md line 5: .*no '<!-- /bench:msd -->'"):
-        tables.replace_blocks(BEFORE + "<!-- bench:msd -->\n| x |\n", tmp_path)
+    with pytest.raises(tables.TableError,
+                       match=r"docs/benchmarks.md line 5: .*no '<!-- /bench:msd -->'"):
+        tables.replace_blocks(BEFORE + "<!-- bench:msd -->\n| x |\n", tmp_path,
+                              source="docs/benchmarks.md")
     with pytest.raises(tables.TableError, match=r"line 5: unknown table 'nosuch'"):
-        tables.replace_blocks(readme_with("nosuch"), tmp_path)
+        tables.replace_blocks(page_with("nosuch"), tmp_path)
 
 
 def test_a_csv_without_the_needed_columns_is_a_clear_error(tmp_path):
     write_csv(tmp_path / "staffing.csv", [{"model": "A", "median_s": "0.1"}])
     with pytest.raises(tables.TableError, match="staffing: .*lacks the column.*peak_scale"):
-        tables.replace_blocks(readme_with("staffing"), tmp_path)
+        tables.replace_blocks(page_with("staffing"), tmp_path)
 
 
-def test_update_readme_writes_atomically_and_keeps_the_file_on_error(tmp_path):
+def test_update_pages_writes_atomically_and_keeps_every_page_on_error(tmp_path):
     results = tmp_path / "results"
     write_csv(results / "staffing.csv", staffing_rows())
-    readme = tmp_path / "README.md"
-    readme.write_text(readme_with("staffing") + readme_with("msd"), encoding="utf-8")
-    before = readme.read_text(encoding="utf-8")
-    with pytest.raises(tables.TableError):  # msd.csv is missing: nothing is written
-        tables.update_readme(readme, results)
-    assert readme.read_text(encoding="utf-8") == before
-    assert tables.update_readme(readme, results, only={"staffing"}) == ["staffing"]
-    assert "| Erlang A (voice, chat) + deadline | 35 | 0.013 |" in readme.read_text()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md", "results"]
+    first, second = tmp_path / "benchmarks.md", tmp_path / "README.md"
+    first.write_text(page_with("staffing"), encoding="utf-8")
+    second.write_text(page_with("staffing") + page_with("msd"), encoding="utf-8")
+    before = [first.read_text(encoding="utf-8"), second.read_text(encoding="utf-8")]
+    with pytest.raises(tables.TableError):  # msd.csv is missing: no page is written
+        tables.update_pages([first, second], results)
+    assert [first.read_text(encoding="utf-8"), second.read_text(encoding="utf-8")] == before
+    assert tables.update_pages([first, second], results, only={"staffing"}) == {
+        first: ["staffing"], second: ["staffing"]}
+    for page in (first, second):
+        assert "| Erlang A (voice, chat) + deadline | 35 | 0.013 |" in page.read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md", "benchmarks.md",
+                                                          "results"]
 
 
 def test_the_metadata_line_names_machine_versions_date_load_and_command(tmp_path):
@@ -187,25 +194,46 @@ def test_msd_table_groups_by_set_and_split_with_tune_first():
     ]
 
 
-def test_the_committed_results_render_every_readme_table():
-    text = (PROJECT / "README.md").read_text(encoding="utf-8")
-    blocks = [name for name, _, _ in tables.find_blocks(text)]
-    assert set(blocks) == set(tables.TABLES)
-    new, done = tables.replace_blocks(text, BENCH / "results")
-    assert sorted(done) == sorted(blocks)
-    assert new == text, "README tables differ from the committed CSVs: run " \
-                        "`python benchmarks/run_all.py --tables-only`"
+def test_the_committed_results_render_every_table_of_the_pages():
+    assert run_all.PAGES == (PROJECT / "docs" / "benchmarks.md", PROJECT / "README.md")
+    blocks = {}
+    for page in run_all.PAGES:
+        text = page.read_text(encoding="utf-8")
+        names = [name for name, _, _ in tables.find_blocks(text, str(page))]
+        blocks[page.name] = names
+        new, done = tables.replace_blocks(text, BENCH / "results", source=str(page))
+        assert sorted(done) == sorted(names)
+        assert new == text, f"{page}: tables differ from the committed CSVs: run " \
+                            "`python benchmarks/run_all.py --tables-only`"
+    assert blocks["README.md"] == ["headline"]
+    assert set(blocks["benchmarks.md"]) == set(tables.TABLES) - {"headline"}
+
+
+def test_the_headline_uses_every_benchmark_and_names_a_missing_one(tmp_path):
+    headline = tables.TABLES["headline"]
+    assert set(headline.benchmarks) == set(run_all.BENCHMARKS)
+    page = page_with("headline")
+    # re-rendered when any of its benchmarks ran; left alone otherwise
+    assert tables.replace_blocks(page, tmp_path, only={"nosuch"}) == (page, [])
+    with pytest.raises(tables.TableError, match=r"core_week.csv not found.*--only core_week"):
+        tables.replace_blocks(page, tmp_path, only={"staffing"})
+    rendered = tables.render_block("headline", BENCH / "results")
+    assert rendered.startswith("| benchmark | result |")
+    assert "230 of 230" in rendered  # the committed msd.csv: every instance reached
+    last = rendered.splitlines()[-1]
+    assert "x86_64, 2 cores" in last and "benchmarks page" in last
+    assert "no run metadata for" in tables.headline_meta_line(("core_week",), {})
 
 
 # ---------------------------------------------------------------- run_all itself
 
 def test_quick_smoke_of_a_cheap_benchmark(tmp_path):
-    readme = tmp_path / "README.md"
-    readme.write_text(readme_with("staffing"), encoding="utf-8")
+    page = tmp_path / "benchmarks.md"
+    page.write_text(page_with("staffing"), encoding="utf-8")
     results = tmp_path / "results"
     proc = subprocess.run(
         [sys.executable, str(BENCH / "run_all.py"), "--quick", "--only", "staffing",
-         "--results", str(results), "--readme", str(readme), "--quiet"],
+         "--results", str(results), "--page", str(page), "--quiet"],
         capture_output=True, text=True, cwd=PROJECT, timeout=300)
     assert proc.returncode == 0, proc.stderr
     with open(results / "staffing.csv", newline="") as f:
@@ -214,7 +242,7 @@ def test_quick_smoke_of_a_cheap_benchmark(tmp_path):
     meta = json.loads((results / "meta.json").read_text())["staffing"]
     assert meta["commands"][0].startswith("python benchmarks/staffing.py --runs 1")
     assert "quick" in meta["note"]
-    new = readme.read_text(encoding="utf-8")
+    new = page.read_text(encoding="utf-8")
     assert new.startswith(BEFORE) and new.endswith(AFTER)
     body = table_rows(new)
     assert [b[1] for b in body] == [f"{float(r['peak_erlangs']):,.0f}" for r in rows]
@@ -236,32 +264,32 @@ WRITE = ("rows = [dict(model='A', peak_scale='1', peak_erlangs='7', median_s='0.
          "w.writeheader(); w.writerows(rows)\n")
 
 
-def test_a_failed_benchmark_leaves_the_previous_csv_and_readme_alone(tmp_path, monkeypatch,
-                                                                     capsys):
+def test_a_failed_benchmark_leaves_the_previous_csv_and_page_alone(tmp_path, monkeypatch,
+                                                                   capsys):
     results = tmp_path / "results"
     old = write_csv(results / "staffing.csv", staffing_rows()).read_text()
-    readme = tmp_path / "README.md"
-    readme.write_text(readme_with("staffing"), encoding="utf-8")
+    page = tmp_path / "README.md"
+    page.write_text(page_with("staffing"), encoding="utf-8")
     monkeypatch.setitem(run_all.BENCHMARKS, "staffing",
                         stand_in(tmp_path, "half", WRITE + "raise SystemExit('died late')\n"))
     code = run_all.main(["--only", "staffing", "--results", str(results),
-                         "--readme", str(readme), "--quiet"])
+                         "--page", str(page), "--quiet"])
     assert code == 1
     assert "died late" in capsys.readouterr().err
     assert (results / "staffing.csv").read_text() == old
-    assert readme.read_text(encoding="utf-8") == readme_with("staffing")
+    assert page.read_text(encoding="utf-8") == page_with("staffing")
     assert not (results / "meta.json").exists()
 
 
 def test_a_successful_benchmark_replaces_its_csv_and_table(tmp_path, monkeypatch):
     results = tmp_path / "results"
     write_csv(results / "staffing.csv", staffing_rows())
-    readme = tmp_path / "README.md"
-    readme.write_text(readme_with("staffing"), encoding="utf-8")
+    page = tmp_path / "README.md"
+    page.write_text(page_with("staffing"), encoding="utf-8")
     monkeypatch.setitem(run_all.BENCHMARKS, "staffing", stand_in(tmp_path, "ok", WRITE))
-    assert run_all.main(["--results", str(results), "--readme", str(readme), "--quiet",
+    assert run_all.main(["--results", str(results), "--page", str(page), "--quiet",
                          "--only", "staffing"]) == 0
-    assert table_rows(readme.read_text()) == [["Erlang A (voice, chat) + deadline", "7",
+    assert table_rows(page.read_text()) == [["Erlang A (voice, chat) + deadline", "7",
                                                "0.500"]]
     meta = json.loads((results / "meta.json").read_text())["staffing"]
     assert meta["commands"] == [run_all.shown_command(run_all.BENCHMARKS["staffing"],
@@ -271,14 +299,14 @@ def test_a_successful_benchmark_replaces_its_csv_and_table(tmp_path, monkeypatch
 def test_tables_only_with_skip_and_unknown_names(tmp_path, capsys):
     results = tmp_path / "results"
     write_csv(results / "staffing.csv", staffing_rows())
-    readme = tmp_path / "README.md"
-    readme.write_text(readme_with("staffing") + readme_with("msd"), encoding="utf-8")
-    assert run_all.main(["--tables-only", "--results", str(results), "--readme", str(readme),
+    page = tmp_path / "README.md"
+    page.write_text(page_with("staffing") + page_with("msd"), encoding="utf-8")
+    assert run_all.main(["--tables-only", "--results", str(results), "--page", str(page),
                          "--skip", "msd"]) == 0
-    assert "| old | table |" in readme.read_text()  # the msd block was skipped
-    assert "35.2" not in readme.read_text() and "| 35 |" in readme.read_text()
+    assert "| old | table |" in page.read_text()  # the msd block was skipped
+    assert "35.2" not in page.read_text() and "| 35 |" in page.read_text()
     assert run_all.main(["--tables-only", "--results", str(results),
-                         "--readme", str(readme)]) == 2
+                         "--page", str(page)]) == 2
     assert "msd.csv not found" in capsys.readouterr().err
     with pytest.raises(SystemExit, match="unknown benchmark"):
         run_all.main(["--only", "nosuch"])
