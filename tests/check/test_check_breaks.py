@@ -106,3 +106,17 @@ def test_breaks_of_equal_length_are_matched_to_fitting_windows():
     bad = check(sc, day, [brk("a", "2024-01-01T10:00", "2024-01-01T10:15", True),
                           brk("a", "2024-01-01T10:30", "2024-01-01T10:45", True)])
     assert rules_of(bad) == {"break_window": 1}
+
+
+def test_break_paid_flag_as_the_type_says():
+    coffee = {"name": "coffee", "duration_minutes": 30, "earliest_start_minutes": 60,
+              "latest_start_minutes": 120, "paid": True}
+    kind = dict(LUNCH_TYPE, breaks=[LUNCH, coffee])
+    sc = make(slot=30, shift_types=[kind])
+    day = [shift("a", "2024-01-01T09:00", "2024-01-01T18:00")]
+    lunch = brk("a", "2024-01-01T12:00", "2024-01-01T13:00", paid=False)
+    paid_coffee = brk("a", "2024-01-01T10:00", "2024-01-01T10:30", paid=True)
+    assert check(sc, day, [lunch, paid_coffee]).ok
+    unpaid_coffee = check(sc, day, [lunch, dict(paid_coffee, paid=False)])
+    assert rules_of(unpaid_coffee) == {"break_paid": 1}
+    assert "marked unpaid, the shift type says paid" in unpaid_coffee.violations[0].message

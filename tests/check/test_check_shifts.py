@@ -112,3 +112,24 @@ def test_paid_break_does_not_lengthen_the_shift():
         [brk("a", "2024-01-01T12:00", "2024-01-01T13:00", paid=True)],
     )
     assert report.ok, report.violations
+
+
+def test_shift_type_names_match_exactly():
+    sc = make(shift_types=[DAY_TYPE, NIGHT_TYPE])
+    assert check(sc, [shift("a", "2024-01-01T08:00", "2024-01-01T16:00", kind="day")]).ok
+    report = check(sc, [shift("a", "2024-01-01T08:00", "2024-01-01T16:00", kind="Day")])
+    assert rules_of(report) == {"shift_type": 1}
+    assert "unknown shift type 'Day' (known: day, night)" in report.violations[0].message
+
+
+def test_every_allowed_paid_length_and_none_between():
+    kind = {"name": "day", "paid_hours": [4, 5.5, 8], "earliest_start": "08:00",
+            "latest_start": "10:00"}
+    sc = make(slot=30, shift_types=[kind])
+    for minutes in (240, 330, 480):
+        end = f"2024-01-01T{8 + minutes // 60:02d}:{minutes % 60:02d}"
+        report = check(sc, [shift("a", "2024-01-01T08:00", end, paid=minutes)])
+        assert report.ok, (minutes, report.violations)
+    between = check(sc, [shift("a", "2024-01-01T08:00", "2024-01-01T13:00", paid=300)])
+    assert rules_of(between) == {"shift_length": 1}
+    assert "allows 4 h, 5.5 h, 8 h" in between.violations[0].message
