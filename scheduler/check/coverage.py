@@ -55,9 +55,10 @@ def _channel_requirement(
     scenario: models.Scenario, scenario_dir: Path, out: list[Violation]
 ) -> list[int]:
     """Agents the workload channels need per slot. The queueing formulas are not the
-    solver's model: they live in scheduler/workload/staffing.py and scheduler/workload/erlang.py (checked
-    against published figures and a simulation in the tests), so the checker takes the
-    per-slot figures from there rather than keeping a second copy of them."""
+    solver's model: they live in scheduler/workload/staffing.py and
+    scheduler/workload/erlang.py (checked against published figures and a simulation in
+    the tests), so the checker takes the per-slot figures from there rather than keeping a
+    second copy of them."""
     from scheduler.errors import SchedulerError
     from scheduler.workload.staffing import channel_requirement
 
