@@ -1,0 +1,54 @@
+"""What the checker reports: one Violation per broken rule, the CheckReport of a roster,
+the CheckFileError of a roster file that cannot be read at all, and the formatting of
+times and hours in the messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    message: str
+    agent: str | None = None
+    time: datetime | None = None
+
+
+@dataclass
+class CheckReport:
+    violations: list[Violation]
+    headcount: int
+    paid_minutes: int
+    short_agent_slots: int
+    over_agent_slots: int
+    required: list[int]
+    scheduled: list[int]
+    cost: float = 0.0
+    """What the roster costs: shifts at their pool's or type's rate with overtime
+    premiums, standing agents' idle contract hours, hiring, cost per agent."""
+    overtime_minutes: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    def by_rule(self, rule: str) -> list[Violation]:
+        return [v for v in self.violations if v.rule == rule]
+
+
+class CheckFileError(ValueError):
+    """A CSV file cannot be read at all (missing, unreadable, or missing columns)."""
+
+
+def fmt_moment(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def fmt_hours(value: float) -> str:
+    return f"{value:g} h"
+
+
+def fmt_minutes_as_hours(minutes: float) -> str:
+    return fmt_hours(round(minutes / 60, 4))
