@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING
 from scheduler._version import __version__
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time the names load on first use
-    from scheduler.check import check_output_dir
-    from scheduler.engine.solve import solve
-    from scheduler.report.output import write_result
-    from scheduler.workload.loaded import LoadedScenario, load_scenario
+    from scheduler.check import check_output_dir  # noqa: F401
+    from scheduler.engine.solve import solve  # noqa: F401
+    from scheduler.report.output import write_result  # noqa: F401
+    from scheduler.workload.loaded import LoadedScenario, load_scenario  # noqa: F401
 
 _PUBLIC = {
     "load_scenario": "scheduler.workload.loaded",
