@@ -169,10 +169,10 @@ def test_unknown_preset(write_scenario):
 
 def test_preset_is_merged_and_scenario_wins(write_scenario):
     data = small_scenario()
-    data["rules"] = {"preset": "china-standard", "max_weekly_paid_hours": 40}
+    data["rules"] = {"preset": "china-standard", "max_weekly_paid_hours": 42}
     rules = load_scenario(write_scenario(data)).scenario.rules
     assert rules.max_daily_paid_hours == 8 and rules.max_days_per_week == 6
-    assert rules.max_weekly_paid_hours == 40
+    assert rules.max_weekly_paid_hours == 42  # the preset says 40
 
 
 def test_empty_file(write_scenario):
