@@ -13,53 +13,70 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from scheduler.models.sections import LabourRules, parse_hhmm
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from scheduler.models.sections import LabourRules, Strict, parse_hhmm
 
 
-class Overtime(_Strict):
+class Overtime(Strict):
     """Overtime policy. Defaults follow the PRC Labour Law (art. 41 and 44): at most 3 h a
     day and 36 h a month, paid 150% on working days, 200% on rest days, 300% on public
     holidays. Overtime minutes are counted apart from the weekly paid-hour limits."""
 
     max_daily_hours: Annotated[float, Field(ge=0, le=12)] = 3.0
+    """[hours] Overtime of one agent in one day, at most. Default 3 (Labour Law art. 41)."""
     max_monthly_hours: Annotated[float, Field(ge=0, le=744)] = 36.0
-    """Per agent and calendar month."""
+    """[hours] Overtime per agent and calendar month, at most. Default 36 (Labour Law
+    art. 41)."""
     step_minutes: Annotated[int, Field(gt=0, le=720)] = 60
-    """Extensions offered: multiples of this up to max_daily_hours."""
+    """[minutes] Extensions offered: multiples of this up to max_daily_hours, each a
+    multiple of the slot length. Default 60."""
     workday_premium: Annotated[float, Field(ge=1)] = 1.5
+    """[factor on the hourly rate] Pay of overtime on working days. Default 1.5 (150%,
+    Labour Law art. 44)."""
     rest_day_premium: Annotated[float, Field(ge=1)] = 2.0
+    """[factor on the hourly rate] Pay of overtime on rest_weekdays. Default 2.0 (200%,
+    Labour Law art. 44)."""
     holiday_premium: Annotated[float, Field(ge=1)] = 3.0
+    """[factor on the hourly rate] Pay of overtime on the scenario's holidays. Default
+    3.0 (300%, Labour Law art. 44)."""
     rest_weekdays: list[Annotated[int, Field(ge=1, le=7)]] = [6, 7]
-    """ISO weekdays (1 Monday ... 7 Sunday) whose overtime is paid as rest-day overtime."""
+    """[ISO weekdays] Days (1 Monday ... 7 Sunday) whose overtime is paid as rest-day
+    overtime. Default [6, 7]: Saturday and Sunday."""
 
 
-class Pool(_Strict):
+class Pool(Strict):
+    """A group of agents under one contract (full-time, part-time, temporary)."""
+
     name: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
+    """Unique name of the pool (letters, digits and . _ -)."""
     shift_types: Annotated[list[str], Field(min_length=1)]
     """Names of the shift types this pool's agents may work."""
     rules: LabourRules | None = None
-    """Keys given here override the scenario's rules for this pool."""
+    """Keys given here override the scenario's rules for this pool (a preset here is
+    merged under them). Absent: the scenario's rules."""
     standing: Annotated[int, Field(ge=0, le=1_000_000)] = 0
-    """Agents already employed: kept and paid their contract even if not rostered."""
+    """[agents] Agents already employed: kept and paid their contract even if not
+    rostered. Default 0."""
     max_hire: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
-    """How many more may be hired (no limit when absent)."""
+    """[agents] How many more may be hired beyond the standing ones. Absent: no limit."""
     available_from: dt.date | None = None
+    """First day (YYYY-MM-DD) this pool may work. Absent: from the horizon's start."""
     available_until: dt.date | None = None
-    """Temporary pools: shifts only on days in this window (both ends included)."""
+    """Last day (YYYY-MM-DD, included) this pool may work; with available_from, the
+    window of a temporary pool. Absent: to the horizon's end."""
     cost_per_paid_hour: Annotated[float, Field(ge=0)] | None = None
-    """Overrides the shift types' cost_per_paid_hour for this pool."""
+    """[money per paid hour] Overrides the shift types' cost_per_paid_hour for this pool.
+    Absent: the shift types' rates."""
     contract_weekly_hours: Annotated[float, Field(ge=0, le=168)] = 0.0
-    """Hours a week each standing agent is paid whether rostered or not."""
+    """[hours] Hours a week each standing agent is paid whether rostered or not (needs
+    cost_per_paid_hour). Default 0: only rostered hours are paid."""
     cost_per_hire: Annotated[float, Field(ge=0)] = 0.0
-    """One-off cost of each hired agent (recruiting, training)."""
+    """[money per agent] One-off cost of each hired agent (recruiting, training).
+    Default 0."""
     overtime: bool = False
-    """Whether this pool's shifts may be extended by overtime."""
+    """true: this pool's shifts may be extended by overtime (see the scenario's
+    overtime). Default false."""
 
     @model_validator(mode="after")
     def _check(self) -> Pool:
@@ -85,14 +102,19 @@ class Pool(_Strict):
         return self.available_until is None or day <= self.available_until
 
 
-class Peak(_Strict):
+class Peak(Strict):
     """A within-day factor on top of the event's day multiplier."""
 
     date: dt.date
+    """Day of the peak (YYYY-MM-DD), within the event's dates."""
     start: str
+    """Start of the peak, "HH:MM" on date."""
     end: str
-    """"HH:MM"; an hour of 24 or more reaches into the next day."""
+    """End of the peak, "HH:MM", after start; an hour of 24 or more reaches into the
+    next day."""
     multiplier: Annotated[float, Field(gt=0, le=100)]
+    """[factor] Demand multiplied by this within the window, on top of the day's
+    multiplier."""
 
     @field_validator("start", "end")
     @classmethod
@@ -107,18 +129,24 @@ class Peak(_Strict):
         return self
 
 
-class Event(_Strict):
+class Event(Strict):
     """A promotion: demand multiplied by `multiplier` on each day from start_date to
     end_date (one figure, or one per day), and by each peak's multiplier within its
     window. Overlapping events multiply."""
 
     name: Annotated[str, Field(min_length=1, max_length=80)]
+    """Name of the event, shown in reports."""
     start_date: dt.date
+    """First day of the event (YYYY-MM-DD), within the horizon."""
     end_date: dt.date
+    """Last day of the event (YYYY-MM-DD, included), not before start_date."""
     multiplier: Annotated[float, Field(gt=0, le=100)] | list[Annotated[float, Field(gt=0, le=100)]] = 1.0
+    """[factor] Demand multiplied by this on every day of the event, or a list with one
+    factor per day. Default 1: only the peaks change the demand."""
     peaks: list[Peak] = []
+    """Within-day windows multiplied further. Default: none."""
     channels: list[str] | None = None
-    """Channels whose volume the event multiplies (all demand when absent)."""
+    """Channels whose volume the event multiplies. Absent: all demand."""
 
     @model_validator(mode="after")
     def _dates(self) -> Event:

@@ -27,26 +27,44 @@ from scheduler.models.workload import Channel
 
 
 class Scenario(Strict):
+    """A scenario: what to cover, with which shifts, under which rules, at what cost."""
+
     name: Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.-]+$")]
+    """Name of the scenario (letters, digits and . _ -); the default output folder is
+    out/<name>/."""
     description: str = ""
+    """Free text shown in the reports. Default: empty."""
     horizon: Horizon
+    """The days planned and the slot length."""
     demand: Demand | None = None
-    """Agents required per slot; optional when `channels` are given (then both add up)."""
+    """Agents required per slot; optional when `channels` are given (then both add up).
+    Absent: the channels alone set the requirement."""
     shift_types: Annotated[list[ShiftType], Field(min_length=1)]
+    """The kinds of shift the roster may use (at least one)."""
     rules: LabourRules = LabourRules()
+    """Labour rules of every agent (pools may override keys). Default: no limits beyond
+    one shift a day."""
     coverage: Coverage = Coverage()
+    """Whether slots may be short, and what short and over cost. Default: every slot
+    covered, overstaffing free."""
     objective: Objective = Objective()
+    """What the solver minimises. Default: fewest agents, then fewest paid hours."""
     solver: SolverSettings = SolverSettings()
+    """Time limit, workers and seed of the search. Default: 60 s, 2 workers, seed 0."""
     pools: list[Pool] = []
     """Staff pools; without any, one pool works every shift type under `rules`."""
     overtime: Overtime = Overtime()
+    """Overtime limits and premiums for pools with overtime: true. Default: PRC Labour
+    Law figures (3 h a day, 36 h a month, 150%/200%/300%)."""
     holidays: list[dt.date] = []
-    """Public holidays: overtime on them is paid holiday_premium."""
+    """Public holidays (YYYY-MM-DD): overtime on them is paid holiday_premium. Default:
+    none."""
     events: list[Event] = []
-    """Promotions multiplying the demand."""
+    """Promotions multiplying the demand. Default: none."""
     channels: list[Channel] = []
     """Workload (forecast contacts and service goals) turned into agents required per slot
-    by scheduler/workload/staffing.py; added to `demand` when both are given."""
+    by scheduler/workload/staffing.py; added to `demand` when both are given. Default:
+    none."""
 
     @model_validator(mode="after")
     def _consistency(self) -> Scenario:

@@ -9,16 +9,12 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from scheduler.models.sections import Strict
 
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _NAME = r"^[A-Za-z][A-Za-z0-9_-]*$"
-
-
-class Strict(BaseModel):
-    """Unknown keys are errors; instances are immutable (as in models.scenario)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def parse_hours(value: str) -> tuple[int, int]:
@@ -48,39 +44,58 @@ class Channel(Strict):
     """
 
     name: Annotated[str, Field(min_length=1, max_length=40, pattern=_NAME)]
+    """Unique name of the channel (a letter, then letters, digits, _ and -)."""
     kind: Literal["voice", "chat", "deferred"]
+    """voice: answered live (Erlang C, or Erlang A with patience_seconds); chat: like
+    voice, each agent holding `concurrency` chats at once; deferred: email or tickets,
+    each answered within response_deadline_minutes."""
     volume_file: str | None = None
     """A CSV next to the scenario with a `start` column (ISO local date-time, one row per
-    slot) and a column of contacts per slot named `volume_column`."""
+    slot) and a column of contacts per slot named `volume_column`. Give this or
+    `volume`."""
     volume_column: str | None = None
-    """Defaults to the channel's name."""
+    """Column of volume_file holding this channel's contacts. Absent: the channel's
+    name."""
     volume: list[Annotated[float, Field(allow_inf_nan=False)]] | None = None
-    """Inline contacts per slot, in horizon order (instead of a file)."""
+    """[contacts per slot] Inline forecast, one non-negative value per slot in horizon
+    order (instead of a file)."""
     aht_seconds: Annotated[float, Field(gt=0, le=86_400)]
-    """Average handle time of one contact (for chat: one session, while concurrent)."""
+    """[seconds] Average handle time of one contact (for chat: one session, while
+    concurrent)."""
     service_level: float | None = None
-    """Share of offered contacts to answer within `answer_within_seconds` (0.8 = 80%)."""
+    """[share 0-1] Share of offered contacts to answer within `answer_within_seconds`
+    (0.8 = 80%); live channels, with answer_within_seconds. Absent: no service-level
+    goal."""
     answer_within_seconds: Annotated[float, Field(ge=0, le=86_400)] | None = None
+    """[seconds] Target answer time of the service level (the 20 of 80/20). Absent only
+    when service_level is."""
     asa_seconds: Annotated[float, Field(gt=0, le=86_400)] | None = None
-    """Average speed of answer to stay within (for Erlang A: the mean wait of all offered
-    contacts, answered or abandoned)."""
+    """[seconds] Average speed of answer to stay within (for Erlang A: the mean wait of all
+    offered contacts, answered or abandoned). Absent: no ASA goal."""
     patience_seconds: Annotated[float, Field(gt=0, le=86_400)] | None = None
-    """Mean time before a waiting contact abandons: Erlang A instead of Erlang C."""
+    """[seconds] Mean time before a waiting contact abandons: Erlang A instead of Erlang C.
+    Absent: nobody abandons (Erlang C)."""
     max_abandon_rate: float | None = None
-    """Ceiling on the share of offered contacts that abandon (needs patience_seconds)."""
+    """[share 0-1] Ceiling on the share of offered contacts that abandon (needs
+    patience_seconds). Absent: no ceiling."""
     max_occupancy: float = 1.0
-    """Share of the agents' time spent handling contacts, at most (0 < x <= 1)."""
+    """[share 0-1] Share of the agents' time spent handling contacts, at most
+    (0 < x <= 1). Default 1: no occupancy cap."""
     concurrency: float = 1.0
-    """Chats one agent handles at once (chat only; may be fractional, e.g. 2.5)."""
+    """[contacts per agent] Chats one agent handles at once (chat only; may be
+    fractional, e.g. 2.5; 1 to 100). Default 1."""
     response_deadline_minutes: Annotated[float, Field(gt=0)] | None = None
-    """Deferred work: each contact is answered within this many minutes of arriving."""
+    """[minutes] Deferred work: each contact is answered within this many minutes of
+    arriving. Required for deferred channels, not allowed for live ones."""
     hours: str = "00:00-24:00"
-    """Operating hours, every day: outside them the channel needs no agents (live
-    contacts forecast there are not served; deferred work waits for the next opening)."""
+    """Operating hours, "HH:MM-HH:MM" every day (an end before the start crosses
+    midnight): outside them the channel needs no agents (live contacts forecast there
+    are not served; deferred work waits for the next opening). Default: around the
+    clock."""
     shrinkage: Rate | dict[str, Rate] = 0.0
-    """Share of paid time not available for contacts that the roster does not place:
-    one figure, or components (absence, training, meetings, breaks ...) combined as
-    1 - prod(1 - s)."""
+    """[share 0-1] Share of paid time not available for contacts that the roster does not
+    place: one figure, or components (absence, training, meetings, breaks ...) combined
+    as 1 - prod(1 - s). Default 0: no shrinkage."""
 
     @field_validator("service_level", "max_abandon_rate", mode="after")
     @classmethod
