@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -29,9 +30,13 @@ import yaml  # noqa: E402
 
 from scheduler.models import Scenario  # noqa: E402
 from scheduler.datasets import synth  # noqa: E402
+from scheduler.scenario.schema import SCHEMA_FILE  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 CONFIGS = ROOT / "configs"
+SCHEMA = Path(os.path.relpath(SCHEMA_FILE, HERE)).as_posix()
+"""The scenario JSON Schema as seen from scenarios/ (written on every file's first line,
+also with --out, so that the files compare equal)."""
 
 NORMAL_PEAK = 60
 """Agents at the intraday peak of an ordinary Monday."""
@@ -73,7 +78,7 @@ def normal_week(out: Path) -> Path:
     return synth.write_scenario(
         out / "normal_week.yaml", "normal_week", start, 7, 30, demand, shift_types,
         {"preset": "five-day-week"}, description=description, cyclic=True, floor=2,
-        solver=SOLVER, comment=comment,
+        solver=SOLVER, comment=comment, schema=SCHEMA,
     )
 
 
@@ -148,7 +153,7 @@ def double11(out: Path) -> Path:
         out / "double11.yaml", "double11", start, days, 30, demand, _promotion_shift_types(),
         {"preset": "five-day-week"},
         description=description, cyclic=False, floor=2, objective={"kind": "cost"},
-        solver=SOLVER, comment=comment,
+        solver=SOLVER, comment=comment, schema=SCHEMA,
         extra={
             "pools": _promotion_pools(STANDING_FULL, STANDING_PART, "2026-11-02",
                                       "2026-11-18", 400),
@@ -190,7 +195,7 @@ def six18(out: Path) -> Path:
         out / "618.yaml", "618", start, days, 30, demand, _promotion_shift_types(),
         {"preset": "five-day-week"},
         description=description, cyclic=False, floor=2, objective={"kind": "cost"},
-        solver=SOLVER, comment=comment,
+        solver=SOLVER, comment=comment, schema=SCHEMA,
         extra={
             "pools": _promotion_pools(STANDING_FULL, STANDING_PART, "2026-06-12",
                                       "2026-06-25", 300),
@@ -221,6 +226,7 @@ def tiny(out: Path) -> Path:
         out / "tiny.yaml", "tiny", start, 1, 60, demand, shift_types,
         {"min_rest_hours": 12}, description=description, cyclic=True, floor=1,
         solver={"time_limit_seconds": 10, "workers": 2}, inline=True, comment=comment,
+        schema=SCHEMA,
     )
 
 

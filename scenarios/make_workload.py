@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -24,6 +25,7 @@ import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 
 from scheduler.datasets import synth  # noqa: E402
+from scheduler.scenario.schema import SCHEMA_FILE  # noqa: E402
 
 START = dt.date(2026, 11, 16)  # a Monday
 DAYS = 7
@@ -86,7 +88,8 @@ def build(out: Path) -> Path:
     text = yaml.safe_dump(scenario, sort_keys=False, allow_unicode=True, width=96)
     comment = "".join(f"# {line}".rstrip() + "\n" for line in COMMENT.splitlines())
     path = out / "workload_week.yaml"
-    path.write_text(comment + "\n" + text, encoding="utf-8")
+    schema = Path(os.path.relpath(SCHEMA_FILE, Path(__file__).resolve().parent)).as_posix()
+    path.write_text(synth.schema_comment(schema) + comment + "\n" + text, encoding="utf-8")
     return path
 
 

@@ -438,6 +438,12 @@ def demand_csv_text(start_date: dt.date, slot_minutes: int, demand: Sequence[int
     return buf.getvalue()
 
 
+def schema_comment(schema: str) -> str:
+    """The first line that points editors (VS Code's YAML extension, any YAML language
+    server) at the scenario JSON Schema."""
+    return f"# yaml-language-server: $schema={schema}\n"
+
+
 def write_scenario(
     path_yaml: str | Path,
     name: str,
@@ -458,13 +464,16 @@ def write_scenario(
     coverage: Mapping[str, Any] | None = None,
     time_zone: str | None = None,
     extra: Mapping[str, Any] | None = None,
+    schema: str | None = None,
 ) -> Path:
     """Write a scenario YAML and, unless `inline`, its demand CSV `<name>_demand.csv` in
     the same folder (the YAML then says `demand: {file: <name>_demand.csv, floor: ...}`).
     With `inline=True` the values go into the YAML as `demand.required`.
 
     The file opens with a comment block: `comment` if given, else the description, plus
-    the demand's peak and agent-hours. Returns the YAML path. Nothing is validated against
+    the demand's peak and agent-hours. With `schema` (a path or URL of the scenario JSON
+    Schema, as seen from where the file will live), the first line is
+    `# yaml-language-server: $schema=<schema>` for editors. Returns the YAML path. Nothing is validated against
     models.Scenario here (this module does not import the schema); the caller should load
     the result.
     """
@@ -520,6 +529,8 @@ def write_scenario(
         f"({hours * 7 / days:,.1f} a week).",
     ]
     header = "".join(f"# {line}".rstrip() + "\n" for line in lines)
+    if schema is not None:
+        header = schema_comment(schema) + header
 
     body = yaml.dump(
         doc, Dumper=_Dumper, sort_keys=False, default_flow_style=False,

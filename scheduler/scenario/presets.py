@@ -17,9 +17,14 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CONFIG_DIR = PROJECT_ROOT / "configs"
 
 
+def available_presets(kind: str) -> list[str]:
+    """The preset names of configs/<kind>/ ("rules" or "solver"), sorted."""
+    return sorted(p.stem for p in (CONFIG_DIR / kind).glob("*.yaml"))
+
+
 def _preset(kind: str, name: Any, file: Path, key_path: str, line: int | None) -> dict:
     folder = CONFIG_DIR / kind
-    available = sorted(p.stem for p in folder.glob("*.yaml"))
+    available = available_presets(kind)
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.-]+", name) or name not in available:
         raise InputError(
             f"unknown preset {name!r}; available: {', '.join(available)}",
