@@ -1,8 +1,9 @@
 """The `scheduler` command. Thin commands over plain functions; errors from the core become
 one message and a documented exit code here, never a traceback.
 
-Exit codes: 0 done (a roster, or a clean check); 1 infeasible, no roster found, or a check
-with violations; 2 bad input; 130 interrupted."""
+Exit codes: 0 done (a roster, a clean check, a schema written); 1 infeasible, no roster
+found, or a check with violations; 2 bad input (or an output file that cannot be written);
+130 interrupted."""
 
 from __future__ import annotations
 
@@ -311,6 +312,32 @@ def report(
     except SchedulerError as exc:
         _fail(exc)
     out.print(f"wrote {', '.join(p.name for p in written)} to {out_dir}/")
+
+
+@app.command("schema")
+def schema_command(
+    out_file: Annotated[Optional[Path], typer.Option("--out", metavar="FILE", help="Write to FILE (atomically: a temporary file, then a rename) instead of printing.")] = None,
+    markdown: Annotated[bool, typer.Option("--markdown", help="The scenario reference as Markdown (docs/reference/scenario.md) instead of the JSON Schema.")] = False,
+) -> None:
+    """Print or write the JSON Schema (draft 2020-12) of a scenario file, generated from
+    the models, for editors and validators; with --markdown, the scenario reference.
+
+    Exit codes: 0 printed or written; 2 FILE cannot be written."""
+    if markdown:
+        from scheduler.scenario.reference import reference_text as make_text
+    else:
+        from scheduler.scenario.schema import schema_text as make_text
+    from scheduler.scenario.schema import write_atomically
+
+    text = make_text()
+    if out_file is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        path = write_atomically(out_file, text)
+    except SchedulerError as exc:
+        _fail(exc)
+    err.print(f"wrote {path}", highlight=False, soft_wrap=True)
 
 
 def main() -> None:
