@@ -31,7 +31,7 @@ class Scenario(Strict):
 
     name: Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.-]+$")]
     """Name of the scenario (letters, digits and . _ -); the default output folder is
-    out/<name>/."""
+    `out/<name>/`."""
     description: str = ""
     """Free text shown in the reports. Default: empty."""
     horizon: Horizon

@@ -350,7 +350,7 @@ def reference_text(examples_from: Path = SCENARIOS_DIR) -> str:
             sections.append((name, intro, rows))
     top += variants
     lines = [
-        "# Scenario reference",
+        "# Scenario keys",
         "",
         "Generated from the pydantic models in `scheduler/models/` by",
         f"`{COMMAND}`; do not edit it by hand: a test",
