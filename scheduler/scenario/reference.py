@@ -5,8 +5,9 @@ min_rest_hours`: `[]` stands for every item of a list) with its type, unit, defa
 allowed range or choices, description and an example. Types, ranges and descriptions
 come from the JSON Schema of scenario/schema.py (itself made from the pydantic models);
 the unit is the `[unit]` that opens a field's description; examples are the first value
-found in the bundled scenarios (scenarios/**/*.yaml), else derived from the type.
-`missing_key_paths` says which key paths of the models a reference text lacks.
+found in the bundled scenarios (scenarios/**/*.yaml) or presets (configs/), else one
+chosen here or derived from the type. `missing_key_paths` says which key paths of the
+models (walked from their annotations, not from the schema) a reference text lacks.
 """
 
 from __future__ import annotations
