@@ -1,0 +1,117 @@
+"""CP-SAT as the pipeline runs it: the parameters from the scenario, one search that a
+stop signal can end, its status by name, and the progress reports of the searches."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from ortools.sat.python import cp_model
+
+from scheduler.engine.stopping import StopSignal, apply_parameters, watched
+from scheduler.workload.loaded import LoadedScenario
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Progress:
+    """What a progress display shows; sent to the `on_progress` callback."""
+
+    phase: str
+    headcount: int | None = None
+    headcount_bound: int | None = None
+    objective: float | None = None
+    bound: float | None = None
+    elapsed: float = 0.0
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+def solver_parameters(loaded: LoadedScenario, time_limit: float | None) -> dict:
+    s = loaded.scenario.solver
+    params = {
+        "num_workers": s.workers,
+        "random_seed": s.seed,
+        "max_time_in_seconds": time_limit if time_limit is not None else s.time_limit_seconds,
+        # Ctrl-C is Python's to handle (the CLI stops the search and keeps the best roster)
+        "catch_sigint_signal": False,
+    }
+    if s.deterministic:
+        params["interleave_search"] = True
+        params["deterministic"] = True
+    return params
+
+
+def run_cp_sat(model: cp_model.CpModel, params: dict, seconds: float, callback=None,
+               stop: StopSignal | None = None):
+    """Solve `model` within `seconds` (see apply_parameters); returns (solver, status).
+    A stop signal already set skips the search (status UNKNOWN)."""
+    solver = cp_model.CpSolver()
+    apply_parameters(solver, params, seconds)
+    solver.parameters.log_search_progress = log.isEnabledFor(logging.DEBUG)
+    solver.log_callback = log.debug
+    with watched(stop, solver):
+        if stop is not None and stop.is_set():
+            return solver, cp_model.UNKNOWN
+        status = solver.solve(model, callback) if callback is not None else solver.solve(model)
+    return solver, status
+
+
+def status_name(status) -> str:
+    return {
+        cp_model.OPTIMAL: "optimal",
+        cp_model.FEASIBLE: "feasible",
+        cp_model.INFEASIBLE: "infeasible",
+        cp_model.MODEL_INVALID: "invalid",
+    }.get(status, "unknown")
+
+
+class PlanReporter(cp_model.CpSolverSolutionCallback):
+    """Reports each plan solution (headcount from `agents` when given) and stops the search
+    once the stop signal is set."""
+
+    def __init__(self, phase: str, on_progress: ProgressFn | None, t0: float,
+                 stop: StopSignal | None, agents=None, base: Progress | None = None):
+        super().__init__()
+        self.phase = phase
+        self.on_progress = on_progress
+        self.t0 = t0
+        self.stop = stop
+        self.agents = agents
+        self.base = base or Progress(phase)
+
+    def on_solution_callback(self) -> None:
+        if self.stop is not None and self.stop.is_set():
+            self.stop_search()
+        if self.on_progress is None:
+            return
+        p = Progress(
+            self.phase,
+            headcount=self.value(self.agents) if self.agents is not None else self.base.headcount,
+            headcount_bound=self.base.headcount_bound,
+            objective=self.objective_value,
+            bound=self.best_objective_bound,
+            elapsed=time.monotonic() - self.t0,
+        )
+        self.on_progress(p)
+
+
+class RosterReporter(cp_model.CpSolverSolutionCallback):
+    """Reports each roster solution (its objective is the headcount) and stops the search
+    once the stop signal is set."""
+
+    def __init__(self, on_progress, t0, stop, bound):
+        super().__init__()
+        self.on_progress, self.t0, self.stop, self.bound = on_progress, t0, stop, bound
+
+    def on_solution_callback(self) -> None:
+        if self.stop is not None and self.stop.is_set():
+            self.stop_search()
+        if self.on_progress:
+            self.on_progress(Progress("roster", headcount=round(self.objective_value),
+                                      headcount_bound=self.bound,
+                                      elapsed=time.monotonic() - self.t0))
