@@ -7,7 +7,7 @@ table: headcount, its proven lower bound, the gap, paid hours and seconds, with 
     python benchmarks/core_week.py [--runs 3] [--time-limit 60] [--peak 200]
                                    [--csv benchmarks/results/core_week.csv]
 
-With --csv one row per run is written (the README's table is rendered from it by
+With --csv one row per run is written (docs/benchmarks.md's table is rendered from it by
 benchmarks/run_all.py).
 """
 

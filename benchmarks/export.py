@@ -11,7 +11,7 @@ files back); each is timed RUNS times and the median printed with a per-file bre
 
 With --csv one row per step is written: its median, fastest and slowest seconds, the
 size of what it wrote and a detail (sheets and charts in the workbook, rows in
-activities.csv, calendar files), from which benchmarks/run_all.py renders the README table.
+activities.csv, calendar files), from which benchmarks/run_all.py renders the table in docs/benchmarks.md.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ same results locally and on a remote cluster (exactly so with the deterministic 
 The local cluster runs cores // workers of them at a time, one thread per Dask worker
 process: on 2 cores with the default 2 CP-SAT workers that is one run at a time, each as
 good as a single `solve`. `parallel=2, solver_workers=1` runs two at once, faster but
-weaker on hard variants (see the README's measurements).
+weaker on hard variants (measured in docs/what-ifs.md).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ of the demand (a heuristic restriction: every other indicator is fixed at 0), in
    far, for the rest of the time (it stops early if it reaches the proven bound).
 
 Every plan it returns is feasible for the whole plan model. Measured on the DBAI minimum
-shift design instances (benchmarks/msd.py, README "Minimum Shift Design (literature)").
+shift design instances (benchmarks/msd.py; docs/benchmarks.md, "Minimum Shift Design (literature)").
 """
 
 from __future__ import annotations
