@@ -84,6 +84,18 @@ def read_yaml(path: Path) -> tuple[Any, dict[tuple, int]]:
     return data, lines
 
 
+def line_of(lines: dict | None, *path) -> int | None:
+    """The line of a key path in `read_yaml`'s map, or of the nearest key that holds it."""
+    if not lines:
+        return None
+    key = tuple(path)
+    while key:
+        if key in lines:
+            return lines[key]
+        key = key[:-1]
+    return None
+
+
 def parse_start(text: str) -> dt.datetime:
     """A slot's start from a CSV cell: ISO local time, any offset dropped."""
     value = dt.datetime.fromisoformat(text.strip())

@@ -11,20 +11,11 @@ from pydantic import ValidationError
 
 from scheduler.errors import InputError, InputErrors
 from scheduler.models import Scenario
-from scheduler.scenario.files import dotted
+from scheduler.scenario.files import dotted, line_of
 from scheduler.scenario.overrides import Override, did_you_mean, known_keys
 
 
 _AT_PATH = re.compile(r"^(?:Value error, )?at ([\w.]+): (.*)$", re.S)
-
-
-def _line_for(lines: dict, loc: tuple) -> int | None:
-    loc = tuple(loc)
-    while loc:
-        if loc in lines:
-            return lines[loc]
-        loc = loc[:-1]
-    return None
 
 
 def validation_errors(exc: ValidationError, file: Path, lines: dict,
@@ -50,7 +41,7 @@ def validation_errors(exc: ValidationError, file: Path, lines: dict,
             errors.append(origins.error(message, loc, unknown_key=err["type"] == "extra_forbidden"))
             continue
         errors.append(
-            InputError(message, file=file, key_path=dotted(loc), line=_line_for(lines, loc))
+            InputError(message, file=file, key_path=dotted(loc), line=line_of(lines, *loc))
         )
     return InputErrors(errors)
 

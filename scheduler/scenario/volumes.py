@@ -13,20 +13,9 @@ import numpy as np
 from scheduler.errors import InputError
 from scheduler.models import Scenario
 from scheduler.scenario.events import event_factors
-from scheduler.scenario.files import parse_start, read_text
+from scheduler.scenario.files import line_of, parse_start, read_text
 
 MAX_FORECAST_BYTES = 200_000_000
-
-
-def line_of(lines: dict | None, *path) -> int | None:
-    if not lines:
-        return None
-    key = tuple(path)
-    while key:
-        if key in lines:
-            return lines[key]
-        key = key[:-1]
-    return None
 
 
 def read_forecast_csv(path: Path, column: str, start: dt.datetime, slot_minutes: int,

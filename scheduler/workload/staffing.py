@@ -40,7 +40,8 @@ from scheduler.models import Scenario
 from scheduler.models.workload import Channel
 from scheduler.workload import erlang
 from scheduler.errors import InputError
-from scheduler.scenario.volumes import line_of, read_volumes
+from scheduler.scenario.files import line_of
+from scheduler.scenario.volumes import read_volumes
 
 MAX_FORECAST_BYTES = 200_000_000
 
