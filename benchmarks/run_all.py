@@ -95,9 +95,15 @@ BENCHMARKS: dict[str, Bench] = {
             ("--levels", "roster", "--horizons", "28,28o", "--peaks", "50,200,1000", "--append"),
             ("--levels", "roster", "--horizons", "promo", "--peaks", "200", "--append"),
             ("--levels", "first", "--horizons", "7,28,28o,promo", "--peaks", "200", "--append"),
+            ("--levels", "roster", "--horizons", "28v,28vo", "--peaks", "50,200,1000",
+             "--append"),
+            ("--levels", "first", "--horizons", "28v,28vo", "--peaks", "200", "--append"),
+            ("--levels", "roster", "--horizons", "28", "--peaks", "2000", "--append"),
+            ("--levels", "roster", "--horizons", "91,91o", "--peaks", "200", "--append"),
         ),
         quick=(("--levels", "plan", "--horizons", "1", "--peaks", "50", "--time-limit", "3"),),
-        about="horizon x peak grid, plan, roster and first-roster levels (about 40 min)"),
+        about="horizon x peak grid, plan, roster and first-roster levels, months whose weeks "
+              "differ, peak 2,000 and a 13-week quarter (about 75 min)"),
     "promotion": Bench(
         "promotion.py", "promotion.csv",
         full=(("--runs", "3", "--time-limit", "120", "--peak", "1000"),),

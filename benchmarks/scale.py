@@ -9,6 +9,23 @@ not cyclic (open ends, as a planner rosters a month). The horizon token `promo` 
 build-up and the 11 Nov midnight spike, after-sale days; not cyclic), scaled so the
 midnight spike is 4 x the given peak.
 
+Horizon tokens: a number of days from START (any number: "91" is a 13-week quarter), then
+an optional "v", then an optional "o":
+
+* ``28`` / ``91`` -- cyclic; ``28o`` / ``91o`` -- the same days open (not cyclic);
+* ``28v`` / ``28vo`` -- a 4-week month whose weeks differ, as real months do (issue 15):
+  week 2 (from Mon 2026-11-23) 12% busier and week 4 (from Mon 2026-12-07) 6% quieter
+  than weeks 1 and 3 (MONTH_WEEK_FACTORS, applied as day multipliers, i.e.
+  scheduler.datasets.synth Events, before make_demand scales the month, with the same
+  noise seed 1). The month is scaled as every grid case: its busiest slot (in the busy
+  week) is the given peak, so weeks 1 and 3 peak at about peak / 1.12. "v" needs 28 days;
+  ``28v`` is cyclic, ``28vo`` open;
+* ``promo`` -- the promotion week above.
+
+Any peak is accepted (issue 15's big centre is peak 2,000 at ``28``); the roster level
+gives 300 s instead of 120 s to a 13-week horizon and to peaks of 2,000 and more (the
+issue's limit for those cases).
+
 Levels:
 
 * ``plan`` -- the shift plan alone, `objective: paid_hours`, no labour rules. The plan
@@ -29,14 +46,15 @@ Levels:
   while HiGHS runs, and a greedy roster that is good enough is returned without a
   report.)
 
-Each case runs in its own subprocess, so the peak resident memory (ru_maxrss) is the
-case's own.
+Each case runs in its own subprocess, so the peak resident memory (ru_maxrss, column
+max_rss_mb) is the case's own: the larger of that process's and of any process it
+started and waited for.
 
     python benchmarks/scale.py [--levels plan,roster] [--horizons 1,7,28,promo]
         [--peaks 50,200,1000] [--time-limit S] [--csv benchmarks/results/scale.csv]
 
-Without --time-limit the issue's limits apply: plan 10 s up to a week and 60 s for 4
-weeks; roster 120 s.
+Without --time-limit the issue's limits apply: plan 10 s up to a week and 60 s for
+longer horizons; roster 120 s (300 s for 13 weeks or a peak of 2,000 or more); first 10 s.
 """
 
 from __future__ import annotations
@@ -52,8 +70,10 @@ import resource
 import subprocess
 import sys
 import tempfile
+import re
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from results_csv import write_rows
 
@@ -71,13 +91,53 @@ FIELDS = [
 ]
 
 
-def default_limit(level: str, horizon: str) -> float:
+MONTH_WEEK_FACTORS = (1.0, 1.12, 1.0, 0.94)
+"""The weeks of a "v" month, first week first: week 2 12% busier, week 4 6% quieter."""
+BIG_PEAK = 2000
+"""From this peak on, a roster case gets the big centres' limit (issue 15 point 4)."""
+HORIZON = re.compile(r"(\d+)(v?)(o?)")
+
+
+class Horizon(NamedTuple):
+    """A horizon token read: days, cyclic or open, each week's demand factor (empty: all 1)."""
+
+    days: int
+    cyclic: bool
+    week_factors: tuple[float, ...] = ()
+
+
+def parse_horizon(token: str) -> Horizon:
+    """`28`, `28o`, `28v`, `28vo`, `91`, ... (see the module docstring); not `promo`."""
+    found = HORIZON.fullmatch(token)
+    if not found or int(found.group(1)) < 1:
+        raise ValueError(f"unknown horizon {token!r} (expected e.g. 7, 28o, 28v, 28vo, 91, promo)")
+    days = int(found.group(1))
+    factors: tuple[float, ...] = ()
+    if found.group(2):
+        if days != 7 * len(MONTH_WEEK_FACTORS):
+            raise ValueError(f"horizon {token!r}: weeks that differ ('v') need "
+                             f"{7 * len(MONTH_WEEK_FACTORS)} days")
+        factors = MONTH_WEEK_FACTORS
+    return Horizon(days, not found.group(3), factors)
+
+
+def week_events(start: dt.date, factors: tuple[float, ...]):
+    """One day-multiplier Event per day of each week whose factor is not 1."""
+    from scheduler.datasets.synth import Event
+
+    return [Event(start + dt.timedelta(days=7 * week + d), day_multiplier=factor)
+            for week, factor in enumerate(factors) if factor != 1.0 for d in range(7)]
+
+
+def default_limit(level: str, horizon: str, peak: int | None = None) -> float:
     if level == "roster":
-        return 120.0
+        big = peak is not None and peak >= BIG_PEAK
+        return 300.0 if big or (horizon != "promo" and parse_horizon(horizon).days > 28) \
+            else 120.0
     if level == "first":
         return 10.0
-    days = horizon if horizon == "promo" else horizon.rstrip("o")  # "promo" ends in "o" too
-    return 60.0 if days not in ("1", "7", "promo") else 10.0
+    days = 7 if horizon == "promo" else parse_horizon(horizon).days
+    return 60.0 if days > 7 else 10.0
 
 
 def make_case(folder: Path, level: str, horizon: str, peak: int, time_limit: float) -> Path:
@@ -86,9 +146,11 @@ def make_case(folder: Path, level: str, horizon: str, peak: int, time_limit: flo
     if horizon == "promo":
         start, days, cyclic = PROMO_START, 7, False
         demand = make_demand(start, days, SLOT, 4 * peak, seed=1, events=double11_events(2026))
-    else:  # "28": 28 days, cyclic; "28o": 28 days, open (not cyclic)
-        start, days, cyclic = START, int(horizon.rstrip("o")), not horizon.endswith("o")
-        demand = make_demand(start, days, SLOT, peak, seed=1)
+    else:  # "28": 28 days, cyclic; "28o": open (not cyclic); "28v": weeks differ
+        h = parse_horizon(horizon)
+        start, days, cyclic = START, h.days, h.cyclic
+        demand = make_demand(start, days, SLOT, peak, seed=1,
+                             events=week_events(start, h.week_factors))
     rules = LABOUR_RULES if level in ("roster", "first") else None
     objective = {"kind": "paid_hours"} if level == "plan" else None
     name = f"scale_{level}_{horizon}_p{peak}"
@@ -100,7 +162,10 @@ def make_case(folder: Path, level: str, horizon: str, peak: int, time_limit: flo
 
 
 def _max_rss_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # KiB on Linux
+    """The case's peak resident memory: this process's, or a process it started and waited
+    for if that was larger (ru_maxrss is in KiB on Linux)."""
+    return round(max(resource.getrusage(who).ru_maxrss
+                     for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024, 1)
 
 
 def _plan_model(loaded):
@@ -264,13 +329,20 @@ def _typed(row: dict) -> dict:
     return out
 
 
+def horizon_label(token: str) -> str:
+    """"promo week", "28 d", "28 d open", "28 d, weeks differ", "28 d open, weeks differ"."""
+    if token == "promo":
+        return "promo week"
+    h = parse_horizon(token)
+    return f"{h.days} d" + ("" if h.cyclic else " open") + (", weeks differ" if h.week_factors else "")
+
+
 def table(rows: list[dict]) -> str:
     lines = ["| level | horizon | peak | vars / cons | build s | LP s | status | bound | value "
              "| gap | first s | roster s | total s | limit s | MB |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        horizon = "promo week" if r["horizon"] == "promo" else \
-            f"{r['horizon'].rstrip('o')} d" + (" open" if r["horizon"].endswith("o") else "")
+        horizon = horizon_label(r["horizon"])
         peak = f"{r['peak']}" + (f" (x4: {r['demand_peak']})" if r["horizon"] == "promo" else "")
         level = r["level"] + (f" ({r['method']})" if r["level"] == "plan" and r["method"] != "highs" else "")
         bound = r["lp_bound"] if r["level"] == "plan" else r["bound"]
@@ -308,7 +380,7 @@ def main(argv: list[str] | None = None) -> None:
     for level in args.levels.split(","):
         for horizon in args.horizons.split(","):
             for peak in (int(p) for p in args.peaks.split(",")):
-                limit = args.time_limit or default_limit(level, horizon)
+                limit = args.time_limit or default_limit(level, horizon, peak)
                 spec = {"level": level, "horizon": horizon, "peak": peak, "time_limit": limit,
                         "method": args.plan_method}
                 row = run_in_child(spec)
