@@ -37,7 +37,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "scenarios" / "double11.yaml"
 
 
-def make(folder: Path, peak: int, time_limit: float, seed: int) -> Path:
+def make(folder: Path, peak: int | None, time_limit: float, seed: int) -> Path:
+    """The fortnight's scenario in `folder` (demand inline), scaled to `peak`; with
+    `peak=None` at the bundled scenario's own scale (`double11_fortnight.yaml`)."""
     data = yaml.safe_load(SOURCE.read_text(encoding="utf-8"))
     start = dt.datetime.combine(data["horizon"]["start_date"], dt.time())
     days = data["horizon"]["days"]
@@ -54,7 +56,7 @@ def make(folder: Path, peak: int, time_limit: float, seed: int) -> Path:
             pool["standing"] = round(pool.get("standing", 0) * scale)
             if pool.get("max_hire"):
                 pool["max_hire"] = round(pool["max_hire"] * scale)
-        path = folder / f"double11_p{peak}.yaml"
+        path = folder / ("double11_fortnight.yaml" if peak is None else f"double11_p{peak}.yaml")
         path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
         return path
 
@@ -63,6 +65,8 @@ def make(folder: Path, peak: int, time_limit: float, seed: int) -> Path:
     for _ in range(6):  # the events multiply and round: a few steps to land on the peak
         data = yaml.safe_load(yaml.safe_dump(original))
         path = write(scale)
+        if peak is None:
+            break
         top = max(load_scenario(path).required)
         if top == peak:
             break
