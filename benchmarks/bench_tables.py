@@ -243,6 +243,17 @@ def render_scale(rows: list[dict]) -> str:
         raise TableError(f"scale: cannot render a row ({exc!r})") from exc
 
 
+def render_first_roster(rows: list[dict]) -> str:
+    """first_roster.py's own table: per case and limit, the medians of its runs."""
+    _need(rows, ("case", "limit_s", "wall_s", "over_limit_s", "exit_code", "roster"),
+          "first_roster")
+    first_roster = _load_script("first_roster")
+    try:
+        return first_roster.table(rows)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise TableError(f"first_roster: cannot render a row ({exc!r})") from exc
+
+
 def render_promotion(rows: list[dict]) -> str:
     _need(rows, ("seed", "cost", "cost_bound", "gap", "headcount", "hired", "overtime_hours",
                  "seconds"), "promotion")
@@ -380,12 +391,18 @@ class Table:
     csv: str
     render: Callable[[list[dict]], str]
     meta_line: bool = True
+    optional: bool = False
+    """A missing CSV renders as a line saying how to make it, not as an error (a
+    benchmark whose results are not committed yet)."""
 
     @property
     def benchmarks(self) -> tuple[str, ...]:
         return (self.benchmark,)
 
     def text(self, name: str, results: Path, meta: dict) -> str:
+        if self.optional and not (results / self.csv).exists():
+            return (f"_No results yet: `python benchmarks/run_all.py --only {self.benchmark}` "
+                    f"writes benchmarks/results/{self.csv} and this table._")
         rows = read_rows(results / self.csv, name, self.benchmark)
         text = self.render(rows)
         if self.meta_line:
@@ -417,6 +434,8 @@ TABLES: dict[str, Table | Headline] = {
     "peer-ratios": Table("peer", "peer.csv", render_peer_ratios, meta_line=False),
     "scale": Table("scale", "scale.csv", render_scale),
     "promotion": Table("promotion", "promotion.csv", render_promotion),
+    "first_roster": Table("first_roster", "first_roster.csv", render_first_roster,
+                          optional=True),
     "export": Table("export", "export.csv", render_export),
     "staffing": Table("staffing", "staffing.csv", render_staffing),
     "headline": Headline(

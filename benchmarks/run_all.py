@@ -66,6 +66,8 @@ class Bench:
     packages: tuple[str, ...] = SOLVERS
     about: str = ""
     extra: dict = field(default_factory=dict)
+    headline: bool = True
+    """Whether the README's headline table draws on it."""
 
 
 BENCHMARKS: dict[str, Bench] = {
@@ -109,6 +111,14 @@ BENCHMARKS: dict[str, Bench] = {
         full=(("--runs", "3", "--time-limit", "120", "--peak", "1000"),),
         quick=(("--runs", "1", "--time-limit", "20", "--peak", "100"),),
         about="Double 11 fortnight at peak 1,000, three pools, 3 seeds x 120 s (about 6 min)"),
+    "first_roster": Bench(
+        "first_roster.py", "first_roster.csv",
+        full=(("--limits", "5,10,60", "--runs", "3"),),
+        quick=(("--cases", "tiny,scale_1o_p50", "--limits", "5", "--runs", "1",
+                "--note", "smoke run"),),
+        headline=False,
+        about="`scheduler solve` as a subprocess: 23 cases x limits 5, 10 and 60 s x 3 runs, "
+              "time to the first roster, gap, wall time against the limit (about 100 min)"),
     "export": Bench(
         "export.py", "export.csv",
         full=(("--runs", "5", "--agents", "1000", "--days", "28"),),
