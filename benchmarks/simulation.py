@@ -14,6 +14,9 @@ simulation runs in `--processes` processes; the median of `--repeats` timings, w
 Published cases: Koole's two-queue staffings and ContactCenters' SimpleMSK, published
 figure against the simulated one with its 95% interval.
 
+CSV columns: `simulated` with `low` and `high`: for the published cases the simulated
+figure and its 95% interval; for the week rows the median, fastest and slowest seconds.
+
     python benchmarks/simulation.py [--peak 300 [500]] [--load 0.88] [--runs 10]
                                     [--processes 2] [--repeats 3]
                                     [--koole-runs 400] [--msk-days 4000]
