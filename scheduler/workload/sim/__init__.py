@@ -8,8 +8,13 @@ occupancy per queue, group and slot, with 95% confidence intervals over independ
     result = simulate(Centre(queues=[...], groups=[...], slot_minutes=30), runs=10, seed=1)
     result.by_queue()["service_level"].mean
 
+Service level is "answered within T / offered" (`service_level`, the default) and also
+"answered within T / (answered + abandoned after T)" (`service_level_cc`, ContactCenters');
+measure.py defines every figure and its confidence interval.
+
 Modules: model (inputs, validation), core (drawing contacts, the event loop), measure
-(per-run totals, estimates and the service-level definitions), run (simulate, results).
+(per-run totals, estimates and the service-level definitions), run (simulate, results),
+cases (published cases: Koole's two queues, ContactCenters' SimpleMSK).
 """
 
 from scheduler.workload.sim.measure import Estimate

@@ -45,7 +45,9 @@ class SimQueue:
 class Shift:
     """One agent's time on duty: from `start_minute` to `end_minute` (None: until the
     centre is empty after the horizon), minus `breaks`, each a (start, end) pair in
-    minutes inside the shift."""
+    minutes inside the shift. An agent busy when a break or the shift end comes finishes
+    the contact in hand first: the break is shortened (it still ends on time; skipped if
+    the contact outlasts it), the shift end delayed."""
 
     start_minute: float
     end_minute: float | None
