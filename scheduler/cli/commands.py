@@ -107,11 +107,17 @@ def solve(
     live = None if quiet or verbose else Live(render(), console=err, refresh_per_second=4, transient=True)
 
     def on_progress(p: Progress) -> None:
+        if p.phase == "first roster":
+            state["first"] = f"first roster at {p.elapsed:.1f} s"
         parts = [p.phase]
         if p.headcount is not None:
             parts.append(f"headcount {p.headcount}")
         if p.headcount_bound is not None:
             parts.append(f"bound {p.headcount_bound}")
+            if p.headcount:
+                parts.append(f"gap {(p.headcount - p.headcount_bound) / p.headcount:.1%}")
+        if "first" in state and p.phase != "first roster":
+            parts.append(state["first"])
         parts.append(f"{p.elapsed:.1f} s")
         state["text"] = " · ".join(parts)
         if live is not None:

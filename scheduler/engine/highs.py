@@ -6,10 +6,13 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 
 import highspy
 import numpy as np
 from ortools.sat.python import cp_model
+
+from scheduler.engine.stopping import StopSignal
 
 log = logging.getLogger(__name__)
 
@@ -68,23 +71,46 @@ def highs_model(model: cp_model.CpModel, integer: bool = True) -> tuple[highspy.
 
 def solve_with_highs(model: cp_model.CpModel, time_limit: float, relax: bool = False,
                      mip_gap: float = 1e-4, start: list[float] | None = None,
+                     stop: StopSignal | None = None,
                      ) -> tuple[str, list[float] | None, float | None, float | None]:
     """(status, values per variable index, objective, bound) of the model's linear form;
-    `start` is a feasible solution for the MIP to begin from."""
+    `start` is a feasible solution for the MIP to begin from. Building the HiGHS model
+    counts against `time_limit`; `stop` interrupts the run."""
+    deadline = time.monotonic() + time_limit
     h, offset = highs_model(model, integer=not relax)
     h.setOptionValue("mip_rel_gap", mip_gap)
     if relax:
         # interior point: the simplex method stalls for minutes on the degenerate
         # headcount LPs of several pools; crossover still returns a vertex
         h.setOptionValue("solver", "ipm")
-    return run_highs(h, offset, time_limit, start=None if relax else start, relax=relax)
+    return run_highs(h, offset, deadline - time.monotonic(), start=None if relax else start,
+                     relax=relax, stop=stop)
+
+
+def interrupt_when(h: highspy.Highs, deadline: float, stop: StopSignal | None) -> None:
+    """HiGHS's own time limit is checked between its phases only (a MIP's LP re-solve or
+    an interior-point run can overshoot it by seconds): its interrupt callbacks stop the
+    MIP, the simplex and the interior-point method at the deadline or the stop signal."""
+    def check(event) -> None:
+        if time.monotonic() >= deadline or (stop is not None and stop.is_set()):
+            event.interrupt()
+
+    for hook in (h.cbMipInterrupt, h.cbSimplexInterrupt, h.cbIpmInterrupt):
+        if hook.callbacks:  # a model run again keeps only the latest deadline
+            hook.clear()
+        hook.subscribe(check)
 
 
 def run_highs(h: highspy.Highs, offset: float, time_limit: float,
               start: list[float] | None = None, relax: bool = False,
+              stop: StopSignal | None = None,
               ) -> tuple[str, list[float] | None, float | None, float | None]:
-    """Run a model built by highs_model: (status, values, objective, bound), the status
-    "infeasible" or "unknown" (no solution found) with None for the rest."""
+    """Run a model built by highs_model within `time_limit` seconds (or until `stop`):
+    (status, values, objective, bound), the status "infeasible" or "unknown" (no solution
+    found) with None for the rest."""
+    if time_limit <= 0 or (stop is not None and stop.is_set()):
+        return "unknown", None, None, None
+    interrupt_when(h, time.monotonic() + time_limit, stop)
     h.setOptionValue("time_limit", float(max(0.1, time_limit)))
     if start is not None:
         solution = highspy.HighsSolution()

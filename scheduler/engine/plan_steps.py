@@ -84,10 +84,10 @@ def plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, stop
             left_for_highs = seconds * highs_share - (time.monotonic() - t_start)
             # the whole MIP only when the restricted one found nothing: on large models it
             # rarely improves the restricted plan in the time left
-            halted = stop is not None and stop.is_set()  # HiGHS cannot be interrupted
+            halted = stop is not None and stop.is_set()
             if left_for_highs > 0.5 and (start is None or not large_or_pooled) and not halted:
                 f_status, f_values, f_objective, f_bound = solve_with_highs(
-                    pm.model, left_for_highs, start=start)
+                    pm.model, left_for_highs, start=start, stop=stop)
                 if f_status == "infeasible" or (
                         f_values is not None and (objective is None or f_objective <= objective)):
                     status, values, objective = f_status, f_values, f_objective

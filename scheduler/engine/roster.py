@@ -93,12 +93,16 @@ def _rest_conflicts(inst: Instance, days: list[DayClasses]) -> list[tuple[int, i
     return out
 
 
-def greedy_roster(inst: Instance, counts: dict[tuple[int, int], int], agents: int) -> dict[int, list[tuple[int, int]]] | None:
+def greedy_roster(inst: Instance, counts: dict[tuple[int, int], int], agents: int,
+                  unplaced: list[tuple[int, int]] | None = None,
+                  ) -> dict[int, list[tuple[int, int]]] | None:
     """Place the plan's shifts day by day on `agents` agents, adding agents when no one can
     take a shift. Earliest starts first (they clash with yesterday's late shifts); among
     the agents allowed to take a shift, the one who worked least recently goes first.
     Returns agent -> [(day, option)] or None when the rules cannot be met this way (a
-    cyclic wrap or a weekly minimum it does not look ahead for)."""
+    cyclic wrap or a weekly minimum it does not look ahead for). With `unplaced` given
+    and the pool capped, a shift that would need an agent beyond the cap is appended to
+    it instead of placed."""
     rules = inst.rules
     rest = round(rules.min_rest_hours * 60)
     k7 = rules.max_days_per_week
@@ -123,6 +127,37 @@ def greedy_roster(inst: Instance, counts: dict[tuple[int, int], int], agents: in
 
     for _ in range(agents):
         add_agent()
+    horizon_days = inst.days
+    wrap_from = horizon_days - 7 if inst.cyclic else horizon_days
+
+    def wrap_days_ok(a: int, d: int) -> bool:
+        """On a cyclic horizon, whether working day d fits the agent's first days, which
+        follow the last ones: 7-day windows and runs of consecutive days across the wrap."""
+        days = set(worked[a])
+        days.add(d)
+        for start in range(d - 6, d + 1):
+            if sum(1 for i in range(7) if (start + i) % horizon_days in days) > k7:
+                return False
+        if m is not None:
+            run = 1 + _run_length(days, d - 1, -1) + _run_length(days, d + 1, 1)
+            if run > m:
+                return False
+        return True
+
+    def _run_length(days: set[int], x: int, step: int) -> int:
+        run = 0
+        while x % horizon_days in days and run <= m:
+            run += 1
+            x += step
+        return run
+
+    def wrap_rest_ok(a: int, end: int) -> bool:
+        """Rest before the agent's first shift, which follows the last one."""
+        if not shifts[a]:
+            return True
+        first_day, first_k = shifts[a][0]
+        return (first_day + horizon_days) * 1440 + inst.options[first_k].start_minute - end >= rest
+
     for d in inst.shift_days:
         todays = sorted(
             ((inst.options[k].start_minute, k) for (dd, k), c in counts.items() if dd == d for _ in range(c)),
@@ -139,6 +174,8 @@ def greedy_roster(inst: Instance, counts: dict[tuple[int, int], int], agents: in
                     run += 1
                 if run >= m:
                     continue
+            if d >= wrap_from and not wrap_days_ok(a, d):
+                continue
             free.append((len(recent), paid[a].get(b, 0), a))
         free.sort()
         taken: set[int] = set()
@@ -150,6 +187,8 @@ def greedy_roster(inst: Instance, counts: dict[tuple[int, int], int], agents: in
             for _, _, a in free:
                 if a in taken or begin - last_end[a] < rest:
                     continue
+                if d >= wrap_from and not wrap_rest_ok(a, begin + option.length_minutes):
+                    continue
                 if hi is not None and paid[a].get(b, 0) + option.contract_minutes > hi:
                     continue
                 if ot_cap is not None and overtime[a].get(months[d], 0) + option.overtime_minutes > ot_cap:
@@ -157,6 +196,10 @@ def greedy_roster(inst: Instance, counts: dict[tuple[int, int], int], agents: in
                 chosen = a
                 break
             if chosen is None:
+                if unplaced is not None and inst.max_headcount is not None \
+                        and len(shifts) >= inst.max_headcount:
+                    unplaced.append((d, k))
+                    continue
                 chosen = add_agent()
             taken.add(chosen)
             last_end[chosen] = begin + option.length_minutes

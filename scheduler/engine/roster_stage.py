@@ -30,10 +30,11 @@ class PoolOutcome:
 def roster_pool(inst: Instance, counts: dict[tuple[int, int], int], plan_agents: int,
                 lower: int, budget: float, params: dict, headcount_matters: bool,
                 deterministic: bool, on_progress, t0: float, stop: StopSignal | None,
-                headcount_bound: int | None) -> PoolOutcome:
+                headcount_bound: int | None, last_resort: bool = True) -> PoolOutcome:
     """Place one pool's planned shifts on its agents within `budget` seconds: greedy,
     working-day patterns, days-first with a few seeds, then CP-SAT over agents x days x
-    shift classes."""
+    shift classes. With `last_resort`, a quick days-first pass past the budget when all
+    else found nothing (a run with no other roster)."""
     started = time.monotonic()
     charged = 0.0
 
@@ -116,7 +117,8 @@ def roster_pool(inst: Instance, counts: dict[tuple[int, int], int], plan_agents:
             size >= total_shifts or (cap is not None and size >= cap))
         if roster.status in ("optimal", "feasible") or left() < 1:
             break
-    if (roster is None or roster.status not in ("optimal", "feasible")) and greedy is None:
+    if (roster is None or roster.status not in ("optimal", "feasible")) and greedy is None \
+            and last_resort:
         # interrupted or out of time before any roster: one quick days-first pass (not
         # interruptible, a few seconds at most) so that the run still ends with a roster
         seconds = 5.0 if stopped() else max(1.0, min(5.0, left() + 2.0))

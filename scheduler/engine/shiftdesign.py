@@ -107,7 +107,8 @@ class _Mip:
     """The plan model as a HiGHS MIP, built once; each run allows a set of distinct shifts
     by the bounds of their indicators."""
 
-    def __init__(self, pm: PlanModel):
+    def __init__(self, pm: PlanModel, stop: StopSignal | None = None):
+        self.stop = stop
         h, offset = highs_model(pm.model)
         h.setOptionValue("mip_rel_gap", 1e-6)
         self.h = h
@@ -122,7 +123,8 @@ class _Mip:
         h = self.h
         upper = np.array([1.0 if allowed is None or k in allowed else 0.0 for k in self.keys])
         h.changeColsBounds(len(self.keys), self.columns, np.zeros(len(self.keys)), upper)
-        status, values, value, bound = run_highs(h, self.offset, seconds, start=start)
+        status, values, value, bound = run_highs(h, self.offset, seconds, start=start,
+                                                 stop=self.stop)
         h.clearSolver()
         if values is None:
             return None
@@ -198,7 +200,7 @@ def plan(pm: PlanModel, params: dict, seconds: float, stop: StopSignal | None = 
         return stop is not None and stop.is_set()
 
     try:
-        mip = _Mip(pm)
+        mip = _Mip(pm, stop)
     except ValueError as exc:
         log.debug("shift design skipped: %s", exc)
         return None

@@ -20,7 +20,9 @@ from scheduler._version import __version__
 from scheduler.engine import shiftdesign
 from scheduler.engine.cpsat import Progress, ProgressFn, solver_parameters
 from scheduler.engine.explain import explain_infeasible, unreachable_slots
+from scheduler.engine.first import first_roster
 from scheduler.engine.highs import solve_with_highs
+from scheduler.engine.incumbent import better
 from scheduler.engine.instance import Instance
 from scheduler.engine.plan import PlanModel, PlanStep, build_plan_model
 from scheduler.engine.plan_steps import LARGE_PLAN, hint_all, plan_step
@@ -57,11 +59,14 @@ def solve(
     run = _Run(loaded, time_limit, on_progress, stop, _repair)
     if (gaps := unreachable(run)) is not None:
         return gaps
+    first = quick_roster(run)
+    if not model_fits(run, first):
+        return run.with_first(None)
     pm = plan_model(run)
     objective = objectives(run, pm)
     plan = primary_plan(run, pm, objective)
     if isinstance(plan, Result):
-        return plan
+        return run.with_first(None, plan)
     plan = secondary_plan(run, pm, objective, plan)
     shifts = pm.expand(plan.counts)
     rosters = roster_pools(run, pm, objective, plan, shifts)
@@ -70,8 +75,8 @@ def solve(
         return solve(loaded, time_limit=None, on_progress=on_progress, stop=stop,
                      _repair=rosters)
     if isinstance(rosters, Result):
-        return rosters
-    return roster_result(run, pm, objective, plan, shifts, rosters)
+        return run.with_first(plan, rosters)
+    return run.with_first(plan, roster_result(run, pm, objective, plan, shifts, rosters))
 
 
 @dataclass
@@ -85,6 +90,18 @@ class _Repair:
     t0: float
     seconds: float
     """Time left for this attempt."""
+    first: _First | None = None
+    """The first attempt's greedy roster."""
+
+
+@dataclass
+class _First:
+    """The greedy roster made before any model (engine/first.py)."""
+
+    assignments: list
+    seconds: float
+    """When it was ready, from the start of the run."""
+    nonzeros: int
 
 
 class _Run:
@@ -112,6 +129,7 @@ class _Run:
         self.repair = repair
         self.deterministic = bool(self.params.get("deterministic"))
         self.charged = 0.0
+        self.first: _First | None = repair.first if repair is not None else None
 
     def elapsed(self) -> float:
         """Wall seconds since the first attempt started."""
@@ -129,6 +147,31 @@ class _Run:
     def report(self, p: Progress) -> None:
         if self.on_progress is not None:
             self.on_progress(p)
+
+    def with_first(self, plan: _Plan | None, result: Result | None = None) -> Result:
+        """The better of `result` and the first (greedy) roster, with the plan's bounds;
+        `result` itself when there is no first roster or the plan proved it infeasible."""
+        if self.first is None or (result is not None and result.summary.status == "infeasible"):
+            return result if result is not None else self.unfinished("roster")
+        pools = self.inst.pool_views()
+        assignments = self.first.assignments
+        paid = sum(view.options[k].paid_minutes
+                   for view, a in zip(pools, assignments) for items in a.values()
+                   for _, k in items)
+        note = "interrupted: the best roster found so far" if self.stopped() else ""
+        mine = records(self.inst, pools, assignments, "feasible", self.summary,
+                       sum(len(a) for a in assignments),
+                       plan.headcount_bound if plan is not None else None, paid,
+                       objective_value=None,
+                       objective_bound=plan.primary_bound / SCALE if plan is not None else None,
+                       message=note, standing_short=plan.standing_short if plan else None)
+        if self.loaded.staffing is not None:
+            from scheduler.workload.service import attach_service
+
+            mine = attach_service(self.loaded, mine)
+        best = better(mine, result, self.sc)
+        return best.model_copy(update={"summary": best.summary.model_copy(
+            update={"first_roster_seconds": round(self.first.seconds, 3)})})
 
     def summary(self, status: str, **kw) -> Summary:
         sc = self.sc
@@ -214,6 +257,45 @@ def unreachable(run: _Run) -> Result | None:
     return None
 
 
+def quick_roster(run: _Run) -> _First | None:
+    """The greedy roster (engine/first.py), made before any model so that the run has a
+    roster to return however short its time; kept on the run context."""
+    if run.first is not None or run.stopped():
+        return run.first
+    sc = run.sc
+    # most of a short limit: the model may not even be built in it
+    seconds = min(10.0, max(0.5, 0.3 * run.limit, min(0.8 * run.limit, 2.0)))
+    if run.deterministic:
+        seconds *= 10.0  # the wall clock decides nothing
+    found = first_roster(run.inst, sc.objective.kind == "cost", seconds, run.params, run.stop)
+    if run.deterministic:
+        run.charge(seconds / 10)
+    if found is None:
+        return None
+    assignments, cover = found
+    if cover.short and not sc.coverage.allow_understaffing:
+        return None
+    run.first = _First(assignments, run.elapsed(), cover.nonzeros)
+    run.report(Progress("first roster", headcount=sum(len(a) for a in assignments),
+                        elapsed=run.elapsed()))
+    return run.first
+
+
+BUILD_SECONDS_PER_NONZERO = 8e-6
+"""The plan model's build time per slot-shift incidence, with a margin (about 5 us
+measured on double11 and the scale grid, one core)."""
+
+
+def model_fits(run: _Run, first: _First | None) -> bool:
+    """Whether building the plan model and searching it fits the time left; with no
+    first roster the model is the only way to one and is built anyway."""
+    if run.deterministic:
+        return True
+    if first is None:
+        return run.left() > 0.5 and not run.stopped()
+    return not run.stopped() and run.left() > BUILD_SECONDS_PER_NONZERO * first.nonzeros + 1.0
+
+
 def plan_model(run: _Run) -> PlanModel:
     """The plan model, with the repair's caps on pools' agents when planning again."""
     pm = build_plan_model(run.inst)
@@ -269,7 +351,8 @@ def primary_plan(run: _Run, pm: PlanModel, objective: _Objective) -> _Plan | Res
             # a large or pooled plan needs the LP for its first solution (see plan_step)
             large = len(pm.pools) > 1 or len(pm.count_vars()) > LARGE_PLAN
             lp_status, lp_values, lp_value, _ = solve_with_highs(
-                pm.model, max(0.5, (0.4 if large else 0.2) * limit), relax=True)
+                pm.model, min(run.left(), max(0.5, (0.4 if large else 0.2) * limit)),
+                relax=True, stop=run.stop)
             if lp_status == "optimal":
                 lp_bound = lp_value
             elif lp_status == "infeasible":
@@ -277,14 +360,18 @@ def primary_plan(run: _Run, pm: PlanModel, objective: _Objective) -> _Plan | Res
         except (ValueError, RuntimeError) as exc:
             log.debug("no LP bound: %s", exc)
     standing = None
-    if sc.pools and sc.events and not run.stopped():
-        budget = min(8.0, max(4.0, 0.08 * limit))  # about 2 s on double11 when idle
+    if run.first is not None and run.left() < 1.5:
+        return run.unfinished("shift plan")  # the first roster stands
+    if sc.pools and sc.events and not run.stopped() and run.left() > 3:
+        budget = min(8.0, max(4.0, 0.08 * limit), run.left())  # about 2 s on double11
         standing = standing_capacity(run.inst, run.params, budget)
         run.charge(budget)
     # With headcount the roster needs time of its own; with the other kinds the plan is the
     # objective and the roster only has to be valid.
     share = 0.25 if objective.headcount_matters else 0.7
     budget = max(0.5, share * limit - (run.elapsed() if not run.deterministic else 0))
+    if not run.deterministic:
+        budget = min(budget, max(0.2, run.left()))
     plan = None
     if not run.deterministic and shiftdesign.applies(pm, objective.kind,
                                                      sc.objective.distinct_shift_penalty):
@@ -366,7 +453,7 @@ def secondary_plan(run: _Run, pm: PlanModel, objective: _Objective, plan: _Plan)
         try:
             t_lp = time.monotonic()
             lp_status, lp2, _, _ = solve_with_highs(pm.model, max(0.5, 0.1 * budget),
-                                                    relax=True)
+                                                    relax=True, stop=run.stop)
             budget -= time.monotonic() - t_lp
             if lp_status != "optimal":
                 lp2 = None
@@ -404,7 +491,8 @@ def roster_pools(run: _Run, pm: PlanModel, objective: _Objective, plan: _Plan,
             and objective.kind == "cost"
         outcome = roster_pool(view, per_pool[p], plan.pool_agents[p], lower, budget, run.params,
                               objective.headcount_matters or hires_cost, run.deterministic,
-                              run.on_progress, run.t0, run.stop, plan.headcount_bound)
+                              run.on_progress, run.t0, run.stop, plan.headcount_bound,
+                              last_resort=run.first is None)
         run.charge(outcome.charged)
         if outcome.roster is None:
             if outcome.proven_infeasible and view.max_headcount is not None \
@@ -417,7 +505,7 @@ def roster_pools(run: _Run, pm: PlanModel, objective: _Objective, plan: _Plan,
                 caps[p] = plan.pool_agents[p] - 1
                 log.debug("pool %s: roster infeasible at %d agents; planning again",
                           view.pool_name, plan.pool_agents[p])
-                return _Repair(caps, plan.primary_bound, run.t0, run.left())
+                return _Repair(caps, plan.primary_bound, run.t0, run.left(), run.first)
             if outcome.proven_infeasible:
                 where = f" of pool {view.pool.name!r}" if view.pool is not None else ""
                 return run.ends("infeasible", (

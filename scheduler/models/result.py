@@ -141,6 +141,9 @@ class Summary(BaseModel):
     over_agent_slots: int = 0
     short_slots: list[dt.datetime] = []
     solve_seconds: float = 0.0
+    first_roster_seconds: float | None = None
+    """Seconds from the start of the solve to its first roster (the greedy one, made
+    before any model); None when the run had none that early."""
     message: str = ""
     """Why a run is infeasible or stopped early, in the scenario's terms."""
     versions: dict[str, str] = {}
