@@ -85,12 +85,13 @@ def solve(
 
     Ctrl-C stops the search, writes the best roster found so far and exits 130."""
     from scheduler.workload.loaded import load_scenario, with_options
-    from scheduler.report.output import write_result
+    from scheduler.report.output import output_seconds, write_result
     from scheduler.engine.solve import Progress
     from scheduler.engine.stopping import StopSignal
 
     if verbose:
         logging.basicConfig(level=logging.DEBUG, format="%(message)s", stream=sys.stderr)
+    command_start = time.monotonic()
     try:
         loaded = load_scenario(scenario, set_ or (), variant)
         loaded = with_options(loaded, allow_understaffing=allow_understaffing, seed=seed)
@@ -125,12 +126,18 @@ def solve(
 
     started = time.monotonic()
     stop = StopSignal()
+    loading = started - command_start
+
+    def reserve(shifts: int) -> float:
+        """The limit covers the whole command: reading the scenario and the outputs."""
+        return loading + output_seconds(shifts)
+
     try:
         if live is not None:
             with live:
-                result = _solve_interruptibly(loaded, time_limit, on_progress, stop)
+                result = _solve_interruptibly(loaded, time_limit, on_progress, stop, reserve)
         else:
-            result = _solve_interruptibly(loaded, time_limit, on_progress, stop)
+            result = _solve_interruptibly(loaded, time_limit, on_progress, stop, reserve)
     except SchedulerError as exc:
         _fail(exc)
     summary = result.summary
@@ -154,7 +161,7 @@ def solve(
         raise typer.Exit(EXIT_INTERRUPTED)
 
 
-def _solve_interruptibly(loaded, time_limit, on_progress, stop):
+def _solve_interruptibly(loaded, time_limit, on_progress, stop, reserve=None):
     """Solve in a worker thread so that Ctrl-C reaches the main thread at once; it tells
     the search to stop, and the best roster found so far comes back."""
     from scheduler.engine.solve import solve as run_solve
@@ -165,7 +172,7 @@ def _solve_interruptibly(loaded, time_limit, on_progress, stop):
     def work() -> None:
         try:
             box["result"] = run_solve(loaded, time_limit=time_limit, on_progress=on_progress,
-                                      stop=stop)
+                                      stop=stop, reserve=reserve)
         except BaseException as exc:  # handed to the main thread
             box["error"] = exc
         finally:

@@ -73,30 +73,38 @@ def _weight(view: Instance, d: int, k: int, by_cost: bool) -> float:
     return share + o.paid_minutes * 1e-6
 
 
-def _candidates(inst: Instance, pools: list[Instance], by_cost: bool) -> _Candidates:
+def candidates(inst: Instance, by_cost: bool) -> _Candidates:
+    """Every (pool, day, option) that covers some required slot, with its weight."""
+    pools = inst.pool_views()
+    required = np.array(inst.required, dtype=np.int64)
+    n, per_day = inst.num_slots, inst.slots_per_day
     pool, day, option, weight, standing, minutes = [], [], [], [], [], []
-    indptr, indices = [0], []
+    rows: list[np.ndarray] = []
     for p, view in enumerate(pools):
         team = view.pool is not None and view.pool.standing > 0 \
             and view.pool.contract_weekly_hours > 0
+        relative = {k: np.array(o.on_duty_slots(view.slot), dtype=np.int64)
+                    for k, o in enumerate(view.options) if not o.overtime_minutes}
         for d, k in view.instances:
-            o = view.options[k]
-            if o.overtime_minutes:
+            rel = relative.get(k)
+            if rel is None:
                 continue
-            slots = view.covered(d, o)
-            if not slots or max(inst.required[s] for s in slots) == 0:
+            slots = d * per_day + rel
+            slots = slots % n if inst.cyclic else slots[(slots >= 0) & (slots < n)]
+            if not len(slots) or required[slots].max() == 0:
                 continue
             pool.append(p)
             day.append(d)
             option.append(k)
             weight.append(_weight(view, d, k, by_cost))
             standing.append(team)
-            minutes.append(o.contract_minutes)
-            indices.extend(slots)
-            indptr.append(len(indices))
-    matrix = csr_matrix((np.ones(len(indices), dtype=np.int64), np.array(indices, dtype=np.int64),
-                         np.array(indptr, dtype=np.int64)),
-                        shape=(len(pool), inst.num_slots))
+            minutes.append(view.options[k].contract_minutes)
+            rows.append(slots)
+    lengths = np.array([len(r) for r in rows], dtype=np.int64)
+    indptr = np.concatenate(([0], np.cumsum(lengths))) if rows else np.zeros(1, dtype=np.int64)
+    indices = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    matrix = csr_matrix((np.ones(len(indices), dtype=np.int64), indices, indptr),
+                        shape=(len(pool), n))
     return _Candidates(np.array(pool, dtype=np.int64), np.array(day, dtype=np.int64),
                        np.array(option, dtype=np.int64), np.array(weight, dtype=float),
                        np.array(standing, dtype=bool), np.array(minutes, dtype=np.int64), matrix)
@@ -127,12 +135,13 @@ class _Capacity:
 
 
 def greedy_cover(inst: Instance, by_cost: bool, deadline: float,
-                 given: dict[int, dict[tuple[int, int], int]] | None = None) -> Cover | None:
+                 given: dict[int, dict[tuple[int, int], int]] | None = None,
+                 cand: _Candidates | None = None) -> Cover | None:
     """The greedy cover of the requirement (see the module docstring); the pools in
     `given` keep the shifts given there and take no others. None past the deadline."""
     pools = inst.pool_views()
     given = given or {}
-    cand = _candidates(inst, pools, by_cost)
+    cand = cand if cand is not None else candidates(inst, by_cost)
     n_cand = len(cand.pool)
     required = np.array(inst.required, dtype=np.int64)
     if n_cand == 0:
@@ -270,7 +279,8 @@ def first_roster(inst: Instance, by_cost: bool, seconds: float, params: dict,
     the other pools."""
     started = time.monotonic()
     pools = inst.pool_views()
-    cover = greedy_cover(inst, by_cost, started + seconds)
+    cand = candidates(inst, by_cost)
+    cover = greedy_cover(inst, by_cost, started + seconds, cand=cand)
     if cover is None:
         log.debug("first roster: no cover within %.1f s", seconds)
         return None
@@ -284,7 +294,7 @@ def first_roster(inst: Instance, by_cost: bool, seconds: float, params: dict,
             continue
         fixed[p], given[p] = found
         if given[p] != cover.counts[p]:  # the pools not rostered yet cover the rest
-            cover = greedy_cover(inst, by_cost, started + seconds, given)
+            cover = greedy_cover(inst, by_cost, started + seconds, given, cand)
             if cover is None:
                 return None
     total = max(1, sum(sum(c.values()) for p, c in enumerate(cover.counts) if p not in fixed))

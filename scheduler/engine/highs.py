@@ -76,6 +76,8 @@ def solve_with_highs(model: cp_model.CpModel, time_limit: float, relax: bool = F
     """(status, values per variable index, objective, bound) of the model's linear form;
     `start` is a feasible solution for the MIP to begin from. Building the HiGHS model
     counts against `time_limit`; `stop` interrupts the run."""
+    if time_limit <= 0 or (stop is not None and stop.is_set()):
+        return "unknown", None, None, None
     deadline = time.monotonic() + time_limit
     h, offset = highs_model(model, integer=not relax)
     h.setOptionValue("mip_rel_gap", mip_gap)

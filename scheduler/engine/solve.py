@@ -12,6 +12,7 @@ import math
 import platform
 import time
 from dataclasses import dataclass
+from typing import Callable
 
 import ortools
 from ortools.sat.python import cp_model
@@ -53,10 +54,14 @@ def solve(
     time_limit: float | None = None,
     on_progress: ProgressFn | None = None,
     stop: StopSignal | None = None,
+    reserve: Callable[[int], float] | None = None,
     _repair: _Repair | None = None,
 ) -> Result:
-    """Solve a loaded scenario within the time limit (the scenario's unless given)."""
+    """Solve a loaded scenario within the time limit (the scenario's unless given).
+    `reserve(shifts)` is the time to keep at the end for what the caller does with a
+    roster of that many shifts (writing the outputs): the search ends that much earlier."""
     run = _Run(loaded, time_limit, on_progress, stop, _repair)
+    run.reserve = reserve
     if (gaps := unreachable(run)) is not None:
         return gaps
     first = quick_roster(run)
@@ -73,7 +78,7 @@ def solve(
     if isinstance(rosters, _Repair):
         # a capped pool cannot work its planned shifts: plan again, on the same clock
         return solve(loaded, time_limit=None, on_progress=on_progress, stop=stop,
-                     _repair=rosters)
+                     reserve=reserve, _repair=rosters)
     if isinstance(rosters, Result):
         return run.with_first(plan, rosters)
     return run.with_first(plan, roster_result(run, pm, objective, plan, shifts, rosters))
@@ -130,6 +135,7 @@ class _Run:
         self.deterministic = bool(self.params.get("deterministic"))
         self.charged = 0.0
         self.first: _First | None = repair.first if repair is not None else None
+        self.reserve: Callable[[int], float] | None = None
 
     def elapsed(self) -> float:
         """Wall seconds since the first attempt started."""
@@ -263,8 +269,9 @@ def quick_roster(run: _Run) -> _First | None:
     if run.first is not None or run.stopped():
         return run.first
     sc = run.sc
-    # most of a short limit: the model may not even be built in it
-    seconds = min(10.0, max(0.5, 0.3 * run.limit, min(0.8 * run.limit, 2.0)))
+    # most of a short limit: the model may not even be built in it (the greedy steps end
+    # as soon as they are done; only a failing one uses all of this)
+    seconds = min(10.0, max(0.5, 0.8 * run.limit))
     if run.deterministic:
         seconds *= 10.0  # the wall clock decides nothing
     found = first_roster(run.inst, sc.objective.kind == "cost", seconds, run.params, run.stop)
@@ -276,6 +283,9 @@ def quick_roster(run: _Run) -> _First | None:
     if cover.short and not sc.coverage.allow_understaffing:
         return None
     run.first = _First(assignments, run.elapsed(), cover.nonzeros)
+    if run.reserve is not None and not run.deterministic and run.repair is None:
+        shifts = sum(len(items) for a in assignments for items in a.values())
+        run.limit = max(run.elapsed(), run.limit - run.reserve(shifts))
     run.report(Progress("first roster", headcount=sum(len(a) for a in assignments),
                         elapsed=run.elapsed()))
     return run.first
@@ -291,9 +301,17 @@ def model_fits(run: _Run, first: _First | None) -> bool:
     first roster the model is the only way to one and is built anyway."""
     if run.deterministic:
         return True
-    if first is None:
-        return run.left() > 0.5 and not run.stopped()
-    return not run.stopped() and run.left() > BUILD_SECONDS_PER_NONZERO * first.nonzeros + 1.0
+    nonzeros = first.nonzeros if first is not None else estimated_nonzeros(run.inst)
+    return not run.stopped() and run.left() > BUILD_SECONDS_PER_NONZERO * nonzeros + 1.0
+
+
+def estimated_nonzeros(inst: Instance) -> int:
+    """Slot-shift incidences of the plan's shifts, from the options' on-duty slots."""
+    total = 0
+    for view in inst.pool_views():
+        per_option = [len(o.on_duty_slots(view.slot)) for o in view.options]
+        total += sum(per_option[k] for _, k in view.instances)
+    return total
 
 
 def plan_model(run: _Run) -> PlanModel:

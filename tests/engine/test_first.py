@@ -129,3 +129,13 @@ def test_highs_stops_at_its_deadline_and_on_the_stop_signal():
     started = time.monotonic()
     solve_with_highs(pm.model, 120, stop=stop)
     assert time.monotonic() - started < 1.0 + 3.0  # the interrupt callback cut the MIP
+
+
+def test_time_reserved_for_the_outputs_ends_the_search_early(write_scenario):
+    """The CLI keeps time for writing the outputs: with all of it reserved, the first
+    roster is the answer, at once."""
+    loaded = week(write_scenario)
+    started = time.monotonic()
+    result = solve(loaded, time_limit=20, reserve=lambda shifts: 1000.0)
+    assert result.feasible and time.monotonic() - started < 10  # far below the 20 s
+    assert result.summary.first_roster_seconds is not None
