@@ -43,6 +43,9 @@ def scenario_as_solved(scenario: Scenario, required: list[int] | tuple[int, ...]
         data["channels"] = []
         data["events"] = []
         data["demand"] = {"required": [int(v) for v in required], "floor": floor}
+        for dumped in data.get("pools") or []:  # the queues they served are gone too
+            dumped.pop("serves", None)
+            dumped.pop("handle_time_factor", None)
         return data
     if baseline is not None:
         data["demand"] = {"required": [int(v) for v in baseline], "floor": floor}
