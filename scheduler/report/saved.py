@@ -75,13 +75,22 @@ def _baseline(scenario: Scenario, directory: Path | None) -> list[int] | None:
         return None
 
 
-def write_scenario(scenario: Scenario, required, path: Path, directory: Path | None = None) -> None:
+SOURCE_LINE = "# Solved from: "
+"""scenario.yaml's comment naming the scenario file the run read (absolute path)."""
+
+
+def write_scenario(scenario: Scenario, required, path: Path, directory: Path | None = None,
+                   source: Path | None = None) -> None:
     """Write scenario.yaml and check that it loads back to the same requirement per slot;
-    with events, keep them over the baseline demand when that reproduces it."""
+    with events, keep them over the baseline demand when that reproduces it. `source`:
+    the scenario file the run read, named in a comment (`scheduler simulate` goes back to
+    it for the channels that the saved file folds into demand)."""
     from scheduler.workload.loaded import load_scenario
 
     head = ("# The scenario as solved (presets applied, demand inline).\n"
             "# `scheduler check` and `scheduler report` read it back.\n")
+    if source is not None:
+        head += f"{SOURCE_LINE}{Path(source).resolve()}\n"
     candidates = []
     if getattr(scenario, "events", None) and not getattr(scenario, "channels", None):
         baseline = _baseline(scenario, directory)
@@ -102,6 +111,18 @@ def write_scenario(scenario: Scenario, required, path: Path, directory: Path | N
 
 
 # ------------------------------------------------------------------ reading back
+
+
+def solved_from(path: Path) -> Path | None:
+    """The scenario file a saved scenario.yaml names in its comment, if any."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            for _, line in zip(range(10), f):
+                if line.startswith(SOURCE_LINE):
+                    return Path(line[len(SOURCE_LINE):].rstrip("\n"))
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
 
 
 def _rows(path: Path) -> list[tuple[int, dict]]:
