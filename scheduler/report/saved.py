@@ -178,7 +178,29 @@ def read_result(folder: Path) -> Result:
     shifts = _records(ShiftRecord, shifts_path)
     breaks = _records(BreakRecord, breaks_path)
     coverage = _records(CoverageRecord, coverage_path)
+    channels = [c.channel for c in summary.service.channels] if summary.service else []
+    if channels and coverage:
+        coverage = _with_channels(coverage, coverage_path, channels)
     return Result(summary=summary, shifts=shifts, breaks=breaks, coverage=coverage)
+
+
+def _with_channels(coverage: list, path: Path, channels: list[str]) -> list:
+    """Coverage records with each channel's service read back from the columns
+    `<channel>_agents`, `_service_level`, ... that workload runs append."""
+    from scheduler.models import ChannelSlot
+
+    rows = _rows(path)
+    if not rows or f"{channels[0]}_agents" not in rows[0][1]:
+        return coverage
+    out = []
+    for record, (line, row) in zip(coverage, rows):
+        slots = []
+        for name in channels:
+            values = {k: row.get(f"{name}_{k}") for k in ChannelSlot.model_fields if k != "channel"}
+            values = {k: v for k, v in values.items() if v not in (None, "")}
+            slots.append(_record(ChannelSlot, path, line, {"channel": name, **values}))
+        out.append(record.model_copy(update={"channels": slots}))
+    return out
 
 
 def horizon_of(result: Result) -> tuple[dt.date, int]:

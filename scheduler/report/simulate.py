@@ -315,7 +315,6 @@ def simulate_output_dir(out_dir: Path | str, runs: int = 10, seed: int = 0,
     from scheduler.report.common import ReportData
     from scheduler.report.html_report import write_html
     from scheduler.report.workbook import write_workbook
-    from scheduler.workload.loaded import load_scenario
 
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
@@ -342,12 +341,11 @@ def simulate_output_dir(out_dir: Path | str, runs: int = 10, seed: int = 0,
     serves = {g.name: list(g.serves) for g in centre.groups}
     rows = simulation_rows(sim, loaded, goals, queue_occupancy(sim, serves), runs, seed)
 
-    saved = out_dir / SCENARIO_FILE
-    shown = load_scenario(saved).scenario if saved.is_file() else sc
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=out_dir))
     try:
         _write_csv(rows, tmp / SIMULATION_FILE)
-        data = ReportData(result, sc.horizon.start_date, sc.horizon.days, shown,
+        # the workbook and the report as the solve drew them (from the scenario it read)
+        data = ReportData(result, sc.horizon.start_date, sc.horizon.days, sc,
                           simulation=read_simulation(tmp))
         write_workbook(data, tmp / "roster.xlsx")
         write_html(data, tmp / "report.html")

@@ -84,8 +84,15 @@ def rows_of(path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
+def sheets(path) -> dict[str, list]:
+    book = openpyxl.load_workbook(path)
+    return {name: [list(r) for r in book[name].iter_rows(values_only=True)]
+            for name in book.sheetnames}
+
+
 def test_simulate_writes_the_csv_the_sheet_and_the_section(one_solved):
     _, out = one_solved
+    before = sheets(out / "roster.xlsx")
     result = runner.invoke(app, ["simulate", str(out), "--runs", "5", "--seed", "3"])
     assert result.exit_code == 0, result.output
     assert "voice" in result.output and "80% in 20 s" in result.output
@@ -108,6 +115,10 @@ def test_simulate_writes_the_csv_the_sheet_and_the_section(one_solved):
         assert got[:2] == [want["start"], want["queue"]]
         assert got[2:] == [float(want[c]) if want[c] != "" else None
                            for c in SIMULATION_COLUMNS[2:]]
+    after = sheets(out / "roster.xlsx")  # the solve's sheets drawn again as they were
+    assert list(after) == ["Roster", "Intraday", "Coverage", "Simulation", "Breaks", "Summary",
+                           "Inputs", "Shifts"]
+    assert {k: v for k, v in after.items() if k != "Simulation"} == before
     html = (out / "report.html").read_text(encoding="utf-8")
     assert 'id="simulation"' in html and "Simulated service (5 runs, seed 3)" in html
     assert not [p for p in out.iterdir() if p.name.startswith(".tmp-")]
@@ -172,7 +183,10 @@ def test_queues_pools_serves_containment_and_escalation(write_scenario, tmp_path
     assert all(0 <= float(r["occupancy"]) <= 1 for r in rows if r["occupancy"] != "")
 
     assert runner.invoke(app, ["report", str(out)]).exit_code == 0
-    assert "Simulation" in openpyxl.load_workbook(out / "roster.xlsx").sheetnames
+    book = openpyxl.load_workbook(out / "roster.xlsx")
+    assert "Simulation" in book.sheetnames
+    # the channels' service columns of coverage.csv are read back too
+    assert "aftersale-voice_service_level" in [c.value for c in book["Coverage"][1]]
     assert runner.invoke(app, ["solve", str(path), "--out", str(out), "--quiet"]).exit_code == 0
     assert not (out / "simulation.csv").exists()
     assert "Simulation" not in openpyxl.load_workbook(out / "roster.xlsx").sheetnames
