@@ -1,7 +1,7 @@
 """The `scheduler` command. Thin commands over plain functions; errors from the core become
 one message and a documented exit code here, never a traceback.
 
-Exit codes: 0 done (a roster, a clean check, a schema written); 1 infeasible, no roster
+Exit codes: 0 done (a roster, a clean check, a schema written, a simulation); 1 infeasible, no roster
 found, or a check with violations; 2 bad input (or an output file that cannot be written);
 130 interrupted."""
 
@@ -325,6 +325,71 @@ def report(
     except SchedulerError as exc:
         _fail(exc)
     out.print(f"wrote {', '.join(p.name for p in written)} to {out_dir}/")
+
+
+@app.command()
+def simulate(
+    out_dir: Annotated[Path, typer.Argument(help="An output folder of `scheduler solve`.")],
+    runs: Annotated[int, typer.Option("--runs", help="Independent simulated runs (more: narrower intervals).", min=1)] = 10,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same figures.")] = 0,
+    scenario: Annotated[Optional[Path], typer.Option("--scenario", help="Scenario YAML with the channels [default: OUT_DIR/scenario.yaml]; the run's --set and variant are applied again.")] = None,
+    processes: Annotated[int, typer.Option("--processes", help="Worker processes for the runs (the figures do not depend on it).", min=1)] = 1,
+) -> None:
+    """Simulate the roster of OUT_DIR (seeded discrete-event simulation, skill-based
+    routing, breaks and shift ends) and write simulation.csv: per queue and slot the
+    offered, answered and abandoned contacts, service level, ASA, abandonment and
+    occupancy with 95% intervals; roster.xlsx gains a Simulation sheet and report.html a
+    section. Prints each queue's simulated service level against its goal.
+
+    Exit codes: 0 simulated (whether or not the goals are met); 2 bad input (no outputs
+    in OUT_DIR, a scenario without channels or of another horizon, a file that cannot be
+    read or written); 130 interrupted."""
+    from scheduler.report.simulate import simulate_output_dir
+
+    started = time.monotonic()
+    try:
+        outcome = simulate_output_dir(out_dir, runs=runs, seed=seed, scenario_path=scenario,
+                                      processes=processes)
+    except SchedulerError as exc:
+        _fail(exc)
+    except OSError as exc:
+        err.print(f"[bold red]error:[/] cannot write into {out_dir}: {exc.strerror or exc}",
+                  soft_wrap=True, highlight=False)
+        raise typer.Exit(EXIT_INPUT)
+    for line in _simulation_lines(outcome):
+        out.print(line, highlight=False, soft_wrap=True)
+    for note in outcome.notes:
+        out.print(f"note: {note}", highlight=False, soft_wrap=True)
+    out.print(f"wrote {', '.join(p.name for p in outcome.written)} to {out_dir}/ in "
+              f"{time.monotonic() - started:.1f} s")
+
+
+def _simulation_lines(outcome) -> list[str]:
+    """Per queue over the horizon, one line: the simulated service level (mean ± the 95%
+    interval's half-width) against the goal, the slots below it, ASA, abandonment and
+    contacts per run."""
+    lines = [f"simulated service, {outcome.runs} runs, seed {outcome.seed} (service level: "
+             "answered within the goal's time / offered; ± the 95% interval)"]
+    for q in outcome.queues:
+        mean, low, high = (float(v) for v in (q.service_level.mean, q.service_level.low,
+                                               q.service_level.high))
+        level = "-" if mean != mean else f"{mean:.1%}" + (
+            "" if low != low else f" ±{50 * (high - low):.1f}")
+        if q.service_level_goal is None:
+            goal = f"ASA {q.asa_goal_seconds:g} s" if q.asa_goal_seconds is not None else "none"
+        elif q.kind == "deferred":
+            goal = f"all in {q.answer_within_seconds / 60:g} min"
+        else:
+            goal = f"{q.service_level_goal:.0%} in {q.answer_within_seconds:g} s"
+        verdict = {None: "", True: "met overall; ", False: "[red]missed overall[/]; "}[q.meets_goal]
+        asa, abandoned = float(q.asa_seconds.mean), float(q.abandon_rate.mean)
+        extra = [] if asa != asa else [f"ASA {asa:.1f} s"]
+        if abandoned == abandoned and abandoned > 0:
+            extra.append(f"abandoned {abandoned:.1%}")
+        extra.append(f"{float(q.offered.mean):,.0f} contacts a run")
+        lines.append(f"  [bold]{q.queue}[/]: {level} against {goal} ({verdict}"
+                     f"{q.slots_below_goal} of {q.slots} slots below); {', '.join(extra)}")
+    return lines
 
 
 @app.command("schema")

@@ -28,7 +28,7 @@ from scheduler.models.sections import (
     SolverSettings,
     parse_hhmm,
 )
-from scheduler.models.workload import Channel
+from scheduler.models.workload import Channel, Escalation, Pooling
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -44,10 +44,12 @@ __all__ = [
     "CoverageRecord",
     "DaySummary",
     "Demand",
+    "Escalation",
     "Event",
     "Overtime",
     "Peak",
     "Pool",
+    "Pooling",
     "PoolSummary",
     "Horizon",
     "LabourRules",

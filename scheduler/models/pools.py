@@ -16,6 +16,7 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 
 from scheduler.models.sections import LabourRules, Strict, parse_hhmm
+from scheduler.models.workload import QueueName
 
 
 class Overtime(Strict):
@@ -77,6 +78,13 @@ class Pool(Strict):
     overtime: bool = False
     """true: this pool's shifts may be extended by overtime (see the scenario's
     overtime). Default false."""
+    serves: Annotated[list[QueueName], Field(min_length=1)] | None = None
+    """Names of the channels (queues) this pool's agents answer, e.g. [presale-chat,
+    order-chat]. Absent: every channel (interchangeable agents, as before queues)."""
+    handle_time_factor: dict[str, Annotated[float, Field(gt=0, le=10, allow_inf_nan=False)]] = {}
+    """[factor on the queue's aht_seconds] Per queue this pool serves, its agents' handle
+    time as a multiple of the queue's (0.8: 20% faster; 0 < x <= 10). Queues not listed:
+    1. Default: none."""
 
     @model_validator(mode="after")
     def _check(self) -> Pool:
@@ -90,6 +98,8 @@ class Pool(Strict):
             raise ValueError("available_until is before available_from")
         if self.contract_weekly_hours > 0 and self.cost_per_paid_hour is None:
             raise ValueError("contract_weekly_hours needs the pool's cost_per_paid_hour")
+        if self.serves is not None and len(set(self.serves)) != len(self.serves):
+            raise ValueError("at serves: names a queue twice")
         return self
 
     @property

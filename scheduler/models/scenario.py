@@ -23,7 +23,7 @@ from scheduler.models.sections import (
     SolverSettings,
     Strict,
 )
-from scheduler.models.workload import Channel
+from scheduler.models.workload import Channel, Pooling
 
 
 class Scenario(Strict):
@@ -63,8 +63,11 @@ class Scenario(Strict):
     """Promotions multiplying the demand. Default: none."""
     channels: list[Channel] = []
     """Workload (forecast contacts and service goals) turned into agents required per slot
-    by scheduler/workload/staffing.py; added to `demand` when both are given. Default:
-    none."""
+    by scheduler/workload/staffing.py; added to `demand` when both are given. Each
+    channel is a queue; pools[].serves says who answers it. Default: none."""
+    pooling: Pooling = Pooling()
+    """The staffing loop for pools serving several queues: on or off, and its iteration
+    limit. Default: on, 8 iterations (the engine plans the fluid split for now)."""
 
     @model_validator(mode="after")
     def _consistency(self) -> Scenario:
@@ -134,11 +137,81 @@ class Scenario(Strict):
             for j, peak in enumerate(event.peaks):
                 if not event.start_date <= peak.date <= event.end_date:
                     raise ValueError(f"at events.{i}.peaks.{j}.date: outside the event's dates")
+        self._check_queues()
         if self.pools and self.rules.max_headcount is not None:
             raise ValueError(
                 "at rules.max_headcount: with pools, cap each pool with standing and max_hire"
             )
         return self
+
+    def _check_queues(self) -> None:
+        """Pools' serves-lists and handle-time factors name known queues, every queue has
+        a pool that serves it, escalations lead to known queues and never back."""
+        queues = [c.name for c in self.channels]
+        known = ", ".join(queues) if queues else "none"
+        for i, pool in enumerate(self.pools):
+            for j, name in enumerate(pool.serves or []):
+                if name not in queues:
+                    raise ValueError(f"at pools.{i}.serves.{j}: no channel (queue) is named "
+                                     f"{name!r} (channels: {known})")
+            served = self.queues_served(pool)
+            for name in pool.handle_time_factor:
+                if name not in served:
+                    raise ValueError(f"at pools.{i}.handle_time_factor.{name}: the pool does "
+                                     f"not serve a queue named {name!r} (it serves: "
+                                     f"{', '.join(served) or 'none'})")
+        if self.pools:
+            served = {q for pool in self.pools for q in self.queues_served(pool)}
+            for i, name in enumerate(queues):
+                if name not in served:
+                    raise ValueError(f"at channels.{i}: no pool serves queue {name!r}; add it "
+                                     "to some pool's serves (a pool without serves serves "
+                                     "every queue)")
+        target = {c.name: c.escalation.to for c in self.channels if c.escalation is not None}
+        for i, ch in enumerate(self.channels):
+            if ch.escalation is None:
+                continue
+            if ch.escalation.to not in queues:
+                raise ValueError(f"at channels.{i}.escalation.to: no channel (queue) is named "
+                                 f"{ch.escalation.to!r} (channels: {known})")
+            chain = [ch.name]
+            while chain[-1] in target and target[chain[-1]] not in chain:
+                chain.append(target[chain[-1]])
+            if chain[-1] in target and target[chain[-1]] == ch.name:
+                raise ValueError(f"at channels.{i}.escalation.to: escalation cycle "
+                                 f"{' -> '.join(chain + [ch.name])}; escalations must not "
+                                 "lead back to the queue they leave")
+
+    def queues_served(self, pool: Pool | None) -> list[str]:
+        """The channels (queues) a pool's agents answer, in the channels' order: its
+        serves-list, or every channel when it has none (pool None: the implicit one pool
+        of a scenario without pools)."""
+        if pool is None or pool.serves is None:
+            return [c.name for c in self.channels]
+        return [c.name for c in self.channels if c.name in pool.serves]
+
+    def escalation_order(self) -> list[int]:
+        """Indices of the channels so that every escalating queue comes before the queue
+        it escalates to (a topological order of the cycle-free escalations; otherwise the
+        channels' own order)."""
+        index = {c.name: i for i, c in enumerate(self.channels)}
+        indegree = [0] * len(self.channels)
+        for c in self.channels:
+            if c.escalation is not None and c.escalation.to in index:
+                indegree[index[c.escalation.to]] += 1
+        ready = [i for i, d in enumerate(indegree) if d == 0]
+        order = []
+        while ready:
+            i = ready.pop(0)
+            order.append(i)
+            esc = self.channels[i].escalation
+            if esc is not None and esc.to in index:
+                j = index[esc.to]
+                indegree[j] -= 1
+                if indegree[j] == 0:
+                    ready.append(j)
+                    ready.sort()
+        return order
 
     def rules_for(self, pool: Pool | None) -> LabourRules:
         """The pool's effective rules: the scenario's, with the keys the pool gives."""

@@ -1,5 +1,9 @@
 """Pydantic schema of workload channels: forecast contacts, handle times and service goals
 from which the engine derives agents required per slot (scheduler/workload/staffing.py).
+Each channel is a queue (issue 16): pools say which queues they serve (models/pools.py),
+a channel may hand a share of its handled contacts on to another queue (`escalation`) and
+have a share answered by a bot (`bot_containment`); `Pooling` is the scenario's switch
+for the staffing loop that simulates cross-trained pools.
 
 This module imports neither ortools nor typer. Rates are fractions (0.8 is 80%).
 """
@@ -33,6 +37,46 @@ def parse_hours(value: str) -> tuple[int, int]:
 
 
 Rate = Annotated[float, Field(ge=0)]
+QueueName = Annotated[str, Field(min_length=1, max_length=40, pattern=_NAME)]
+"""A channel's (queue's) name, as Channel.name."""
+
+
+def _below_one(value: float, what: str) -> float:
+    if not (0 <= value < 1):
+        raise ValueError(f"{what} {value:g} is outside [0, 1) (a share: 0.3 is 30%; 1 would "
+                         "leave nothing)")
+    return value
+
+
+class Escalation(Strict):
+    """A share of the contacts people handle on this queue that come back as work on
+    another queue (a pre-sale chat escalated to a complaint call, say)."""
+
+    to: QueueName
+    """Name of the channel (queue) that receives the escalated contacts; not this one,
+    and no chain of escalations may lead back here."""
+    share: float
+    """[share 0-1] Escalated contacts per contact handled by people on this queue, in
+    [0, 1) (0.08: 8 of every 100 come back on `to`)."""
+
+    @field_validator("share", mode="after")
+    @classmethod
+    def _share(cls, value: float) -> float:
+        return _below_one(value, "share")
+
+
+class Pooling(Strict):
+    """The staffing loop for pools that serve several queues: start from the fluid plan, simulate the roster, adjust each queue's requirement where it
+    misses or beats its goal, plan again. `scheduler solve` runs it only when some pool
+    serves more than one queue."""
+
+    loop: bool = True
+    """true: run the staffing loop when some pool serves more than one queue; false: the
+    fluid plan alone (each slot's people split among the queues they serve). Default
+    true. (The engine does not run the loop yet: it plans the fluid split.)"""
+    max_iterations: Annotated[int, Field(ge=1, le=100)] = 8
+    """[iterations] Plans simulated and adjusted at most before the loop stops with the
+    best roster so far. Default 8."""
 
 
 class Channel(Strict):
@@ -96,6 +140,18 @@ class Channel(Strict):
     """[share 0-1] Share of paid time not available for contacts that the roster does not
     place: one figure, or components (absence, training, meetings, breaks ...) combined
     as 1 - prod(1 - s). Default 0: no shrinkage."""
+    bot_containment: float = 0.0
+    """[share 0-1] Share of the forecast contacts a bot answers, in [0, 1): only the
+    rest reaches people (0.3: 30% contained). Contacts escalated here from other queues
+    are not contained. Default 0: no bot."""
+    escalation: Escalation | None = None
+    """A share of the contacts handled here that come back as work on another queue, in
+    the slot they are handled. Absent: none."""
+
+    @field_validator("bot_containment", mode="after")
+    @classmethod
+    def _containment(cls, value: float) -> float:
+        return _below_one(value, "bot_containment")
 
     @field_validator("service_level", "max_abandon_rate", mode="after")
     @classmethod

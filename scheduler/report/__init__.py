@@ -16,6 +16,7 @@ from scheduler.report.exports import write_activities
 from scheduler.report.html_report import write_html
 from scheduler.report.ical import write_calendars
 from scheduler.report.saved import SCENARIO_FILE, horizon_of, read_result, write_scenario
+from scheduler.report.simulation_view import read_simulation
 from scheduler.report.workbook import write_workbook
 
 CALENDAR_DIR = "calendar"
@@ -25,10 +26,14 @@ REPORT_FILES = ("roster.xlsx", "report.html", "activities.csv")
 
 def write_reports(result: Result, folder: Path, start_date: dt.date, days: int,
                   scenario: Scenario | None = None, required=None,
-                  save_scenario: bool = True, source_dir: Path | None = None) -> list[str]:
-    """Write the readable outputs into folder; return the names written."""
+                  save_scenario: bool = True, source_dir: Path | None = None,
+                  simulation: list[dict] | None = None,
+                  source_path: Path | None = None) -> list[str]:
+    """Write the readable outputs into folder; return the names written. `simulation`:
+    the rows of the folder's simulation.csv, shown in the workbook and the report;
+    `source_path`: the scenario file read, named in scenario.yaml."""
     folder = Path(folder)
-    data = ReportData(result, start_date, days, scenario)
+    data = ReportData(result, start_date, days, scenario, simulation=simulation)
     write_workbook(data, folder / "roster.xlsx")
     write_html(data, folder / "report.html")
     write_activities(data, folder / "activities.csv")
@@ -37,7 +42,7 @@ def write_reports(result: Result, folder: Path, start_date: dt.date, days: int,
         if required is None and len(result.coverage) == scenario.horizon.num_slots:
             required = [c.required for c in result.coverage]
         if save_scenario:
-            write_scenario(scenario, required, folder / SCENARIO_FILE, source_dir)
+            write_scenario(scenario, required, folder / SCENARIO_FILE, source_dir, source_path)
             names.append(SCENARIO_FILE)
         write_calendars(data, folder / CALENDAR_DIR)
         names.append(CALENDAR_DIR)
@@ -66,8 +71,8 @@ def move_into(tmp: Path, out_dir: Path, names: list[str]) -> list[Path]:
 def rebuild(out_dir: Path, scenario_path: Path | None = None) -> list[Path]:
     """Rebuild the workbook, the report, activities.csv and the calendars of a finished
     output folder from its saved files (summary.json, shifts.csv, breaks.csv,
-    coverage.csv and scenario.yaml, or scenario_path), without solving. The folder's
-    source files are left as they are."""
+    coverage.csv and scenario.yaml, or scenario_path; simulation.csv when present), without
+    solving. The folder's source files are left as they are."""
     from scheduler.errors import InputError
     from scheduler.workload.loaded import load_scenario
 
@@ -75,6 +80,7 @@ def rebuild(out_dir: Path, scenario_path: Path | None = None) -> list[Path]:
     if not out_dir.is_dir():
         raise InputError("not a folder", file=out_dir)
     result = read_result(out_dir)
+    simulation = read_simulation(out_dir)
     path = Path(scenario_path) if scenario_path is not None else out_dir / SCENARIO_FILE
     if scenario_path is None and not path.is_file():
         raise InputError(
@@ -92,7 +98,8 @@ def rebuild(out_dir: Path, scenario_path: Path | None = None) -> list[Path]:
     try:
         names = write_reports(result, tmp, start_date, days, scenario, loaded.required,
                               save_scenario=scenario_path is not None,
-                              source_dir=loaded.directory)
+                              source_dir=loaded.directory, simulation=simulation,
+                              source_path=loaded.path)
         return move_into(tmp, out_dir, names)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

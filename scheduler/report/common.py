@@ -41,6 +41,8 @@ class ReportData:
     start_date: dt.date
     days: int
     scenario: Scenario | None = None
+    simulation: list[dict] | None = None
+    """simulation.csv's rows when the folder has one (report/simulation_view.py)."""
 
     # ------------------------------------------------------------ time zone
 

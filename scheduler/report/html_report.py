@@ -1,6 +1,7 @@
 """report.html: one self-contained page (inline CSS, SVG and a little JavaScript; nothing
 fetched) for looking at a roster: KPI cards, on duty versus required over the horizon
-with short slots marked, a heatmap of days x time of day, and a Gantt chart of one day's
+with short slots marked, the simulated service per queue (when `scheduler simulate` has
+written simulation.csv), a heatmap of days x time of day, and a Gantt chart of one day's
 shifts and breaks with a day selector.
 
 The horizon charts are drawn here as SVG; the Gantt chart is drawn in the browser from
@@ -20,6 +21,7 @@ from scheduler.report.common import (
     ReportData,
     pool_of,
 )
+from scheduler.report.simulation_view import simulation_section
 
 _e = html.escape
 
@@ -54,6 +56,7 @@ def render(data: ReportData, generated: dt.datetime | None = None) -> str:
         cards=cards,
         pools=_pool_table(data),
         coverage=_coverage_svg(data),
+        simulation=simulation_section(data.simulation, data.slot_minutes),
         heatmap=_heatmap_svg(data),
         legend=_type_legend(data),
         payload=payload,
@@ -279,6 +282,8 @@ h2{font-size:16px;margin:0 0 8px}
 table.pools{border-collapse:collapse;font-size:13px}
 table.pools th,table.pools td{border:1px solid #e3e3e3;padding:4px 10px;text-align:right}
 table.pools th:first-child,table.pools td:first-child{text-align:left}
+table.pools tr.miss td{background:#fde2e1}
+.sim-chart{margin-top:8px}
 """
 
 _JS = r"""
@@ -372,6 +377,7 @@ _PAGE = """<!DOCTYPE html>
 <div class="cards" id="kpis">{cards}</div>
 {pools}
 <section><h2>Agents on duty versus required</h2>{coverage}</section>
+{simulation}
 <section><h2>Coverage heatmap (on duty minus required, days x time of day)</h2>{heatmap}</section>
 <section><h2>Shifts and breaks of one day</h2>
 <div class="controls"><label for="day">Day</label><select id="day"></select><span id="gantt-info"></span></div>

@@ -4,7 +4,8 @@ scenario scenario.yaml and calendar/<agent>.ics).
 
 Every file is first written to a temporary folder beside the output folder and moved
 into place only when all of them are complete, so a failed or interrupted run never
-leaves a half-written file and keeps the earlier results."""
+leaves a half-written file and keeps the earlier results. A simulation.csv of an earlier
+roster (`scheduler simulate`) is removed once the new files are in place."""
 
 from __future__ import annotations
 
@@ -92,8 +93,12 @@ def write_result(result: Result, out_dir: Path, start_date: dt.date, days: int,
         scenario = getattr(loaded, "scenario", loaded)
         names = write_reports(result, tmp, start_date, days, scenario,
                               getattr(loaded, "required", None),
-                              source_dir=getattr(loaded, "directory", None))
-        return move_into(tmp, out_dir, ["summary.json", "shifts.csv", "breaks.csv",
-                                        "coverage.csv", *names])
+                              source_dir=getattr(loaded, "directory", None),
+                              source_path=getattr(loaded, "path", None))
+        written = move_into(tmp, out_dir, ["summary.json", "shifts.csv", "breaks.csv",
+                                           "coverage.csv", *names])
+        # an earlier `scheduler simulate` simulated the roster just replaced
+        (out_dir / "simulation.csv").unlink(missing_ok=True)
+        return written
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

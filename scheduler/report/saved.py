@@ -43,6 +43,9 @@ def scenario_as_solved(scenario: Scenario, required: list[int] | tuple[int, ...]
         data["channels"] = []
         data["events"] = []
         data["demand"] = {"required": [int(v) for v in required], "floor": floor}
+        for dumped in data.get("pools") or []:  # the queues they served are gone too
+            dumped.pop("serves", None)
+            dumped.pop("handle_time_factor", None)
         return data
     if baseline is not None:
         data["demand"] = {"required": [int(v) for v in baseline], "floor": floor}
@@ -72,13 +75,22 @@ def _baseline(scenario: Scenario, directory: Path | None) -> list[int] | None:
         return None
 
 
-def write_scenario(scenario: Scenario, required, path: Path, directory: Path | None = None) -> None:
+SOURCE_LINE = "# Solved from: "
+"""scenario.yaml's comment naming the scenario file the run read (absolute path)."""
+
+
+def write_scenario(scenario: Scenario, required, path: Path, directory: Path | None = None,
+                   source: Path | None = None) -> None:
     """Write scenario.yaml and check that it loads back to the same requirement per slot;
-    with events, keep them over the baseline demand when that reproduces it."""
+    with events, keep them over the baseline demand when that reproduces it. `source`:
+    the scenario file the run read, named in a comment (`scheduler simulate` goes back to
+    it for the channels that the saved file folds into demand)."""
     from scheduler.workload.loaded import load_scenario
 
     head = ("# The scenario as solved (presets applied, demand inline).\n"
             "# `scheduler check` and `scheduler report` read it back.\n")
+    if source is not None:
+        head += f"{SOURCE_LINE}{Path(source).resolve()}\n"
     candidates = []
     if getattr(scenario, "events", None) and not getattr(scenario, "channels", None):
         baseline = _baseline(scenario, directory)
@@ -99,6 +111,18 @@ def write_scenario(scenario: Scenario, required, path: Path, directory: Path | N
 
 
 # ------------------------------------------------------------------ reading back
+
+
+def solved_from(path: Path) -> Path | None:
+    """The scenario file a saved scenario.yaml names in its comment, if any."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            for _, line in zip(range(10), f):
+                if line.startswith(SOURCE_LINE):
+                    return Path(line[len(SOURCE_LINE):].rstrip("\n"))
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
 
 
 def _rows(path: Path) -> list[tuple[int, dict]]:
@@ -154,7 +178,29 @@ def read_result(folder: Path) -> Result:
     shifts = _records(ShiftRecord, shifts_path)
     breaks = _records(BreakRecord, breaks_path)
     coverage = _records(CoverageRecord, coverage_path)
+    channels = [c.channel for c in summary.service.channels] if summary.service else []
+    if channels and coverage:
+        coverage = _with_channels(coverage, coverage_path, channels)
     return Result(summary=summary, shifts=shifts, breaks=breaks, coverage=coverage)
+
+
+def _with_channels(coverage: list, path: Path, channels: list[str]) -> list:
+    """Coverage records with each channel's service read back from the columns
+    `<channel>_agents`, `_service_level`, ... that workload runs append."""
+    from scheduler.models import ChannelSlot
+
+    rows = _rows(path)
+    if not rows or f"{channels[0]}_agents" not in rows[0][1]:
+        return coverage
+    out = []
+    for record, (line, row) in zip(coverage, rows):
+        slots = []
+        for name in channels:
+            values = {k: row.get(f"{name}_{k}") for k in ChannelSlot.model_fields if k != "channel"}
+            values = {k: v for k, v in values.items() if v not in (None, "")}
+            slots.append(_record(ChannelSlot, path, line, {"channel": name, **values}))
+        out.append(record.model_copy(update={"channels": slots}))
+    return out
 
 
 def horizon_of(result: Result) -> tuple[dt.date, int]:

@@ -2,7 +2,8 @@
 
 Sheets: Roster (agents x days, each cell "08:00-17:00" filled in its shift type's colour,
 weekly paid hours per agent, pool; frozen headers), Intraday (per day and slot: required,
-on duty, short, with a native chart per day), Coverage (every slot), Breaks, Summary (the
+on duty, short, with a native chart per day), Coverage (every slot), Simulation (when
+`scheduler simulate` has written simulation.csv), Breaks, Summary (the
 KPIs and summary.json), Inputs (the scenario as solved), and Shifts, the long format that
 `scheduler check` reads back (also after edits in Excel)."""
 
@@ -15,6 +16,7 @@ from pathlib import Path
 import xlsxwriter
 
 from scheduler.report.common import ReportData, hhmm, overtime_minutes_of, pool_of
+from scheduler.report.simulation_view import write_simulation_sheet
 
 ISO = "%Y-%m-%dT%H:%M"
 SHIFT_COLUMNS = ["agent", "shift_type", "start", "end", "paid_minutes", "day"]
@@ -38,6 +40,8 @@ def write_workbook(data: ReportData, path: Path) -> None:
     _roster(wb, fmt, data)
     _intraday(wb, fmt, data)
     _coverage(wb, fmt, data)
+    if data.simulation:
+        write_simulation_sheet(wb, fmt, data.simulation)
     _breaks(wb, fmt, data)
     _summary(wb, fmt, data)
     _inputs(wb, fmt, data)

@@ -15,7 +15,7 @@ from scheduler.scenario.files import dotted, line_of
 from scheduler.scenario.overrides import Override, did_you_mean, known_keys
 
 
-_AT_PATH = re.compile(r"^(?:Value error, )?at ([\w.]+): (.*)$", re.S)
+_AT_PATH = re.compile(r"^(?:Value error, )?at ([\w.-]+): (.*)$", re.S)
 
 
 def validation_errors(exc: ValidationError, file: Path, lines: dict,

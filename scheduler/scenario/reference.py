@@ -42,6 +42,11 @@ CHOSEN_EXAMPLES: dict[str, Any] = {
     "channels[].volume_column": "calls",
     "channels[].asa_seconds": 30,
     "events[].channels": ["voice", "chat"],
+    "pools[].serves": ["presale-chat", "order-chat"],
+    "pools[].handle_time_factor": {"aftersale-voice": 0.8},
+    "channels[].bot_containment": 0.3,
+    "channels[].escalation.to": "complaints-voice",
+    "channels[].escalation.share": 0.08,
 }
 """Examples for keys that no bundled scenario or preset uses and whose type alone gives
 no sensible value."""

@@ -51,6 +51,8 @@ VALIDATED: dict[tuple[str, str], dict[str, Any]] = {
     ("Channel", "max_occupancy"): {"exclusiveMinimum": 0, "maximum": 1},
     ("Channel", "concurrency"): {"minimum": 1, "maximum": 100},
     ("Channel", "shrinkage"): {"exclusiveMaximum": 1},
+    ("Channel", "bot_containment"): {"minimum": 0, "exclusiveMaximum": 1},
+    ("Escalation", "share"): {"minimum": 0, "exclusiveMaximum": 1},
 }
 """(model, field) -> keywords the model's validators enforce (keywords such as `minimum`
 or `pattern` apply only to values of their type, so a `null` alternative is unaffected)."""

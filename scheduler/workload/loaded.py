@@ -32,6 +32,17 @@ class LoadedScenario:
     """The `variants:` entry applied, if any."""
     overrides: tuple[str, ...] = ()
     """Every override applied (variant, --set, --sweep), as key=value."""
+    queues: tuple[str, ...] = ()
+    """The scenario's channels (queues) by name, in the scenario's order; () without
+    channels."""
+    queue_required: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False,
+                                                        repr=False)
+    """Agents to roster per queue and slot (after bot containment and escalations, grossed
+    up for shrinkage, no floor), keyed by the names of `queues` in that order. `required`
+    is max(demand_required + the sum of these, floor)."""
+    demand_required: tuple[int, ...] = ()
+    """The scenario's own `demand` per slot (other work, events applied, no floor); zeros
+    without demand."""
 
     @property
     def directory(self) -> Path:
@@ -52,15 +63,20 @@ def load_scenario(
     read = read_scenario(path, overrides, variant)
     scenario, values, digest = read.scenario, read.demand, read.digest
     staffing = None
+    demand_required = tuple(int(v) for v in values)
+    queue_required: dict[str, tuple[int, ...]] = {}
     if scenario.channels:
         staffing, files = staffing_for(scenario, read.path.parent, values, read.path, read.lines)
         for extra in files:
             digest.update(extra.read_bytes())
         values = [v + int(c) for v, c in zip(values, staffing.channel_total)]
+        queue_required = staffing.queue_required
     floor = scenario.demand.floor if scenario.demand is not None else 0
     required = tuple(max(v, floor) for v in values)
     return LoadedScenario(scenario, read.path, required, digest.hexdigest(), read.lines,
-                          staffing=staffing, variant=read.variant, overrides=read.overrides)
+                          staffing=staffing, variant=read.variant, overrides=read.overrides,
+                          queues=tuple(c.name for c in scenario.channels),
+                          queue_required=queue_required, demand_required=demand_required)
 
 
 def with_options(

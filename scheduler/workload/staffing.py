@@ -1,8 +1,14 @@
 """From forecast contacts to agents required per slot, and back: the service a roster
 achieves.
 
-Per channel and slot (`compute`):
+Per channel (queue) and slot (`compute`):
 
+* the contacts reaching people: the forecast less the bot's share (`bot_containment`),
+  plus the contacts escalated from other queues. Queues are sized in escalation order
+  (cycle-free, every source before its target); a source passes `escalation.share` of
+  the contacts people handle in a slot (live: those offered while open, less the
+  abandoned ones at the staffing found; deferred: the work the fluid model places in the
+  slot / aht) to its target's volume in that slot.
 * voice and chat: traffic A = contacts x aht / slot seconds; the fewest agents whose
   servers (agents x concurrency, rounded down) meet the service goal (service level
   within T, ASA, abandonment with Erlang A) and the occupancy cap (scheduler/workload/erlang.py);
@@ -18,10 +24,9 @@ Per channel and slot (`compute`):
   every deadline whenever any schedule does).
 * then grossed up for shrinkage: ceil(agents / (1 - shrinkage)).
 
-Channels served by the one pool of agents add up per slot, and `demand` (other work)
-adds to them: requirement = max(demand + sum of channels, floor). A future skill-group
-model replaces that sum by one requirement per group; `compute` already keeps every
-channel apart.
+Channels add up per slot, and `demand` (other work) adds to them: requirement =
+max(demand + sum of channels, floor); every channel's own requirement is kept apart
+(`Staffing.queue_required`) for the plan that gives pools to the queues they serve.
 
 After solving, `attach_service` (service.py) splits the agents each slot has on duty among the
 channels (demand first, then in proportion to each channel's requirement, surplus the
@@ -63,6 +68,11 @@ class ChannelStaffing:
     asa_seconds: np.ndarray
     occupancy: np.ndarray
     abandon_rate: np.ndarray
+    forecast: np.ndarray | None = None
+    """Contacts forecast (events applied), before the bot's share; `volume` is what
+    reaches people: forecast x (1 - bot_containment) + escalated_in."""
+    escalated_in: np.ndarray | None = None
+    """Contacts escalated to this queue from others, per slot (zeros without any)."""
 
 
 @dataclass
@@ -80,6 +90,11 @@ class Staffing:
         for ch in self.channels:
             total = total + ch.scheduled
         return total
+
+    @property
+    def queue_required(self) -> dict[str, tuple[int, ...]]:
+        """Agents to roster per queue (channel) and slot, shrinkage applied."""
+        return {ch.channel.name: tuple(int(v) for v in ch.scheduled) for ch in self.channels}
 
 
 # ---------------------------------------------------------------- requirement
@@ -181,11 +196,20 @@ def _fail(exc: erlang.Unreachable, sc: Scenario, i: int, start: dt.datetime,
 
 def compute(scenario: Scenario, volumes: list[np.ndarray], file: Path | None = None,
             lines: dict | None = None) -> list[ChannelStaffing]:
+    """Every channel's staffing per slot, in the channels' order. `volumes` are the
+    forecast contacts (events applied); the contacts reaching people are the forecast less
+    the bot's share, plus the contacts escalated from other queues. Channels are sized in
+    escalation order (every source before its target), so a target's escalated work is
+    known when it is sized."""
     h = scenario.horizon
     start = dt.datetime.combine(h.start_date, dt.time())
     slot_seconds = h.slot_minutes * 60
-    out = []
-    for i, (ch, volume) in enumerate(zip(scenario.channels, volumes)):
+    index = {c.name: i for i, c in enumerate(scenario.channels)}
+    inflow = [np.zeros(h.num_slots) for _ in scenario.channels]
+    out: list[ChannelStaffing | None] = [None] * len(scenario.channels)
+    for i in scenario.escalation_order():
+        ch, forecast = scenario.channels[i], np.asarray(volumes[i], dtype=float)
+        volume = forecast * (1.0 - ch.bot_containment) + inflow[i]
         open_ = open_mask(ch, start, h.slot_minutes, h.num_slots)
         served = np.where(open_, volume, 0.0)
         try:
@@ -202,6 +226,7 @@ def compute(scenario: Scenario, volumes: list[np.ndarray], file: Path | None = N
                     occ = np.where(agents > 0, work / (agents * slot_seconds), 0.0)
                 m = erlang.Metrics(sl, np.full(len(sl), np.nan), occ, np.zeros(len(sl)),
                                    np.zeros(len(sl)))
+                handled = work / ch.aht_seconds  # contacts handled in each slot
             else:
                 traffic = served * ch.aht_seconds / slot_seconds
                 goal = erlang.Goal(
@@ -214,11 +239,15 @@ def compute(scenario: Scenario, volumes: list[np.ndarray], file: Path | None = N
                 agents = erlang.fewest_servers(traffic, ch.aht_seconds, goal, ch.patience_seconds,
                                                servers_per_agent=ch.concurrency)
                 m = channel_metrics(ch, agents.astype(float), traffic)
+                handled = served * (1.0 - np.nan_to_num(m.abandon_rate))
         except erlang.Unreachable as exc:
             raise _fail(exc, scenario, i, start, file, lines) from None
+        if ch.escalation is not None:
+            inflow[index[ch.escalation.to]] += ch.escalation.share * handled
         scheduled = erlang.gross_up(agents, ch.shrinkage_rate)
-        out.append(ChannelStaffing(ch, volume, open_, traffic, agents, scheduled,
-                                   m.service_level, m.asa_seconds, m.occupancy, m.abandon_rate))
+        out[i] = ChannelStaffing(ch, volume, open_, traffic, agents, scheduled,
+                                 m.service_level, m.asa_seconds, m.occupancy, m.abandon_rate,
+                                 forecast=forecast, escalated_in=inflow[i])
     return out
 
 

@@ -1,0 +1,232 @@
+"""simulation.csv (written by `scheduler simulate`) read back, and shown: the Simulation
+sheet of roster.xlsx and the simulated-service section of report.html. Both are drawn
+whenever the folder holds simulation.csv, so `scheduler report` keeps them."""
+
+from __future__ import annotations
+
+import csv
+import html
+import math
+from pathlib import Path
+
+from scheduler.errors import InputError
+
+SIMULATION_FILE = "simulation.csv"
+SIMULATION_MEASURES = ("offered", "answered", "abandoned", "service_level", "asa_seconds",
+                       "abandon_rate", "occupancy")
+"""Per queue and slot of arrival; each with `_low` and `_high`, its 95% interval."""
+SIMULATION_COLUMNS = (("start", "queue")
+                      + tuple(f"{m}{s}" for m in SIMULATION_MEASURES for s in ("", "_low", "_high"))
+                      + ("service_level_goal", "answer_within_seconds", "runs", "seed"))
+TEXT_COLUMNS = ("start", "queue")
+
+_e = html.escape
+
+
+def read_simulation(folder: Path) -> list[dict] | None:
+    """simulation.csv of `folder` as rows (numbers as floats, blanks as None), or None
+    when there is none. InputError naming the file and line for a file that cannot be
+    read."""
+    path = Path(folder) / SIMULATION_FILE
+    if not path.is_file():
+        return None
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            reader = csv.DictReader(f)
+            missing = [c for c in SIMULATION_COLUMNS if c not in (reader.fieldnames or ())]
+            if missing:
+                raise InputError(f"missing columns {', '.join(missing)}", file=path, line=1)
+            rows = []
+            for row in reader:
+                out: dict = {}
+                for c in SIMULATION_COLUMNS:
+                    v = (row.get(c) or "").strip()
+                    if c in TEXT_COLUMNS:
+                        out[c] = v
+                    elif v == "":
+                        out[c] = None
+                    else:
+                        try:
+                            out[c] = float(v)
+                        except ValueError:
+                            raise InputError(f"column {c}: {v!r} is not a number", file=path,
+                                             line=reader.line_num) from None
+                rows.append(out)
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise InputError(f"not a readable CSV file ({exc})", file=path) from None
+    return rows
+
+
+def queue_totals(rows: list[dict]) -> list[dict]:
+    """Per queue over the horizon, from the slot rows: offered, answered and abandoned
+    (means per run), the service level and abandonment as ratios of those sums, ASA
+    weighted by the answered, occupancy as the mean of the slots, the goal and the slots
+    with contacts whose service level is below it."""
+    out: dict[str, dict] = {}
+    for r in rows:
+        t = out.setdefault(r["queue"], {"queue": r["queue"], "offered": 0.0, "answered": 0.0,
+                                        "abandoned": 0.0, "within": 0.0, "wait": 0.0,
+                                        "occupancy": [], "slots": 0, "below": 0,
+                                        "goal": r["service_level_goal"],
+                                        "answer_within_seconds": r["answer_within_seconds"],
+                                        "runs": r["runs"], "seed": r["seed"]})
+        offered = r["offered"] or 0.0
+        t["offered"] += offered
+        t["answered"] += r["answered"] or 0.0
+        t["abandoned"] += r["abandoned"] or 0.0
+        if offered > 0 and r["service_level"] is not None:
+            t["within"] += r["service_level"] * offered
+            t["slots"] += 1
+            if t["goal"] is not None and r["service_level"] < t["goal"] - 1e-9:
+                t["below"] += 1
+        if r["asa_seconds"] is not None:
+            t["wait"] += r["asa_seconds"] * (r["answered"] or 0.0)
+        if r["occupancy"] is not None:
+            t["occupancy"].append(r["occupancy"])
+    result = []
+    for t in out.values():
+        offered, answered = t["offered"], t["answered"]
+        result.append({
+            "queue": t["queue"], "offered": offered, "answered": answered,
+            "abandoned": t["abandoned"],
+            "service_level": t["within"] / offered if offered else None,
+            "service_level_goal": t["goal"], "answer_within_seconds": t["answer_within_seconds"],
+            "slots": t["slots"], "slots_below_goal": t["below"],
+            "asa_seconds": t["wait"] / answered if answered else None,
+            "abandon_rate": t["abandoned"] / offered if offered else None,
+            "occupancy": sum(t["occupancy"]) / len(t["occupancy"]) if t["occupancy"] else None,
+            "runs": t["runs"], "seed": t["seed"],
+        })
+    return result
+
+
+# ---------------------------------------------------------------- workbook
+
+
+def write_simulation_sheet(wb, fmt, rows: list[dict]) -> None:
+    """The Simulation sheet: simulation.csv as it is (one row per queue and slot), the
+    service level red where its mean is below the goal."""
+    ws = wb.add_worksheet("Simulation")
+    ws.write_row(0, 0, list(SIMULATION_COLUMNS), fmt.head)
+    col = {c: i for i, c in enumerate(SIMULATION_COLUMNS)}
+    for i, r in enumerate(rows, start=1):
+        for c, j in col.items():
+            v = r[c]
+            if c in TEXT_COLUMNS:
+                ws.write_string(i, j, v)
+            elif v is not None and math.isfinite(v):
+                ws.write_number(i, j, v)
+    n = len(rows)
+    if n:
+        sl, goal = col["service_level"], col["service_level_goal"]
+        letter = _column_letter(goal)
+        ws.conditional_format(1, sl, n, sl, {
+            "type": "formula", "format": fmt.short,
+            "criteria": f"=AND(ISNUMBER({_column_letter(sl)}2),ISNUMBER({letter}2),"
+                        f"{_column_letter(sl)}2<{letter}2)"})
+        ws.autofilter(0, 0, n, len(SIMULATION_COLUMNS) - 1)
+    ws.freeze_panes(1, 2)
+    ws.set_column(0, 0, 17)
+    ws.set_column(1, 1, 16)
+    ws.set_column(2, len(SIMULATION_COLUMNS) - 1, 11)
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# ---------------------------------------------------------------- report.html
+
+
+def _pct(v) -> str:
+    return "-" if v is None else f"{v:.1%}"
+
+
+def _num(v, digits: int = 1) -> str:
+    return "-" if v is None else f"{v:,.{digits}f}"
+
+
+def simulation_section(rows: list[dict] | None, slot_minutes: int) -> str:
+    """The report's section on the simulated service: a table per queue and a chart of
+    each queue's service level per slot with its 95% band and the goal."""
+    if not rows:
+        return ""
+    totals = queue_totals(rows)
+    runs, seed = totals[0]["runs"], totals[0]["seed"]
+    head = ("<tr><th>queue</th><th>offered</th><th>service level</th><th>goal</th>"
+            "<th>slots below goal</th><th>ASA s</th><th>abandoned</th>"
+            "<th>occupancy (mean of slots)</th></tr>")
+    body = []
+    for t in totals:
+        goal = t["service_level_goal"]
+        within = t["answer_within_seconds"]
+        if goal is None:
+            goal_text = "-"
+        elif goal >= 1 and within is not None and within >= 3600:  # deferred work
+            goal_text = f"all in {within / 60:g} min"
+        else:
+            goal_text = f"{goal:.0%} in {within:g} s"
+        miss = goal is not None and t["service_level"] is not None and t["service_level"] < goal - 1e-9
+        opening = '<tr class="miss">' if miss else "<tr>"
+        body.append(
+            f'{opening}<td>{_e(t["queue"])}</td>'
+            f'<td>{_num(t["offered"])}</td><td>{_pct(t["service_level"])}</td>'
+            f'<td>{_e(goal_text)}</td><td>{t["slots_below_goal"]} of {t["slots"]}</td>'
+            f'<td>{_num(t["asa_seconds"])}</td><td>{_pct(t["abandon_rate"])}</td>'
+            f'<td>{_pct(t["occupancy"])}</td></tr>')
+    charts = "".join(_queue_chart(q, [r for r in rows if r["queue"] == q], slot_minutes)
+                     for q in dict.fromkeys(r["queue"] for r in rows))
+    runs_text = f"{runs:g} runs, seed {seed:g}" if runs is not None else ""
+    return (f'<section id="simulation"><h2>Simulated service ({_e(runs_text)})</h2>'
+            "<p>The roster run through the seeded discrete-event simulation "
+            "(<code>scheduler simulate</code>): service level = answered within the goal's "
+            "time / offered, abandoned contacts counted as missed; figures are means over "
+            "the runs, per contact over the horizon (offered: contacts per run).</p>"
+            f'<table class="pools"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table>'
+            f"{charts}</section>")
+
+
+def _queue_chart(queue: str, rows: list[dict], slot_minutes: int) -> str:
+    """Service level per slot (mean and 95% band) against the goal, 0-100%."""
+    n = len(rows)
+    if not n:
+        return ""
+    width, height, left, top, bottom = 1200.0, 120.0, 44.0, 8.0, 18.0
+    plot_w, plot_h = width - left - 10, height - top - bottom
+
+    def x(i: float) -> float:
+        return left + i * plot_w / n
+
+    def y(v: float) -> float:
+        return top + plot_h * (1 - max(0.0, min(1.0, v)))
+
+    parts = [f'<svg class="chart sim-chart" viewBox="0 0 {width:g} {height:g}" role="img" '
+             f'aria-label="simulated service level of {_e(queue)} per slot">']
+    for v in (0, 0.5, 1):
+        parts.append(f'<line x1="{left:g}" x2="{width - 10:g}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
+                     f'class="grid"/><text x="{left - 6:g}" y="{y(v) + 4:.1f}" class="tick" '
+                     f'text-anchor="end">{v:.0%}</text>')
+    band, line = [], []
+    for k, r in enumerate(rows):
+        if r["service_level"] is None:
+            continue
+        lo = r["service_level_low"] if r["service_level_low"] is not None else r["service_level"]
+        hi = r["service_level_high"] if r["service_level_high"] is not None else r["service_level"]
+        band.append(f'<rect x="{x(k):.2f}" y="{y(hi):.2f}" width="{plot_w / n:.2f}" '
+                    f'height="{max(y(lo) - y(hi), 0.5):.2f}"/>')
+        line.append(f"M{x(k):.2f},{y(r['service_level']):.2f}H{x(k + 1):.2f}")
+    parts.append(f'<g fill="#1F77B4" fill-opacity="0.2">{"".join(band)}</g>')
+    parts.append(f'<path d="{"".join(line)}" stroke="#1F77B4" stroke-width="1.4" fill="none"/>')
+    goal = rows[0]["service_level_goal"]
+    if goal is not None:
+        parts.append(f'<line x1="{left:g}" x2="{width - 10:g}" y1="{y(goal):.1f}" '
+                     f'y2="{y(goal):.1f}" stroke="#C00000" stroke-dasharray="6 4"/>')
+    parts.append(f'<text x="{left:g}" y="{height - 4:g}" class="tick">{_e(queue)}: service '
+                 f'level per {slot_minutes}-minute slot (line: mean, band: 95% interval, '
+                 f'dashed: goal)</text></svg>')
+    return "".join(parts)
