@@ -128,9 +128,9 @@ def solve(
     stop = StopSignal()
     loading = started - command_start
 
-    def reserve(shifts: int) -> float:
+    def reserve(shifts: int, agents: int) -> float:
         """The limit covers the whole command: reading the scenario and the outputs."""
-        return loading + output_seconds(shifts)
+        return loading + output_seconds(shifts, agents)
 
     try:
         if live is not None:

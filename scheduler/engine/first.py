@@ -312,3 +312,33 @@ def first_roster(inst: Instance, by_cost: bool, seconds: float, params: dict,
     log.debug("first roster: %d agents, %d short agent-slots, %.2f s",
               sum(len(a) for a in assignments), cover.short, time.monotonic() - started)
     return assignments, cover
+
+
+def quick_headcount_bound(inst: Instance) -> int | None:
+    """A valid lower bound on the headcount, in milliseconds rather than the LP's
+    seconds: an agent is on duty at most once in a slot, and in any 7 days at most
+    min(k x the longest on-duty time of a shift, the weekly paid maximum), on-duty time
+    being paid time less breaks. None with several pools (they differ in both)."""
+    pools = inst.pool_views()
+    if len(pools) > 1:
+        return None
+    required = np.array(inst.required, dtype=np.int64)
+    if not len(required) or required.max() <= 0:
+        return 0
+    on_duty = max((len(o.on_duty_slots(inst.slot)) for o in inst.options), default=0)
+    if on_duty == 0:
+        return None
+    per_week = inst.rules.max_days_per_week * on_duty  # slots on duty in any 7 days
+    weekly = inst.max_weekly_paid_minutes(7)
+    if weekly is not None:
+        per_week = min(per_week, weekly // inst.slot)
+    window = 7 * inst.slots_per_day
+    if len(required) >= window:
+        doubled = np.concatenate([required, required]) if inst.cyclic else required
+        sums = np.convolve(doubled, np.ones(window, dtype=np.int64), mode="valid")
+        if inst.cyclic:
+            sums = sums[:len(required)]
+        week_bound = math.ceil(int(sums.max()) / per_week)
+    else:
+        week_bound = 0
+    return max(int(required.max()), week_bound)

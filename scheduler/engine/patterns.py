@@ -151,7 +151,8 @@ def pattern_roster(
         log.debug("patterns: %d agents after %.1f s", len(patterns), time.monotonic() - started)
         # two ways to break ties between agents: either can need fewer extra agents
         for best_fit in (False, True):
-            roster = _place_shifts(inst, rules, days, counts, patterns, best_fit)
+            roster = _place_shifts(inst, rules, days, counts, patterns, best_fit,
+                                   started + time_limit if not deterministic else float("inf"))
             if roster is None or not roster_ok(inst, roster):
                 continue
             if best is None or len(roster) < len(best):
@@ -439,8 +440,10 @@ def _may_add(rules: _Rules, bits: list[int], i: int, cyclic: bool) -> bool:
 # ---- 3. the shifts
 
 
-def _place_shifts(inst: Instance, rules: _Rules, days, counts, patterns, best_fit: bool):
-    """Give each day's shifts to the agents whose pattern works it."""
+def _place_shifts(inst: Instance, rules: _Rules, days, counts, patterns, best_fit: bool,
+                  deadline: float = float("inf")):
+    """Give each day's shifts to the agents whose pattern works it; None past the
+    deadline (a day's assignment problem grows with the square of its agents)."""
     n = len(days)
     cyclic = inst.cyclic
     rest = round(inst.rules.min_rest_hours * 60)
@@ -507,6 +510,9 @@ def _place_shifts(inst: Instance, rules: _Rules, days, counts, patterns, best_fi
 
     forbidden = 10**9
     for i in range(n):
+        if time.monotonic() > deadline:
+            log.debug("patterns: out of time placing the shifts")
+            return None
         todays = spans[i]
         if not todays:
             continue

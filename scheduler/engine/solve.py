@@ -21,7 +21,7 @@ from scheduler._version import __version__
 from scheduler.engine import shiftdesign
 from scheduler.engine.cpsat import Progress, ProgressFn, solver_parameters
 from scheduler.engine.explain import explain_infeasible, unreachable_slots
-from scheduler.engine.first import first_roster
+from scheduler.engine.first import first_roster, quick_headcount_bound
 from scheduler.engine.highs import solve_with_highs
 from scheduler.engine.incumbent import better
 from scheduler.engine.instance import Instance
@@ -54,12 +54,12 @@ def solve(
     time_limit: float | None = None,
     on_progress: ProgressFn | None = None,
     stop: StopSignal | None = None,
-    reserve: Callable[[int], float] | None = None,
+    reserve: Callable[[int, int], float] | None = None,
     _repair: _Repair | None = None,
 ) -> Result:
     """Solve a loaded scenario within the time limit (the scenario's unless given).
-    `reserve(shifts)` is the time to keep at the end for what the caller does with a
-    roster of that many shifts (writing the outputs): the search ends that much earlier."""
+    `reserve(shifts, agents)` is the time to keep at the end for what the caller does
+    with a roster that size (writing the outputs): the search ends that much earlier."""
     run = _Run(loaded, time_limit, on_progress, stop, _repair)
     run.reserve = reserve
     if (gaps := unreachable(run)) is not None:
@@ -107,6 +107,8 @@ class _First:
     seconds: float
     """When it was ready, from the start of the run."""
     nonzeros: int
+    bound: int | None = None
+    """A quick headcount bound (first.quick_headcount_bound) for when no plan gives one."""
 
 
 class _Run:
@@ -135,7 +137,7 @@ class _Run:
         self.deterministic = bool(self.params.get("deterministic"))
         self.charged = 0.0
         self.first: _First | None = repair.first if repair is not None else None
-        self.reserve: Callable[[int], float] | None = None
+        self.reserve: Callable[[int, int], float] | None = None
 
     def elapsed(self) -> float:
         """Wall seconds since the first attempt started."""
@@ -167,7 +169,7 @@ class _Run:
         note = "interrupted: the best roster found so far" if self.stopped() else ""
         mine = records(self.inst, pools, assignments, "feasible", self.summary,
                        sum(len(a) for a in assignments),
-                       plan.headcount_bound if plan is not None else None, paid,
+                       plan.headcount_bound if plan is not None else self.first.bound, paid,
                        objective_value=None,
                        objective_bound=plan.primary_bound / SCALE if plan is not None else None,
                        message=note, standing_short=plan.standing_short if plan else None)
@@ -282,12 +284,17 @@ def quick_roster(run: _Run) -> _First | None:
     assignments, cover = found
     if cover.short and not sc.coverage.allow_understaffing:
         return None
-    run.first = _First(assignments, run.elapsed(), cover.nonzeros)
+    bound = None
+    if sc.objective.kind in ("headcount", "headcount_then_cost") \
+            and not sc.coverage.allow_understaffing:
+        bound = quick_headcount_bound(run.inst)
+    run.first = _First(assignments, run.elapsed(), cover.nonzeros, bound)
     if run.reserve is not None and not run.deterministic and run.repair is None:
         shifts = sum(len(items) for a in assignments for items in a.values())
-        run.limit = max(run.elapsed(), run.limit - run.reserve(shifts))
+        agents = sum(len(a) for a in assignments)
+        run.limit = max(run.elapsed(), run.limit - run.reserve(shifts, agents))
     run.report(Progress("first roster", headcount=sum(len(a) for a in assignments),
-                        elapsed=run.elapsed()))
+                        headcount_bound=bound, elapsed=run.elapsed()))
     return run.first
 
 

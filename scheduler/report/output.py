@@ -71,11 +71,12 @@ def write_csvs(result: Result, folder: Path) -> None:
                        + [_blank(getattr(ch, k)) for ch in c.channels for k in SERVICE_COLUMNS])
 
 
-def output_seconds(shifts: int) -> float:
-    """About how long write_result takes for a roster of `shifts` shifts, with a margin
-    (measured: 1.1 s for 5,300 shifts, 11.3 s for 55,000, one core; the workbook is two
-    thirds of it)."""
-    return 0.4 + 0.00025 * shifts
+def output_seconds(shifts: int, agents: int = 0) -> float:
+    """About how long write_result takes for a roster of `shifts` shifts and `agents`
+    agents (one calendar each), with a margin. Measured on one core: 1.1 s for 5,300
+    shifts of 600 agents, 11.3 s for 55,000 of 3,230 (two thirds of it the workbook),
+    about 11 s for 25,900 of 8,500."""
+    return 0.4 + 0.0002 * shifts + 0.0009 * agents
 
 
 def write_result(result: Result, out_dir: Path, start_date: dt.date, days: int,

@@ -136,6 +136,22 @@ def test_time_reserved_for_the_outputs_ends_the_search_early(write_scenario):
     roster is the answer, at once."""
     loaded = week(write_scenario)
     started = time.monotonic()
-    result = solve(loaded, time_limit=20, reserve=lambda shifts: 1000.0)
+    result = solve(loaded, time_limit=20, reserve=lambda shifts, agents: 1000.0)
     assert result.feasible and time.monotonic() - started < 10  # far below the 20 s
     assert result.summary.first_roster_seconds is not None
+
+
+def test_the_quick_bound_is_valid_on_a_flat_week(write_scenario):
+    """A flat requirement of 2 around the clock needs 2 agents on duty in every slot:
+    the quick bound counts the on-duty hours a week, and no roster beats it."""
+    from scheduler.engine.first import quick_headcount_bound
+
+    data = small_scenario(**{"horizon.days": 7, "rules.max_days_per_week": 5})
+    data["demand"] = {"required": [2] * 24 * 7}
+    loaded = load_scenario(write_scenario(data))
+    bound = quick_headcount_bound(Instance(loaded))
+    result = solve(loaded, time_limit=20)
+    # 2 on duty for 168 h a week; an agent is on duty 5 x 8 h at most: at least 9
+    assert bound == 9
+    assert result.summary.headcount >= bound
+    assert result.summary.headcount_lower_bound >= bound  # the plan's bound is stronger
