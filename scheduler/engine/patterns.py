@@ -20,7 +20,7 @@ chosen:
    of whole weeks, patterns that repeat every week (which always wrap) are tried too and
    the fewer agents win.
 3. The shifts. Day by day, each day's shifts go to the agents working it by a minimum-cost
-   assignment (scipy's linear_sum_assignment): a pair is forbidden when it breaks the rest
+   assignment between classes of alike shifts and agents (a min-cost flow, matching.py): a pair is forbidden when it breaks the rest
    after yesterday's shift (or before tomorrow's, when already placed) or a weekly or
    monthly limit, and costs more the more of tomorrow's shifts it would rule out for an
    agent who works tomorrow; ties go either to any agent or to the one with the least rest
@@ -38,10 +38,10 @@ from collections import defaultdict
 
 import numpy as np
 from ortools.sat.python import cp_model
-from scipy.optimize import linear_sum_assignment
 
 from scheduler.engine.highs import solve_with_highs
 from scheduler.engine.instance import Instance
+from scheduler.engine.matching import match_by_class
 from scheduler.engine.roster import _both_days_caps, roster_ok
 from scheduler.engine.stopping import StopSignal, apply_parameters, watched
 
@@ -508,7 +508,6 @@ def _place_shifts(inst: Instance, rules: _Rules, days, counts, patterns, best_fi
         shifts.append([])
         return len(work) - 1
 
-    forbidden = 10**9
     for i in range(n):
         if time.monotonic() > deadline:
             log.debug("patterns: out of time placing the shifts")
@@ -524,35 +523,40 @@ def _place_shifts(inst: Instance, rules: _Rules, days, counts, patterns, best_fi
         big = 10**12
         begins = np.array([b for b, _, _ in todays], dtype=np.int64)
         ends = np.array([e for _, e, _ in todays], dtype=np.int64)
-        contract = np.array([inst.options[k].contract_minutes for _, _, k in todays])
-        extra = np.array([inst.options[k].overtime_minutes for _, _, k in todays])
+        contract = np.array([inst.options[k].contract_minutes for _, _, k in todays],
+                            dtype=np.int64)
+        extra = np.array([inst.options[k].overtime_minutes for _, _, k in todays],
+                         dtype=np.int64)
         prev_end = np.array([(neighbour(a, i, -1) or (0, -big))[1] for a in crew], dtype=np.int64)
         next_start = np.array([(neighbour(a, i, 1) or (big, 0))[0] for a in crew], dtype=np.int64)
-        ok = (begins[:, None] - prev_end[None, :] >= rest) & \
-             (next_start[None, :] - ends[:, None] >= rest)
         hi = block_max[blocks[d]]
-        if hi is not None:
-            used = np.array([paid[a][blocks[d]] for a in crew])
-            ok &= used[None, :] + contract[:, None] <= hi
-        if ot_cap is not None and extra.any():
-            used = np.array([overtime[a][months[d]] for a in crew])
-            ok &= (extra[:, None] == 0) | (used[None, :] + extra[:, None] <= ot_cap)
+        used_paid = np.array([paid[a][blocks[d]] for a in crew], dtype=np.int64)
+        used_ot = np.array([overtime[a][months[d]] for a in crew], dtype=np.int64)
         # tomorrow's shifts a shift rules out, for an agent who works tomorrow
-        ahead = np.array([works(a, i + 1) and neighbour(a, i, 1) is None for a in crew])
+        ahead = np.array([works(a, i + 1) and neighbour(a, i, 1) is None for a in crew],
+                         dtype=np.int64)
         ruled_out = np.searchsorted(t_starts + shift_by, ends + rest).astype(np.int64)
-        # then best fit: the agent whose rest after yesterday leaves the least to spare
-        # (so that those who worked late keep the late shifts; agents off yesterday last)
-        if best_fit:
-            spare = np.minimum(begins[:, None] - rest - prev_end[None, :], SPARE_CAP_MINUTES)
-            cost = np.where(ok, ruled_out[:, None] * ahead[None, :] * (SPARE_CAP_MINUTES + 1)
-                            + spare, forbidden)
-        else:
-            cost = np.where(ok, ruled_out[:, None] * ahead[None, :], forbidden)
-        rows, cols = linear_sum_assignment(cost)
+
+        def ok(r, c):
+            fine = (begins[r] - prev_end[c] >= rest) & (next_start[c] - ends[r] >= rest)
+            if hi is not None:
+                fine &= used_paid[c] + contract[r] <= hi
+            if ot_cap is not None:
+                fine &= (extra[r] == 0) | (used_ot[c] + extra[r] <= ot_cap)
+            return fine
+
+        def cost(r, c):
+            # then best fit: the agent whose rest after yesterday leaves the least to
+            # spare (those who worked late keep the late shifts; agents off yesterday last)
+            if best_fit:
+                spare = np.minimum(begins[r] - rest - prev_end[c], SPARE_CAP_MINUTES)
+                return ruled_out[r] * ahead[c] * (SPARE_CAP_MINUTES + 1) + spare
+            return ruled_out[r] * ahead[c]
+
+        row_keys = np.stack([begins, ends, contract, extra], axis=1)
+        col_keys = np.stack([prev_end, next_start, used_paid, used_ot, ahead], axis=1)
         placed = set()
-        for row, col in zip(rows, cols):
-            if cost[row, col] >= forbidden:
-                continue
+        for row, col in match_by_class(row_keys, col_keys, ok, cost):
             begin, end, k = todays[row]
             give(crew[col], i, begin, end, k)
             placed.add(row)
