@@ -376,7 +376,9 @@ def primary_plan(run: _Run, pm: PlanModel, objective: _Objective) -> _Plan | Res
             # a large or pooled plan needs the LP for its first solution (see plan_step)
             large = len(pm.pools) > 1 or len(pm.count_vars()) > LARGE_PLAN
             lp_status, lp_values, lp_value, _ = solve_with_highs(
-                pm.model, min(run.left(), max(0.5, (0.4 if large else 0.2) * limit)),
+                # a large plan has no first plan without the LP: it may take most of
+                # the time (double11: 10 s idle, 22 s with another process busy)
+                pm.model, min(run.left(), max(0.5, (0.6 if large else 0.2) * limit)),
                 relax=True, stop=run.stop)
             if lp_status == "optimal":
                 lp_bound = lp_value
@@ -388,7 +390,7 @@ def primary_plan(run: _Run, pm: PlanModel, objective: _Objective) -> _Plan | Res
     if run.first is not None and run.left() < 1.5:
         return run.unfinished("shift plan")  # the first roster stands
     if sc.pools and sc.events and not run.stopped() and run.left() > 3:
-        budget = min(8.0, max(4.0, 0.08 * limit), run.left())  # about 2 s on double11
+        budget = min(8.0, max(2.0, 0.05 * limit), 0.2 * run.left())  # 2 s on double11
         standing = standing_capacity(run.inst, run.params, budget)
         run.charge(budget)
     # With headcount the roster needs time of its own; with the other kinds the plan is the
