@@ -47,9 +47,10 @@ def solver_parameters(loaded: LoadedScenario, time_limit: float | None) -> dict:
 
 
 def run_cp_sat(model: cp_model.CpModel, params: dict, seconds: float, callback=None,
-               stop: StopSignal | None = None):
+               stop: StopSignal | None = None, watch=None):
     """Solve `model` within `seconds` (see apply_parameters); returns (solver, status).
-    A stop signal already set skips the search (status UNKNOWN)."""
+    A stop signal already set skips the search (status UNKNOWN). `watch`, when given, is
+    told the solver as the search starts (`watch.begin(solver)`) and ends (`watch.end()`)."""
     solver = cp_model.CpSolver()
     apply_parameters(solver, params, seconds)
     solver.parameters.log_search_progress = log.isEnabledFor(logging.DEBUG)
@@ -57,7 +58,14 @@ def run_cp_sat(model: cp_model.CpModel, params: dict, seconds: float, callback=N
     with watched(stop, solver):
         if stop is not None and stop.is_set():
             return solver, cp_model.UNKNOWN
-        status = solver.solve(model, callback) if callback is not None else solver.solve(model)
+        if watch is not None:
+            watch.begin(solver)
+        try:
+            status = solver.solve(model, callback) if callback is not None \
+                else solver.solve(model)
+        finally:
+            if watch is not None:
+                watch.end()
     return solver, status
 
 

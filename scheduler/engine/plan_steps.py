@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 
 from ortools.sat.python import cp_model
@@ -34,13 +35,48 @@ def hint_all(model: cp_model.CpModel, full: list[int]) -> None:
     hint.values.extend(full)
 
 
+class _Enough(cp_model.CpSolverSolutionCallback):
+    """Ends a search at its first solution found after `after` seconds, or at that time
+    if it has one by then (see restricted_plan)."""
+
+    def __init__(self, after: float):
+        super().__init__()
+        self.after = after
+        self.deadline = time.monotonic() + after
+        self.found = False
+        self.timer: threading.Timer | None = None
+        self.solver: cp_model.CpSolver | None = None
+
+    def begin(self, solver: cp_model.CpSolver) -> None:
+        self.solver = solver
+        self.deadline = time.monotonic() + self.after
+        self.timer = threading.Timer(self.after, self._at_deadline)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def end(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+
+    def on_solution_callback(self) -> None:
+        self.found = True
+        if time.monotonic() >= self.deadline:
+            self.stop_search()
+
+    def _at_deadline(self) -> None:
+        if self.found and self.solver is not None:
+            self.solver.stop_search()
+
+
 def restricted_plan(pm: PlanModel, lp_values: list[float], params: dict, seconds: float,
-                    stop: StopSignal | None, start: list[int] | None = None):
+                    stop: StopSignal | None, start: list[int] | None = None,
+                    enough: float | None = None):
     """A first plan from the LP's support: every count the LP leaves at zero is fixed at
     zero, and CP-SAT, hinted with the LP rounded up, solves the much smaller model that
     remains. Its solution is feasible for the whole model (measured on double11: within
-    1% of the LP bound in about 6 s). Returns the solver holding that solution and the
-    restricted model, or None."""
+    1% of the LP bound in about 6 s). With `enough`, the search ends at its first
+    solution after that many seconds (HiGHS polishes it better; see plan_step). Returns
+    the solver holding that solution and the restricted model, or None."""
     restricted = pm.model.clone()
     restricted.clear_hints()
     for v in pm.count_vars().values():
@@ -54,15 +90,21 @@ def restricted_plan(pm: PlanModel, lp_values: list[float], params: dict, seconds
                                 math.ceil(x - 1e-6))
     if start is not None:  # a feasible solution: the LP's support and its own stay open
         hint_all(restricted, start)
-    solver, status = run_cp_sat(restricted, params, seconds, stop=stop)
+    if enough is None or enough >= seconds or params.get("deterministic"):
+        solver, status = run_cp_sat(restricted, params, seconds, stop=stop)
+    else:
+        watch = _Enough(enough)
+        solver, status = run_cp_sat(restricted, params, seconds, callback=watch, stop=stop,
+                                    watch=watch)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return solver, restricted
 
 
 RESTRICTED_CP_SAT_SHARE = 0.4
-"""On a large or pooled plan, the share of a plan step CP-SAT searches the LP's support;
-HiGHS's MIP then continues on the same restricted model from CP-SAT's plan (measured on
+"""On a large or pooled plan, the share of a plan step after which CP-SAT's search of the
+LP's support ends as soon as it holds a plan (it may take longer to find a first one on
+a busy machine: up to 90% of the step); HiGHS's MIP then continues on the same restricted model from CP-SAT's plan (measured on
 double11: CP-SAT 0.77% above the LP bound after 15 s, HiGHS from there 0.30% after 20 s
 more; HiGHS alone found no plan of the restricted model in 30 s)."""
 
@@ -99,8 +141,9 @@ def plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, stop
         if highs_share > 0 and not deterministic:  # HiGHS stops on the wall clock only
             large_or_pooled = len(pm.pools) > 1 or len(pm.count_vars()) > LARGE_PLAN
             if lp_values is not None and (large_or_pooled or start is not None):
-                share = RESTRICTED_CP_SAT_SHARE if large_or_pooled else 0.9
-                found = restricted_plan(pm, lp_values, params, seconds * share, stop, start)
+                found = restricted_plan(pm, lp_values, params, seconds * 0.9, stop, start,
+                                        enough=seconds * RESTRICTED_CP_SAT_SHARE
+                                        if large_or_pooled else None)
                 if found is not None:
                     solver, restricted = found
                     start = list(solver.response_proto.solution)
