@@ -304,8 +304,9 @@ measured on double11 and the scale grid, one core)."""
 
 
 def model_fits(run: _Run, first: _First | None) -> bool:
-    """Whether building the plan model and searching it fits the time left; with no
-    first roster the model is the only way to one and is built anyway."""
+    """Whether building the plan model (estimated from the slot-shift incidences: the
+    greedy cover's, or all options' when there is no first roster) and a second of
+    search fit the time left."""
     if run.deterministic:
         return True
     nonzeros = first.nonzeros if first is not None else estimated_nonzeros(run.inst)
