@@ -141,28 +141,21 @@ class SimulationResult:
 
     def queue_rows(self) -> list[dict]:
         """One row per queue and slot: counts and figures with their 95% intervals."""
-        est = self.by_queue_and_slot()
-        rows = []
-        for qi, name in enumerate(self.queue_names):
-            for k in range(self.n_slots):
-                row = {"queue": name, "slot": k}
-                for measure, e in est.items():
-                    row[measure] = float(e.mean[qi, k])
-                    row[f"{measure}_low"] = float(e.low[qi, k])
-                    row[f"{measure}_high"] = float(e.high[qi, k])
-                rows.append(row)
-        return rows
+        return self._rows("queue", self.queue_names, self.by_queue_and_slot())
 
     def group_rows(self) -> list[dict]:
         """One row per group and slot: busy and present seconds, occupancy, intervals."""
-        est = self.by_group_and_slot()
+        return self._rows("group", self.group_names, self.by_group_and_slot())
+
+    def _rows(self, key: str, names, est: dict) -> list[dict]:
+        """One row per name and slot, each estimate as its mean, low and high."""
         rows = []
-        for gi, name in enumerate(self.group_names):
+        for i, name in enumerate(names):
             for k in range(self.n_slots):
-                row = {"group": name, "slot": k}
+                row = {key: name, "slot": k}
                 for measure, e in est.items():
-                    row[measure] = float(e.mean[gi, k])
-                    row[f"{measure}_low"] = float(e.low[gi, k])
-                    row[f"{measure}_high"] = float(e.high[gi, k])
+                    row[measure] = float(e.mean[i, k])
+                    row[f"{measure}_low"] = float(e.low[i, k])
+                    row[f"{measure}_high"] = float(e.high[i, k])
                 rows.append(row)
         return rows
