@@ -190,6 +190,18 @@ class Scenario(Strict):
             return [c.name for c in self.channels]
         return [c.name for c in self.channels if c.name in pool.serves]
 
+    @property
+    def splits_queues(self) -> bool:
+        """Whether the plan must split each slot's people among queues: some pool serves
+        only part of the channels, or handles some queue faster or slower than its
+        aht_seconds. Otherwise every person serves every queue alike and the queues'
+        requirements simply add up (as before queues)."""
+        if not self.channels or not self.pools:
+            return False
+        every = len(self.channels)
+        return any(len(self.queues_served(p)) < every
+                   or any(f != 1 for f in p.handle_time_factor.values()) for p in self.pools)
+
     def escalation_order(self) -> list[int]:
         """Indices of the channels so that every escalating queue comes before the queue
         it escalates to (a topological order of the cycle-free escalations; otherwise the

@@ -53,6 +53,19 @@ class LoadedScenario:
         return dt.datetime.combine(self.scenario.horizon.start_date, dt.time())
 
 
+def with_queue_required(loaded: LoadedScenario,
+                        queue_required: dict[str, tuple[int, ...]]) -> LoadedScenario:
+    """The loaded scenario with other per-queue requirements (the staffing loop's
+    adjustments) and `required` recomputed from them: max(demand + queues, floor)."""
+    sc = loaded.scenario
+    floor = sc.demand.floor if sc.demand is not None else 0
+    totals = list(loaded.demand_required) or [0] * len(loaded.required)
+    for name in loaded.queues:
+        totals = [t + int(v) for t, v in zip(totals, queue_required[name])]
+    required = tuple(max(v, floor) for v in totals)
+    return replace(loaded, required=required, queue_required=dict(queue_required))
+
+
 def load_scenario(
     path: Path | str,
     overrides: list[Override | str] | tuple = (),

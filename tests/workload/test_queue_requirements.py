@@ -133,3 +133,30 @@ def test_a_scenario_without_channels_has_no_queues(write_scenario):
     loaded = load_scenario(write_scenario(small_scenario()))
     assert loaded.queues == () and loaded.queue_required == {}
     assert loaded.demand_required == loaded.required
+
+
+def test_the_plan_splits_queues_only_when_some_pool_serves_part_of_them(write_scenario):
+    """Pools that all serve every queue alike add the queues up as before; a pool that
+    serves one queue only, or handles a queue at another speed, makes the plan split."""
+    pool = {"name": "all", "shift_types": ["d8"]}
+    shared = scenario(live("presale", 100), live("aftersale", 50),
+                      pools=[pool, {**pool, "name": "also"}])
+    assert not load_scenario(write_scenario(shared)).scenario.splits_queues
+    only = scenario(live("presale", 100), live("aftersale", 50),
+                    pools=[pool, {**pool, "name": "pre", "serves": ["presale"]}])
+    assert load_scenario(write_scenario(only, name="o.yaml")).scenario.splits_queues
+    faster = scenario(live("presale", 100), live("aftersale", 50),
+                      pools=[{**pool, "handle_time_factor": {"aftersale": 0.8}}])
+    assert load_scenario(write_scenario(faster, name="f.yaml")).scenario.splits_queues
+
+
+def test_new_queue_requirements_recompute_the_total_with_the_floor(write_scenario):
+    from scheduler.workload.loaded import with_queue_required
+    data = scenario(live("presale", 100), live("aftersale", 50),
+                    demand={"floor": 3})
+    loaded = load_scenario(write_scenario(data))
+    changed = {"presale": (1,) * SLOTS, "aftersale": (0,) * 12 + (5,) * 12}
+    moved = with_queue_required(loaded, changed)
+    assert moved.required == (3,) * 12 + (6,) * 12
+    assert moved.queue_required == changed
+    assert with_queue_required(loaded, loaded.queue_required).required == loaded.required
