@@ -13,7 +13,8 @@ on ``horizon.start_date``). Datetimes are naive local times; the time zone is a 
 One module per step or rule family: ``report`` (Violation, CheckReport), ``scenario``
 (YAML with presets), ``files`` (reading the roster files), ``grid`` (the slot grid),
 ``roster`` (typed rows), ``shifts``, ``breaks``, ``coverage``, ``rules`` (labour rules),
-``pools`` (pools, overtime, cost) and ``summary`` (the solver's coverage.csv and
+``pools`` (pools, overtime, cost), ``queues`` (coverage per queue when pools serve only
+some queues, through the transportation LP of ``transport``) and ``summary`` (the solver's coverage.csv and
 summary.json against the checker's figures).
 
 Entry points: :func:`check_roster` (rows as dicts), :func:`check_output_dir` (a solver
@@ -26,10 +27,16 @@ from pathlib import Path
 
 from scheduler import models
 from scheduler.check.breaks import assign_breaks, check_shift_breaks
-from scheduler.check.coverage import check_coverage, requirement, scheduled_per_slot
+from scheduler.check.coverage import (
+    check_coverage,
+    requirement,
+    requirement_parts,
+    scheduled_per_slot,
+)
 from scheduler.check.files import read_breaks_csv, read_shifts_csv, read_workbook
 from scheduler.check.grid import Grid
 from scheduler.check.pools import check_no_pools, check_pools, roster_cost
+from scheduler.check.queues import check_queue_coverage, compare_queue_columns
 from scheduler.check.report import CheckFileError, CheckReport, Violation
 from scheduler.check.roster import build_breaks, build_shifts
 from scheduler.check.rules import check_labour_rules, check_max_headcount
@@ -45,7 +52,8 @@ def check_roster(
     read from the files or already datetimes/ints/bools)."""
     grid = Grid.of(scenario)
     out: list[Violation] = []
-    required = requirement(scenario, Path(scenario_dir), grid, out)
+    parts = requirement_parts(scenario, Path(scenario_dir), grid, out)
+    required = parts.total
     shift_list = build_shifts(shifts, grid, out)
     break_list = build_breaks(breaks, grid, out)
 
@@ -59,6 +67,9 @@ def check_roster(
 
     scheduled = scheduled_per_slot(shift_list, break_list, grid)
     check_coverage(scenario, grid, required, scheduled, out)
+    queues = check_queue_coverage(
+        scenario, grid, parts.queues, parts.demand, shift_list, break_list, out
+    )
     headcount = len({sh.agent for sh in shift_list})
     if scenario.pools:
         check_pools(shift_list, scenario, grid, out)
@@ -77,6 +88,9 @@ def check_roster(
         scheduled=scheduled,
         cost=roster_cost(shift_list, scenario, grid),
         overtime_minutes=sum(sh.overtime for sh in shift_list),
+        queue_short_agent_slots=queues.short_agent_slots,
+        other_work_short_agent_slots=queues.other_work_short_agent_slots,
+        queues=queues if scenario.splits_queues else None,
     )
 
 
@@ -103,6 +117,9 @@ def check_output_dir(scenario_path: Path, out_dir: Path) -> CheckReport:
     report = check_roster(scenario, scenario_path.parent, rows["shifts.csv"], rows["breaks.csv"])
     if (out_dir / "coverage.csv").exists():
         compare_coverage_file(out_dir / "coverage.csv", grid, report, report.violations)
+        if scenario.channels:
+            compare_queue_columns(out_dir / "coverage.csv", grid, scenario,
+                                  report.queues, report.violations)
     if (out_dir / "summary.json").exists():
         compare_summary(
             out_dir / "summary.json", report, len(rows["shifts.csv"]), report.violations

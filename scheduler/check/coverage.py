@@ -6,6 +6,7 @@ short unless the scenario allows understaffing."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
@@ -20,6 +21,30 @@ def requirement(
     scenario: models.Scenario, scenario_dir: Path, grid: Grid, out: list[Violation]
 ) -> list[int]:
     """Agents required per slot; "file" violations for demand that cannot be read."""
+    return requirement_parts(scenario, scenario_dir, grid, out).total
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """The requirement per slot in its parts: the scenario's own demand (events applied,
+    no floor), each queue's agents (no floor), and the floor on the total."""
+
+    demand: list[int]
+    queues: dict[str, list[int]]
+    floor: int
+
+    @property
+    def total(self) -> list[int]:
+        values = list(self.demand)
+        for per_slot in self.queues.values():
+            values = [v + c for v, c in zip(values, per_slot)]
+        return [max(v, self.floor) for v in values]
+
+
+def requirement_parts(
+    scenario: models.Scenario, scenario_dir: Path, grid: Grid, out: list[Violation]
+) -> Requirement:
+    """The requirement's parts; "file" violations for demand that cannot be read."""
     n = grid.num_slots
     demand = scenario.demand
     values = [0] * n
@@ -46,27 +71,27 @@ def requirement(
                 values[i] = row["required"]
     if scenario.events:
         values = [_with_events(scenario, grid, i, v) for i, v in enumerate(values)]
-    if scenario.channels:
-        values = [v + c for v, c in zip(values, _channel_requirement(scenario, scenario_dir, out))]
-    return [max(v, demand.floor if demand is not None else 0) for v in values]
+    queues = _queue_requirement(scenario, scenario_dir, out) if scenario.channels else {}
+    return Requirement(values, queues, demand.floor if demand is not None else 0)
 
 
-def _channel_requirement(
+def _queue_requirement(
     scenario: models.Scenario, scenario_dir: Path, out: list[Violation]
-) -> list[int]:
-    """Agents the workload channels need per slot. The queueing formulas are not the
-    solver's model: they live in scheduler/workload/staffing.py and
+) -> dict[str, list[int]]:
+    """Agents each workload channel (queue) needs per slot. The queueing formulas are
+    not the solver's model: they live in scheduler/workload/staffing.py and
     scheduler/workload/erlang.py (checked against published figures and a simulation in
     the tests), so the checker takes the per-slot figures from there rather than keeping a
     second copy of them."""
     from scheduler.errors import SchedulerError
-    from scheduler.workload.staffing import channel_requirement
+    from scheduler.workload.staffing import staffing_for
 
     try:
-        return channel_requirement(scenario, Path(scenario_dir))
+        staffing, _ = staffing_for(scenario, Path(scenario_dir))
     except SchedulerError as exc:
         out.append(Violation("file", str(exc)))
-        return [0] * scenario.horizon.num_slots
+        return {c.name: [0] * scenario.horizon.num_slots for c in scenario.channels}
+    return {name: list(v) for name, v in staffing.queue_required.items()}
 
 
 def _with_events(scenario: models.Scenario, grid: Grid, index: int, value: int) -> int:
@@ -123,15 +148,25 @@ def check_coverage(
     scheduled: list[int],
     out: list[Violation],
 ) -> None:
+    """"coverage" where fewer people are on duty than required, unless understaffing is
+    allowed. When the scenario splits its people among queues (pools serving only some
+    queues, or faster or slower on some), a person is worth 1/f agents of a queue, so the
+    queues are checked one by one (check/queues.py) and the total here only against the
+    floor, which applies to everyone on duty."""
     if scenario.coverage.allow_understaffing:
         return
+    split = scenario.splits_queues
+    floor = scenario.demand.floor if scenario.demand is not None else 0
     for i, (req, sched) in enumerate(zip(required, scheduled)):
+        if split:
+            req = floor
         if sched < req:
             moment = grid.slot_time(i)
+            what = "the floor" if split else "required"
             out.append(
                 Violation(
                     "coverage",
-                    f"{fmt_moment(moment)}: {sched} agent(s) on duty, {req} required "
+                    f"{fmt_moment(moment)}: {sched} agent(s) on duty, {req} {what} "
                     f"(short {req - sched})",
                     None,
                     moment,

@@ -4,8 +4,12 @@ times and hours in the messages."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scheduler.check.queues import QueueCoverage
 
 
 @dataclass(frozen=True)
@@ -14,6 +18,8 @@ class Violation:
     message: str
     agent: str | None = None
     time: datetime | None = None
+    queue: str | None = None
+    """The queue (channel) concerned, for the per-queue rules."""
 
 
 @dataclass
@@ -29,6 +35,15 @@ class CheckReport:
     """What the roster costs: shifts at their pool's or type's rate with overtime
     premiums, standing agents' idle contract hours, hiring, cost per agent."""
     overtime_minutes: int = 0
+    queue_short_agent_slots: dict[str, float] = field(default_factory=dict)
+    """Scenarios that split people among queues: per queue, the least shortfall the
+    people on duty leave, summed over the slots (agents x slots; exact 1/f, so
+    fractional). Empty otherwise."""
+    other_work_short_agent_slots: float = 0.0
+    """The same for the scenario's own demand (other work), once the queues are served."""
+    queues: QueueCoverage | None = None
+    """The per-queue figures (check.queues.QueueCoverage) when the scenario splits
+    queues; None otherwise."""
 
     @property
     def ok(self) -> bool:

@@ -283,6 +283,11 @@ def check(
         f"{len(report.violations)} violations; headcount {report.headcount}, "
         f"paid hours {report.paid_minutes / 60:.2f}, short agent-slots {report.short_agent_slots}"
     )
+    if report.queues is not None:  # the scenario splits its people among queues
+        per_queue = ", ".join(f"{q} {v:.4g}" for q, v in report.queue_short_agent_slots.items())
+        out.print(f"short agent-slots per queue: {per_queue}; other work "
+                  f"{report.other_work_short_agent_slots:.4g}", highlight=False, soft_wrap=True,
+                  markup=False)
     if any(v.rule == "file" for v in report.violations):
         raise typer.Exit(EXIT_INPUT)  # the roster could not be read as written
     if report.violations:

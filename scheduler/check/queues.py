@@ -1,0 +1,189 @@
+"""Coverage per queue, for scenarios whose pools serve only some queues or handle some
+faster (`Scenario.splits_queues`; issue 16, docs/skills.md): per slot, can the people of
+each pool on duty cover every queue's requirement and the scenario's own demand (the
+transportation LP of check/transport.py)? "queue_coverage" names the queue, the slot and
+the shortfall, unless the scenario allows understaffing (then the CheckReport counts the
+short agent-slots per queue). Also the per-queue columns of the solver's coverage.csv
+(`<q>_required`, `<q>_allocated`) against the roster ("coverage_file_mismatch")."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scheduler import models
+from scheduler.check.files import CheckFileError, parse_datetime, read_csv_rows
+from scheduler.check.grid import Grid
+from scheduler.check.report import Violation, fmt_moment
+from scheduler.check.roster import BreakRecord, ShiftRecord
+from scheduler.check.transport import Skills, shortfalls
+
+ALLOCATED_TOL = 0.01
+"""[agents] What the solver's allocation may claim beyond the exact LP, per queue and
+slot: coverage.csv holds rounded figures."""
+
+
+@dataclass
+class QueueCoverage:
+    """What the checker finds per queue (empty when the scenario does not split queues)."""
+
+    required: dict[str, list[int]] = field(default_factory=dict)
+    """Agents each queue needs per slot (the scenario's, shrinkage applied, no floor)."""
+    on_duty: list[tuple[int, ...]] = field(default_factory=list)
+    """People on duty per slot and pool (in the scenario's pools' order)."""
+    short_agent_slots: dict[str, float] = field(default_factory=dict)
+    """Per queue, the least shortfall summed over the slots (agents x slots)."""
+    other_work_short_agent_slots: float = 0.0
+    """The same for the scenario's own demand (other work, any pool)."""
+
+
+def pool_on_duty(
+    scenario: models.Scenario, shifts: list[ShiftRecord], breaks: list[BreakRecord], grid: Grid
+) -> list[tuple[int, ...]]:
+    """People on duty per slot and pool: on a shift of that pool for the whole slot and
+    on no break touching it (as coverage.scheduled_per_slot, counted by pool). A person
+    counts once per slot, in the pool of the first shift covering it; shifts of unknown
+    pools (reported by check/pools.py) count in none."""
+    index = {p.name: i for i, p in enumerate(scenario.pools)}
+    pool_at: dict[str, dict[int, int]] = defaultdict(dict)
+    on_break: dict[str, set[int]] = defaultdict(set)
+    for sh in shifts:
+        if sh.pool not in index:
+            continue
+        for i in grid.slots_within(sh.s, sh.e):
+            pool_at[sh.agent].setdefault(i, index[sh.pool])
+    for br in breaks:
+        on_break[br.agent].update(grid.slots_touching(br.s, br.e))
+    counts = [[0] * len(scenario.pools) for _ in range(grid.num_slots)]
+    for agent, slots in pool_at.items():
+        for i, p in slots.items():
+            if i not in on_break[agent]:
+                counts[i][p] += 1
+    return [tuple(c) for c in counts]
+
+
+def check_queue_coverage(
+    scenario: models.Scenario,
+    grid: Grid,
+    queue_required: dict[str, list[int]],
+    demand_required: list[int],
+    shifts: list[ShiftRecord],
+    breaks: list[BreakRecord],
+    out: list[Violation],
+) -> QueueCoverage:
+    """Per slot, the least shortfall of every queue and of other work; "queue_coverage"
+    for each short queue and slot unless understaffing is allowed."""
+    if not scenario.splits_queues:
+        return QueueCoverage()
+    skills = Skills.of(scenario)
+    on_duty = pool_on_duty(scenario, shifts, breaks, grid)
+    needs = list(zip(*(queue_required[q] for q in skills.queues)))
+    found = shortfalls(skills, on_duty, needs, demand_required)
+    report = QueueCoverage(
+        required={q: list(queue_required[q]) for q in skills.queues},
+        on_duty=on_duty,
+        short_agent_slots={q: sum(s.queues[j] for s in found)
+                           for j, q in enumerate(skills.queues)},
+        other_work_short_agent_slots=sum(s.demand for s in found),
+    )
+    if scenario.coverage.allow_understaffing:
+        return report
+    for i, slot in enumerate(found):
+        if slot.total <= 0:
+            continue
+        moment = grid.slot_time(i)
+        heads = ", ".join(f"{n} {p}" for p, n in zip(skills.pools, on_duty[i]) if n) or "nobody"
+        for q, short in slot.short_queues(skills.queues).items():
+            j = skills.queues.index(q)
+            out.append(Violation(
+                "queue_coverage",
+                f"{fmt_moment(moment)}: queue {q!r} is short {short:.4g} agent(s) of "
+                f"{needs[i][j]} required (on duty: {heads}; pools serving it: "
+                f"{', '.join(_servers(skills, j))})",
+                None, moment, q))
+        if slot.demand > 0:
+            out.append(Violation(
+                "queue_coverage",
+                f"{fmt_moment(moment)}: the scenario's demand (other work) is short "
+                f"{slot.demand:.4g} agent(s) of {demand_required[i]} once the queues have "
+                f"their people (on duty: {heads})",
+                None, moment))
+    return report
+
+
+def _servers(skills: Skills, queue: int) -> list[str]:
+    return [skills.pools[p] for p, served in enumerate(skills.serves)
+            if any(q == queue for q, _ in served)] or ["none"]
+
+
+def compare_queue_columns(
+    path: Path, grid: Grid, scenario: models.Scenario, found: QueueCoverage | None,
+    out: list[Violation],
+) -> None:
+    """The per-queue columns of the solver's coverage.csv against the checker's figures:
+    `<q>_required` is the scenario's requirement of q, and each slot's `<q>_allocated`
+    figures together are within what the people on duty can give (the LP with them as
+    requirements, no other work). Without such columns nothing is checked; with them on
+    a scenario that does not split queues, that is a mismatch."""
+    try:
+        rows = read_csv_rows(path, ("start",))
+    except CheckFileError:
+        return  # compare_coverage_file has reported it
+    header = [k for k in (rows[0] if rows else {}) if not k.startswith("_")]
+    queues = [c.name for c in scenario.channels]
+    kinds = ("required", "allocated")
+    present = [f"{q}_{k}" for q in queues for k in kinds if f"{q}_{k}" in header]
+    if not present:
+        return
+    if not scenario.splits_queues:
+        out.append(Violation("coverage_file_mismatch",
+                             f"{path.name}: has per-queue columns ({', '.join(present)}) but "
+                             "the scenario does not split its people among queues"))
+        return
+    missing = [f"{q}_{k}" for q in queues for k in kinds if f"{q}_{k}" not in header]
+    if missing:
+        out.append(Violation("coverage_file_mismatch",
+                             f"{path.name}: per-queue column(s) {', '.join(missing)} missing"))
+        return
+    assert found is not None  # the scenario splits queues: check_roster found them
+    skills = Skills.of(scenario)
+    slots, allocated = [], []
+    for row in rows:
+        where = f"{path.name} line {row['_line']}"
+        try:
+            minute = grid.minute(parse_datetime(row["start"], grid.time_zone))
+            values = {c: float(row[c]) for c in present}
+        except (TypeError, ValueError) as exc:
+            out.append(Violation("file", f"{where}: {exc}"))
+            continue
+        if minute % grid.slot or not 0 <= minute < grid.length:
+            continue  # compare_coverage_file has reported it
+        i = minute // grid.slot
+        moment = grid.slot_time(i)
+        for q in queues:
+            theirs, mine = values[f"{q}_required"], found.required[q][i]
+            if abs(theirs - mine) > 1e-9:
+                out.append(Violation(
+                    "coverage_file_mismatch",
+                    f"{where}: {q}_required is {theirs:g}, the scenario requires {mine}",
+                    None, moment, q))
+        claimed = tuple(values[f"{q}_allocated"] for q in queues)
+        if any(v < 0 for v in claimed):
+            out.append(Violation("coverage_file_mismatch",
+                                 f"{where}: a negative {path.name} allocation", None, moment))
+            continue
+        slots.append(i)
+        allocated.append(claimed)
+    beyond = shortfalls(skills, [found.on_duty[i] for i in slots], allocated)
+    for i, claimed, slot in zip(slots, allocated, beyond):
+        if slot.total > ALLOCATED_TOL * len(queues):
+            moment = grid.slot_time(i)
+            over = slot.short_queues(skills.queues)
+            out.append(Violation(
+                "coverage_file_mismatch",
+                f"{path.name} at {fmt_moment(moment)}: the allocation "
+                f"{', '.join(f'{q} {v:g}' for q, v in zip(queues, claimed))} is more than the "
+                f"people on duty can give (short {slot.total:.4g}: "
+                f"{', '.join(f'{q} {v:.4g}' for q, v in over.items())})",
+                None, moment, next(iter(over), None)))
