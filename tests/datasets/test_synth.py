@@ -248,3 +248,39 @@ def test_double11_events_multiply_the_baseline():
     # after-sale on 12 November at 2x
     nov12 = nov11 + per_day
     assert loaded.required[nov12 + 20] == max(floor, 2 * baseline[nov12 + 20])
+
+
+def _make_workload_module():
+    spec = importlib.util.spec_from_file_location(
+        "make_workload", ROOT / "scenarios" / "make_workload.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_skills_week_is_regenerated_identically_and_splits_its_queues(tmp_path):
+    from scheduler.workload.loaded import load_scenario
+
+    path = _make_workload_module().build_skills(tmp_path)
+    for name in ("double11_skills.yaml", "double11_skills_volume.csv"):
+        bundled = (ROOT / "scenarios" / name).read_bytes()
+        assert bundled == (tmp_path / name).read_bytes(), f"{name} is stale: rerun the script"
+    loaded = load_scenario(path)
+    sc = loaded.scenario
+    assert sc.splits_queues and sc.solver.time_limit_seconds == 90
+    assert loaded.queues == ("presale-chat", "order-chat", "aftersale-voice",
+                             "aftersale-chat", "complaints-voice")
+    assert [p.name for p in sc.pools] == ["junior", "mid", "senior", "temporary"]
+    assert sc.queues_served(sc.pools[3]) == ["presale-chat"]
+    assert sc.pools[2].handle_time_factor == {"aftersale-voice": 0.8}
+    assert sc.channels[0].bot_containment == 0.3
+    # complaints get work escalated from after-sale: more than their own forecast
+    complaints = loaded.staffing.channels[4]
+    assert (complaints.escalated_in > 0).any()
+    # the 11th is the pre-sale and order peak, after-sale peaks on the 12th
+    per_day = 48
+    daily = {q: [sum(v[d * per_day:(d + 1) * per_day]) for d in range(7)]
+             for q, v in loaded.queue_required.items()}
+    assert max(range(7), key=daily["order-chat"].__getitem__) == 2
+    assert max(range(7), key=daily["aftersale-voice"].__getitem__) == 3
