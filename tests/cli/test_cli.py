@@ -197,6 +197,34 @@ def test_check_command_on_a_clean_and_a_broken_roster(write_scenario, tmp_path):
     assert "coverage:" in broken.output
 
 
+def test_check_command_names_the_short_queue(write_scenario, tmp_path):
+    """Issue 16: 6 juniors on duty 08:00-16:00 serve queue A only, so B's 2 agents go
+    unserved although 6 people are more than the 4 + 2 the queues need in total."""
+    def deferred(name, agents):
+        return {"name": name, "kind": "deferred", "aht_seconds": 3600,
+                "response_deadline_minutes": 60,
+                "volume": [agents if 8 <= h < 16 else 0 for h in range(24)]}
+    data = {
+        "name": "skills",
+        "horizon": {"start_date": "2024-01-01", "days": 1, "slot_minutes": 60},
+        "channels": [deferred("A", 4), deferred("B", 2)],
+        "shift_types": [{"name": "day", "paid_hours": [8], "earliest_start": "08:00",
+                         "latest_start": "10:00"}],
+        "pools": [{"name": "senior", "shift_types": ["day"], "serves": ["A", "B"]},
+                  {"name": "junior", "shift_types": ["day"], "serves": ["A"]}],
+    }
+    path = write_scenario(data)
+    rows = "".join(f"j{i},day,2024-01-01T08:00,2024-01-01T16:00,480,junior\n" for i in range(6))
+    roster = tmp_path / "shifts.csv"
+    roster.write_text("agent,shift_type,start,end,paid_minutes,pool\n" + rows)
+    (tmp_path / "breaks.csv").write_text("agent,start,end,paid\n")
+    result = runner.invoke(app, ["check", str(path), str(roster)])
+    assert result.exit_code == 1, result.output
+    assert "2024-01-01 08:00: queue 'B' is short 2 agent(s) of 2 required" in result.output
+    assert result.output.count("queue_coverage:") == 8
+    assert "short agent-slots per queue: A 0, B 16; other work 0" in result.output
+
+
 def test_check_command_reads_an_edited_workbook(write_scenario, tmp_path):
     path = write_scenario(small_scenario())
     out = tmp_path / "out"
