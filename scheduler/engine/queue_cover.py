@@ -238,3 +238,49 @@ def queue_cover(inst: Instance, counts: list[dict[tuple[int, int], int]], cand, 
         for q in queues + [""]:
             current.short[q][row] = again.short[q][row]
     return int(sum(math.ceil(v - TOLERANCE) for v in current.short_per_slot()))
+
+
+@dataclass
+class QueueOutputs:
+    """What the records say of the queues: per slot each queue's requirement and
+    allocation, the agents short per slot, and the per queue and day rows."""
+
+    slots: list[list[tuple[str, int, float]]]
+    """Per slot: (queue, required agents, allocated agent-equivalents)."""
+    short: np.ndarray
+    """Agents short per slot over the queues and the demand (exact rule)."""
+    days: list[dict]
+    """Per queue and day: queue, date, required_agent_hours, allocated_agent_hours,
+    short_agent_hours, short_slots."""
+    tightest: tuple[str, float, float] | None
+    """(queue, allocated / required over the horizon, short agent-hours) of the queue
+    with the least to spare."""
+
+
+def queue_outputs(inst: Instance, people: np.ndarray) -> QueueOutputs:
+    """The split of a roster's people (pool x slot) among the queues, for the records."""
+    found = split(inst, people)
+    queues, req, _ = requirements(inst)
+    per_day, hours = inst.slots_per_day, inst.slot / 60
+    slots = [[(q, int(req[i, t]), round(float(found.allocated[q][t]), 4))
+              for i, q in enumerate(queues)] for t in range(inst.num_slots)]
+    days = []
+    tightest = None
+    for i, q in enumerate(queues):
+        short_q = np.where(found.short[q] > TOLERANCE, found.short[q], 0.0)
+        for d in range(inst.days):
+            part = slice(d * per_day, (d + 1) * per_day)
+            days.append({
+                "queue": q, "date": inst.date(d),
+                "required_agent_hours": round(float(req[i, part].sum()) * hours, 4),
+                "allocated_agent_hours": round(float(found.allocated[q][part].sum()) * hours, 4),
+                "short_agent_hours": round(float(short_q[part].sum()) * hours, 4),
+                "short_slots": int((short_q[part] > 0).sum())})
+        need = float(req[i].sum())
+        if need > 0:
+            ratio = float(found.allocated[q].sum()) / need
+            key = (float(short_q.sum()) * hours, -ratio)
+            if tightest is None or key > (tightest[2], -tightest[1]):
+                tightest = (q, ratio, float(short_q.sum()) * hours)
+    short = np.where(found.short_per_slot() > TOLERANCE, found.short_per_slot(), 0.0)
+    return QueueOutputs(slots, short, days, tightest)
