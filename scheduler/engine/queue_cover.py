@@ -203,18 +203,22 @@ def queue_cover(inst: Instance, counts: list[dict[tuple[int, int], int]], cand, 
     t = 0
     while t < n:
         short = {q: current.short[q][t] for q in queues + [""]}
-        worst = max(short, key=lambda q: short[q])
-        if short[worst] <= TOLERANCE:
+        if max(short.values()) <= TOLERANCE:
             t += 1
             continue
         if time.monotonic() > deadline:
             return None
-        rows = by_slot.indices[by_slot.indptr[t]:by_slot.indptr[t + 1]]
-        rows = rows[alive[rows]]
-        if worst:
-            rows = rows[np.array([worst in served[int(cand.pool[i])] for i in rows], dtype=bool)]
+        here = by_slot.indices[by_slot.indptr[t]:by_slot.indptr[t + 1]]
+        here = here[alive[here]]
+        rows, worst = here[:0], ""
+        # the shortest queue that some pool can still take people to
+        for worst in sorted((q for q in short if short[q] > TOLERANCE), key=lambda q: -short[q]):
+            rows = here if not worst else here[np.array(
+                [worst in served[int(cand.pool[i])] for i in here], dtype=bool)]
+            if len(rows):
+                break
         if len(rows) == 0:
-            t += 1  # nobody left can serve it here: it stays short
+            t += 1  # nobody left can serve them here: they stay short
             continue
         gap = current.short[worst]
         gain = np.array([
