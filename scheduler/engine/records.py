@@ -44,7 +44,8 @@ def records(inst: Instance, pools: list[Instance], assignments, status: str,
     shifts: list[ShiftRecord] = []
     breaks: list[BreakRecord] = []
     scheduled = [0] * inst.num_slots
-    people = np.zeros((len(pools), inst.num_slots), dtype=np.int64)  # pool x slot on duty
+    splits = sc.splits_queues
+    people = [[0] * inst.num_slots for _ in pools]  # pool x slot on duty (queues split)
     pool_rows: list[PoolSummary] = []
     total_cost_cents = 0.0
     hired_on: dict[int, int] = {}  # day -> shifts worked by hired agents
@@ -73,9 +74,11 @@ def records(inst: Instance, pools: list[Instance], assignments, status: str,
                     b0 = begin + dt.timedelta(minutes=offset)
                     breaks.append(BreakRecord(agent=agent, start=b0,
                                               end=b0 + dt.timedelta(minutes=duration), paid=paid))
+                mine = people[p]
                 for s_ in view.covered(d, o):
                     scheduled[s_] += 1
-                    people[p, s_] += 1
+                    if splits:
+                        mine[s_] += 1
                 cost_cents += view.cost_cents(d, k)
                 worked += o.contract_minutes
                 pool_paid += o.paid_minutes
@@ -106,10 +109,10 @@ def records(inst: Instance, pools: list[Instance], assignments, status: str,
     ]
     short = [max(0, r - c) for r, c in zip(inst.required, scheduled)]
     queues: QueueOutputs | None = None
-    if sc.splits_queues:
+    if splits:
         # the queues take the people each pool has on duty (exact 1/f rule); the total
         # answers to the floor only
-        queues = queue_outputs(inst, people)
+        queues = queue_outputs(inst, np.array(people, dtype=np.int64))
         floor = total_floor(inst)
         short = [max(max(0, min(r, floor) - c), float(q))
                  for r, c, q in zip(inst.required, scheduled, queues.short)]
