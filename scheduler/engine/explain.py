@@ -10,6 +10,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.engine.instance import Instance
 from scheduler.engine.plan import build_plan_model
+from scheduler.engine.queue_split import QUEUE_RULE, queue_name
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,45 @@ def unreachable_slots(inst: Instance) -> str:
     )
 
 
+def unreachable_queue_slots(inst: Instance) -> str:
+    """With queues split: a message naming each queue with a requirement in slots that no
+    shift of the pools serving it covers, those pools and what would relax it; or ''."""
+    sc = inst.scenario
+    if not sc.splits_queues:
+        return ""
+    views = inst.pool_views()
+    reach = []
+    for view in views:
+        mine = [False] * inst.num_slots
+        for d, k in view.instances:
+            for s in view.covered(d, view.options[k]):
+                mine[s] = True
+        reach.append(mine)
+    start, slot = inst.loaded.start, inst.slot
+    parts = []
+    for q in inst.loaded.queues:
+        serving = [p for p, v in enumerate(views) if q in sc.queues_served(v.pool)]
+        need = inst.loaded.queue_required.get(q, ())
+        bad = [s for s, r in enumerate(need) if r > 0 and not any(reach[p][s] for p in serving)]
+        if not bad:
+            continue
+        ranges = _ranges(bad)
+        where = ", ".join(
+            f"{start + dt.timedelta(minutes=a * slot):%Y-%m-%d %H:%M}-"
+            f"{start + dt.timedelta(minutes=b * slot):%H:%M}" for a, b in ranges[:3])
+        more = f" (and {len(ranges) - 3} more periods)" if len(ranges) > 3 else ""
+        names = ", ".join(repr(views[p].pool_name) for p in serving)
+        others = [repr(v.pool_name) for p, v in enumerate(views)
+                  if p not in serving and any(reach[p][s] for s in bad)]
+        fix = f"add {q!r} to the serves of pool {' or '.join(others)}" if others else \
+            f"add {q!r} to the serves of a pool whose shifts reach those hours"
+        parts.append(
+            f"queue {q!r} requires agents {where}{more}, where no shift of the pools "
+            f"serving it ({names}) is on duty: {fix}, or widen the start windows of "
+            f"those pools' shift types")
+    return "; ".join(parts)
+
+
 def _solve(model: cp_model.CpModel, seconds: float, seed: int):
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -114,6 +154,8 @@ def _words(name: str) -> str:
     """A rule group's name in the scenario's terms ("max_headcount@temp" is pool temp's
     cap on its headcount)."""
     rule, _, pool = name.partition("@")
+    if rule == QUEUE_RULE:
+        return f"queue {pool!r}'s requirement (served only by the pools listing it)"
     if not pool:
         return RULE_WORDS.get(rule, rule)
     if rule == "max_headcount":
@@ -125,7 +167,18 @@ def _words(name: str) -> str:
 
 def _pool_hints(inst: Instance, core: list[str]) -> list[str]:
     hints = []
+    sc = inst.scenario
     for name in core:
+        queue = queue_name(name)
+        if queue is not None:
+            serving = [v.pool_name for v in inst.pool_views()
+                       if queue in sc.queues_served(v.pool)]
+            others = [v.pool_name for v in inst.pool_views() if v.pool_name not in serving]
+            hint = f"let more pools serve queue {queue!r} (now {', '.join(serving)})"
+            if others:
+                hint += f", e.g. add it to {' or '.join(repr(o) for o in others)}'s serves"
+            hints.append(hint)
+            continue
         rule, _, pool = name.partition("@")
         if not pool:
             continue

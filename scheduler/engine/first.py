@@ -23,6 +23,8 @@ from scipy.sparse import csr_matrix
 
 from scheduler.engine.instance import Instance
 from scheduler.engine.patterns import pattern_roster
+from scheduler.engine.queue_cover import queue_cover
+from scheduler.engine.queue_split import total_floor
 from scheduler.engine.roster import days_first_roster, greedy_roster, roster_ok
 from scheduler.engine.stopping import StopSignal
 
@@ -138,12 +140,37 @@ def greedy_cover(inst: Instance, by_cost: bool, deadline: float,
                  given: dict[int, dict[tuple[int, int], int]] | None = None,
                  cand: _Candidates | None = None) -> Cover | None:
     """The greedy cover of the requirement (see the module docstring); the pools in
-    `given` keep the shifts given there and take no others. None past the deadline."""
+    `given` keep the shifts given there and take no others. None past the deadline.
+    With queues split, the total covers the floor only and the queue-aware cover
+    (queue_cover.py) adds the people each queue needs."""
+    if inst.scenario.splits_queues:
+        floor = total_floor(inst)
+        cover = _greedy_cover(inst, by_cost, deadline, given, cand,
+                              [min(r, floor) for r in inst.required])
+        if cover is None:
+            return None
+        capacity = _Capacity(inst.pool_views())
+        for p, counts in enumerate(cover.counts):
+            for (d, _), c in counts.items():
+                capacity.add(p, d, c)
+        short = queue_cover(inst, cover.counts, cand if cand is not None
+                            else candidates(inst, by_cost), capacity, deadline,
+                            frozen=set(given or {}))
+        if short is None:
+            return None
+        cover.short += short
+        return cover
+    return _greedy_cover(inst, by_cost, deadline, given, cand, inst.required)
+
+
+def _greedy_cover(inst: Instance, by_cost: bool, deadline: float,
+                  given: dict[int, dict[tuple[int, int], int]] | None,
+                  cand: _Candidates | None, required) -> Cover | None:
     pools = inst.pool_views()
     given = given or {}
     cand = cand if cand is not None else candidates(inst, by_cost)
     n_cand = len(cand.pool)
-    required = np.array(inst.required, dtype=np.int64)
+    required = np.array(required, dtype=np.int64)
     if n_cand == 0:
         return Cover([{} for _ in pools], int(required.sum()), 0)
     by_slot = cand.matrix.tocsc()
@@ -318,9 +345,10 @@ def quick_headcount_bound(inst: Instance) -> int | None:
     """A valid lower bound on the headcount, in milliseconds rather than the LP's
     seconds: an agent is on duty at most once in a slot, and in any 7 days at most
     min(k x the longest on-duty time of a shift, the weekly paid maximum), on-duty time
-    being paid time less breaks. None with several pools (they differ in both)."""
+    being paid time less breaks. None with several pools (they differ in both) or queues
+    split (a person may be worth more than one agent)."""
     pools = inst.pool_views()
-    if len(pools) > 1:
+    if len(pools) > 1 or inst.scenario.splits_queues:
         return None
     required = np.array(inst.required, dtype=np.int64)
     if not len(required) or required.max() <= 0:

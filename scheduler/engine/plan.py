@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduler.engine.instance import Instance
+from scheduler.engine.queue_split import (QueueSplit, add_queue_split, people_per_agent,
+                                          total_floor)
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,8 @@ class PlanModel:
     shift_used: dict[tuple[int, int], cp_model.IntVar] = dataclasses.field(default_factory=dict)
     """(start minute of the day, paid minutes) -> its distinct-shift indicator (only when
     distinct shifts are penalised)."""
+    split: QueueSplit | None = None
+    """The people given to the queues, when the scenario splits queues (queue_split.py)."""
 
     def count_vars(self) -> dict[tuple, cp_model.IntVar]:
         """Every count variable: shift counts (3-tuple keys) and extensions (4-tuples)."""
@@ -173,7 +177,7 @@ def max_headcount_needed(inst: Instance) -> int:
     """An upper bound on useful agents: one agent per required agent-slot is always enough
     (a bound on a peak alone is not: five one-slot spikes four hours apart need five
     four-hour shifts however low the peak)."""
-    return max(1, sum(inst.required))
+    return max(1, sum(inst.required) * people_per_agent(inst))
 
 
 def build_plan_model(
@@ -185,7 +189,8 @@ def build_plan_model(
     sc = inst.scenario
     model = cp_model.CpModel()
     soft = sc.coverage.allow_understaffing
-    peak = max(inst.required, default=0)
+    slow = people_per_agent(inst)  # 1 unless queues are split
+    peak = max(inst.required, default=0) * slow
     pools = inst.pool_views()
     useful = max_headcount_needed(inst)
 
@@ -204,6 +209,7 @@ def build_plan_model(
             constraint.only_enforce_if(lit)
 
     covers: list[list[cp_model.IntVar]] = [[] for _ in range(inst.num_slots)]
+    pool_covers = [[[] for _ in range(inst.num_slots)] for _ in pools]
     n: dict[tuple[int, int, int], cp_model.IntVar] = {}
     ext: dict[tuple[int, int, int, int], cp_model.IntVar] = {}
     centi_terms: list = []
@@ -237,7 +243,7 @@ def build_plan_model(
             slots = view.covered(d, option)
             if not slots:
                 continue
-            local_peak = max(inst.required[s] for s in slots)
+            local_peak = max(inst.required[s] for s in slots) * slow
             ub = local_peak if rules.min_weekly_paid_hours == 0 else max(local_peak, peak)
             if ub == 0:
                 continue
@@ -246,6 +252,7 @@ def build_plan_model(
             n[(p, d, k)] = var
             for s in slots:
                 covers[s].append(var)
+                pool_covers[p][s].append(var)
             paid_terms.append(var * option.paid_minutes)
             centi_terms.append(var * (option.paid_minutes * 100 // 60))
             cost_terms.append(var * view.cost_cents(d, k))
@@ -273,6 +280,7 @@ def build_plan_model(
                     made.append(x)
                     for s_ in slots:
                         covers[s_].append(x)
+                        pool_covers[p][s_].append(x)
                     paid_terms.append(x * extra)
                     centi_terms.append(x * (extra * 100 // 60))
                     overtime_terms.append(x * extra)
@@ -297,14 +305,20 @@ def build_plan_model(
     model.add(agents == sum(pool_agents))
 
     short: list[cp_model.IntVar | None] = [None] * inst.num_slots
+    # with queues split, the queues and the demand are covered by the allocation below:
+    # only the floor stays on the total on duty
+    floor = total_floor(inst) if sc.splits_queues else None
     for s, req in enumerate(inst.required):
         if req == 0:
             continue
+        need = req if floor is None else min(req, floor)
         if soft:
             short[s] = model.new_int_var(0, req, f"short_{s}")
-            model.add(sum(covers[s]) + short[s] >= req)
-        else:
-            guard("coverage", model.add(sum(covers[s]) >= req))
+            model.add(sum(covers[s]) + short[s] >= need)
+        elif need > 0:
+            guard("coverage", model.add(sum(covers[s]) >= need))
+    split = add_queue_split(model, inst, pools, pool_covers, short, guard) \
+        if sc.splits_queues else None
 
     paid_expr = sum(paid_terms)
     cost_expr = sum(cost_terms)
@@ -335,7 +349,7 @@ def build_plan_model(
         distinct_expr = sum(shift_used.values())
     return PlanModel(model, n, agents, short, paid_expr, cost_expr, short_expr, over_expr,
                      distinct_expr, assumptions, pools, pool_agents, hires, sum(overtime_terms),
-                     ext, sum(centi_terms), shift_used)
+                     ext, sum(centi_terms), shift_used, split)
 
 
 def _per_minute(model: cp_model.CpModel, minutes, rate_per_hour: int, ub: int, name: str):

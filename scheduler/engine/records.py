@@ -6,13 +6,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable
 
+import math
+
+import numpy as np
+
 from scheduler.engine.instance import Instance
+from scheduler.engine.queue_cover import QueueOutputs, queue_outputs
+from scheduler.engine.queue_split import total_floor
 from scheduler.engine.standing import event_days
 from scheduler.models import (
     BreakRecord,
     CoverageRecord,
     DaySummary,
     PoolSummary,
+    QueueDay,
+    QueueSlot,
     Result,
     ShiftRecord,
     Summary,
@@ -36,11 +44,13 @@ def records(inst: Instance, pools: list[Instance], assignments, status: str,
     shifts: list[ShiftRecord] = []
     breaks: list[BreakRecord] = []
     scheduled = [0] * inst.num_slots
+    splits = sc.splits_queues
+    people = [[0] * inst.num_slots for _ in pools]  # pool x slot on duty (queues split)
     pool_rows: list[PoolSummary] = []
     total_cost_cents = 0.0
     hired_on: dict[int, int] = {}  # day -> shifts worked by hired agents
     overtime_on: dict[int, int] = {}  # day -> overtime minutes
-    for view, assignment in zip(pools, assignments):
+    for p, (view, assignment) in enumerate(zip(pools, assignments)):
         pool = view.pool
         # standing agents first: the busiest agents of a pool are its standing team
         order = sorted(assignment.values(),
@@ -64,8 +74,11 @@ def records(inst: Instance, pools: list[Instance], assignments, status: str,
                     b0 = begin + dt.timedelta(minutes=offset)
                     breaks.append(BreakRecord(agent=agent, start=b0,
                                               end=b0 + dt.timedelta(minutes=duration), paid=paid))
+                mine = people[p]
                 for s_ in view.covered(d, o):
                     scheduled[s_] += 1
+                    if splits:
+                        mine[s_] += 1
                 cost_cents += view.cost_cents(d, k)
                 worked += o.contract_minutes
                 pool_paid += o.paid_minutes
@@ -95,6 +108,17 @@ def records(inst: Instance, pools: list[Instance], assignments, status: str,
         for s, (r, c) in enumerate(zip(inst.required, scheduled))
     ]
     short = [max(0, r - c) for r, c in zip(inst.required, scheduled)]
+    queues: QueueOutputs | None = None
+    if splits:
+        # the queues take the people each pool has on duty (exact 1/f rule); the total
+        # answers to the floor only
+        queues = queue_outputs(inst, np.array(people, dtype=np.int64))
+        floor = total_floor(inst)
+        short = [max(max(0, min(r, floor) - c), float(q))
+                 for r, c, q in zip(inst.required, scheduled, queues.short)]
+        coverage = [rec.model_copy(update={"queues": [
+            QueueSlot(queue=q, required=r, allocated=a) for q, r, a in row]})
+            for rec, row in zip(coverage, queues.slots)]
     over = [max(0, c - r) for r, c in zip(inst.required, scheduled)]
     per_day = inst.slots_per_day
     hours = slot / 60
@@ -114,6 +138,8 @@ def records(inst: Instance, pools: list[Instance], assignments, status: str,
     overtime_hours = round(sum(r.overtime_hours for r in pool_rows), 2)
     answer = _answer(inst, pool_rows, days, hired_on, overtime_on, total_cost_cents / 100,
                      standing_short) if sc.pools else ""
+    if queues is not None and queues.tightest is not None:
+        answer += "; " + _tightest(queues.tightest)
     shifts.sort(key=lambda r: (r.start, r.agent))
     breaks.sort(key=lambda r: (r.start, r.agent))
     return Result(
@@ -126,7 +152,7 @@ def records(inst: Instance, pools: list[Instance], assignments, status: str,
             headcount_gap=gap,
             paid_hours=round(paid_minutes / 60, 2),
             shifts=len(shifts),
-            short_agent_slots=sum(short),
+            short_agent_slots=sum(math.ceil(v - 1e-6) for v in short),
             over_agent_slots=sum(over),
             short_slots=[c.start for c, s in zip(coverage, short) if s > 0],
             message=message,
@@ -136,11 +162,21 @@ def records(inst: Instance, pools: list[Instance], assignments, status: str,
             pools=pool_rows if sc.pools else [],
             days=days,
             answer=answer,
+            queues=[QueueDay(**row) for row in queues.days] if queues is not None else None,
         ),
         shifts=shifts,
         breaks=breaks,
         coverage=coverage,
     )
+
+
+def _tightest(tightest: tuple[str, float, float]) -> str:
+    """The queue with the least to spare, in words."""
+    queue, ratio, short_hours = tightest
+    if short_hours > 0:
+        return (f"queue {queue} is short {short_hours:g} agent-hours: add it to more pools' "
+                "serves or hire into a pool that serves it")
+    return f"the tightest queue is {queue} (allocated {ratio:.0%} of its requirement)"
 
 
 def _cost_gap(sc, cost: float, bound: float | None) -> float | None:

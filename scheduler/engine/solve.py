@@ -20,7 +20,8 @@ from ortools.sat.python import cp_model
 from scheduler._version import __version__
 from scheduler.engine import shiftdesign
 from scheduler.engine.cpsat import Progress, ProgressFn, solver_parameters
-from scheduler.engine.explain import explain_infeasible, unreachable_slots
+from scheduler.engine.explain import (explain_infeasible, unreachable_queue_slots,
+                                      unreachable_slots)
 from scheduler.engine.first import first_roster, quick_headcount_bound
 from scheduler.engine.highs import solve_with_highs
 from scheduler.engine.incumbent import better
@@ -259,7 +260,7 @@ def unreachable(run: _Run) -> Result | None:
     """An infeasible result when some required slot has no shift to cover it and the
     scenario does not allow understaffing; None otherwise."""
     if not run.sc.coverage.allow_understaffing:
-        gaps = unreachable_slots(run.inst)
+        gaps = unreachable_slots(run.inst) or unreachable_queue_slots(run.inst)
         if gaps:
             return run.ends("infeasible", gaps)
     return None

@@ -32,7 +32,13 @@ def standing_capacity(inst: Instance, params: dict, seconds: float) -> float | N
         "pools": pools,
         "coverage": sc.coverage.model_copy(update={"allow_understaffing": True}),
     })
-    loaded = dataclasses.replace(inst.loaded, scenario=normal, required=required)
+    def outside(values):
+        return tuple(0 if s // per_day in during_events else v for s, v in enumerate(values))
+
+    loaded = dataclasses.replace(
+        inst.loaded, scenario=normal, required=required,
+        queue_required={q: outside(v) for q, v in inst.loaded.queue_required.items()},
+        demand_required=outside(inst.loaded.demand_required))
     pm = build_plan_model(Instance(loaded))
     pm.model.minimize(pm.short_expr)
     solver, status = run_cp_sat(pm.model, params, seconds)

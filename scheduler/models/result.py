@@ -52,12 +52,28 @@ class ChannelSlot(_Row):
     meets_goal: bool = True
 
 
+class QueueSlot(_Row):
+    """One queue in one slot, when the scenario splits queues (pools serving part of
+    them or at other handle times): coverage.csv's `<queue>_required`, `<queue>_allocated`."""
+
+    queue: str
+    required: int
+    """[agents] The queue's requirement in the slot (after bot containment, escalations
+    and shrinkage; no floor)."""
+    allocated: float
+    """[agent-equivalents] What the people given to the queue are worth (a person of a
+    pool with handle-time factor f counts 1/f); people the queues and the demand leave
+    idle are given to the queues they serve in proportion to their requirements."""
+
+
 class CoverageRecord(_Row):
     start: dt.datetime
     required: int
     scheduled: int
     channels: list[ChannelSlot] = []
     """Workload scenarios only: the service each channel achieves in the slot."""
+    queues: list[QueueSlot] = []
+    """Scenarios that split queues only: each queue's requirement and allocation."""
 
 
 class ServiceFigures(BaseModel):
@@ -118,6 +134,21 @@ class DaySummary(_Row):
     short_slots: int
 
 
+class QueueDay(_Row):
+    """One queue on one day, when the scenario splits queues."""
+
+    queue: str
+    date: dt.date
+    required_agent_hours: float
+    """[agent-hours] The queue's requirement summed over the day's slots."""
+    allocated_agent_hours: float
+    """[agent-hours] Agent-equivalents given to the queue (see QueueSlot.allocated)."""
+    short_agent_hours: float
+    """[agent-hours] Requirement the roster's people cannot cover (exact 1/f rule)."""
+    short_slots: int
+    """Slots of the day in which the queue is short."""
+
+
 class Summary(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -158,6 +189,9 @@ class Summary(BaseModel):
     days: list[DaySummary] = []
     answer: str = ""
     """The plan in one sentence: standing team, hires, overtime and cost."""
+    queues: list[QueueDay] | None = None
+    """Scenarios that split queues only (absent otherwise): per queue and day, the
+    requirement, the agent-hours allocated and the short slots."""
     service: ServiceSummary | None = None
     """Workload scenarios only: the service the roster achieves, per channel and day."""
     variant: str | None = None

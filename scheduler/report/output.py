@@ -31,6 +31,8 @@ def _iso(value: dt.datetime) -> str:
 SERVICE_COLUMNS = ("agents", "service_level", "asa_seconds", "occupancy", "abandon_rate",
                    "meets_goal")
 
+QUEUE_COLUMNS = ("required", "allocated")
+
 
 def _blank(value) -> object:
     if value is None:
@@ -43,6 +45,8 @@ def _blank(value) -> object:
 def write_summary(result: Result, path: Path) -> None:
     data = result.summary.model_dump(mode="json")
     data["short_slots"] = [_iso(t) for t in result.summary.short_slots]
+    if data.get("queues") is None:
+        data.pop("queues", None)  # only scenarios that split queues have the key
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -64,11 +68,15 @@ def write_csvs(result: Result, folder: Path) -> None:
         w = csv.writer(f)
         # workload scenarios append, per channel, the service the roster achieves
         names = [ch.channel for ch in result.coverage[0].channels] if result.coverage else []
+        # scenarios that split queues append, per queue, its requirement and allocation
+        queues = [q.queue for q in result.coverage[0].queues] if result.coverage else []
         w.writerow(["start", "required", "scheduled"]
-                   + [f"{n}_{k}" for n in names for k in SERVICE_COLUMNS])
+                   + [f"{n}_{k}" for n in names for k in SERVICE_COLUMNS]
+                   + [f"{q}_{k}" for q in queues for k in QUEUE_COLUMNS])
         for c in result.coverage:
             w.writerow([_iso(c.start), c.required, c.scheduled]
-                       + [_blank(getattr(ch, k)) for ch in c.channels for k in SERVICE_COLUMNS])
+                       + [_blank(getattr(ch, k)) for ch in c.channels for k in SERVICE_COLUMNS]
+                       + [getattr(q, k) for q in c.queues for k in QUEUE_COLUMNS])
 
 
 def output_seconds(shifts: int, agents: int = 0) -> float:

@@ -267,6 +267,8 @@ def _summary(wb, fmt: _Formats, data: ReportData) -> None:
         ws.write_string(row, 0, "In one sentence", fmt.bold)
         ws.write_string(row, 1, answer, fmt.wrap)
     values = summary.model_dump(mode="json")
+    if values.get("queues") is None:
+        values.pop("queues", None)  # only scenarios that split queues have it
     # Lists of records (per pool, per day, ...) as tables below the key/value list.
     tables = {k: v for k, v in values.items()
               if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)}
