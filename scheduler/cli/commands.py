@@ -164,7 +164,7 @@ def solve(
 def _solve_interruptibly(loaded, time_limit, on_progress, stop, reserve=None):
     """Solve in a worker thread so that Ctrl-C reaches the main thread at once; it tells
     the search to stop, and the best roster found so far comes back."""
-    from scheduler.engine.solve import solve as run_solve
+    from scheduler.engine.pooling import solve_staffed as run_solve
 
     box: dict = {}
     done = threading.Event()

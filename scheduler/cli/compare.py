@@ -173,7 +173,7 @@ def solve_task(loaded: LoadedScenario, time_limit: float | None,
     `stop_event` names a Dask Event; when the comparison is interrupted it is set and the
     search stops (the best roster so far comes back and is dropped), so the worker is
     free again at once instead of at the end of the time limit."""
-    from scheduler.engine.solve import solve
+    from scheduler.engine.pooling import solve_staffed as solve
     from scheduler.engine.stopping import StopSignal
 
     stop = StopSignal()
@@ -288,7 +288,7 @@ def _one_line(text: str) -> str:
 def _run_here(loaded: dict[int, LoadedScenario], time_limit, finish) -> None:
     """One run at a time in this process; the solve runs in a thread so that Ctrl-C
     reaches this one at once and stops the search."""
-    from scheduler.engine.solve import solve
+    from scheduler.engine.pooling import solve_staffed as solve
     from scheduler.engine.stopping import StopSignal
 
     for i, lo in loaded.items():

@@ -64,6 +64,12 @@ class QueueSlot(_Row):
     """[agent-equivalents] What the people given to the queue are worth (a person of a
     pool with handle-time factor f counts 1/f); people the queues and the demand leave
     idle are given to the queues they serve in proportion to their requirements."""
+    erlang_required: int | None = None
+    """[agents] With the staffing loop only: the queue's Erlang requirement (the
+    scenario's); `required` is then the loop's adjusted one, which the roster covers."""
+    simulated_service_level: float | None = None
+    """[share 0-1] With the staffing loop only: the simulated service level of the final
+    roster (mean over the runs; blank in slots without contacts)."""
 
 
 class CoverageRecord(_Row):
@@ -149,6 +155,59 @@ class QueueDay(_Row):
     """Slots of the day in which the queue is short."""
 
 
+class PoolingQueueDay(_Row):
+    """One queue on one day after the staffing loop: the simulated service of the final
+    roster and the loop's adjustment of the requirement."""
+
+    queue: str
+    date: dt.date
+    simulated_service_level: float | None
+    """[share 0-1] Contacts answered within the goal's time over those offered, in the
+    simulated runs (None: no contacts)."""
+    service_level_goal: float | None
+    slots_below_goal: int
+    """Slots whose whole 95% interval lies below the goal."""
+    erlang_agent_hours: float
+    """[agent-hours] The Erlang requirement summed over the day."""
+    required_agent_hours: float
+    """[agent-hours] The loop's adjusted requirement summed over the day."""
+    peak_change_agents: int
+    """[agents] The largest change of the requirement in one slot of the day (adjusted -
+    Erlang; negative: lowered)."""
+
+
+class PoolingSummary(BaseModel):
+    """The staffing loop (docs/skills.md#the-staffing-loop): what it simulated, adjusted
+    and saved."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    iterations: int
+    """Plans simulated (the fluid plan is the first)."""
+    chosen_iteration: int
+    """The iteration whose roster is returned (1: the fluid plan)."""
+    runs: int
+    seed: int
+    meets_goals: bool
+    """Every live queue meets its goal in every slot (no 95% interval wholly below it)."""
+    stopped: str
+    """Why the loop ended: goals met and nothing to lower, iteration limit, time limit or
+    no better plan."""
+    fluid_headcount: int | None
+    fluid_cost: float | None
+    headcount: int | None
+    """The returned roster's."""
+    cost: float | None
+    dedicated_headcount: int | None = None
+    """Headcount of the dedicated variant (each pool split into one team per queue it
+    serves, solved with a short limit after the loop); None when time did not allow."""
+    simulation_seconds: float = 0.0
+    """[seconds] Spent simulating, all iterations."""
+    history: list[dict[str, object]] = []
+    """Per iteration: headcount, cost, slots below goal, requirement changes."""
+    queues: list[PoolingQueueDay] = []
+
+
 class Summary(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -192,6 +251,8 @@ class Summary(BaseModel):
     queues: list[QueueDay] | None = None
     """Scenarios that split queues only (absent otherwise): per queue and day, the
     requirement, the agent-hours allocated and the short slots."""
+    pooling: PoolingSummary | None = None
+    """Scenarios where the staffing loop ran only (absent otherwise)."""
     service: ServiceSummary | None = None
     """Workload scenarios only: the service the roster achieves, per channel and day."""
     variant: str | None = None

@@ -66,8 +66,8 @@ class Scenario(Strict):
     by scheduler/workload/staffing.py; added to `demand` when both are given. Each
     channel is a queue; pools[].serves says who answers it. Default: none."""
     pooling: Pooling = Pooling()
-    """The staffing loop for pools serving several queues: on or off, and its iteration
-    limit. Default: on, 8 iterations (the engine plans the fluid split for now)."""
+    """The staffing loop for pools serving several queues: on or off, its iteration limit,
+    runs, seed and margin. Default: on, 8 iterations of 5 runs."""
 
     @model_validator(mode="after")
     def _consistency(self) -> Scenario:
@@ -195,12 +195,25 @@ class Scenario(Strict):
         """Whether the plan must split each slot's people among queues: some pool serves
         only part of the channels, or handles some queue faster or slower than its
         aht_seconds. Otherwise every person serves every queue alike and the queues'
-        requirements simply add up (as before queues)."""
+        requirements simply add up (as before queues). Also when the staffing loop runs
+        (runs_pooling_loop): it adjusts each queue's requirement apart."""
         if not self.channels or not self.pools:
             return False
         every = len(self.channels)
-        return any(len(self.queues_served(p)) < every
-                   or any(f != 1 for f in p.handle_time_factor.values()) for p in self.pools)
+        return self.runs_pooling_loop or any(
+            len(self.queues_served(p)) < every
+            or any(f != 1 for f in p.handle_time_factor.values()) for p in self.pools)
+
+    @property
+    def runs_pooling_loop(self) -> bool:
+        """Whether `scheduler solve` runs the staffing loop (docs/skills.md#the-staffing-loop):
+        `pooling.loop` is on, the scenario has pools and at least two live (voice or chat)
+        queues, and some pool serves more than one of them. The plan then splits queues."""
+        if not self.pooling.loop or not self.pools:
+            return False
+        live = {c.name for c in self.channels if c.kind != "deferred"}
+        return len(live) >= 2 and any(
+            len(live.intersection(self.queues_served(p))) > 1 for p in self.pools)
 
     def escalation_order(self) -> list[int]:
         """Indices of the channels so that every escalating queue comes before the queue

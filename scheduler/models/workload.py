@@ -66,17 +66,33 @@ class Escalation(Strict):
 
 
 class Pooling(Strict):
-    """The staffing loop for pools that serve several queues: start from the fluid plan, simulate the roster, adjust each queue's requirement where it
-    misses or beats its goal, plan again. `scheduler solve` runs it only when some pool
+    """The staffing loop for pools that serve several queues (docs/skills.md#the-staffing-loop):
+    start from the fluid plan, simulate the roster, raise a queue's requirement in the slots
+    where it misses its service goal and lower it where it beats the goal by `margin`, plan
+    again. `scheduler solve` runs it only when the scenario splits queues and some pool
     serves more than one queue."""
 
     loop: bool = True
     """true: run the staffing loop when some pool serves more than one queue; false: the
     fluid plan alone (each slot's people split among the queues they serve). Default
-    true. (The engine does not run the loop yet: it plans the fluid split.)"""
+    true."""
     max_iterations: Annotated[int, Field(ge=1, le=100)] = 8
-    """[iterations] Plans simulated and adjusted at most before the loop stops with the
-    best roster so far. Default 8."""
+    """[iterations] Plans simulated at most (the fluid plan is the first) before the loop
+    stops with the best roster so far. Default 8."""
+    runs: Annotated[int, Field(ge=1, le=100)] = 5
+    """[runs] Independent simulated runs of each roster; the slot's service level is
+    their mean, with a 95% interval. Default 5."""
+    seed: Annotated[int, Field(ge=0)] = 0
+    """The simulation's seed: the same seed and scenario give the same adjustments (and,
+    with a deterministic solver, the same roster). Default 0."""
+    margin: Annotated[float, Field(gt=0, lt=1)] = 0.05
+    """[share 0-1] A queue beats its goal "by a wide margin" in a slot when its simulated
+    service level (mean over the runs) is at least goal + margin and the lower end of its
+    95% interval at least the goal; the loop then lowers its requirement there by one
+    agent. Default 0.05 (5 points)."""
+    plan_share: Annotated[float, Field(gt=0, le=1)] = 0.45
+    """[share 0-1] The part of the run's time limit the fluid plan may take; the loop's
+    simulations and later plans share the rest. Default 0.45."""
 
 
 class Channel(Strict):

@@ -32,6 +32,9 @@ SERVICE_COLUMNS = ("agents", "service_level", "asa_seconds", "occupancy", "aband
                    "meets_goal")
 
 QUEUE_COLUMNS = ("required", "allocated")
+POOLING_COLUMNS = ("erlang_required", "simulated_service_level")
+"""Per queue, after QUEUE_COLUMNS, only when the staffing loop ran (`required` is then
+the loop's adjusted requirement)."""
 
 
 def _blank(value) -> object:
@@ -47,6 +50,8 @@ def write_summary(result: Result, path: Path) -> None:
     data["short_slots"] = [_iso(t) for t in result.summary.short_slots]
     if data.get("queues") is None:
         data.pop("queues", None)  # only scenarios that split queues have the key
+    if data.get("pooling") is None:
+        data.pop("pooling", None)  # only runs of the staffing loop have the key
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -70,13 +75,16 @@ def write_csvs(result: Result, folder: Path) -> None:
         names = [ch.channel for ch in result.coverage[0].channels] if result.coverage else []
         # scenarios that split queues append, per queue, its requirement and allocation
         queues = [q.queue for q in result.coverage[0].queues] if result.coverage else []
+        # and after the staffing loop, the Erlang requirement and the simulated service
+        kinds = QUEUE_COLUMNS + (POOLING_COLUMNS if result.summary.pooling is not None
+                                 and queues else ())
         w.writerow(["start", "required", "scheduled"]
                    + [f"{n}_{k}" for n in names for k in SERVICE_COLUMNS]
-                   + [f"{q}_{k}" for q in queues for k in QUEUE_COLUMNS])
+                   + [f"{q}_{k}" for q in queues for k in kinds])
         for c in result.coverage:
             w.writerow([_iso(c.start), c.required, c.scheduled]
                        + [_blank(getattr(ch, k)) for ch in c.channels for k in SERVICE_COLUMNS]
-                       + [getattr(q, k) for q in c.queues for k in QUEUE_COLUMNS])
+                       + [_blank(getattr(q, k)) for q in c.queues for k in kinds])
 
 
 def output_seconds(shifts: int, agents: int = 0) -> float:

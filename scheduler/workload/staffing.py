@@ -96,6 +96,19 @@ class Staffing:
         """Agents to roster per queue (channel) and slot, shrinkage applied."""
         return {ch.channel.name: tuple(int(v) for v in ch.scheduled) for ch in self.channels}
 
+    @property
+    def queue_floor(self) -> dict[str, tuple[int, ...]]:
+        """The least the staffing loop may lower each queue's requirement to, per slot:
+        the agents the offered work keeps busy (Erlangs, per `concurrency` for chat,
+        rounded up and grossed up for shrinkage), or the Erlang requirement when that is
+        lower (docs/skills.md#the-staffing-loop)."""
+        out = {}
+        for ch in self.channels:
+            busy = np.ceil(ch.traffic / ch.channel.concurrency - 1e-9).astype(np.int64)
+            load = erlang.gross_up(busy, ch.channel.shrinkage_rate)
+            out[ch.channel.name] = tuple(int(min(a, b)) for a, b in zip(load, ch.scheduled))
+        return out
+
 
 # ---------------------------------------------------------------- requirement
 
