@@ -23,6 +23,7 @@ output directory), :func:`load_scenario_for_check` (YAML + rule/solver presets).
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from scheduler import models
@@ -36,7 +37,11 @@ from scheduler.check.coverage import (
 from scheduler.check.files import read_breaks_csv, read_shifts_csv, read_workbook
 from scheduler.check.grid import Grid
 from scheduler.check.pools import check_no_pools, check_pools, roster_cost
-from scheduler.check.queues import check_queue_coverage, compare_queue_columns
+from scheduler.check.queues import (
+    adjusted_requirement,
+    check_queue_coverage,
+    compare_queue_columns,
+)
 from scheduler.check.report import CheckFileError, CheckReport, Violation
 from scheduler.check.roster import build_breaks, build_shifts
 from scheduler.check.rules import check_labour_rules, check_max_headcount
@@ -46,13 +51,19 @@ from scheduler.check.summary import compare_coverage_file, compare_summary
 
 
 def check_roster(
-    scenario: models.Scenario, scenario_dir: Path, shifts: list[dict], breaks: list[dict]
+    scenario: models.Scenario, scenario_dir: Path, shifts: list[dict], breaks: list[dict],
+    adjusted: dict[str, list[int]] | None = None,
 ) -> CheckReport:
     """Check a roster given as rows (dicts with the CSV columns; values may be strings as
-    read from the files or already datetimes/ints/bools)."""
+    read from the files or already datetimes/ints/bools). `adjusted`: each queue's
+    requirement per slot as the staffing loop adjusted it (queues.adjusted_requirement),
+    which the roster must then cover instead of the Erlang one."""
     grid = Grid.of(scenario)
     out: list[Violation] = []
     parts = requirement_parts(scenario, Path(scenario_dir), grid, out)
+    erlang = parts.queues
+    if adjusted is not None and set(adjusted) == set(parts.queues):
+        parts = dataclasses.replace(parts, queues=adjusted)
     required = parts.total
     shift_list = build_shifts(shifts, grid, out)
     break_list = build_breaks(breaks, grid, out)
@@ -68,7 +79,7 @@ def check_roster(
     scheduled = scheduled_per_slot(shift_list, break_list, grid)
     check_coverage(scenario, grid, required, scheduled, out)
     queues = check_queue_coverage(
-        scenario, grid, parts.queues, parts.demand, shift_list, break_list, out
+        scenario, grid, parts.queues, parts.demand, shift_list, break_list, out, erlang
     )
     headcount = len({sh.agent for sh in shift_list})
     if scenario.pools:
@@ -114,12 +125,14 @@ def check_output_dir(scenario_path: Path, out_dir: Path) -> CheckReport:
         required = requirement(scenario, scenario_path.parent, grid, file_problems)
         return CheckReport(file_problems, 0, 0, sum(required), 0, required, [0] * len(required))
 
-    report = check_roster(scenario, scenario_path.parent, rows["shifts.csv"], rows["breaks.csv"])
+    adjusted = adjusted_requirement(out_dir / "coverage.csv", grid, scenario)
+    report = check_roster(scenario, scenario_path.parent, rows["shifts.csv"], rows["breaks.csv"],
+                          adjusted)
     if (out_dir / "coverage.csv").exists():
         compare_coverage_file(out_dir / "coverage.csv", grid, report, report.violations)
         if scenario.channels:
             compare_queue_columns(out_dir / "coverage.csv", grid, scenario,
-                                  report.queues, report.violations)
+                                  report.queues, report.violations, scenario_path.parent)
     if (out_dir / "summary.json").exists():
         compare_summary(
             out_dir / "summary.json", report, len(rows["shifts.csv"]), report.violations

@@ -94,6 +94,20 @@ def _queue_requirement(
     return {name: list(v) for name, v in staffing.queue_required.items()}
 
 
+def queue_floor(scenario: models.Scenario, scenario_dir: Path) -> dict[str, list[int]]:
+    """The least each queue's requirement may be lowered to by the staffing loop, per
+    slot (workload Staffing.queue_floor: the agents its offered work keeps busy, grossed
+    up for shrinkage, or its Erlang figure when lower); empty when it cannot be read."""
+    from scheduler.errors import SchedulerError
+    from scheduler.workload.staffing import staffing_for
+
+    try:
+        staffing, _ = staffing_for(scenario, Path(scenario_dir))
+    except SchedulerError:
+        return {}
+    return {name: list(v) for name, v in staffing.queue_floor.items()}
+
+
 def _with_events(scenario: models.Scenario, grid: Grid, index: int, value: int) -> int:
     """The slot's baseline requirement times every event's day and peak factors, rounded
     up to whole agents."""

@@ -4,7 +4,13 @@ each pool on duty cover every queue's requirement and the scenario's own demand 
 transportation LP of check/transport.py)? "queue_coverage" names the queue, the slot and
 the shortfall, unless the scenario allows understaffing (then the CheckReport counts the
 short agent-slots per queue). Also the per-queue columns of the solver's coverage.csv
-(`<q>_required`, `<q>_allocated`) against the roster ("coverage_file_mismatch")."""
+(`<q>_required`, `<q>_allocated`) against the roster ("coverage_file_mismatch").
+
+After the staffing loop (docs/skills.md#the-staffing-loop) coverage.csv records each
+queue's Erlang requirement (`<q>_erlang_required`) beside the loop's adjusted one
+(`<q>_required`): the checker then verifies coverage of the adjusted requirement (the one
+the roster claims; `adjusted_requirement` reads it), that the Erlang column is the
+scenario's, and that no adjusted figure lies below the queue's load floor."""
 
 from __future__ import annotations
 
@@ -24,12 +30,47 @@ ALLOCATED_TOL = 0.01
 slot: coverage.csv holds rounded figures."""
 
 
+def adjusted_requirement(path: Path, grid: Grid, scenario: models.Scenario
+                         ) -> dict[str, list[int]] | None:
+    """Each queue's requirement per slot as the staffing loop adjusted it (coverage.csv's
+    `<q>_required`), when coverage.csv has the loop's `<q>_erlang_required` columns for
+    every queue and the scenario runs the loop; None otherwise (or when unreadable:
+    compare_queue_columns reports what is wrong)."""
+    if not scenario.runs_pooling_loop or not path.exists():
+        return None
+    try:
+        rows = read_csv_rows(path, ("start",))
+    except CheckFileError:
+        return None
+    queues = [c.name for c in scenario.channels]
+    header = rows[0] if rows else {}
+    if not all(f"{q}_erlang_required" in header and f"{q}_required" in header for q in queues):
+        return None
+    out = {q: [None] * grid.num_slots for q in queues}
+    for row in rows:
+        try:
+            minute = grid.minute(parse_datetime(row["start"], grid.time_zone))
+            values = {q: int(float(row[f"{q}_required"])) for q in queues}
+        except (TypeError, ValueError):
+            return None
+        if minute % grid.slot or not 0 <= minute < grid.length:
+            return None
+        for q in queues:
+            out[q][minute // grid.slot] = values[q]
+    if any(v is None for per in out.values() for v in per):
+        return None
+    return out
+
+
 @dataclass
 class QueueCoverage:
     """What the checker finds per queue (empty when the scenario does not split queues)."""
 
     required: dict[str, list[int]] = field(default_factory=dict)
-    """Agents each queue needs per slot (the scenario's, shrinkage applied, no floor)."""
+    """Agents each queue needs per slot (the scenario's, shrinkage applied, no floor; the
+    staffing loop's adjusted figure when coverage.csv records one)."""
+    erlang_required: dict[str, list[int]] = field(default_factory=dict)
+    """The scenario's own (Erlang) figure per queue and slot."""
     on_duty: list[tuple[int, ...]] = field(default_factory=list)
     """People on duty per slot and pool (in the scenario's pools' order)."""
     short_agent_slots: dict[str, float] = field(default_factory=dict)
@@ -71,6 +112,7 @@ def check_queue_coverage(
     shifts: list[ShiftRecord],
     breaks: list[BreakRecord],
     out: list[Violation],
+    erlang_required: dict[str, list[int]] | None = None,
 ) -> QueueCoverage:
     """Per slot, the least shortfall of every queue and of other work; "queue_coverage"
     for each short queue and slot unless understaffing is allowed."""
@@ -82,6 +124,8 @@ def check_queue_coverage(
     found = shortfalls(skills, on_duty, needs, demand_required)
     report = QueueCoverage(
         required={q: list(queue_required[q]) for q in skills.queues},
+        erlang_required={q: list((erlang_required or queue_required)[q])
+                         for q in skills.queues},
         on_duty=on_duty,
         short_agent_slots={q: sum(s.queues[j] for s in found)
                            for j, q in enumerate(skills.queues)},
@@ -119,7 +163,7 @@ def _servers(skills: Skills, queue: int) -> list[str]:
 
 def compare_queue_columns(
     path: Path, grid: Grid, scenario: models.Scenario, found: QueueCoverage | None,
-    out: list[Violation],
+    out: list[Violation], scenario_dir: Path | None = None,
 ) -> None:
     """The per-queue columns of the solver's coverage.csv against the checker's figures:
     `<q>_required` is the scenario's requirement of q, and each slot's `<q>_allocated`
@@ -133,6 +177,19 @@ def compare_queue_columns(
     header = [k for k in (rows[0] if rows else {}) if not k.startswith("_")]
     queues = [c.name for c in scenario.channels]
     kinds = ("required", "allocated")
+    looped = [f"{q}_erlang_required" for q in queues if f"{q}_erlang_required" in header]
+    if looped and not scenario.runs_pooling_loop:
+        out.append(Violation("coverage_file_mismatch",
+                             f"{path.name}: has the staffing loop's columns ({', '.join(looped)})"
+                             " but the scenario does not run the loop"))
+        return
+    if looped and len(looped) != len(queues):
+        out.append(Violation("coverage_file_mismatch",
+                             f"{path.name}: the staffing loop's <queue>_erlang_required "
+                             f"column(s) of {', '.join(q for q in queues if f'{q}_erlang_required' not in header)} missing"))
+        return
+    if looped:
+        _check_adjusted(path, rows, grid, scenario, found, out, scenario_dir)
     present = [f"{q}_{k}" for q in queues for k in kinds if f"{q}_{k}" in header]
     if not present:
         return
@@ -187,3 +244,42 @@ def compare_queue_columns(
                 f"people on duty can give (short {slot.total:.4g}: "
                 f"{', '.join(f'{q} {v:.4g}' for q, v in over.items())})",
                 None, moment, next(iter(over), None)))
+
+
+def _check_adjusted(path: Path, rows: list[dict], grid: Grid, scenario: models.Scenario,
+                    found: QueueCoverage | None, out: list[Violation],
+                    scenario_dir: Path | None) -> None:
+    """The staffing loop's columns: `<q>_erlang_required` is the scenario's requirement,
+    and the adjusted `<q>_required` is at least the queue's load floor."""
+    from scheduler.check.coverage import queue_floor
+
+    if found is None or not found.erlang_required:
+        return
+    floors = queue_floor(scenario, scenario_dir) if scenario_dir is not None else {}
+    for row in rows:
+        try:
+            i = grid.minute(parse_datetime(row["start"], grid.time_zone)) // grid.slot
+        except (TypeError, ValueError):
+            continue
+        if not 0 <= i < grid.num_slots:
+            continue
+        moment = grid.slot_time(i)
+        for q, mine in found.erlang_required.items():
+            try:
+                theirs = float(row[f"{q}_erlang_required"])
+            except (TypeError, ValueError):
+                out.append(Violation("file", f"{path.name} line {row['_line']}: "
+                                     f"{q}_erlang_required is not a number"))
+                continue
+            if abs(theirs - mine[i]) > 1e-9:
+                out.append(Violation(
+                    "coverage_file_mismatch",
+                    f"{path.name} line {row['_line']}: {q}_erlang_required is {theirs:g}, "
+                    f"the scenario requires {mine[i]}", None, moment, q))
+            floor = floors.get(q)
+            if floor is not None and found.required[q][i] < floor[i]:
+                out.append(Violation(
+                    "coverage_file_mismatch",
+                    f"{path.name} line {row['_line']}: {q}_required {found.required[q][i]} "
+                    f"lies below the queue's load floor {floor[i]} (the agents its offered "
+                    "work keeps busy)", None, moment, q))

@@ -274,7 +274,22 @@ def check(
     except CheckFileError as exc:
         err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
         raise typer.Exit(EXIT_INPUT)
-    report = check_roster(loaded.scenario, loaded.directory, shifts, breaks)
+    # after the staffing loop the roster covers the adjusted requirement coverage.csv
+    # records beside the Erlang one (check/queues.py): checked with its columns
+    adjusted = coverage = None
+    if roster.suffix.lower() != ".xlsx":
+        from scheduler.check.grid import Grid
+        from scheduler.check.queues import adjusted_requirement
+
+        coverage = (roster if roster.is_dir() else roster.parent) / "coverage.csv"
+        grid = Grid.of(loaded.scenario)
+        adjusted = adjusted_requirement(coverage, grid, loaded.scenario)
+    report = check_roster(loaded.scenario, loaded.directory, shifts, breaks, adjusted)
+    if adjusted is not None:
+        from scheduler.check.queues import compare_queue_columns
+
+        compare_queue_columns(coverage, grid, loaded.scenario, report.queues,
+                              report.violations, loaded.directory)
     for v in report.violations:
         who = f"{v.agent} " if v.agent else ""
         when = f"{v.time:%Y-%m-%d %H:%M} " if v.time else ""
