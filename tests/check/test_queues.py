@@ -215,3 +215,80 @@ def test_per_queue_columns_on_a_scenario_that_does_not_split_are_a_mismatch(tmp_
     (tmp_path / "plain").mkdir()
     without = check_output_dir(*write_output(tmp_path / "plain", data, 0, 7, None))
     assert without.ok, without.violations
+
+
+# ---------------------------------------------------------------- after the staffing loop
+
+
+@pytest.fixture(scope="module")
+def looped(tmp_path_factory):
+    """Koole's two queues solved with the staffing loop (two plans): the roster covers the
+    lowered requirement that coverage.csv records beside the Erlang one."""
+    from scheduler.engine.pooling import solve_staffed
+    from scheduler.report.output import write_result
+    from scheduler.workload.loaded import load_scenario
+    from tests.engine.pooling_cases import koole_scenario
+
+    folder = tmp_path_factory.mktemp("looped")
+    path = folder / "koole.yaml"
+    path.write_text(yaml.safe_dump(koole_scenario(max_iterations=2, time_limit_seconds=8)))
+    loaded = load_scenario(path)
+    result = solve_staffed(loaded)
+    out = folder / "out"
+    write_result(result, out, loaded.scenario.horizon.start_date, 1, loaded)
+    return path, out
+
+
+def _edit_coverage(out, column, value, dest):
+    import csv
+    import shutil
+
+    shutil.copytree(out, dest)
+    with open(dest / "coverage.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        row[column] = value
+    with open(dest / "coverage.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    return dest
+
+
+def test_a_roster_covering_the_loops_lowered_requirement_passes(looped):
+    path, out = looped
+    header = (out / "coverage.csv").read_text().splitlines()[0]
+    assert "queue2_erlang_required" in header and "queue2_simulated_service_level" in header
+    report = check_output_dir(path, out)
+    assert report.ok, report.violations[:5]
+    assert report.queues.required["queue2"][0] < report.queues.erlang_required["queue2"][0] == 23
+
+
+def test_an_erlang_column_unlike_the_scenarios_is_a_mismatch(looped, tmp_path):
+    path, out = looped
+    bad = _edit_coverage(out, "queue2_erlang_required", "20", tmp_path / "bad")
+    found = [v for v in check_output_dir(path, bad).violations
+             if v.rule == "coverage_file_mismatch" and "queue2_erlang_required" in v.message]
+    assert len(found) == 24
+
+
+def test_an_adjusted_requirement_below_the_load_floor_is_a_mismatch(looped, tmp_path):
+    """Queue 2 brings 20 Erlangs (240 calls an hour x 5 min): 19 agents cannot be its
+    requirement, however well the pooled roster does."""
+    path, out = looped
+    bad = _edit_coverage(out, "queue2_required", "19", tmp_path / "bad")
+    found = [v for v in check_output_dir(path, bad).violations if "load floor 20" in v.message]
+    assert len(found) == 24
+    just = _edit_coverage(out, "queue2_required", "20", tmp_path / "just")
+    assert not [v for v in check_output_dir(path, just).violations if "load floor" in v.message]
+
+
+def test_the_loops_columns_on_a_scenario_without_the_loop_are_a_mismatch(looped, tmp_path):
+    path, out = looped
+    data = yaml.safe_load(path.read_text())
+    data["pooling"]["loop"] = False
+    other = tmp_path / "off.yaml"
+    other.write_text(yaml.safe_dump(data))
+    found = [v for v in check_output_dir(other, out).violations
+             if v.rule == "coverage_file_mismatch" and "does not run the loop" in v.message]
+    assert found
