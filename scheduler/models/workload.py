@@ -88,11 +88,12 @@ class Pooling(Strict):
     margin: Annotated[float, Field(gt=0, lt=1)] = 0.05
     """[share 0-1] A queue beats its goal "by a wide margin" in a slot when its simulated
     service level (mean over the runs) is at least goal + margin and the lower end of its
-    95% interval at least the goal; the loop then lowers its requirement there by one
-    agent. Default 0.05 (5 points)."""
-    plan_share: Annotated[float, Field(gt=0, le=1)] = 0.45
+    95% interval at least the goal; the loop then lowers its requirement there (by one
+    agent near the goal, up to a tenth of it at 100%). Default 0.05 (5 points)."""
+    plan_share: Annotated[float, Field(gt=0, le=1)] = 0.3
     """[share 0-1] The part of the run's time limit the fluid plan may take; the loop's
-    simulations and later plans share the rest. Default 0.45."""
+    simulations and later plans share the rest (each later plan at most as long as the
+    first, at least 0.6 of it). Default 0.3."""
 
 
 class Channel(Strict):
