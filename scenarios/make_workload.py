@@ -123,8 +123,10 @@ complaints), complaints-voice. Pools: junior (pre-sale and order chats), mid (or
 after-sale), senior (after-sale voice 20% faster: handle_time_factor 0.8, and
 complaints), temporary (agency staff for pre-sale chat only, 9-11 November).
 The service goals, handle times and pay are assumptions of a plausible centre, not
-published figures. The engine does not split people among queues yet (issue 16): it
-rosters the queues' sum; `scheduler check` checks every queue.
+published figures. The plan splits each slot's people among the queues they serve, and
+the staffing loop (`pooling`, docs/skills.md#the-staffing-loop) simulates the roster and
+adjusts each queue's requirement where it misses or beats its goal; `scheduler check`
+checks every queue.
 Regenerate with `python scenarios/make_workload.py`.
 """
 
@@ -207,7 +209,7 @@ def build_skills(out: Path) -> Path:
              "cost_per_paid_hour": 40, "cost_per_hire": 300, "rules": rules_temporary,
              "serves": ["presale-chat"]},
         ],
-        "pooling": {"loop": False},
+        "pooling": {"loop": True, "max_iterations": 6, "runs": 5, "seed": 0, "plan_share": 0.45},
     }
     text = yaml.safe_dump(scenario, sort_keys=False, allow_unicode=True, width=96)
     comment = "".join(f"# {line}".rstrip() + "\n" for line in SKILLS_COMMENT.splitlines())

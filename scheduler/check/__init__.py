@@ -24,6 +24,7 @@ output directory), :func:`load_scenario_for_check` (YAML + rule/solver presets).
 from __future__ import annotations
 
 import dataclasses
+import math
 from pathlib import Path
 
 from scheduler import models
@@ -93,7 +94,7 @@ def check_roster(
         violations=out,
         headcount=headcount,
         paid_minutes=sum(sh.paid for sh in shift_list),
-        short_agent_slots=sum(max(0, r - s) for r, s in zip(required, scheduled)),
+        short_agent_slots=short_agent_slots(scenario, required, scheduled, queues),
         over_agent_slots=sum(max(0, s - r) for r, s in zip(required, scheduled)),
         required=required,
         scheduled=scheduled,
@@ -103,6 +104,18 @@ def check_roster(
         other_work_short_agent_slots=queues.other_work_short_agent_slots,
         queues=queues if scenario.splits_queues else None,
     )
+
+
+def short_agent_slots(scenario: models.Scenario, required: list[int], scheduled: list[int],
+                      queues) -> int:
+    """Agent-slots short: per slot required - on duty; when the scenario splits queues,
+    per slot the larger of the floor's shortfall and the queues' least shortfall (the
+    transportation LP), rounded up to whole agents, as summary.json counts them."""
+    if not scenario.splits_queues or not queues.short_per_slot:
+        return sum(max(0, r - s) for r, s in zip(required, scheduled))
+    floor = scenario.demand.floor if scenario.demand is not None else 0
+    return sum(math.ceil(max(max(0, min(r, floor) - s), q) - 1e-6)
+               for r, s, q in zip(required, scheduled, queues.short_per_slot))
 
 
 def check_output_dir(scenario_path: Path, out_dir: Path) -> CheckReport:

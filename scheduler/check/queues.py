@@ -77,6 +77,8 @@ class QueueCoverage:
     """Per queue, the least shortfall summed over the slots (agents x slots)."""
     other_work_short_agent_slots: float = 0.0
     """The same for the scenario's own demand (other work, any pool)."""
+    short_per_slot: list[float] = field(default_factory=list)
+    """Per slot, the least shortfall of the queues and other work together (agents)."""
 
 
 def pool_on_duty(
@@ -130,6 +132,7 @@ def check_queue_coverage(
         short_agent_slots={q: sum(s.queues[j] for s in found)
                            for j, q in enumerate(skills.queues)},
         other_work_short_agent_slots=sum(s.demand for s in found),
+        short_per_slot=[s.total for s in found],
     )
     if scenario.coverage.allow_understaffing:
         return report

@@ -136,23 +136,16 @@ def test_python_dash_m_entry_point(write_scenario, tmp_path):
 
 
 
-def _bundled(name: str):
-    if name == "double11_skills":  # five queues served by pools of different skills
-        return pytest.param(name, marks=pytest.mark.xfail(
-            strict=False, reason="engine does not split queues yet (issue 16)"))
-    return name
-
-
-@pytest.mark.parametrize("name", [_bundled(p.stem) for p in sorted(SCENARIOS.glob("*.yaml"))])
+@pytest.mark.parametrize("name", [p.stem for p in sorted(SCENARIOS.glob("*.yaml"))])
 def test_every_bundled_scenario_solves_and_passes_the_checker(name, tmp_path):
     path = SCENARIOS / f"{name}.yaml"
     out = tmp_path / name
     # the promotion scenarios (three pools, three weeks) need their LP bound and a first
     # plan before any roster: more time than the others (about 30 s on an idle machine,
-    # twice that when the machine is shared); the skills week is given 20 s while the
-    # engine does not split queues (it is expected to fail the per-queue check then)
-    pooled = name in ("double11", "618")
-    limit = "80" if pooled else "20" if name == "double11_skills" else "25"
+    # twice that when the machine is shared); so does the skills week (queues split, its
+    # fluid plan with 45% of the limit, then the staffing loop)
+    pooled = name in ("double11", "618", "double11_skills")
+    limit = "80" if pooled else "25"
     result = _solve(path, out, "--time-limit", limit)
     assert result.exit_code == 0, result.output
     summary = json.loads((out / "summary.json").read_text())
