@@ -254,6 +254,16 @@ def render_first_roster(rows: list[dict]) -> str:
         raise TableError(f"first_roster: cannot render a row ({exc!r})") from exc
 
 
+def render_skills(rows: list[dict]) -> str:
+    """skills.py's own table: per part and staffing, the medians of its runs."""
+    _need(rows, ("part", "case", "headcount", "cost", "service_level", "solve_s"), "skills")
+    skills = _load_script("skills")
+    try:
+        return skills.table(rows)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise TableError(f"skills: cannot render a row ({exc!r})") from exc
+
+
 def render_promotion(rows: list[dict]) -> str:
     _need(rows, ("seed", "cost", "cost_bound", "gap", "headcount", "hired", "overtime_hours",
                  "seconds"), "promotion")
@@ -438,6 +448,7 @@ TABLES: dict[str, Table | Headline] = {
                           optional=True),
     "export": Table("export", "export.csv", render_export),
     "staffing": Table("staffing", "staffing.csv", render_staffing),
+    "skills": Table("skills", "skills.csv", render_skills),
     "headline": Headline(
         tuple((b, f"{b}.csv") for b in ("core_week", "scale", "msd", "promotion", "peer",
                                          "staffing", "export")),
