@@ -84,6 +84,13 @@ def test_four_seniors_at_factor_0_8_cannot_cover_six():
     assert report.queue_short_agent_slots["A"] == pytest.approx(8.0)
 
 
+def test_short_agent_slots_count_the_queues_shortfall_not_the_people():
+    """As summary.json counts them: 4 seniors (5 agents of A) are not short of A's 5,
+    although they are 4 people; against 6 they are short 1 agent in each of 8 hours."""
+    assert check(scenario(5, 0, understaffing=True), team(4, 0)).short_agent_slots == 0
+    assert check(scenario(6, 0, understaffing=True), team(4, 0)).short_agent_slots == 8
+
+
 def test_with_split_queues_the_total_is_checked_against_the_floor_only():
     # 5 / 0.8 = 6.25 agents of A: 5 seniors meet 6 required, although they are 5 people
     assert check(scenario(6, 0), team(5, 0)).ok
