@@ -12,6 +12,7 @@ import highspy
 import numpy as np
 from ortools.sat.python import cp_model
 
+from scheduler.engine import forked
 from scheduler.engine.stopping import StopSignal
 
 log = logging.getLogger(__name__)
@@ -109,10 +110,44 @@ def run_highs(h: highspy.Highs, offset: float, time_limit: float,
               ) -> tuple[str, list[float] | None, float | None, float | None]:
     """Run a model built by highs_model within `time_limit` seconds (or until `stop`):
     (status, values, objective, bound), the status "infeasible" or "unknown" (no solution
-    found) with None for the rest."""
+    found) with None for the rest. HiGHS runs in a forked child that is killed at the
+    limit (engine/forked.py: its interrupt callbacks alone let it overrun by many
+    seconds); a MIP killed there gives the best solution it had sent, without a bound.
+    `h` itself is left as it was."""
     if time_limit <= 0 or (stop is not None and stop.is_set()):
         return "unknown", None, None, None
-    interrupt_when(h, time.monotonic() + time_limit, stop)
+    deadline = time.monotonic() + time_limit
+    if not forked.can_fork():
+        return _run_here(h, offset, deadline, start, relax, stop)
+
+    def work(send) -> None:
+        if not relax:
+            def improved(event) -> None:
+                out = event.data_out
+                send(("incumbent", np.asarray(out.mip_solution, dtype=float),
+                      out.objective_function_value + offset))
+
+            h.cbMipImprovingSolution.subscribe(improved)
+        send(("result", _run_here(h, offset, deadline, start, relax, None)))
+
+    outcome = forked.run_forked(work, deadline, stop)
+    for kind, *rest in reversed(outcome.messages):
+        if kind == "result":
+            return rest[0]
+        if kind == "incumbent":
+            values, value = rest
+            return "feasible", values.tolist(), float(value), None
+    return "unknown", None, None, None
+
+
+def _run_here(h: highspy.Highs, offset: float, deadline: float,
+              start: list[float] | None, relax: bool, stop: StopSignal | None,
+              ) -> tuple[str, list[float] | None, float | None, float | None]:
+    """run_highs in this process, stopped by HiGHS's own limit and interrupt callbacks."""
+    time_limit = deadline - time.monotonic()
+    if time_limit <= 0:
+        return "unknown", None, None, None
+    interrupt_when(h, deadline, stop)
     h.setOptionValue("time_limit", float(max(0.1, time_limit)))
     if start is not None:
         solution = highspy.HighsSolution()

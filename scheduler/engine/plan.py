@@ -304,6 +304,7 @@ def build_plan_model(
     agents = model.new_int_var(0, sum(int(list(w.proto.domain)[-1]) for w in pool_agents), "agents")
     model.add(agents == sum(pool_agents))
 
+    on_duty = running_totals(model, covers, inst.cyclic, "on_duty")
     short: list[cp_model.IntVar | None] = [None] * inst.num_slots
     # with queues split, the queues and the demand are covered by the allocation below:
     # only the floor stays on the total on duty
@@ -314,9 +315,9 @@ def build_plan_model(
         need = req if floor is None else min(req, floor)
         if soft:
             short[s] = model.new_int_var(0, req, f"short_{s}")
-            model.add(sum(covers[s]) + short[s] >= need)
+            model.add(on_duty[s] + short[s] >= need)
         elif need > 0:
-            guard("coverage", model.add(sum(covers[s]) >= need))
+            guard("coverage", model.add(on_duty[s] >= need))
     split = add_queue_split(model, inst, pools, pool_covers, short, guard) \
         if sc.splits_queues else None
 
@@ -331,7 +332,7 @@ def build_plan_model(
                 ub = sum(int(list(v.proto.domain)[-1]) for v in covers[s])
                 if ub > req:
                     o = model.new_int_var(0, ub - req, f"over_{s}")
-                    model.add(o >= sum(covers[s]) - req)
+                    model.add(o >= on_duty[s] - req)
                     over.append(o)
         over_expr = sum(over)
     distinct_expr = 0
@@ -350,6 +351,52 @@ def build_plan_model(
     return PlanModel(model, n, agents, short, paid_expr, cost_expr, short_expr, over_expr,
                      distinct_expr, assumptions, pools, pool_agents, hires, sum(overtime_terms),
                      ext, sum(centi_terms), shift_used, split)
+
+
+def running_totals(model: cp_model.CpModel, covers: list[list[cp_model.IntVar]],
+                   cyclic: bool, name: str) -> list[cp_model.IntVar]:
+    """Per slot a variable equal to the sum of the count variables that cover it, held by
+    a running total: the first slot's sum, then each slot the previous one's plus the
+    shifts whose stretch on duty starts there, minus those whose stretch ended (a shift
+    with a break has two stretches). Each count enters a few rows instead of one per
+    slot it covers: double11's plan had 265,000 coverage non-zeros this way summed
+    directly and its LP took 12 s."""
+    n = len(covers)
+    delta: list[list] = [[] for _ in range(n)]
+    where: dict[int, tuple[cp_model.IntVar, list[int]]] = {}
+    for s, vs in enumerate(covers):
+        for v in vs:
+            where.setdefault(v.index, (v, []))[1].append(s)
+    ub = [0] * n
+    for v, slots in where.values():
+        top = int(list(v.proto.domain)[-1])
+        for s in slots:
+            ub[s] += top
+        for a, b in _stretches(sorted(set(slots)), n, cyclic):
+            delta[a].append(v)
+            if b < n or cyclic:
+                delta[b % n].append(-v)
+    totals = [model.new_int_var(0, ub[s], f"{name}_{s}") for s in range(n)]
+    if n:
+        model.add(totals[0] == sum(covers[0]))
+    for s in range(1, n):
+        model.add(totals[s] == totals[s - 1] + sum(delta[s]))
+    return totals
+
+
+def _stretches(slots: list[int], n: int, cyclic: bool) -> list[tuple[int, int]]:
+    """Sorted slots as [a, b) runs of consecutive slots; when cyclic, a run through the
+    last slot and on at slot 0 is one run ending past n."""
+    runs: list[list[int]] = []
+    for s in slots:
+        if runs and runs[-1][1] == s:
+            runs[-1][1] = s + 1
+        else:
+            runs.append([s, s + 1])
+    if cyclic and len(runs) > 1 and runs[0][0] == 0 and runs[-1][1] == n:
+        first = runs.pop(0)
+        runs[-1][1] = n + first[1]
+    return [(a, b) for a, b in runs]
 
 
 def _per_minute(model: cp_model.CpModel, minutes, rate_per_hour: int, ub: int, name: str):
@@ -372,12 +419,20 @@ def _pool_rules(view: Instance, model: cp_model.CpModel, n: dict, agents, guard,
     for (d, end, extra), var in ext.items():
         ot_by_day.setdefault(d, []).append(var * extra)
 
+    # One variable per day for the pool's shifts that day: the rules below sum days, and
+    # summing each day's hundreds of counts once keeps the model sparse (double11's LP
+    # took 12 s with every window summing the counts themselves).
+    total: dict[int, cp_model.IntVar] = {}
+    for d in sorted(by_day):
+        total[d] = model.new_int_var(0, len(by_day[d]) * useful, f"shifts{suffix}_d{d}")
+        model.add(total[d] == sum(by_day[d]))
+
     def day_sum(days: list[int]):
-        return sum(v for d in days for v in by_day.get(d, []))
+        return sum(total[d] for d in days if d in total)
 
     for d in view.shift_days:
-        if by_day.get(d):
-            guard("one_shift_per_day" + suffix, model.add(sum(by_day[d]) <= agents))
+        if d in total:
+            guard("one_shift_per_day" + suffix, model.add(total[d] <= agents))
     _rest_cuts(view, model, n, agents, lambda name, c: guard(name + suffix, c), useful, ext)
     k7 = rules.max_days_per_week
     if k7 < 7:
@@ -388,7 +443,11 @@ def _pool_rules(view: Instance, model: cp_model.CpModel, n: dict, agents, guard,
         for window in view.day_windows(m + 1):
             guard("max_consecutive_days" + suffix, model.add(day_sum(window) <= m * agents))
     for days, horizon_days in view.week_blocks():
-        paid = sum(t for d in days for t in paid_by_day.get(d, []))
+        terms = [t for d in days for t in paid_by_day.get(d, [])]
+        paid = 0 if not terms else model.new_int_var(0, sum(int(list(v.proto.domain)[-1]) * view.options[k].contract_minutes
+                                        for (d, k), v in n.items() if d in days), f"paid{suffix}")
+        if terms:
+            model.add(paid == sum(terms))
         hi = view.max_weekly_paid_minutes(horizon_days)
         if hi is not None:
             guard("max_weekly_paid_hours" + suffix, model.add(paid <= hi * agents))

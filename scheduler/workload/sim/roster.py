@@ -29,7 +29,7 @@ def _minutes(moment: dt.datetime, origin: dt.datetime) -> float:
 def _shifts_by_pool(loaded, result: Result, folder: Path) -> dict[str, list[Shift]]:
     """Each rostered shift as a simulation Shift (minutes from the horizon start, its
     breaks inside it), by pool; in a cyclic horizon a shift reaching past either end
-    also covers the other end."""
+    covers the other end with that part instead."""
     sc = loaded.scenario
     origin = loaded.start
     horizon_minutes = sc.horizon.num_slots * sc.horizon.slot_minutes
@@ -58,6 +58,12 @@ def _shifts_by_pool(loaded, result: Result, folder: Path) -> dict[str, list[Shif
                           ((horizon_minutes,) if start < 0 else ()):
                 shifts.append((start + offset, end + offset,
                                [(b0 + offset, b1 + offset) for b0, b1 in kept]))
+            # each piece inside the horizon only: the part past an end is the copy at
+            # the other end (kept whole, it would count idle presence outside the horizon)
+            shifts = [(max(a, 0.0), min(b, horizon_minutes),
+                       [(max(b0, 0.0), min(b1, horizon_minutes)) for b0, b1 in br
+                        if b1 > 0 and b0 < horizon_minutes])
+                      for a, b, br in shifts if a < horizon_minutes and b > 0]
         target = out[pool if pools else ALL_POOL]
         target.extend(Shift(a, b, tuple(br)) for a, b, br in shifts)
     return out
