@@ -165,13 +165,12 @@ def run_case(part: str, case: str, path: Path, repeat: int, folder: Path,
     t1 = time.monotonic()
     m = measure(loaded, result, sim_runs, seed=1)
     row["sim_s"] = round(time.monotonic() - t1, 1)
-    offered = sum(float(m.offered[q].sum()) for q in m.goal if m.goal[q] is not None)
-    within = sum(float(np.nansum(m.mean[q] * m.offered[q])) for q in m.goal
-                 if m.goal[q] is not None)
+    live = [q for q in m.goal if m.goal[q] is not None and q not in m.raise_only]
+    offered = sum(float(m.offered[q].sum()) for q in live)
+    within = sum(float(np.nansum(m.mean[q] * m.offered[q])) for q in live)
     row["service_level"] = round(within / offered, 4) if offered else None
     row["slots_below_goal"] = m.slots_below
-    row["queue_slots"] = int(sum((m.offered[q] > 0).sum() for q in m.goal
-                                 if m.goal[q] is not None))
+    row["queue_slots"] = int(sum((m.offered[q] > 0).sum() for q in live))
     return row
 
 

@@ -9,14 +9,16 @@ multiskill call centers via linear programming and simulation", Management Scien
 2. Its roster is simulated (workload/sim, seeded, `pooling.runs` runs) with skill-based
    routing: a cross-trained person answers whichever of their queues has a contact, which
    the fluid split does not count (the pooling).
-3. Per live queue and slot with contacts: where the whole 95% interval of the simulated
+3. Per queue and slot with contacts: where the whole 95% interval of the simulated
    service level lies below the goal (a miss), the requirement rises by 1 + floor(10 x
    the miss) agents, and the requirement it missed at becomes a floor it never returns to;
    where the mean is at least goal + `pooling.margin` and the interval's lower end at
    least the goal, it falls by max(1, floor(0.1 x requirement x (mean - goal) / (1 -
    goal))) agents (one agent near the goal, a tenth of the requirement at 100%), never
    below the queue's load floor (workload Staffing.queue_floor) nor a floor learned from
-   a miss.
+   a miss. Deferred work (goal: every contact within its deadline) is raised on a miss,
+   never lowered, and judged only in slots whose deadline ends inside the horizon: the
+   live queues' priority must not starve it.
 4. Plan again with the adjusted requirements (workload.loaded.with_queue_required) and
    repeat until nothing changes, `pooling.max_iterations` plans, or the time limit.
 
@@ -94,8 +96,17 @@ class Measured:
     high: dict[str, np.ndarray]
     offered: dict[str, np.ndarray]
     goal: dict[str, float | None]
-    """None for queues the loop leaves alone (deferred work, no service-level goal)."""
+    """None for queues the loop leaves alone (no service-level goal); 1 for deferred work
+    (every contact answered within its deadline)."""
     seconds: float
+    judged: dict[str, np.ndarray] = field(default_factory=dict)
+    """Per queue, the slots whose service is judged (default all): deferred work only
+    where its deadline ends inside the horizon (the simulation does not wrap contacts)."""
+    raise_only: set[str] = field(default_factory=set)
+    """Queues whose requirement the loop raises on a miss but never lowers (deferred)."""
+
+    def _judged(self, q: str) -> np.ndarray:
+        return self.judged.get(q, np.ones(len(self.mean[q]), dtype=bool))
 
     def misses(self, q: str) -> np.ndarray:
         """Slots with contacts whose whole 95% interval lies below the goal (with one run:
@@ -104,13 +115,13 @@ class Measured:
         if g is None:
             return np.zeros(len(self.mean[q]), dtype=bool)
         top = np.where(np.isfinite(self.high[q]), self.high[q], self.mean[q])
-        return (self.offered[q] > 0) & (top < g - 1e-9)
+        return (self.offered[q] > 0) & (top < g - 1e-9) & self._judged(q)
 
     def beats(self, q: str, margin: float) -> np.ndarray:
         """Slots with contacts whose mean is at least goal + margin and whose whole
         interval lies at or above the goal."""
         g = self.goal[q]
-        if g is None:
+        if g is None or q in self.raise_only:
             return np.zeros(len(self.mean[q]), dtype=bool)
         bottom = np.where(np.isfinite(self.low[q]), self.low[q], self.mean[q])
         return (self.offered[q] > 0) & (self.mean[q] >= g + margin - 1e-9) & (bottom >= g - 1e-9)
@@ -166,11 +177,18 @@ def measure(loaded: LoadedScenario, result: Result, runs: int, seed: int) -> Mea
     est = sim.by_queue_and_slot()
     sl, offered = est["service_level"], est["offered"]
     out = Measured({}, {}, {}, {}, {}, 0.0)
+    h = loaded.scenario.horizon
+    deadline = {c.name: c.response_deadline_minutes for c in loaded.scenario.channels
+                if c.kind == "deferred"}
+    ends = (np.arange(sim.n_slots) + 1) * h.slot_minutes
     for i, q in enumerate(sim.queue_names):
         out.mean[q], out.low[q], out.high[q] = sl.mean[i], sl.low[i], sl.high[i]
         out.offered[q] = offered.mean[i]
-        g = goals[q]
-        out.goal[q] = g["service_level"] if g["kind"] != "deferred" else None
+        out.goal[q] = goals[q]["service_level"]
+        if q in deadline:
+            out.goal[q] = 1.0
+            out.raise_only.add(q)
+            out.judged[q] = ends + deadline[q] <= h.num_slots * h.slot_minutes
     out.seconds = time.monotonic() - t
     return out
 
@@ -193,7 +211,7 @@ def adjust(current: dict[str, list[int]], learned: dict[str, list[int]],
         goal = measured.goal[q]
         miss, beat = measured.misses(q), measured.beats(q, margin)
         for t in np.flatnonzero(miss):
-            step = 1 + int(math.floor(10 * max(0.0, goal - float(measured.mean[q][t]))))
+            step = 1 + int(math.floor(10 * max(0.0, goal - float(measured.mean[q][t])) + 1e-9))
             learned[q][t] = max(learned[q][t], current[q][t] + 1)
             new[q][t] = current[q][t] + step
             raised += 1

@@ -176,8 +176,11 @@ def test_queues_pools_serves_containment_and_escalation(write_scenario, tmp_path
     assert staffing["aftersale-voice"].volume[12] == pytest.approx(20 + 0.1 * 21, abs=0.2)
     closed = [r for r in rows if r["queue"] == "presale-chat" and r["start"][11:13] < "08"]
     assert closed and all(float(r["offered"]) == 0 and r["service_level"] == "" for r in closed)
-    mail = [r for r in rows if r["queue"] == "mail" and r["service_level"]]
-    assert all(float(r["service_level"]) == 1 for r in mail)
+    # mail whose 24-hour deadline ends inside the horizon (the simulation does not wrap
+    # contacts past the end; the staffing loop's lean roster leaves no slack there)
+    mail = [r for r in rows if r["queue"] == "mail" and r["service_level"]
+            and r["start"] < "2026-11-17"]
+    assert mail and all(float(r["service_level"]) == 1 for r in mail)
     # occupancy: of the people who serve the queue (blank while none is on duty)
     assert any(r["occupancy"] != "" for r in rows if r["queue"] == "aftersale-voice")
     assert all(0 <= float(r["occupancy"]) <= 1 for r in rows if r["occupancy"] != "")

@@ -139,3 +139,15 @@ def test_no_loop_without_a_pool_serving_two_live_queues(write_scenario, serves):
         data["pools"] = [{"name": "one", "shift_types": ["d8"], "serves": ["queue1"]},
                          {"name": "two", "shift_types": ["d8"], "serves": ["queue2"]}]
     assert not applies(load_scenario(write_scenario(data)))
+
+
+def test_deferred_work_is_raised_on_a_miss_inside_the_horizon_and_never_lowered():
+    """Mail (goal: everything within its deadline) behind live queues of higher priority:
+    a miss raises it, a slot whose deadline ends past the horizon is not judged, and
+    however well it does it is not lowered."""
+    m = _measured(mean=[0.9, 1.0, 0.9, 1.0], low=[0.85, 1.0, 0.85, 1.0],
+                  high=[0.95, 1.0, 0.95, 1.0], goal=1.0)
+    m.raise_only.add("q")
+    m.judged["q"] = np.array([True, True, False, False])
+    new, raised, lowered = adjust({"q": [4, 4, 4, 4]}, {"q": [1, 1, 1, 1]}, m, margin=0.05)
+    assert new == {"q": [6, 4, 4, 4]} and (raised, lowered) == (1, 0)

@@ -76,7 +76,8 @@ def test_the_optimum_by_hand_uses_the_seniors_speed_on_b(write_scenario):
 
     everyone = [{"name": "junior", "shift_types": ["d8"]},
                 {"name": "senior", "shift_types": ["d8"]}]
-    summed = loaded(write_scenario, skills(everyone), A_ALL_DAY, B_DAY, name="t.yaml")
+    summed = loaded(write_scenario, skills(everyone, pooling={"loop": False}), A_ALL_DAY,
+                    B_DAY, name="t.yaml")
     assert not summed.scenario.splits_queues
     assert solve(summed).summary.headcount == 11
 
@@ -101,12 +102,14 @@ def test_a_total_that_suffices_is_not_enough_per_queue_and_the_headcount_rises(w
 
 
 def test_without_a_split_the_plan_and_the_roster_are_those_of_the_summed_demand(write_scenario):
-    """Pools that serve every queue alike: no allocation variables, no queue outputs, the
+    """Pools that serve every queue alike (the staffing loop off, which would split the
+    queues to adjust them apart): no allocation variables, no queue outputs, the
     same roster as the same requirement stated as demand (in the deterministic profile:
     otherwise two CP-SAT workers may return either of two equal optima)."""
     pools = [{"name": "junior", "shift_types": ["d8"]},
              {"name": "senior", "shift_types": ["d8"], "max_hire": 3}]
-    same = {"solver": {"time_limit_seconds": 8, "workers": 2, "deterministic": True}}
+    same = {"solver": {"time_limit_seconds": 8, "workers": 2, "deterministic": True},
+            "pooling": {"loop": False}}
     queues = loaded(write_scenario, skills(pools, **same), A_ALL_DAY, B_DAY)
     assert not queues.scenario.splits_queues
     assert build_plan_model(Instance(queues)).split is None

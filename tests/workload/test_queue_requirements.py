@@ -136,12 +136,17 @@ def test_a_scenario_without_channels_has_no_queues(write_scenario):
 
 
 def test_the_plan_splits_queues_only_when_some_pool_serves_part_of_them(write_scenario):
-    """Pools that all serve every queue alike add the queues up as before; a pool that
-    serves one queue only, or handles a queue at another speed, makes the plan split."""
+    """Pools that all serve every queue alike add the queues up as before when the
+    staffing loop is off; with the loop (on by default) the plan splits them, the loop
+    adjusting each queue apart. A pool that serves one queue only, or handles a queue at
+    another speed, makes the plan split."""
     pool = {"name": "all", "shift_types": ["d8"]}
     shared = scenario(live("presale", 100), live("aftersale", 50),
-                      pools=[pool, {**pool, "name": "also"}])
+                      pools=[pool, {**pool, "name": "also"}], pooling={"loop": False})
     assert not load_scenario(write_scenario(shared)).scenario.splits_queues
+    shared["pooling"] = {"loop": True}
+    looped = load_scenario(write_scenario(shared, name="l.yaml")).scenario
+    assert looped.runs_pooling_loop and looped.splits_queues
     only = scenario(live("presale", 100), live("aftersale", 50),
                     pools=[pool, {**pool, "name": "pre", "serves": ["presale"]}])
     assert load_scenario(write_scenario(only, name="o.yaml")).scenario.splits_queues

@@ -1,4 +1,4 @@
-"""report/simulate.py: a roster's shifts as the simulation sees them. On a cyclic horizon
+"""workload/sim/roster.py (used by `scheduler simulate` and the staffing loop): a roster's shifts as the simulation sees them. On a cyclic horizon
 a shift past the end covers the start with that part instead (counted once, nothing
 present outside the horizon); on an open horizon it is kept as it is."""
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from scheduler.models import Result, Summary
 from scheduler.models.result import BreakRecord, ShiftRecord
-from scheduler.report.simulate import _shifts_by_pool
+from scheduler.workload.sim.roster import _shifts_by_pool
 from scheduler.workload.loaded import load_scenario
 from tests.cli.test_simulate import one_queue
 
