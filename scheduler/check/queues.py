@@ -187,9 +187,10 @@ def compare_queue_columns(
                              " but the scenario does not run the loop"))
         return
     if looped and len(looped) != len(queues):
+        lacking = ", ".join(q for q in queues if f"{q}_erlang_required" not in header)
         out.append(Violation("coverage_file_mismatch",
                              f"{path.name}: the staffing loop's <queue>_erlang_required "
-                             f"column(s) of {', '.join(q for q in queues if f'{q}_erlang_required' not in header)} missing"))
+                             f"column(s) of {lacking} missing"))
         return
     if looped:
         _check_adjusted(path, rows, grid, scenario, found, out, scenario_dir)
