@@ -370,6 +370,24 @@ def render_headline(rows_of: dict[str, list[dict]]) -> str:
                  f"cost bound, each in at most "
                  f"{_secs(max(num(r['seconds']) or 0 for r in promo))}"])
 
+    first = rows_of.get("first_roster")
+    if first:
+        _need(first, ("case", "limit_s", "roster", "over_limit_s", "checked", "gap"),
+              "first_roster")
+        short = [r for r in first if num(r["limit_s"]) == 5]
+        cases = sorted({r["case"] for r in short})
+        with_roster = sorted({r["case"] for r in short if r["roster"] == "True"})
+        held = sum(1 for r in first if (num(r["over_limit_s"]) or 0) <= 1.0)
+        d11 = [num(r["gap"]) for r in first if r["case"] == "double11"
+               and num(r["limit_s"]) == 60 and num(r["gap"]) is not None]
+        text = (f"a checked roster in {len(with_roster)} of {len(cases)} cases "
+                f"(the others infeasible by construction); wall time within the limit + 1 s "
+                f"in {held} of {len(first)} runs")
+        if d11:
+            text += f"; double11 at 60 s: {fmt(median(d11), '{:.2%}')} above its cost bound"
+        body.append(["first roster at a 5 s limit (bundled scenarios, scale grid, promotions; "
+                     "another process busy)", text])
+
     ratios = peer_ratios(rows_of["peer"])
     valid = [(peak, got) for (peak, setting), got in ratios.items()
              if setting == "shifts ending by 24:00 only"]
@@ -451,7 +469,7 @@ TABLES: dict[str, Table | Headline] = {
     "skills": Table("skills", "skills.csv", render_skills),
     "headline": Headline(
         tuple((b, f"{b}.csv") for b in ("core_week", "scale", "msd", "promotion", "peer",
-                                         "staffing", "export")),
+                                         "staffing", "export", "first_roster")),
         render_headline),
 }
 

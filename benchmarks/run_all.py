@@ -116,7 +116,6 @@ BENCHMARKS: dict[str, Bench] = {
         full=(("--limits", "5,10,60", "--runs", "3"),),
         quick=(("--cases", "tiny,scale_1o_p50", "--limits", "5", "--runs", "1",
                 "--note", "smoke run"),),
-        headline=False,
         about="`scheduler solve` as a subprocess: 23 cases x limits 5, 10 and 60 s x 3 runs, "
               "time to the first roster, gap, wall time against the limit (about 100 min)"),
     "export": Bench(
