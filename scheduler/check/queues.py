@@ -15,13 +15,12 @@ scenario's, and that no adjusted figure lies below the queue's load floor."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from scheduler import models
 from scheduler.check.files import CheckFileError, parse_datetime, read_csv_rows
 from scheduler.check.grid import Grid
-from scheduler.check.report import Violation, fmt_moment
+from scheduler.check.report import QueueCoverage, Violation, fmt_moment
 from scheduler.check.roster import BreakRecord, ShiftRecord
 from scheduler.check.transport import Skills, shortfalls
 
@@ -60,25 +59,6 @@ def adjusted_requirement(path: Path, grid: Grid, scenario: models.Scenario
     if any(v is None for per in out.values() for v in per):
         return None
     return out
-
-
-@dataclass
-class QueueCoverage:
-    """What the checker finds per queue (empty when the scenario does not split queues)."""
-
-    required: dict[str, list[int]] = field(default_factory=dict)
-    """Agents each queue needs per slot (the scenario's, shrinkage applied, no floor; the
-    staffing loop's adjusted figure when coverage.csv records one)."""
-    erlang_required: dict[str, list[int]] = field(default_factory=dict)
-    """The scenario's own (Erlang) figure per queue and slot."""
-    on_duty: list[tuple[int, ...]] = field(default_factory=list)
-    """People on duty per slot and pool (in the scenario's pools' order)."""
-    short_agent_slots: dict[str, float] = field(default_factory=dict)
-    """Per queue, the least shortfall summed over the slots (agents x slots)."""
-    other_work_short_agent_slots: float = 0.0
-    """The same for the scenario's own demand (other work, any pool)."""
-    short_per_slot: list[float] = field(default_factory=list)
-    """Per slot, the least shortfall of the queues and other work together (agents)."""
 
 
 def pool_on_duty(

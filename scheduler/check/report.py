@@ -6,10 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from scheduler.check.queues import QueueCoverage
 
 
 @dataclass(frozen=True)
@@ -20,6 +16,25 @@ class Violation:
     time: datetime | None = None
     queue: str | None = None
     """The queue (channel) concerned, for the per-queue rules."""
+
+
+@dataclass
+class QueueCoverage:
+    """What the checker finds per queue (empty when the scenario does not split queues)."""
+
+    required: dict[str, list[int]] = field(default_factory=dict)
+    """Agents each queue needs per slot (the scenario's, shrinkage applied, no floor; the
+    staffing loop's adjusted figure when coverage.csv records one)."""
+    erlang_required: dict[str, list[int]] = field(default_factory=dict)
+    """The scenario's own (Erlang) figure per queue and slot."""
+    on_duty: list[tuple[int, ...]] = field(default_factory=list)
+    """People on duty per slot and pool (in the scenario's pools' order)."""
+    short_agent_slots: dict[str, float] = field(default_factory=dict)
+    """Per queue, the least shortfall summed over the slots (agents x slots)."""
+    other_work_short_agent_slots: float = 0.0
+    """The same for the scenario's own demand (other work, any pool)."""
+    short_per_slot: list[float] = field(default_factory=list)
+    """Per slot, the least shortfall of the queues and other work together (agents)."""
 
 
 @dataclass
@@ -42,7 +57,7 @@ class CheckReport:
     other_work_short_agent_slots: float = 0.0
     """The same for the scenario's own demand (other work), once the queues are served."""
     queues: QueueCoverage | None = None
-    """The per-queue figures (check.queues.QueueCoverage) when the scenario splits
+    """The per-queue figures (QueueCoverage) when the scenario splits
     queues; None otherwise."""
 
     @property
