@@ -86,12 +86,7 @@ def build(out: Path) -> Path:
         "rules": {"preset": "five-day-week"},
         "solver": {"time_limit_seconds": 60, "workers": 2},
     }
-    text = yaml.safe_dump(scenario, sort_keys=False, allow_unicode=True, width=96)
-    comment = "".join(f"# {line}".rstrip() + "\n" for line in COMMENT.splitlines())
-    path = out / "workload_week.yaml"
-    schema = Path(os.path.relpath(SCHEMA_FILE, Path(__file__).resolve().parent)).as_posix()
-    path.write_text(synth.schema_comment(schema) + comment + "\n" + text, encoding="utf-8")
-    return path
+    return _write(out / "workload_week.yaml", scenario, COMMENT)
 
 
 SKILLS_START = dt.date(2026, 11, 9)  # a Monday
@@ -211,11 +206,15 @@ def build_skills(out: Path) -> Path:
         ],
         "pooling": {"loop": True, "max_iterations": 6, "runs": 5, "seed": 0, "plan_share": 0.45},
     }
+    return _write(out / "double11_skills.yaml", scenario, SKILLS_COMMENT)
+
+
+def _write(path: Path, scenario: dict, comment: str) -> Path:
+    """The scenario as YAML under its schema line and `comment` (one # line each)."""
     text = yaml.safe_dump(scenario, sort_keys=False, allow_unicode=True, width=96)
-    comment = "".join(f"# {line}".rstrip() + "\n" for line in SKILLS_COMMENT.splitlines())
-    path = out / "double11_skills.yaml"
+    lines = "".join(f"# {line}".rstrip() + "\n" for line in comment.splitlines())
     schema = Path(os.path.relpath(SCHEMA_FILE, Path(__file__).resolve().parent)).as_posix()
-    path.write_text(synth.schema_comment(schema) + comment + "\n" + text, encoding="utf-8")
+    path.write_text(synth.schema_comment(schema) + lines + "\n" + text, encoding="utf-8")
     return path
 
 

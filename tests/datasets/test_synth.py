@@ -18,10 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 MONDAY = dt.date(2026, 11, 16)
 
 
-def _make_scenarios_module():
-    spec = importlib.util.spec_from_file_location(
-        "make_scenarios", ROOT / "scenarios" / "make_scenarios.py"
-    )
+def _scenarios_script(name: str):
+    """A script of scenarios/ (make_scenarios, make_workload) as a module."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scenarios" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -213,7 +212,7 @@ def test_write_scenario_rejects_wrong_length(tmp_path):
 
 @pytest.mark.parametrize("name", ["normal_week.yaml", "double11.yaml", "618.yaml", "tiny.yaml"])
 def test_bundled_scenarios_valid(name):
-    summary = _make_scenarios_module().validate(ROOT / "scenarios" / name)
+    summary = _scenarios_script("make_scenarios").validate(ROOT / "scenarios" / name)
     # double11 and 618 hold the baseline demand; their events multiply it (see below)
     expected = {"normal_week.yaml": (60, 336), "tiny.yaml": (4, 24),
                 "double11.yaml": (60, 24 * 48), "618.yaml": (60, 21 * 48)}
@@ -221,7 +220,7 @@ def test_bundled_scenarios_valid(name):
 
 
 def test_bundled_scenarios_are_regenerated_identically(tmp_path):
-    module = _make_scenarios_module()
+    module = _scenarios_script("make_scenarios")
     assert module.main(["--out", str(tmp_path)]) == 0
     for path in sorted(tmp_path.iterdir()):
         bundled = ROOT / "scenarios" / path.name
@@ -250,19 +249,10 @@ def test_double11_events_multiply_the_baseline():
     assert loaded.required[nov12 + 20] == max(floor, 2 * baseline[nov12 + 20])
 
 
-def _make_workload_module():
-    spec = importlib.util.spec_from_file_location(
-        "make_workload", ROOT / "scenarios" / "make_workload.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_skills_week_is_regenerated_identically_and_splits_its_queues(tmp_path):
     from scheduler.workload.loaded import load_scenario
 
-    path = _make_workload_module().build_skills(tmp_path)
+    path = _scenarios_script("make_workload").build_skills(tmp_path)
     for name in ("double11_skills.yaml", "double11_skills_volume.csv"):
         bundled = (ROOT / "scenarios" / name).read_bytes()
         assert bundled == (tmp_path / name).read_bytes(), f"{name} is stale: rerun the script"
