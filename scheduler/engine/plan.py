@@ -412,10 +412,13 @@ def _pool_rules(view: Instance, model: cp_model.CpModel, n: dict, agents, guard,
     rules = view.rules
     by_day: dict[int, list] = {}
     paid_by_day: dict[int, list] = {}
+    paid_top: dict[int, int] = {}  # the most paid minutes a day's counts can reach
     ot_by_day: dict[int, list] = {}
     for (d, k), var in n.items():
+        minutes = view.options[k].contract_minutes
         by_day.setdefault(d, []).append(var)
-        paid_by_day.setdefault(d, []).append(var * view.options[k].contract_minutes)
+        paid_by_day.setdefault(d, []).append(var * minutes)
+        paid_top[d] = paid_top.get(d, 0) + int(list(var.proto.domain)[-1]) * minutes
     for (d, end, extra), var in ext.items():
         ot_by_day.setdefault(d, []).append(var * extra)
 
@@ -444,9 +447,9 @@ def _pool_rules(view: Instance, model: cp_model.CpModel, n: dict, agents, guard,
             guard("max_consecutive_days" + suffix, model.add(day_sum(window) <= m * agents))
     for days, horizon_days in view.week_blocks():
         terms = [t for d in days for t in paid_by_day.get(d, [])]
-        paid = 0 if not terms else model.new_int_var(0, sum(int(list(v.proto.domain)[-1]) * view.options[k].contract_minutes
-                                        for (d, k), v in n.items() if d in days), f"paid{suffix}")
-        if terms:
+        paid = 0
+        if terms:  # one variable per block, summed once (see `total` above)
+            paid = model.new_int_var(0, sum(paid_top.get(d, 0) for d in days), f"paid{suffix}")
             model.add(paid == sum(terms))
         hi = view.max_weekly_paid_minutes(horizon_days)
         if hi is not None:
