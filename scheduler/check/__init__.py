@@ -48,6 +48,12 @@ from scheduler.check.roster import build_breaks, build_shifts
 from scheduler.check.rules import check_labour_rules, check_max_headcount
 from scheduler.check.scenario import load_scenario_for_check
 from scheduler.check.shifts import assign_days, check_shift_length, check_shift_types
+from scheduler.check.staff import (
+    check_staff,
+    compare_staff_summary,
+    load_staff,
+    with_named_standing,
+)
 from scheduler.check.summary import compare_coverage_file, compare_summary
 
 
@@ -61,6 +67,9 @@ def check_roster(
     which the roster must then cover instead of the Erlang one."""
     grid = Grid.of(scenario)
     out: list[Violation] = []
+    people, requests = load_staff(scenario, Path(scenario_dir))
+    if people:
+        scenario = with_named_standing(scenario, people)
     parts = requirement_parts(scenario, Path(scenario_dir), grid, out)
     erlang = parts.queues
     if adjusted is not None and set(adjusted) == set(parts.queues):
@@ -84,7 +93,8 @@ def check_roster(
     )
     headcount = len({sh.agent for sh in shift_list})
     if scenario.pools:
-        check_pools(shift_list, scenario, grid, out)
+        check_pools(shift_list, scenario, grid, out, frozenset(p.id for p in people))
+        check_staff(shift_list, scenario, grid, people, requests, out)
     else:
         check_no_pools(shift_list, out)
         check_labour_rules(shift_list, grid, scenario.rules, out)
@@ -103,6 +113,7 @@ def check_roster(
         queue_short_agent_slots=queues.short_agent_slots,
         other_work_short_agent_slots=queues.other_work_short_agent_slots,
         queues=queues if scenario.splits_queues else None,
+        shifts=shift_list,
     )
 
 
@@ -150,6 +161,10 @@ def check_output_dir(scenario_path: Path, out_dir: Path) -> CheckReport:
         compare_summary(
             out_dir / "summary.json", report, len(rows["shifts.csv"]), report.violations
         )
+        if scenario.staff is not None:
+            people, requests = load_staff(scenario, scenario_path.parent)
+            compare_staff_summary(out_dir / "summary.json", with_named_standing(
+                scenario, people), people, requests, report.shifts, report.violations)
     return report
 
 

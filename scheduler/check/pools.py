@@ -25,10 +25,12 @@ def check_no_pools(shifts: list[ShiftRecord], out: list[Violation]) -> None:
 
 
 def check_pools(
-    shifts: list[ShiftRecord], scenario: models.Scenario, grid: Grid, out: list[Violation]
+    shifts: list[ShiftRecord], scenario: models.Scenario, grid: Grid, out: list[Violation],
+    named: frozenset[str] = frozenset(),
 ) -> None:
     """Pool membership, each shift's pool and overtime rules, the monthly overtime cap,
-    then each pool's labour rules and hiring cap."""
+    then each pool's labour rules and hiring cap. The `named` people's weekly hours are
+    their own (check/staff.py), not the pool's."""
     agents = _pool_of_agents(shifts, scenario, out)
     for sh in shifts:
         pool = agents.get(sh.agent)
@@ -39,7 +41,11 @@ def check_pools(
     _check_monthly_overtime(shifts, scenario.overtime, grid, out)
     for pool in scenario.pools:
         members = [sh for sh in shifts if agents.get(sh.agent) is pool]
-        check_labour_rules(members, grid, scenario.rules_for(pool), out)
+        rules = scenario.rules_for(pool)
+        check_labour_rules([sh for sh in members if sh.agent not in named], grid, rules, out)
+        own_hours = rules.model_copy(update={"min_weekly_paid_hours": 0.0,
+                                             "max_weekly_paid_hours": None})
+        check_labour_rules([sh for sh in members if sh.agent in named], grid, own_hours, out)
         count = len({sh.agent for sh in members})
         if pool.max_hire is not None and count > pool.standing + pool.max_hire:
             out.append(Violation(

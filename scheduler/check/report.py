@@ -59,6 +59,8 @@ class CheckReport:
     queues: QueueCoverage | None = None
     """The per-queue figures (QueueCoverage) when the scenario splits
     queues; None otherwise."""
+    shifts: list = field(default_factory=list)
+    """The roster's shifts as the checker read them (check/roster.py ShiftRecord)."""
 
     @property
     def ok(self) -> bool:

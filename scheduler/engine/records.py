@@ -34,10 +34,13 @@ def agent_name(index: int, width: int) -> str:
 def records(inst: Instance, pools: list[Instance], assignments, status: str,
             summary: Callable[..., Summary], headcount: int, bound: int | None,
             paid_minutes: int, objective_value: float | None, objective_bound: float,
-            message: str = "", standing_short: float | None = None) -> Result:
+            message: str = "", standing_short: float | None = None,
+            labels: list[list[tuple[str, str]]] | None = None) -> Result:
     """The records of the roster `assignments` (pool by pool: agent -> (day, option index)
     shifts); `summary(status, **fields)` makes the summary, `bound` is the headcount's
-    lower bound and the objective's value and bound are in the objective's own units."""
+    lower bound and the objective's value and bound are in the objective's own units.
+    With `labels` (named staff: per pool, agent key -> (staff id, name)), agents keep
+    their keys: the pool's first `standing` keys are its named people."""
     start = inst.loaded.start
     slot = inst.slot
     sc = inst.scenario
@@ -52,15 +55,24 @@ def records(inst: Instance, pools: list[Instance], assignments, status: str,
     overtime_on: dict[int, int] = {}  # day -> overtime minutes
     for p, (view, assignment) in enumerate(zip(pools, assignments)):
         pool = view.pool
-        # standing agents first: the busiest agents of a pool are its standing team
-        order = sorted(assignment.values(),
-                       key=lambda items: -sum(view.options[k].contract_minutes for _, k in items))
         standing = pool.standing if pool is not None else 0
+        if labels is not None:
+            keys = sorted(assignment)
+            order = [assignment[key] for key in keys]
+        else:
+            # standing agents first: the busiest agents of a pool are its standing team
+            keys = list(range(len(assignment)))
+            order = sorted(assignment.values(), key=lambda items: -sum(
+                view.options[k].contract_minutes for _, k in items))
         width = max(3, len(str(max(len(order), standing))))
         cost_cents = 0.0
         pool_paid = pool_ot = 0
-        for a, items in enumerate(order):
-            agent = agent_name(a, width) if pool is None else f"{pool.name}-{a + 1:0{width}d}"
+        for a, items in zip(keys, order):
+            person = None
+            if labels is not None:
+                agent, person = labels[p][a]
+            else:
+                agent = agent_name(a, width) if pool is None else f"{pool.name}-{a + 1:0{width}d}"
             worked = 0
             for d, k in sorted(items):
                 o = view.options[k]
@@ -69,7 +81,7 @@ def records(inst: Instance, pools: list[Instance], assignments, status: str,
                     agent=agent, shift_type=o.type_name, start=begin,
                     end=begin + dt.timedelta(minutes=o.length_minutes),
                     paid_minutes=o.paid_minutes, day=(start + dt.timedelta(days=d)).date(),
-                    pool=view.pool_name, overtime_minutes=o.overtime_minutes))
+                    pool=view.pool_name, overtime_minutes=o.overtime_minutes, name=person))
                 for offset, duration, paid in o.breaks:
                     b0 = begin + dt.timedelta(minutes=offset)
                     breaks.append(BreakRecord(agent=agent, start=b0,
@@ -90,9 +102,9 @@ def records(inst: Instance, pools: list[Instance], assignments, status: str,
             if pool is not None and a < standing and pool.contract_weekly_hours > 0:
                 due = pool.contract_weekly_hours * 60 * inst.days / 7
                 cost_cents += pool.cost_per_paid_hour * 100 * max(0, due - worked) / 60
-        hired = max(0, len(order) - standing)
+        hired = sum(1 for a in keys if a >= standing)
         if pool is not None:
-            idle = max(0, standing - len(order))
+            idle = max(0, standing - sum(1 for a in keys if a < standing))
             if pool.contract_weekly_hours > 0:
                 due = pool.contract_weekly_hours * 60 * inst.days / 7
                 cost_cents += pool.cost_per_paid_hour * 100 * due * idle / 60

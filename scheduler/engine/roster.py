@@ -61,7 +61,7 @@ def group_plan(inst: Instance, counts: dict[tuple[int, int], int]) -> list[DayCl
     return out
 
 
-def _rest_conflicts(inst: Instance, days: list[DayClasses]) -> list[tuple[int, int, int, list[int]]]:
+def rest_conflicts(inst: Instance, days: list[DayClasses]) -> list[tuple[int, int, int, list[int]]]:
     """(day index i, class c, later day index j, classes on j that start too soon after c ends)."""
     rest = round(inst.rules.min_rest_hours * 60)
     horizon = inst.days * 1440
@@ -500,7 +500,7 @@ def solve_roster(
         if a + 1 < pool:
             model.add_implication(used[a + 1], used[a])
 
-    for i, c, j, bad in _rest_conflicts(inst, days):
+    for i, c, j, bad in rest_conflicts(inst, days):
         for a in agents:
             model.add(x[(a, i, c)] + sum(x[(a, j, c2)] for c2 in bad) <= 1)
 

@@ -30,6 +30,7 @@ from scheduler.engine.plan import PlanModel, PlanStep, build_plan_model
 from scheduler.engine.plan_steps import LARGE_PLAN, hint_all, plan_step
 from scheduler.engine.records import agent_name, records
 from scheduler.engine.roster_stage import ROSTER_MAX_BOOLEANS, roster_pool
+from scheduler.engine.staff_stage import named_result
 from scheduler.engine.standing import standing_capacity
 from scheduler.engine.stopping import StopSignal
 from scheduler.models import Result, Summary
@@ -65,7 +66,8 @@ def solve(
     run.reserve = reserve
     if (gaps := unreachable(run)) is not None:
         return gaps
-    first = quick_roster(run)
+    # named staff: no anonymous first roster (its agents are no one's)
+    first = quick_roster(run) if run.sc.staff is None else None
     if not model_fits(run, first):
         return run.with_first(None)
     pm = plan_model(run)
@@ -75,6 +77,8 @@ def solve(
         return run.with_first(None, plan)
     plan = secondary_plan(run, pm, objective, plan)
     shifts = pm.expand(plan.counts)
+    if run.sc.staff is not None:
+        return named_result(run, pm, plan, shifts, SCALE)
     rosters = roster_pools(run, pm, objective, plan, shifts)
     if isinstance(rosters, _Repair):
         # a capped pool cannot work its planned shifts: plan again, on the same clock

@@ -7,7 +7,12 @@ from scheduler.models.result import (
     ChannelSlot,
     CoverageRecord,
     DaySummary,
+    FairnessFigure,
+    HireNeed,
+    PatternFigures,
     PoolSummary,
+    RequestFigures,
+    RequestKindFigures,
     DayService,
     PoolingQueueDay,
     PoolingSummary,
@@ -21,6 +26,7 @@ from scheduler.models.result import (
 )
 from scheduler.models.pools import Event, Overtime, Peak, Pool
 from scheduler.models.scenario import Scenario
+from scheduler.models.staff import Requests, Staff, StaffMember, StaffRequest, StaffWeights
 from scheduler.models.sections import (
     Break,
     Coverage,
@@ -50,6 +56,16 @@ __all__ = [
     "Demand",
     "Escalation",
     "Event",
+    "FairnessFigure",
+    "HireNeed",
+    "PatternFigures",
+    "RequestFigures",
+    "RequestKindFigures",
+    "Requests",
+    "Staff",
+    "StaffMember",
+    "StaffRequest",
+    "StaffWeights",
     "Overtime",
     "Peak",
     "Pool",

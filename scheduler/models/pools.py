@@ -11,7 +11,7 @@ This module imports neither ortools nor typer.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -44,6 +44,22 @@ class Overtime(Strict):
     rest_weekdays: list[Annotated[int, Field(ge=1, le=7)]] = [6, 7]
     """[ISO weekdays] Days (1 Monday ... 7 Sunday) whose overtime is paid as rest-day
     overtime. Default [6, 7]: Saturday and Sunday."""
+
+
+class ComprehensiveHours(Strict):
+    """China's comprehensive working-hours system (Provisions on Working Hours, 1995, and
+    the 1994 Measures on the approval of non-standard working hours): a person's paid
+    hours are averaged over a period, so single weeks may run long."""
+
+    period: Literal["month", "quarter"] = "month"
+    """The averaging period: each calendar month or each calendar quarter met by the
+    horizon. Default month."""
+    max_average_weekly_hours: Annotated[float, Field(gt=0, le=84)] = 40.0
+    """[hours] Average paid hours a week over the period, at most (days of the period in
+    the horizon / 7 weeks). Default 40."""
+    max_weekly_hours: Annotated[float, Field(gt=0, le=84)] = 60.0
+    """[hours] Paid hours in any one week, at most, in place of the pool's weekly cap.
+    Default 60."""
 
 
 class Pool(Strict):
@@ -85,6 +101,20 @@ class Pool(Strict):
     """[factor on the queue's aht_seconds] Per queue this pool serves, its agents' handle
     time as a multiple of the queue's (0.8: 20% faster; 0 < x <= 10). Queues not listed:
     1. Default: none."""
+    max_start_variation_minutes: Annotated[int, Field(ge=0, le=1440)] | None = None
+    """[minutes] Named staff only (staff:): within each week of the horizon, a person's
+    shift starts differ by at most this (120: every start within two hours). Absent: no
+    limit."""
+    forward_rotation: bool = False
+    """Named staff only: true: on two consecutive working days the second shift starts
+    no earlier (in time of day) than the first. Default false."""
+    days_off_in_pairs: bool = False
+    """Named staff only: true: each full week of the horizon gives every person two
+    consecutive days off. Default false."""
+    comprehensive_hours_system: ComprehensiveHours | None = None
+    """Named staff only: China's comprehensive working-hours system: paid hours averaged
+    over each calendar month or quarter instead of capped every week. Absent: the weekly
+    rules."""
 
     @model_validator(mode="after")
     def _check(self) -> Pool:

@@ -37,6 +37,8 @@ class ShiftRecord(_Row):
     """The agent's staff pool (None when the scenario has no pools)."""
     overtime_minutes: int = 0
     """Paid minutes past the contract length, included in paid_minutes and in end."""
+    name: str | None = None
+    """Named staff only: the person's name (agent is then their staff id)."""
 
 
 class ChannelSlot(_Row):
@@ -208,6 +210,57 @@ class PoolingSummary(BaseModel):
     queues: list[PoolingQueueDay] = []
 
 
+class RequestKindFigures(BaseModel):
+    """Requests of one kind: how many, how many honoured on every day they cover, and
+    their weights."""
+
+    total: int = 0
+    honoured: int = 0
+    weight: float = 0.0
+    honoured_weight: float = 0.0
+
+
+class RequestFigures(RequestKindFigures):
+    """Named staff's requests (leave and wishes) and how the roster honours them."""
+
+    by_kind: dict[str, RequestKindFigures] = {}
+
+
+class FairnessFigure(_Row):
+    """One figure's spread over one pool's named people (shifts per person)."""
+
+    pool: str
+    figure: str
+    """nights, weekends, holidays or late_finishes (see docs/staff.md)."""
+    people: int
+    min: int
+    median: float
+    max: int
+
+
+class PatternFigures(_Row):
+    """How livable one pool's named rosters are."""
+
+    pool: str
+    median_start_spread_minutes: float | None
+    """Per person and week worked, latest minus earliest start; the median."""
+    max_start_spread_minutes: int | None
+    single_days_off_share: float | None
+    """Days off within the horizon with a working day on both sides, over all days off
+    with both neighbours in the horizon."""
+
+
+class HireNeed(_Row):
+    """Hires a pool needs beyond its named people."""
+
+    pool: str
+    hires: int
+    short_slots_without: int
+    """Slots that would go short (below the requirement) without the hires' shifts."""
+    first_short_slots: list[dt.datetime] = []
+    """The first of those slots (at most 20)."""
+
+
 class Summary(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -255,6 +308,14 @@ class Summary(BaseModel):
     """Scenarios where the staffing loop ran only (absent otherwise)."""
     service: ServiceSummary | None = None
     """Workload scenarios only: the service the roster achieves, per channel and day."""
+    requests: RequestFigures | None = None
+    """Named staff only: leave and wishes, total and honoured, by kind."""
+    fairness: list[FairnessFigure] | None = None
+    """Named staff only: per pool and figure, the counts' minimum, median and maximum."""
+    patterns: list[PatternFigures] | None = None
+    """Named staff only: per pool, start-time spread and single days off."""
+    hires_needed: list[HireNeed] | None = None
+    """Named staff only: per pool, the hires beyond the named people (empty: none)."""
     variant: str | None = None
     """The scenario's `variants:` entry this run applied, if any."""
     overrides: list[str] = []

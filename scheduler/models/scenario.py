@@ -23,6 +23,7 @@ from scheduler.models.sections import (
     SolverSettings,
     Strict,
 )
+from scheduler.models.staff import Requests, Staff, staff_problems
 from scheduler.models.workload import Channel, Pooling
 
 
@@ -65,6 +66,12 @@ class Scenario(Strict):
     """Workload (forecast contacts and service goals) turned into agents required per slot
     by scheduler/workload/staffing.py; added to `demand` when both are given. Each
     channel is a queue; pools[].serves says who answers it. Default: none."""
+    staff: Staff | None = None
+    """Named staff: the people the roster assigns shifts to (a CSV file or a list), each
+    in a pool. Absent: anonymous agents, as many as the plan needs."""
+    requests: Requests = Requests()
+    """Leave, unavailability and wishes of the named staff (a CSV file or a list).
+    Default: none."""
     pooling: Pooling = Pooling()
     """The staffing loop for pools serving several queues: on or off, its iteration limit,
     runs, seed and margin. Default: on, 8 iterations of 5 runs."""
@@ -138,6 +145,13 @@ class Scenario(Strict):
                 if not event.start_date <= peak.date <= event.end_date:
                     raise ValueError(f"at events.{i}.peaks.{j}.date: outside the event's dates")
         self._check_queues()
+        if self.staff is None and (self.requests.items or self.requests.file):
+            raise ValueError("at requests: requests need staff: name the people (staff:)")
+        if self.staff is not None and self.staff.file is None and self.requests.file is None:
+            # both given inline: checked here; from files, the scenario reader checks them
+            for where, message in staff_problems(self, self.staff.people, self.requests.items):
+                section = "staff" if where[0] == "people" else "requests"
+                raise ValueError(f"at {'.'.join([section] + [str(w) for w in where])}: {message}")
         if self.pools and self.rules.max_headcount is not None:
             raise ValueError(
                 "at rules.max_headcount: with pools, cap each pool with standing and max_hire"

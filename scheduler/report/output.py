@@ -52,18 +52,22 @@ def write_summary(result: Result, path: Path) -> None:
         data.pop("queues", None)  # only scenarios that split queues have the key
     if data.get("pooling") is None:
         data.pop("pooling", None)  # only runs of the staffing loop have the key
+    for key in ("requests", "fairness", "patterns", "hires_needed"):
+        if data.get(key) is None:
+            data.pop(key, None)  # only named-staff scenarios have these keys
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def write_csvs(result: Result, folder: Path) -> None:
     with open(folder / "shifts.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
+        named = any(r.name is not None for r in result.shifts)
         w.writerow(["agent", "shift_type", "start", "end", "paid_minutes", "day", "pool",
-                    "overtime_minutes"])
+                    "overtime_minutes"] + (["name"] if named else []))
         for r in result.shifts:
             day = r.day.isoformat() if r.day else ""
             w.writerow([r.agent, r.shift_type, _iso(r.start), _iso(r.end), r.paid_minutes, day,
-                        r.pool or "", r.overtime_minutes])
+                        r.pool or "", r.overtime_minutes] + ([r.name or ""] if named else []))
     with open(folder / "breaks.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["agent", "start", "end", "paid"])

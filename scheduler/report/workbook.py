@@ -333,7 +333,9 @@ def _inputs(wb, fmt: _Formats, data: ReportData) -> None:
         row += 1
         for key, v in (value.items() if isinstance(value, dict) else [("", value)]):
             ws.write_string(row, 0, str(key), fmt.bold)
-            if isinstance(v, list) and len(v) > 12:
+            if isinstance(v, list) and v and isinstance(v[0], dict):
+                ws.write_string(row, 1, f"{len(v)} entries (see the scenario's files)")
+            elif isinstance(v, list) and len(v) > 12:
                 ws.write_string(row, 1, f"{len(v)} values per slot (see the Coverage sheet; "
                                         f"min {min(v)}, max {max(v)})")
             elif isinstance(v, (int, float)) and not isinstance(v, bool):

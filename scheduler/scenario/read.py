@@ -19,6 +19,7 @@ from scheduler.scenario.demand import apply_events, read_demand_csv
 from scheduler.scenario.origins import Origins, validation_errors
 from scheduler.scenario.overrides import Override, apply_override, parse_override
 from scheduler.scenario.presets import apply_presets
+from scheduler.scenario.staff import resolve_staff
 from scheduler.scenario.tree import variants_of, read_tree
 
 MAX_SLOTS = 366 * 96
@@ -85,6 +86,7 @@ def read_scenario(
         digest.update(base.read_bytes())
     for ov in changes:
         digest.update(f"\n{ov.text}".encode())
+    scenario = resolve_staff(scenario, path, origins, digest)
     demand = scenario.demand
     if demand is None:
         values = [0] * horizon.num_slots

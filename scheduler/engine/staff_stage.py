@@ -1,0 +1,72 @@
+"""The roster stage for scenarios with named staff: each pool's planned shifts placed on
+its people (engine/staffed.py), the records with their ids and names, and what the roster
+gives the people (engine/staff_figures.py) in the summary."""
+
+from __future__ import annotations
+
+from scheduler.engine.records import records
+from scheduler.engine.staff_figures import (
+    fairness_figures,
+    hire_needs,
+    pattern_figures,
+    request_figures,
+)
+from scheduler.engine.staffed import staffed_roster
+from scheduler.models import Result
+
+
+def named_result(run, pm, plan, shifts: dict[tuple[int, int, int], int], scale: int) -> Result:
+    """The named roster of the planned `shifts` ((pool, day, option) -> count), the time
+    left shared by the pools in proportion to their shifts. `run` is the solve's run
+    context (engine/solve.py), `scale` its objective scale."""
+    sc = run.sc
+    per_pool = pm.pool_counts(shifts)
+    if run.reserve is not None and not run.deterministic:
+        run.limit = max(run.elapsed(), run.limit - run.reserve(
+            sum(shifts.values()), len(sc.staff.people)))
+    assignments, labels, hires = [], [], {}
+    hard = "optimal"
+    for p, view in enumerate(pm.pools):
+        members = [m for m in sc.staff.people if m.pool == view.pool_name]
+        later = sum(sum(c.values()) for c in per_pool[p + 1:])
+        mine = sum(per_pool[p].values())
+        budget = run.left() * mine / max(1, mine + later)
+        if not mine:
+            assignments.append({})
+            labels.append([(m.id, m.label) for m in members])
+            hires[view.pool_name] = 0
+            continue
+        out = staffed_roster(view, per_pool[p], members, sc.requests.items, sc.staff.weights,
+                             plan.pool_agents[p], budget, run.params, run.stop)
+        run.charge(out.charged)
+        if out.status in ("infeasible", "unknown"):
+            return run.ends(out.status, out.message)
+        if out.status != "optimal":
+            hard = "feasible"
+        assignments.append(out.assignment)
+        labels.append(out.labels)
+        hires[view.pool_name] = out.hires
+    headcount = len(sc.staff.people) + sum(hires.values())
+    paid_minutes = sum(c * pm.pools[p].options[k].paid_minutes for (p, d, k), c in shifts.items())
+    proven = plan.optimal and hard == "optimal" and plan.headcount_bound is not None \
+        and headcount == plan.headcount_bound
+    note = "interrupted: the best roster found so far" if run.stopped() else ""
+    result = records(run.inst, pm.pools, assignments, "optimal" if proven else "feasible",
+                     run.summary, headcount, plan.headcount_bound, paid_minutes,
+                     objective_value=None if plan.rounded_lp else plan.primary_value / scale,
+                     objective_bound=plan.primary_bound / scale, message=note,
+                     standing_short=plan.standing_short, labels=labels)
+    if run.loaded.staffing is not None:
+        from scheduler.workload.service import attach_service
+
+        result = attach_service(run.loaded, result)
+    required = [c.required for c in result.coverage]
+    scheduled = [c.scheduled for c in result.coverage]
+    figures = {
+        "requests": request_figures(sc, result.shifts),
+        "fairness": fairness_figures(sc, result.shifts),
+        "patterns": pattern_figures(sc, result.shifts),
+        "hires_needed": hire_needs(sc, result.shifts, required, scheduled,
+                                   sc.horizon.slot_minutes, hires),
+    }
+    return result.model_copy(update={"summary": result.summary.model_copy(update=figures)})
