@@ -19,6 +19,7 @@ from scheduler.models.result import (
     ShiftRecord,
     Summary,
 )
+from scheduler.models.forecast import METHODS, DateRange, ForecastEvent, ForecastSettings, Orders
 from scheduler.models.pools import Event, Overtime, Peak, Pool
 from scheduler.models.scenario import Scenario
 from scheduler.models.sections import (
@@ -47,7 +48,12 @@ __all__ = [
     "Coverage",
     "CoverageRecord",
     "DaySummary",
+    "DateRange",
     "Demand",
+    "ForecastEvent",
+    "ForecastSettings",
+    "METHODS",
+    "Orders",
     "Escalation",
     "Event",
     "Overtime",
