@@ -113,6 +113,9 @@ def solve(
     except SchedulerError as exc:
         _fail(exc)
     sc = loaded.scenario
+    forecast = getattr(loaded.staffing, "forecast", None)
+    for note in forecast.warnings if forecast is not None else ():
+        err.print(f"[yellow]warning:[/] {note}", highlight=False, soft_wrap=True)
     target = out_dir if out_dir is not None else Path("out") / sc.name
 
     state = {"text": "building the model"}

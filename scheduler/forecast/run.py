@@ -137,9 +137,33 @@ def backtest(history: History, horizon_days: int, origins: int, methods=None,
     return rows, panels
 
 
+_CACHE: dict = {}
+
+
 def scenario_forecast(scenario: Scenario, directory: Path):
     """The forecast behind a scenario's `forecast:` key, for its horizon (channels without
-    volume_file or volume): a ForecastResult."""
+    volume_file or volume): a ForecastResult. The same scenario and unchanged files give
+    the same forecast, kept for the process (the checker asks again)."""
+    paths = [Path(directory) / scenario.forecast.history]
+    if scenario.forecast.orders is not None:
+        paths.append(Path(directory) / scenario.forecast.orders.file)
+    try:
+        stamp = tuple((str(p.resolve()), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+    except OSError:
+        stamp = None
+    key = (stamp, scenario.model_dump_json(include={"horizon", "forecast", "channels",
+                                                    "holidays", "makeup_workdays",
+                                                    "holiday_calendar"}))
+    if stamp is not None and key in _CACHE:
+        return _CACHE[key]
+    result = _scenario_forecast(scenario, directory)
+    if stamp is not None:
+        _CACHE.clear()
+        _CACHE[key] = result
+    return result
+
+
+def _scenario_forecast(scenario: Scenario, directory: Path):
     fc = scenario.forecast
     h = scenario.horizon
     wanted = [c.name for c in scenario.channels if c.volume_file is None and c.volume is None]
