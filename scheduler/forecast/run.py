@@ -7,7 +7,6 @@ import datetime as dt
 from pathlib import Path
 
 import numpy as np
-import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from scheduler.errors import InputError
@@ -18,7 +17,7 @@ from scheduler.forecast.history import History, aggregate, read_history
 from scheduler.forecast.methods import MIN_DAYS
 from scheduler.models import METHODS, ForecastEvent, Scenario
 from scheduler.models.calendar import china_days_covered
-from scheduler.scenario.files import read_text
+from scheduler.scenario.files import line_of, read_yaml
 
 
 def calendar_for(holidays, makeup=(), first: dt.date | None = None,
@@ -52,24 +51,21 @@ def specs(events: list[ForecastEvent]) -> list[EventSpec]:
                       e.end_date, e.multiplier, e.channels) for e in events]
 
 
-def read_events(path: Path | str) -> list[ForecastEvent]:
+def read_events(path: Path | str) -> tuple[list[ForecastEvent], dict]:
     """An events file: a YAML list of events (name, past: [{start_date, end_date}],
-    start_date, end_date, multiplier, channels)."""
+    start_date, end_date, multiplier, channels); and the line of every key."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(read_text(path))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"YAML error: {getattr(exc, 'problem', exc)}", file=path,
-                         line=mark.line + 1 if mark else None) from None
+    data, lines = read_yaml(path)
     if isinstance(data, dict) and "events" in data:
         data = data["events"]
+        lines = {k[1:]: v for k, v in lines.items() if k[:1] == ("events",)}
     try:
-        return TypeAdapter(list[ForecastEvent]).validate_python(data or [])
+        return TypeAdapter(list[ForecastEvent]).validate_python(data or []), lines
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InputError(first["msg"], file=path, key_path=where or None) from None
+        loc = tuple(first["loc"])
+        raise InputError(first["msg"], file=path, key_path=".".join(map(str, loc)) or None,
+                         line=line_of(lines, *loc)) from None
 
 
 def load_history(path, channels=None, time_zone=None, slot_minutes=None) -> History:
@@ -79,13 +75,16 @@ def load_history(path, channels=None, time_zone=None, slot_minutes=None) -> Hist
     return history
 
 
-def check_events(events: list[ForecastEvent], history: History, where: str = "events") -> None:
+def check_events(events: list[ForecastEvent], history: History, where: str = "",
+                 file=None, lines=None) -> None:
+    """Every channel an event names is a column of the history."""
     for i, ev in enumerate(events):
         for j, name in enumerate(ev.channels or []):
             if name not in history.channels:
-                raise InputError(f"no channel {name!r} in the history (it has: "
-                                 f"{', '.join(history.channels)})", file=history.path,
-                                 key_path=f"{where}.{i}.channels.{j}")
+                raise InputError(f"no channel {name!r} in the history {history.path.name} "
+                                 f"(it has: {', '.join(history.channels)})",
+                                 file=file or history.path, key_path=f"{where}{i}.channels.{j}",
+                                 line=line_of(lines, i, "channels", j))
 
 
 def backtest(history: History, horizon_days: int, origins: int, methods=None,
@@ -168,7 +167,7 @@ def _scenario_forecast(scenario: Scenario, directory: Path):
     h = scenario.horizon
     wanted = [c.name for c in scenario.channels if c.volume_file is None and c.volume is None]
     history = load_history(Path(directory) / fc.history, wanted, h.time_zone, h.slot_minutes)
-    check_events(fc.events, history, "forecast.events")
+    check_events(fc.events, history, "forecast.events.")
     last = h.start_date + dt.timedelta(days=h.days - 1)
     calendar, notes = calendar_for(
         "CN" if scenario.holiday_calendar == "CN" else scenario.holidays,
@@ -211,8 +210,8 @@ def forecast_files(history_path, start: str, days: int, out: Path, method: str,
     if not qs or any(not 0 < q < 1 for q in qs):
         raise InputError("--quantiles: each between 0 and 1 (exclusive)", key_path="--quantiles")
     history = load_history(history_path, None, time_zone)
-    events = read_events(events_path) if events_path is not None else []
-    check_events(events, history)
+    events, lines = read_events(events_path) if events_path is not None else ([], {})
+    check_events(events, history, file=events_path, lines=lines)
     spec = parse_holidays(holidays)
     calendar, notes = calendar_for(spec, (), history.start.date(),
                                    first + dt.timedelta(days=days - 1))
@@ -232,8 +231,8 @@ def backtest_files(history_path, horizon: int, origins: int, out: Path, methods:
         if m not in METHODS:
             raise InputError(f"unknown method {m!r} ({', '.join(METHODS)})", key_path="--methods")
     history = load_history(history_path, None, time_zone)
-    events = read_events(events_path) if events_path is not None else []
-    check_events(events, history)
+    events, lines = read_events(events_path) if events_path is not None else ([], {})
+    check_events(events, history, file=events_path, lines=lines)
     calendar, _ = calendar_for(parse_holidays(holidays), (), history.start.date(),
                                history.end.date())
     rows, panels = backtest(history, horizon, origins, chosen, calendar, specs(events))
