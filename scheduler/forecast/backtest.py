@@ -113,11 +113,14 @@ class Backtest:
         return Scores(wape, float(np.mean(mases)) if mases else float("nan"), bias, coverage)
 
     def error_model(self, qs, upto: int | None = None) -> ErrorModel | None:
+        """From the errors of every origin (upto None), or of the origins before origin
+        `upto`, only their slots before it (known by then)."""
         k = len(self.forecasts) if upto is None else upto
         if k == 0:
             return None
-        f = np.concatenate(self.forecasts[:k])
-        a = np.concatenate(self.actuals[:k])
+        cut = [None] * k if upto is None else [self.origins[upto] - o for o in self.origins[:k]]
+        f = np.concatenate([x[:c] for x, c in zip(self.forecasts[:k], cut)])
+        a = np.concatenate([x[:c] for x, c in zip(self.actuals[:k], cut)])
         ok = ~np.isnan(a)
         return ErrorModel.fit(f[ok], a[ok], qs)
 

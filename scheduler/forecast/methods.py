@@ -11,7 +11,8 @@ counted back from the end of the history, so the history may start at any slot.
 * ets: daily totals by exponential smoothing (additive damped trend, additive weekly
   season; statsmodels' Holt-Winters) times each weekday's median intraday shape.
 * mstl: statsmodels' MSTL decomposition (one pass) of the square root of the last 8 weeks with
-  daily and weekly seasons; the seasons repeated, the rest by a damped Holt trend.
+  daily and weekly seasons; the seasons repeated, the trend's last weekly slope
+  damped.
 
 MIN_DAYS says how much history each needs."""
 
@@ -118,7 +119,6 @@ def ets(y: np.ndarray, spd: int, horizon: int) -> np.ndarray:
 
 
 def mstl(y: np.ndarray, spd: int, horizon: int) -> np.ndarray:
-    from statsmodels.tsa.holtwinters import Holt
     from statsmodels.tsa.seasonal import MSTL
 
     week = 7 * spd
@@ -128,9 +128,12 @@ def mstl(y: np.ndarray, spd: int, horizon: int) -> np.ndarray:
         warnings.simplefilter("ignore")
         result = MSTL(part, periods=(spd, week), iterate=1).fit()
         seasonal = np.asarray(result.seasonal).sum(axis=1)
-        rest = np.asarray(result.trend) + np.asarray(result.resid)
-        level = np.asarray(Holt(rest, damped_trend=True, initialization_method="estimated")
-                           .fit().forecast(horizon))
+        trend = np.asarray(result.trend)
+    # the trend's last value and its slope over the last week, damped week by week (the
+    # remainder is left out: following it made the level swing with the last day)
+    slope = (trend[-1] - trend[-week]) / week
+    ahead = np.arange(1, horizon + 1)
+    level = trend[-1] + slope * week * (1 - TREND_DAMPING ** (ahead / week)) / (1 - TREND_DAMPING)
     season = np.resize(seasonal[-week:], horizon)
     return np.maximum(level + season, 0.0) ** 2
 
