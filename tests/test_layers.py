@@ -18,6 +18,7 @@ RANK = {
     "models": 1,
     "scenario": 2,
     "datasets": 2,
+    "forecast": 2.5,
     "workload": 3,
     "engine": 4,
     "check": 5,

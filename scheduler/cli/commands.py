@@ -113,6 +113,9 @@ def solve(
     except SchedulerError as exc:
         _fail(exc)
     sc = loaded.scenario
+    forecast = getattr(loaded.staffing, "forecast", None)
+    for note in forecast.warnings if forecast is not None else ():
+        err.print(f"[yellow]warning:[/] {note}", highlight=False, soft_wrap=True)
     target = out_dir if out_dir is not None else Path("out") / sc.name
 
     state = {"text": "building the model"}
@@ -425,6 +428,73 @@ def _simulation_lines(outcome) -> list[str]:
         lines.append(f"  [bold]{q.queue}[/]: {level} against {goal} ({verdict}"
                      f"{q.slots_below_goal} of {q.slots} slots below); {', '.join(extra)}")
     return lines
+
+
+@app.command("forecast")
+def forecast_command(
+    history: Annotated[Path, typer.Argument(help="History CSV: start plus one column of contacts per channel, one row per slot.")],
+    start: Annotated[str, typer.Option("--start", help="First day forecast (YYYY-MM-DD), from 00:00.")],
+    days: Annotated[int, typer.Option("--days", help="Days forecast.", min=1, max=366)],
+    out_file: Annotated[Path, typer.Option("--out", help="Volume file written (the long file with intervals goes beside it as <stem>_intervals.csv).")] = Path("forecast.csv"),
+    method: Annotated[str, typer.Option("--method", help="auto, seasonal_naive, weekly_median, profile, ets or mstl.")] = "auto",
+    quantile: Annotated[float, typer.Option("--quantile", help="Quantile planned to (0.5 the median, 0.8 the 80th percentile).", min=0.01, max=0.99)] = 0.5,
+    quantiles: Annotated[str, typer.Option("--quantiles", help="Quantiles of the long file, comma-separated.")] = "0.1,0.5,0.9",
+    holidays: Annotated[Optional[str], typer.Option("--holidays", help="CN (China's statutory holidays and make-up working days) or dates YYYY-MM-DD,...")] = None,
+    events: Annotated[Optional[Path], typer.Option("--events", help="YAML list of events: name, past [{start_date, end_date}], start_date, end_date, multiplier, channels.")] = None,
+    time_zone: Annotated[str, typer.Option("--time-zone", help="IANA zone of the history's local times (DST changes are refused).")] = "Asia/Shanghai",
+    origins: Annotated[int, typer.Option("--origins", help="Backtest origins behind auto and the intervals.", min=1, max=20)] = 3,
+) -> None:
+    """Forecast contacts per slot from HISTORY: a volume file a scenario's
+    channels[].volume_file reads unchanged, and a long file with the intervals.
+
+    Exit codes: 0 written; 2 bad input (file, line and column named)."""
+    from scheduler.forecast import run
+
+    try:
+        result, written = run.forecast_files(history, start, days, out_file, method, quantile,
+                                             quantiles, holidays, events, time_zone, origins)
+    except SchedulerError as exc:
+        _fail(exc)
+    for note in result.warnings:
+        err.print(f"[yellow]warning:[/] {note}", highlight=False, soft_wrap=True)
+    for ch in result.channels:
+        total = float(result.planned(ch.name).sum())
+        out.print(f"{ch.name}: {ch.method}, {total:,.0f} contacts at P{100 * quantile:g}",
+                  highlight=False)
+    out.print(f"wrote {', '.join(str(p) for p in written)}", highlight=False, soft_wrap=True)
+
+
+@app.command("backtest")
+def backtest_command(
+    history: Annotated[Path, typer.Argument(help="History CSV (as for forecast).")],
+    horizon: Annotated[int, typer.Option("--horizon", help="Days forecast from each origin.", min=1, max=366)] = 28,
+    origins: Annotated[int, typer.Option("--origins", help="Origins, a week apart, the last ending with the history.", min=1, max=200)] = 6,
+    out_file: Annotated[Path, typer.Option("--out", help="Table written (CSV); the chart goes beside it as .html.")] = Path("backtest.csv"),
+    methods: Annotated[Optional[str], typer.Option("--methods", help="Comma-separated methods [default: all].")] = None,
+    holidays: Annotated[Optional[str], typer.Option("--holidays", help="CN or dates YYYY-MM-DD,...")] = None,
+    events: Annotated[Optional[Path], typer.Option("--events", help="YAML list of events (their past days are replaced by the baseline).")] = None,
+    time_zone: Annotated[str, typer.Option("--time-zone", help="IANA zone of the history's local times.")] = "Asia/Shanghai",
+) -> None:
+    """Rolling-origin backtest of every method on HISTORY: WAPE, MASE, bias and P10-P90
+    coverage per channel, method and horizon (1, 7, 28 days); a chart of the last origin.
+
+    Exit codes: 0 written; 2 bad input."""
+    from scheduler.forecast import run
+
+    try:
+        rows, written = run.backtest_files(history, horizon, origins, out_file, methods,
+                                           holidays, events, time_zone)
+    except SchedulerError as exc:
+        _fail(exc)
+    table = Table(title=f"backtest of {history.name}: {origins} origins")
+    for col in ("channel", "method", "days", "WAPE", "MASE", "bias", "P10-P90 coverage"):
+        table.add_column(col)
+    for r in rows:
+        cov = r["coverage_p10_p90"]
+        table.add_row(r["channel"], r["method"], str(r["horizon_days"]), f"{r['wape']:.1%}",
+                      f"{r['mase']:.3f}", f"{r['bias']:+.1%}", "-" if cov is None else f"{cov:.0%}")
+    out.print(table)
+    out.print(f"wrote {', '.join(str(p) for p in written)}", highlight=False, soft_wrap=True)
 
 
 @app.command("schema")

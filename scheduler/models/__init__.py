@@ -24,6 +24,7 @@ from scheduler.models.result import (
     ShiftRecord,
     Summary,
 )
+from scheduler.models.forecast import METHODS, DateRange, ForecastEvent, ForecastSettings, Orders
 from scheduler.models.pools import Event, Overtime, Peak, Pool
 from scheduler.models.scenario import Scenario
 from scheduler.models.staff import Requests, Staff, StaffMember, StaffRequest, StaffWeights
@@ -53,7 +54,12 @@ __all__ = [
     "Coverage",
     "CoverageRecord",
     "DaySummary",
+    "DateRange",
     "Demand",
+    "ForecastEvent",
+    "ForecastSettings",
+    "METHODS",
+    "Orders",
     "Escalation",
     "Event",
     "FairnessFigure",

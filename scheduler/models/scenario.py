@@ -8,9 +8,12 @@ All durations carry their unit in the key name.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
+
+from scheduler.models.calendar import china_days
+from scheduler.models.forecast import ForecastSettings
 
 from scheduler.models.pools import Event, Overtime, Pool
 from scheduler.models.sections import (
@@ -57,9 +60,21 @@ class Scenario(Strict):
     overtime: Overtime = Overtime()
     """Overtime limits and premiums for pools with overtime: true. Default: PRC Labour
     Law figures (3 h a day, 36 h a month, 150%/200%/300%)."""
-    holidays: list[dt.date] = []
-    """Public holidays (YYYY-MM-DD): overtime on them is paid holiday_premium. Default:
-    none."""
+    holidays: list[dt.date] | Literal["CN"] = []
+    """Public holidays (YYYY-MM-DD): overtime on them is paid holiday_premium, and a
+    forecast learns them as day effects. `CN`: China's statutory holidays of the
+    horizon from the chinese-calendar package (its make-up working days go to
+    makeup_workdays); after reading, always a list of dates. Default: none."""
+    makeup_workdays: list[dt.date] = []
+    """Make-up working days (YYYY-MM-DD): weekend days worked in exchange for a holiday,
+    learnt as day effects by a forecast. Filled by `holidays: CN`. Default: none."""
+    holiday_calendar: Literal["CN"] | None = None
+    """The calendar the holidays came from (set by `holidays: CN`); a forecast then
+    takes the history's holidays from it too. Default: none (holidays listed)."""
+    forecast: ForecastSettings | None = None
+    """Forecast the channels' contacts from history instead of volume files: channels
+    without volume_file or volume take theirs from it (docs/forecast.md). Absent: no
+    forecast."""
     events: list[Event] = []
     """Promotions multiplying the demand. Default: none."""
     channels: list[Channel] = []
@@ -76,11 +91,40 @@ class Scenario(Strict):
     """The staffing loop for pools serving several queues: on or off, its iteration limit,
     runs, seed and margin. Default: on, 8 iterations of 5 runs."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _holiday_calendar(cls, data: Any) -> Any:
+        """holidays: CN -> the horizon's statutory holidays and make-up working days."""
+        if not isinstance(data, dict) or data.get("holidays") != "CN":
+            return data
+        try:
+            horizon = data["horizon"]
+            start = horizon["start_date"]
+            start = start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start))
+            last = start + dt.timedelta(days=int(horizon["days"]) - 1)
+        except (KeyError, TypeError, ValueError):
+            return data  # the horizon's own errors are reported
+        try:
+            off, worked = china_days(start, last)
+        except ValueError as exc:
+            raise ValueError(f"at holidays: {exc}") from None
+        data = dict(data)
+        data["holidays"] = off
+        data["makeup_workdays"] = sorted(set(worked) | set(data.get("makeup_workdays") or []))
+        data["holiday_calendar"] = "CN"
+        return data
+
     @model_validator(mode="after")
     def _consistency(self) -> Scenario:
         # Messages start with "at <key path>: " so that loaders can point at the line.
         if self.demand is None and not self.channels:
             raise ValueError("at demand: give 'demand' (agents per slot) or 'channels' (workload)")
+        for i, ch in enumerate(self.channels):
+            if ch.volume_file is None and ch.volume is None and self.forecast is None:
+                raise ValueError(f"at channels.{i}: give volume_file or volume (contacts per "
+                                 "slot), or a scenario-level forecast")
+        if self.forecast is not None:
+            self._check_forecast()
         channel_names = [c.name for c in self.channels]
         if len(set(channel_names)) != len(channel_names):
             raise ValueError("at channels: two channels share a name")
@@ -157,6 +201,29 @@ class Scenario(Strict):
                 "at rules.max_headcount: with pools, cap each pool with standing and max_hire"
             )
         return self
+
+    def _check_forecast(self) -> None:
+        """Events and order channels of the forecast name known channels; coming events
+        lie in the horizon."""
+        names = {c.name for c in self.channels}
+        known = ", ".join(c.name for c in self.channels) or "none"
+        if not any(c.volume_file is None and c.volume is None for c in self.channels):
+            raise ValueError("at forecast: no channel takes its volume from the forecast "
+                             "(every channel has volume_file or volume)")
+        end = self.horizon.start_date + dt.timedelta(days=self.horizon.days - 1)
+        for i, event in enumerate(self.forecast.events):
+            for j, name in enumerate(event.channels or []):
+                if name not in names:
+                    raise ValueError(f"at forecast.events.{i}.channels.{j}: no channel is "
+                                     f"named {name!r} (channels: {known})")
+            if event.end_date < self.horizon.start_date or event.start_date > end:
+                raise ValueError(f"at forecast.events.{i}: the coming event lies outside "
+                                 "the horizon")
+        if self.forecast.orders is not None:
+            for j, name in enumerate(self.forecast.orders.channels):
+                if name not in names:
+                    raise ValueError(f"at forecast.orders.channels.{j}: no channel is named "
+                                     f"{name!r} (channels: {known})")
 
     def _check_queues(self) -> None:
         """Pools' serves-lists and handle-time factors name known queues, every queue has

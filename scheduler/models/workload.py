@@ -113,7 +113,8 @@ class Channel(Strict):
     volume_file: str | None = None
     """A CSV next to the scenario with a `start` column (ISO local date-time, one row per
     slot) and a column of contacts per slot named `volume_column`. Give this or
-    `volume`."""
+    `volume`, or neither when the scenario has a `forecast` (the channel's contacts are
+    then forecast from its history column)."""
     volume_column: str | None = None
     """Column of volume_file holding this channel's contacts. Absent: the channel's
     name."""
@@ -224,7 +225,7 @@ class Channel(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Channel:
         # Messages start with "at <key>: " so that loaders point at the right line.
-        if (self.volume_file is None) == (self.volume is None):
+        if self.volume_file is not None and self.volume is not None:
             raise ValueError("give either 'volume_file' or 'volume' (contacts per slot)")
         if self.volume_column is not None and self.volume_file is None:
             raise ValueError("at volume_column: only with volume_file")

@@ -116,6 +116,13 @@ def write_result(result: Result, out_dir: Path, start_date: dt.date, days: int,
                               getattr(loaded, "required", None),
                               source_dir=getattr(loaded, "directory", None),
                               source_path=getattr(loaded, "path", None))
+        forecast = getattr(getattr(loaded, "staffing", None), "forecast", None)
+        if forecast is not None:  # the scenario's `forecast:`: the volumes it planned to
+            from scheduler.forecast.output import long_text, volume_text
+
+            (tmp / "forecast.csv").write_text(volume_text(forecast), encoding="utf-8")
+            (tmp / "forecast_intervals.csv").write_text(long_text(forecast), encoding="utf-8")
+            names = [*names, "forecast.csv", "forecast_intervals.csv"]
         written = move_into(tmp, out_dir, ["summary.json", "shifts.csv", "breaks.csv",
                                            "coverage.csv", *names])
         # an earlier `scheduler simulate` simulated the roster just replaced

@@ -46,6 +46,7 @@ def scenario_as_solved(scenario: Scenario, required: list[int] | tuple[int, ...]
         # events that multiplied their volumes) already counted in it
         data["channels"] = []
         data["events"] = []
+        data.pop("forecast", None)  # the forecast's volumes are in the requirement too
         data["demand"] = {"required": [int(v) for v in required], "floor": floor}
         for dumped in data.get("pools") or []:  # the queues they served are gone too
             dumped.pop("serves", None)

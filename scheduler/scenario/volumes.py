@@ -82,8 +82,11 @@ def read_forecast_csv(path: Path, column: str, start: dt.datetime, slot_minutes:
 
 
 def read_volumes(scenario: Scenario, directory: Path, file: Path | None = None,
-                 lines: dict | None = None) -> tuple[list[np.ndarray], list[Path]]:
-    """Contacts per slot of every channel, and the forecast files read."""
+                 lines: dict | None = None,
+                 forecast: dict[str, np.ndarray] | None = None) -> tuple[list[np.ndarray], list[Path]]:
+    """Contacts per slot of every channel, and the forecast files read. `forecast`: the
+    contacts of the channels that have neither volume nor volume_file (forecast from the
+    scenario's history by scheduler.forecast)."""
     h = scenario.horizon
     start = dt.datetime.combine(h.start_date, dt.time())
     out, files = [], []
@@ -96,6 +99,13 @@ def read_volumes(scenario: Scenario, directory: Path, file: Path | None = None,
                     file=file, key_path=f"channels.{i}.volume",
                     line=line_of(lines, "channels", i, "volume"))
             out.append(np.asarray(ch.volume, dtype=float))
+            continue
+        if ch.volume_file is None:
+            if forecast is None or ch.name not in forecast:
+                raise InputError("no volume, volume_file or forecast for this channel",
+                                 file=file, key_path=f"channels.{i}",
+                                 line=line_of(lines, "channels", i))
+            out.append(np.asarray(forecast[ch.name], dtype=float)[:h.num_slots])
             continue
         path = Path(directory) / ch.volume_file
         out.append(read_forecast_csv(path, ch.volume_column or ch.name, start, h.slot_minutes,

@@ -47,6 +47,7 @@ from scheduler.workload import erlang
 from scheduler.errors import InputError
 from scheduler.scenario.files import line_of
 from scheduler.scenario.volumes import read_volumes
+from scheduler.forecast.run import scenario_forecast
 
 MAX_FORECAST_BYTES = 200_000_000
 
@@ -83,6 +84,9 @@ class Staffing:
     channels: list[ChannelStaffing]
     demand: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """Agents the scenario's `demand` asks for besides the channels (floor not applied)."""
+    forecast: object = None
+    """With the scenario key `forecast:`: the forecast used
+    (scheduler.forecast.core.ForecastResult); None otherwise."""
 
     @property
     def channel_total(self) -> np.ndarray:
@@ -275,11 +279,17 @@ def staffing_for(scenario: Scenario, directory: Path, demand: np.ndarray | None 
     """Read the channels' volumes and compute their staffing; `demand` is the scenario's
     own per-slot requirement (without its floor), zeros when absent."""
     h = scenario.horizon
-    volumes, files = read_volumes(scenario, directory, file, lines)
+    forecast = given = None
+    if scenario.forecast is not None:
+        forecast = scenario_forecast(scenario, Path(directory))
+        given = {ch.name: forecast.planned(ch.name) for ch in forecast.channels}
+    volumes, files = read_volumes(scenario, directory, file, lines, given)
+    if forecast is not None:
+        files.append(Path(directory) / scenario.forecast.history)
     channels = compute(scenario, volumes, file, lines)
     base = np.zeros(h.num_slots, dtype=np.int64) if demand is None else np.asarray(demand, dtype=np.int64)
     start = dt.datetime.combine(h.start_date, dt.time())
-    return Staffing(start, h.slot_minutes, h.cyclic, channels, base), files
+    return Staffing(start, h.slot_minutes, h.cyclic, channels, base, forecast), files
 
 
 def channel_requirement(scenario: Scenario, directory: Path) -> list[int]:

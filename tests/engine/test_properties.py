@@ -167,6 +167,8 @@ def test_a_scenario_survives_a_yaml_round_trip(path, tmp_path):
     data_files = [ch.volume_file for ch in loaded.scenario.channels if ch.volume_file]
     if loaded.scenario.demand is not None and loaded.scenario.demand.file:
         data_files.append(loaded.scenario.demand.file)
+    if loaded.scenario.forecast is not None:  # the contact history it forecasts from
+        data_files.append(loaded.scenario.forecast.history)
     for name in data_files:
         (tmp_path / name).write_bytes((path.parent / name).read_bytes())
     again = load_scenario(copy)
