@@ -91,7 +91,8 @@ def check_roster(
     queues = check_queue_coverage(
         scenario, grid, parts.queues, parts.demand, shift_list, break_list, out, erlang
     )
-    headcount = len({sh.agent for sh in shift_list})
+    # named people are employed whether rostered or not
+    headcount = len({sh.agent for sh in shift_list} | {p.id for p in people})
     if scenario.pools:
         check_pools(shift_list, scenario, grid, out, frozenset(p.id for p in people))
         check_staff(shift_list, scenario, grid, people, requests, out)

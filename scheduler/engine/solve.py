@@ -49,6 +49,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 SCALE = 100  # objective weights are scaled to integers (hundredths)
+NAMED_PLAN_SHARE = 0.45
+"""With named staff, the share of the time limit the plan may use (the rest is the
+named roster's)."""
 
 
 def solve(
@@ -66,18 +69,25 @@ def solve(
     run.reserve = reserve
     if (gaps := unreachable(run)) is not None:
         return gaps
-    # named staff: no anonymous first roster (its agents are no one's)
-    first = quick_roster(run) if run.sc.staff is None else None
+    first = quick_roster(run)
     if not model_fits(run, first):
         return run.with_first(None)
+    full_limit = run.limit
+    if run.sc.staff is not None:
+        # the named roster is a search of its own: the plan gets part of the time
+        run.limit = NAMED_PLAN_SHARE * full_limit
     pm = plan_model(run)
     objective = objectives(run, pm)
     plan = primary_plan(run, pm, objective)
+    if isinstance(plan, Result) and run.sc.staff is not None and run.first is not None \
+            and plan.summary.status == "unknown":
+        plan = first_as_plan(run)  # named staff: the first roster's shifts as the plan
     if isinstance(plan, Result):
         return run.with_first(None, plan)
     plan = secondary_plan(run, pm, objective, plan)
     shifts = pm.expand(plan.counts)
     if run.sc.staff is not None:
+        run.limit = full_limit
         return named_result(run, pm, plan, shifts, SCALE)
     rosters = roster_pools(run, pm, objective, plan, shifts)
     if isinstance(rosters, _Repair):
@@ -135,7 +145,7 @@ class _Run:
             # the clock keeps running from the first attempt: budgets count from t0
             elapsed = 0.0 if loaded.scenario.solver.deterministic else time.monotonic() - self.t0
             self.limit = elapsed + repair.seconds
-        self.inst = Instance(loaded)
+        self.inst = Instance(_uncapped(loaded) if loaded.scenario.staff is not None else loaded)
         self.on_progress = on_progress
         self.stop = stop
         self.repair = repair
@@ -164,7 +174,9 @@ class _Run:
     def with_first(self, plan: _Plan | None, result: Result | None = None) -> Result:
         """The better of `result` and the first (greedy) roster, with the plan's bounds;
         `result` itself when there is no first roster or the plan proved it infeasible."""
-        if self.first is None or (result is not None and result.summary.status == "infeasible"):
+        # with named staff the first roster is only a plan: its agents are no one's
+        if self.first is None or self.sc.staff is not None \
+                or (result is not None and result.summary.status == "infeasible"):
             return result if result is not None else self.unfinished("roster")
         pools = self.inst.pool_views()
         assignments = self.first.assignments
@@ -215,6 +227,14 @@ class _Run:
         """The result of a plan proven infeasible, with the rules that conflict."""
         return self.ends("infeasible", explain_infeasible(
             self.inst, self.params, max(1.0, min(10.0, self.left()))))
+
+
+def _uncapped(loaded: LoadedScenario) -> LoadedScenario:
+    """Named staff: the pools without their hiring caps for the plan (a capped plan is a
+    much harder search; the named roster holds the caps when it offers hires)."""
+    pools = [p.model_copy(update={"max_hire": None}) for p in loaded.scenario.pools]
+    return dataclasses.replace(loaded, scenario=loaded.scenario.model_copy(
+        update={"pools": pools}))
 
 
 def _versions() -> dict[str, str]:
@@ -441,6 +461,20 @@ def primary_plan(run: _Run, pm: PlanModel, objective: _Objective) -> _Plan | Res
     optimal = (plan.status == "optimal" and run.repair is None) or primary_value <= primary_bound
     return _Plan(plan, plan.counts, plan.pool_agents, primary_value, primary_bound,
                  headcount_bound, optimal, standing)
+
+
+def first_as_plan(run: _Run) -> _Plan:
+    """The first (greedy) roster's shifts as the plan, when no plan was found in time: a
+    cover the pools' agents can work, with the quick headcount bound."""
+    counts: dict[tuple[int, int, int], int] = {}
+    for p, assignment in enumerate(run.first.assignments):
+        for items in assignment.values():
+            for d, k in items:
+                counts[(p, d, k)] = counts.get((p, d, k), 0) + 1
+    pool_agents = [len(a) for a in run.first.assignments]
+    bound = run.first.bound
+    step = PlanStep("feasible", counts, sum(pool_agents), math.inf, 0, pool_agents)
+    return _Plan(step, counts, pool_agents, math.inf, (bound or 0) * SCALE, bound, False, None)
 
 
 def _rounded_up(pm: PlanModel, lp_values: list[float]) -> PlanStep:

@@ -44,6 +44,13 @@ class Greedy:
                 for d in days:
                     self.period_of[m.index_of(d)] = n
         self.forward = pool is not None and pool.forward_rotation
+        self.pairs: dict[int, list[int]] = {}  # day index -> its full week's day indices
+        if pool is not None and pool.days_off_in_pairs:
+            for block_days, horizon_days in view.week_blocks():
+                if horizon_days == 7:
+                    idx = [m.index_of(d) for d in block_days if d >= 0]
+                    for i in idx:
+                        self.pairs[i] = idx
         self.ot_cap = view.max_monthly_overtime_minutes
         self.conflicts: dict[tuple[int, int], set[tuple[int, int]]] = {}
         for i, c, j, bad in rest_conflicts(view, m.days):
@@ -64,6 +71,8 @@ class Greedy:
             for i in w:
                 self.windows_of.setdefault(i, []).append((w, most))
         self.people = [_Person(m, p) for p in range(len(m.people))]
+        self.off = self._days_off_patterns()
+        self.band = self._start_bands()
         self.wish_cost: dict[tuple[int, int, int], int] = {}
         for p, person in enumerate(m.people):
             for req, covered in person.wishes:
@@ -78,12 +87,73 @@ class Greedy:
                         for c in person.eligible[i]:
                             self._wish(p, i, c, 0 if c in classes else 1)
 
+    def _days_off_patterns(self) -> dict[int, set[int]]:
+        """Named person -> positions in the week (day % 7) kept off: 7 - max_days_per_week
+        consecutive days each, the starts spread so that the people left on each day of
+        the week follow the shifts planned on it (a greedy that fills days in order would
+        otherwise use everyone up early in the week)."""
+        m = self.m
+        off_days = 7 - self.rules.max_days_per_week
+        if off_days <= 0 or m.view.days < 7:
+            return {}
+        need = [0] * 7
+        for dc in m.days:
+            need[dc.day % 7] += sum(dc.counts)
+        named = [w.p for w in self.people if not w.data.hire]
+        working = [0.0] * 7
+        out: dict[int, set[int]] = {}
+        total = sum(need) or 1
+        for p in named:
+            def surplus(start: int) -> float:
+                days = {(start + j) % 7 for j in range(off_days)}
+                # the days this person would work: how far above their share of need
+                return sum((working[d] + 1) / len(named) - need[d] / total * 7 / 7
+                           for d in range(7) if d not in days)
+            best = min(range(7), key=lambda start: (surplus(start), start))
+            days = {(best + j) % 7 for j in range(off_days)}
+            out[p] = days
+            for d in range(7):
+                if d not in days:
+                    working[d] += 1
+        return out
+
+    def _start_bands(self) -> dict[int, tuple[int, int]]:
+        """Named person with a start-variation limit -> the window their starts keep to:
+        the people spread over the planned starts (person j of n centred on the (j +
+        1/2) / n quantile), so that early, middle and late shifts each have their crew
+        (a greedy that lets the first shift set each window leaves some times unmanned)."""
+        m = self.m
+        starts = sorted(info.start_minute for i, dc in enumerate(m.days)
+                        for c, info in enumerate(m.infos[i]) for _ in range(dc.counts[c]))
+        limited = [w for w in self.people
+                   if not w.data.hire and w.data.start_variation_minutes is not None]
+        out: dict[int, tuple[int, int]] = {}
+        if not starts:
+            return out
+        for j, who in enumerate(limited):
+            v = who.data.start_variation_minutes
+            own = sorted({m.infos[i][c].start_minute for i, classes in
+                          enumerate(who.data.eligible) for c in classes})
+            if not own:
+                continue
+            centre = starts[min(len(starts) - 1, int((j + 0.5) / len(limited) * len(starts)))]
+            # the window within the person's own starts nearest the centre
+            near = min(own, key=lambda t: abs(t - centre))
+            low = max(own[0], min(near - v // 2, own[-1] - v))
+            out[who.p] = (low, low + v)
+        return out
+
     def _wish(self, p: int, i: int, c: int, cost: int) -> None:
         self.wish_cost[(p, i, c)] = self.wish_cost.get((p, i, c), 0) + cost
 
     def fits(self, who: _Person, i: int, c: int) -> bool:
         m = self.m
         if i in who.shifts or c not in who.data.eligible[i]:
+            return False
+        if m.days[i].day % 7 in self.off.get(who.p, ()):
+            return False
+        band = self.band.get(who.p)
+        if band is not None and not band[0] <= m.infos[i][c].start_minute <= band[1]:
             return False
         for other in self.conflicts.get((i, c), ()):
             if who.shifts.get(other[0]) == other[1]:
@@ -110,6 +180,11 @@ class Greedy:
             starts = [m.infos[j][k].start_minute for j, k in who.shifts.items()
                       if self.block_of[j] == b] + [info.start_minute]
             if max(starts) - min(starts) > v:
+                return False
+        week = self.pairs.get(i)
+        if week is not None and not who.data.hire:
+            after = set(who.shifts) | {i}
+            if not any(a not in after and b not in after for a, b in zip(week, week[1:])):
                 return False
         if self.forward and not who.data.hire:
             day = m.days[i].day
@@ -138,27 +213,49 @@ class Greedy:
 
     def run(self) -> dict[int, dict[int, int]]:
         """person -> {day index: class}: every planned shift placed where anyone may
-        take it, then extra shifts for people below their weekly minimum."""
+        take it (with slot cover, a shift whose slots are all covered already is left
+        out), then extra shifts for people below their weekly minimum."""
         m = self.m
+        view = m.view
+        cover_slots = bool(m.placements) or not m.people
+        covered = [0] * len(m.required)
+        self.option_of: dict[tuple[int, int], list[int]] = {}  # (day, class) -> options
         named = [w for w in self.people if not w.data.hire]
         hires = [w for w in self.people if w.data.hire]
         opened = 0
-        for i, dc in enumerate(m.days):
-            order = sorted(range(len(dc.shapes)), key=lambda c: m.infos[i][c].start_minute)
-            for c in order:
-                for _ in range(dc.counts[c]):
-                    fit = [w for w in named if self.fits(w, i, c)]
-                    if fit:
-                        who = min(fit, key=lambda w: (self.wish_cost.get((w.p, i, c), 0),
-                                                      -self._need(w, i), len(w.shifts)))
-                    else:
-                        who = next((w for w in hires[:opened] if self.fits(w, i, c)), None)
-                        if who is None and opened < len(hires) and self.fits(hires[opened], i, c):
-                            who = hires[opened]
-                            opened += 1
-                        if who is None:
-                            continue  # left to the model
-                    self.take(who, i, c)
+        placed: dict[tuple[int, int], int] = {}  # (day, class) -> planned shifts placed
+        # first the named people alone, then hires for what is still uncovered (a hire
+        # taken early would do work the named people could do later in the day)
+        for with_hires in (False, True):
+            for i, dc in enumerate(m.days):
+                order = sorted(range(len(dc.shapes)), key=lambda c: m.infos[i][c].start_minute)
+                for c in order:
+                    stack = [k for k, n in dc.options[c] for _ in range(n)]
+                    for k in stack[placed.get((i, c), 0):]:
+                        slots = view.covered(dc.day, view.options[k])
+                        if cover_slots and all(covered[t] >= m.required[t] for t in slots):
+                            continue
+                        fit = [w for w in named if self.fits(w, i, c)]
+                        if fit:
+                            who = min(fit, key=lambda w: (self.wish_cost.get((w.p, i, c), 0),
+                                                          -self._need(w, i), len(w.shifts)))
+                        elif not with_hires:
+                            continue
+                        else:
+                            who = next((w for w in hires[:opened] if self.fits(w, i, c)), None)
+                            if who is None and opened < len(hires) \
+                                    and self.fits(hires[opened], i, c):
+                                who = hires[opened]
+                                opened += 1
+                            if who is None:
+                                continue  # left to the model
+                        self.take(who, i, c)
+                        placed[(i, c)] = placed.get((i, c), 0) + 1
+                        self.option_of.setdefault((i, c), []).append(k)
+                        for t in slots:
+                            covered[t] += 1
+        self.uncovered = sum(max(0, r - v) for r, v in zip(m.required, covered)) \
+            if cover_slots else 0
         for who in named:
             for i in range(len(m.days)):
                 if self._need(who, i) <= 0 or i in who.shifts:
@@ -166,21 +263,30 @@ class Greedy:
                 options = [c for c in who.data.eligible[i] if self.fits(who, i, c)
                            and not self.wish_cost.get((who.p, i, c), 0)]
                 if options:
-                    self.take(who, i, max(options, key=lambda c: m.infos[i][c].contract_minutes))
+                    c = max(options, key=lambda c: m.infos[i][c].contract_minutes)
+                    self.take(who, i, c)
+                    self.option_of.setdefault((i, c), []).append(m.days[i].options[c][0][0])
         return {w.p: w.shifts for w in self.people if w.shifts}
 
 
 def hint_greedy(m: StaffModel) -> int:
-    """Set the model's hint to the greedy roster; returns the shifts it placed."""
-    roster = Greedy(m).run()
+    """Set the model's hint to the greedy roster; returns what it leaves undone: planned
+    shifts not placed, or with slot cover, agent-slots not covered (0: a whole roster)."""
+    greedy = Greedy(m)
+    roster = greedy.run()
     m.model.clear_hints()
-    placed = 0
+    taken: dict[tuple[int, int], int] = {}
     for (p, i, c), var in m.x.items():
         on = roster.get(p, {}).get(i) == c
-        placed += on
+        taken[(i, c)] = taken.get((i, c), 0) + on
         m.model.add_hint(var, on)
     for (p, i), var in m.works.items():
         m.model.add_hint(var, i in roster.get(p, {}))
     for p, var in m.used.items():
         m.model.add_hint(var, p in roster)
-    return placed
+    if m.placements:
+        for (i, c, k), var in m.placements.items():
+            m.model.add_hint(var, greedy.option_of.get((i, c), []).count(k))
+        return greedy.uncovered
+    return sum(max(0, count - taken.get((i, c), 0))
+               for i, dc in enumerate(m.days) for c, count in enumerate(dc.counts))

@@ -24,6 +24,9 @@ UNIT = 6000
 
 Terms = list[tuple[int, object]]
 
+HIRE_WEIGHT = 1000
+"""A hire in the first solve, against 1 per shift a hire works."""
+
 
 @dataclass
 class StaffModel:
@@ -33,12 +36,17 @@ class StaffModel:
     days: list[DayClasses]
     infos: list[list[ClassInfo]]
     people: list[PersonData]
+    required: list[int]
+    """Per horizon slot, what this pool's people must cover (slot cover only)."""
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     x: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
     works: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     """(person, day index) -> 1 when the person works that day."""
     used: dict[int, cp_model.IntVar] = field(default_factory=dict)
     """Open hires: person -> 1 when the hire works at all."""
+    placements: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
+    """(day index, class, option) -> shifts of the class worked with that option's break
+    placement (slot cover only)."""
     hire_terms: Terms = field(default_factory=list)
     goal_terms: Terms = field(default_factory=list)
     """Wishes, fairness and contract hours: (coefficient, expression)."""
@@ -67,25 +75,63 @@ def variables(m: StaffModel) -> None:
             m.works[(p, i)] = w
 
 
-def planned_counts(m: StaffModel) -> Terms:
-    """Every planned shift is worked; named people may work more of the day's classes
-    (to reach their weekly minimum when the plan needs fewer hours than they owe), each
-    extra shift costing a point (no extra shift without a reason)."""
+def _takers(m: StaffModel, i: int, c: int) -> list:
+    return [m.x[(p, i, c)] for p in range(len(m.people)) if (p, i, c) in m.x]
+
+
+def covers_slots(m: StaffModel) -> bool:
+    """Whether the model covers the requirement slot by slot (the plan's classes as the
+    shifts on offer) rather than working the planned shifts: not when queues are split
+    (the plan's allocation holds the queues) or short slots are allowed."""
+    sc = m.view.scenario
+    return not sc.splits_queues and not sc.coverage.allow_understaffing
+
+
+def coverage(m: StaffModel) -> Terms:
+    """Each slot's requirement met by the people on duty. The plan's classes are the
+    shifts on offer each day; integer counts per break placement say how many of a
+    class's shifts take each placement. Each shift costs a point (fewer shifts when the
+    plan had more than the cover needs). Without slot cover (covers_slots), every
+    planned shift is worked, named people adding more of the day's classes where they
+    must reach their weekly minimum."""
     terms: Terms = []
+    if not covers_slots(m):
+        for i, dc in enumerate(m.days):
+            for c, count in enumerate(dc.counts):
+                takers = _takers(m, i, c)
+                hired = [m.x[(p, i, c)] for p in range(len(m.people))
+                         if (p, i, c) in m.x and m.people[p].hire]
+                m.model.add(sum(takers) >= count)
+                if hired:  # hires work planned shifts only
+                    m.model.add(sum(hired) <= count)
+                terms.append((UNIT, sum(takers) - count))
+        return terms
+    view = m.view
+    on_duty: dict[int, list] = {}
     for i, dc in enumerate(m.days):
-        for c, count in enumerate(dc.counts):
-            takers = [m.x[(p, i, c)] for p in range(len(m.people)) if (p, i, c) in m.x]
-            hired = [m.x[(p, i, c)] for p in range(len(m.people))
-                     if (p, i, c) in m.x and m.people[p].hire]
-            m.model.add(sum(takers) >= count)
-            if hired:  # hires work planned shifts only
-                m.model.add(sum(hired) <= count)
-            terms.append((UNIT, sum(takers) - count))
+        for c, placements in enumerate(dc.options):
+            takers = _takers(m, i, c)
+            if not takers:
+                continue
+            counts = []
+            for k, _ in placements:
+                n = m.model.new_int_var(0, len(takers), f"n_{i}_{k}")
+                m.placements[(i, c, k)] = n
+                counts.append(n)
+                for t in view.covered(dc.day, view.options[k]):
+                    on_duty.setdefault(t, []).append(n)
+            m.model.add(sum(counts) == sum(takers))
+            terms.append((UNIT, sum(takers)))
+    for t, need in enumerate(m.required):
+        if need > 0:
+            m.model.add(sum(on_duty.get(t, [])) >= need)
     return terms
 
 
 def hires(m: StaffModel, weight: int) -> Terms:
-    """Open hires are used in order (no symmetric rosters); each used one costs `weight`."""
+    """Open hires are used in order (no symmetric rosters); each used one costs `weight`,
+    each of their shifts one (a gradient the search can follow: a hire is shed shift by
+    shift)."""
     open_ = [p for p, person in enumerate(m.people) if person.hire]
     for n, p in enumerate(open_):
         u = m.model.new_bool_var(f"used_{p}")
@@ -94,11 +140,14 @@ def hires(m: StaffModel, weight: int) -> Terms:
             m.model.add_implication(m.works[(p, i)], u)
         if n:
             m.model.add_implication(u, m.used[open_[n - 1]])
-    return [(weight, u) for u in m.used.values()]
+    terms: Terms = [(weight, u) for u in m.used.values()]
+    terms += [(1, m.works[(p, i)]) for p in open_ for i in range(len(m.days))]
+    return terms
 
 
 def rest(m: StaffModel) -> Terms:
-    """min_rest_hours between one shift's end and the next one's start."""
+    """min_rest_hours between one shift's end and the next one's start: a shift and any
+    shift of a later day that starts too soon after it are not both worked."""
     for i, c, j, bad in rest_conflicts(m.view, m.days):
         for p, person in enumerate(m.people):
             if c not in person.eligible[i]:
@@ -308,13 +357,13 @@ def contract_hours(m: StaffModel, points: int) -> Terms:
 
 
 def build(view: Instance, days: list[DayClasses], infos: list[list[ClassInfo]],
-          people: list[PersonData], weights: StaffWeights) -> StaffModel:
+          people: list[PersonData], weights: StaffWeights, required: list[int]) -> StaffModel:
     """The model with every rule, its hire terms and its goal terms (no objective set:
     the stage minimises the hires first, then the goals with the hires capped)."""
-    m = StaffModel(view, days, infos, people)
+    m = StaffModel(view, days, infos, people, required)
     variables(m)
-    extra = planned_counts(m)
-    m.hire_terms = hires(m, 1)
+    extra = coverage(m)
+    m.hire_terms = hires(m, HIRE_WEIGHT)
     for rule in (rest, working_days, weekly_hours, comprehensive_hours, monthly_overtime,
                  start_variation, forward_rotation, days_off_in_pairs):
         rule(m)  # the hard rules add no penalty terms

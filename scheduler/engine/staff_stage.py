@@ -15,6 +15,15 @@ from scheduler.engine.staffed import staffed_roster
 from scheduler.models import Result
 
 
+def _on_duty(view, shifts) -> list[int]:
+    """People on duty per horizon slot for ((day, option), count) pairs."""
+    out = [0] * view.num_slots
+    for (d, k), count in shifts:
+        for t in view.covered(d, view.options[k]):
+            out[t] += count
+    return out
+
+
 def named_result(run, pm, plan, shifts: dict[tuple[int, int, int], int], scale: int) -> Result:
     """The named roster of the planned `shifts` ((pool, day, option) -> count), the time
     left shared by the pools in proportion to their shifts. `run` is the solve's run
@@ -26,6 +35,9 @@ def named_result(run, pm, plan, shifts: dict[tuple[int, int, int], int], scale: 
             sum(shifts.values()), len(sc.staff.people)))
     assignments, labels, hires = [], [], {}
     hard = "optimal"
+    # each pool covers what the others leave: the planned shifts of the pools still to
+    # roster, the rosters of the pools done
+    on_duty = [_on_duty(view, per_pool[p].items()) for p, view in enumerate(pm.pools)]
     for p, view in enumerate(pm.pools):
         members = [m for m in sc.staff.people if m.pool == view.pool_name]
         later = sum(sum(c.values()) for c in per_pool[p + 1:])
@@ -36,14 +48,20 @@ def named_result(run, pm, plan, shifts: dict[tuple[int, int, int], int], scale: 
             labels.append([(m.id, m.label) for m in members])
             hires[view.pool_name] = 0
             continue
+        others = [sum(col) for col in zip(*(on_duty[q] for q in range(len(pm.pools)) if q != p))] \
+            if len(pm.pools) > 1 else [0] * len(run.inst.required)
+        required = [max(0, r - o) for r, o in zip(run.inst.required, others)]
         out = staffed_roster(view, per_pool[p], members, sc.requests.items, sc.staff.weights,
-                             plan.pool_agents[p], budget, run.params, run.stop)
+                             plan.pool_agents[p], budget, run.params, required,
+                             sc.pools[p].max_hire, run.stop)
         run.charge(out.charged)
         if out.status in ("infeasible", "unknown"):
             return run.ends(out.status, out.message)
         if out.status != "optimal":
             hard = "feasible"
         assignments.append(out.assignment)
+        on_duty[p] = _on_duty(view, [((d, k), 1) for items in out.assignment.values()
+                                     for d, k in items])
         labels.append(out.labels)
         hires[view.pool_name] = out.hires
     headcount = len(sc.staff.people) + sum(hires.values())

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduler.engine.instance import Instance
+from scheduler.engine.plan_steps import hint_all
 from scheduler.engine.roster import DayClasses, group_plan
 from scheduler.engine.staff_greedy import hint_greedy
 from scheduler.engine.staff_data import ClassInfo, PersonData, class_infos, people_data
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 
 HIRE_SHARE = 0.7
 """Share of the budget for the first solve (fewest hires) when hires may be needed."""
+NAMED_ONLY_SHARE = 0.3
+"""Share of the budget for trying the named people alone, before any hire."""
 
 
 @dataclass
@@ -76,15 +79,25 @@ def _explain(view: Instance, days: list[DayClasses],
 
 
 def _hires_to_offer(view: Instance, days: list[DayClasses], named: list[PersonData],
-                    plan_agents: int) -> int:
-    """How many open hires the model may use: what the plan's headcount and the busiest
-    day say the named people lack, with a margin, within the pool's max_hire."""
-    cap = view.pool.max_hire if view.pool is not None else None
+                    plan_agents: int, cap: int | None) -> int:
+    """How many open hires the model may use: what the plan's headcount, the busiest day
+    and the named people's working days (at most max_days_per_week in each week) say they
+    lack, with a margin, within the pool's max_hire (`cap`)."""
     lack_day = max((sum(dc.counts) - sum(1 for p in named if p.eligible[i])
                     for i, dc in enumerate(days)), default=0)
-    need = max(0, plan_agents - len(named), lack_day)
-    offer = need + math.ceil(0.15 * need) + 2 if need else 2
-    offer = min(offer, sum(sum(dc.counts) for dc in days))
+    k7 = view.rules.max_days_per_week
+    index_of = {dc.day: i for i, dc in enumerate(days)}
+    blocks = [[index_of[d] for d in block] for block, _ in view.week_blocks()]
+    capacity = sum(min(k7, sum(1 for i in block if p.eligible[i])) for p in named
+                   for block in blocks)
+    per_hire = sum(min(k7, len(block)) for block in blocks)
+    total = sum(sum(dc.counts) for dc in days)
+    lack_days = -(-max(0, total - capacity) // max(1, per_hire))
+    need = max(0, plan_agents - len(named), lack_day, lack_days)
+    # a generous offer: with slack, CP-SAT finds a first roster at once and then sheds
+    # the hires it does not need (too tight an offer leaves it searching for any roster)
+    offer = need + math.ceil(0.5 * need) + max(4, len(named) // 8)
+    offer = min(offer, total)
     return offer if cap is None else min(cap, offer)
 
 
@@ -102,18 +115,60 @@ def _solve(m: StaffModel, seconds: float, params: dict, stop: StopSignal | None
 
 
 def _hint(m: StaffModel, solver: cp_model.CpSolver) -> None:
-    m.model.clear_hints()
-    for var in m.x.values():
-        m.model.add_hint(var, solver.value(var))
-    for var in list(m.works.values()) + list(m.used.values()):
-        m.model.add_hint(var, solver.value(var))
+    """Every variable hinted with the solver's solution (a partial hint of the shifts
+    alone leaves CP-SAT searching for the helper variables)."""
+    hint_all(m.model, list(solver.response_proto.solution))
+
+
+def _named_only(m: StaffModel, seconds: float, params: dict, stop: StopSignal | None
+                ) -> tuple[str, cp_model.CpSolver]:
+    """The model with every hire unused (as assumptions): "optimal" when the named
+    people cover alone (no hire is then the fewest), "unknown" otherwise."""
+    m.model.add_assumptions([~u for u in m.used.values()])
+    hint = list(m.model.proto.solution_hint.vars), list(m.model.proto.solution_hint.values)
+    m.model.clear_hints()  # the greedy's roster has hires: no help here
+    try:
+        status, solver = _solve(m, seconds, params, stop)
+    finally:
+        m.model.clear_assumptions()
+        m.model.proto.solution_hint.vars.extend(hint[0])
+        m.model.proto.solution_hint.values.extend(hint[1])
+    if status in ("optimal", "feasible"):
+        return "optimal", solver
+    return "unknown", solver
+
+
+def _complete_hint(m: StaffModel, seconds: float, stop: StopSignal | None
+                   ) -> cp_model.CpSolver | None:
+    """The greedy hint made whole: the model solved with the hinted shifts fixed gives
+    every helper variable (start windows, days-off pairs, fairness maxima) its value, and
+    that whole solution becomes the hint (CP-SAT completes a partial hint only slowly).
+    The partial hint stays when the fixed model has no solution. Returns the solver
+    holding the greedy roster as a whole solution (the run's fallback), or None."""
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = max(0.2, seconds)
+    with watched(stop, solver):
+        status = solver.solve(m.model)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        hint_all(m.model, list(solver.response_proto.solution))
+        return solver
+    log.debug("the greedy hint is not a whole roster (%s)", solver.status_name(status))
+    return None
 
 
 def _assignment(m: StaffModel, solver: cp_model.CpSolver) -> dict[int, list[tuple[int, int]]]:
     """Each person's shifts, break placements handed out class by class (named people
     first, so that hires take planned placements only)."""
-    remaining = {(i, c): list(dc.options[c]) for i, dc in enumerate(m.days)
-                 for c in range(len(dc.shapes))}
+    if m.placements:  # slot cover: the model chose each class's break placements
+        remaining = {(i, c): [(k, solver.value(m.placements[(i, c, k)]))
+                              for k, _ in dc.options[c] if (i, c, k) in m.placements
+                              and solver.value(m.placements[(i, c, k)]) > 0]
+                     for i, dc in enumerate(m.days) for c in range(len(dc.shapes))}
+    else:
+        remaining = {(i, c): list(dc.options[c]) for i, dc in enumerate(m.days)
+                     for c in range(len(dc.shapes))}
     out: dict[int, list[tuple[int, int]]] = {}
     for (p, i, c), var in sorted(m.x.items()):
         if not solver.value(var):
@@ -125,7 +180,7 @@ def _assignment(m: StaffModel, solver: cp_model.CpSolver) -> dict[int, list[tupl
             if left == 1:
                 stack.pop()
         else:  # a shift beyond the plan: the class's first break placement
-            k = m.days[i].options[c][0][0]
+            k = m.days[i].options[c][0][0]  # (planned counts only)
         out.setdefault(m.people[p].key, []).append((m.days[i].day, k))
     return {key: sorted(items) for key, items in out.items()}
 
@@ -133,18 +188,37 @@ def _assignment(m: StaffModel, solver: cp_model.CpSolver) -> dict[int, list[tupl
 def staffed_roster(view: Instance, counts: dict[tuple[int, int], int],
                    members: list[StaffMember], requests: list[StaffRequest],
                    weights: StaffWeights, plan_agents: int, budget: float, params: dict,
+                   required: list[int], max_hire: int | None = None,
                    stop: StopSignal | None = None) -> StaffedRoster:
-    """Place the pool's planned shifts (`counts`: (day, option) -> shifts) on its named
-    `members` and, where they fall short, on open hires, within `budget` seconds."""
+    """Roster the pool's named `members` and, where they fall short, open hires, within
+    `budget` seconds: the pool's share of the requirement per slot (`required`) covered
+    with the classes of its planned shifts (`counts`: (day, option) -> shifts), or the
+    planned shifts themselves where the model cannot cover slot by slot. `max_hire`: the
+    pool's hiring cap (None: none)."""
     started = time.monotonic()
     deterministic = bool(params.get("deterministic"))
     pool_name = view.pool_name or "all"
     days = group_plan(view, counts)
     infos = class_infos(view, days)
     named = people_data(view, days, infos, members, requests, 0)
-    offer = _hires_to_offer(view, days, named, plan_agents)
+    offer = _hires_to_offer(view, days, named, plan_agents, max_hire)
     short = _shortfall(view, days, infos, named)
-    people = people_data(view, days, infos, members, requests, offer)
+    if short and offer == 0:
+        return StaffedRoster("infeasible", {}, [], len(members),
+                             message=_explain(view, days, short),
+                             charged=budget if deterministic else time.monotonic() - started)
+    cap = max_hire if max_hire is not None else sum(sum(dc.counts) for dc in days)
+    per_hire = max(1, view.rules.max_days_per_week * len(view.week_blocks()))
+    for _ in range(4):  # more hires on offer while the greedy cannot place every shift
+        people = people_data(view, days, infos, members, requests, offer)
+        m = build(view, days, infos, people, weights, required)
+        m.model.minimize(sum(coef * expr for coef, expr in m.hire_terms))
+        unplaced = hint_greedy(m)
+        if not unplaced or offer >= cap:
+            break
+        offer = min(cap, offer + math.ceil(1.5 * unplaced / per_hire) + 2)
+    log.debug("pool %s: %d hires on offer, the greedy left %d shifts", pool_name, offer,
+              unplaced)
     labels = [(p.id, p.label) for p in members]
     width = max(2, len(str(offer)))
     labels += [(f"{pool_name}-hire-{h + 1:0{width}d}", "") for h in range(offer)]
@@ -154,25 +228,27 @@ def staffed_roster(view: Instance, counts: dict[tuple[int, int], int],
         return StaffedRoster(status, assignment or {}, labels, len(members), hires, message,
                              charged)
 
-    if short and offer == 0:
-        return outcome("infeasible", message=_explain(view, days, short))
-    m = build(view, days, infos, people, weights)
-
     def left() -> float:
         return budget - (time.monotonic() - started)
 
+    greedy = _complete_hint(m, min(5.0, 0.2 * left()), stop)
     # first: the fewest hires (nothing to search when none are offered)
     first_share = HIRE_SHARE if offer else 0.15
-    m.model.minimize(sum(coef * expr for coef, expr in m.hire_terms))
-    placed = hint_greedy(m)
-    log.debug("pool %s: the greedy placed %d shifts", pool_name, placed)
-    status, solver = _solve(m, max(0.5, left() * first_share), params, stop)
+    status, solver = "unknown", None
+    if offer and len(members):
+        # the named people alone first: when they suffice, no hire is the answer (a
+        # search from a greedy roster with hires sheds them only slowly)
+        status, solver = _named_only(m, max(0.5, left() * NAMED_ONLY_SHARE), params, stop)
+    if status not in ("optimal", "feasible"):
+        status, solver = _solve(m, max(0.5, left() * first_share), params, stop)
     if status == "infeasible":
         why = _explain(view, days, short) if short else (
             f"the planned shifts of pool {pool_name!r} cannot be placed on its named people "
             f"and {offer} hires under the labour rules, leave and personal limits; relax "
             f"min_rest_hours, max_consecutive_days or the weekly hours, or allow more hires")
         return outcome("infeasible", message=why)
+    if status == "unknown" and greedy is not None:
+        status, solver = "feasible", greedy  # the greedy roster, checked by the model
     if status == "unknown":
         return outcome("unknown", message=f"no roster of pool {pool_name!r}'s named people "
                        f"found within the time limit; raise it")

