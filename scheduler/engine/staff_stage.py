@@ -65,7 +65,9 @@ def named_result(run, pm, plan, shifts: dict[tuple[int, int, int], int], scale: 
         labels.append(out.labels)
         hires[view.pool_name] = out.hires
     headcount = len(sc.staff.people) + sum(hires.values())
-    paid_minutes = sum(c * pm.pools[p].options[k].paid_minutes for (p, d, k), c in shifts.items())
+    # the roster's own shifts: the slot cover may work fewer than the plan had
+    paid_minutes = sum(pm.pools[p].options[k].paid_minutes for p, a in enumerate(assignments)
+                       for items in a.values() for _, k in items)
     proven = plan.optimal and hard == "optimal" and plan.headcount_bound is not None \
         and headcount == plan.headcount_bound
     note = "interrupted: the best roster found so far" if run.stopped() else ""

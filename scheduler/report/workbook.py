@@ -90,8 +90,10 @@ def _roster(wb, fmt: _Formats, data: ReportData) -> None:
     for s in data.result.shifts:
         by_agent.setdefault(s.agent, []).append(s)
     pools = data.pool_of_agent
+    names = {s.agent: s.name for s in data.result.shifts if s.name}
     for row, agent in enumerate(data.agents, start=1):
-        ws.write_string(row, 0, agent, fmt.bold)
+        # named staff: the id and the name, as the planner publishes the roster
+        ws.write_string(row, 0, f"{agent} {names[agent]}" if agent in names else agent, fmt.bold)
         ws.write_string(row, 1, pools.get(agent, ""))
         shifts = by_agent.get(agent, [])
         for s in shifts:
@@ -103,7 +105,7 @@ def _roster(wb, fmt: _Formats, data: ReportData) -> None:
         ws.write_number(row, total_col, sum(weekly) / 60, fmt.hours)
         ws.write_number(row, total_col + 1, len(shifts))
     ws.freeze_panes(1, first_day_col)
-    ws.set_column(0, 0, 10)
+    ws.set_column(0, 0, 22 if names else 10)
     ws.set_column(1, 1, 8)
     ws.set_column(first_day_col, week_col - 1, 12)
     ws.set_column(week_col, total_col + 1, 11)
