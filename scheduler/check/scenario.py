@@ -45,6 +45,7 @@ def load_scenario_for_check(path: Path) -> models.Scenario:
     if not isinstance(data, dict):
         raise ValueError(f"{path}: a scenario file must hold a mapping")
     data = dict(data)
+    data.pop("variants", None)  # the base scenario (a variant is checked through --variant)
     if "rules" in data:
         data["rules"] = _merge_preset(data["rules"], "preset", "rules")
     if "solver" in data:

@@ -86,14 +86,15 @@ def _times(sh: ShiftRecord) -> tuple[int, int]:
     return start, start + (sh.e - sh.s)
 
 
-def _figures(sh: ShiftRecord, date: dt.date, holidays: set[dt.date]) -> set[str]:
+def _figures(sh: ShiftRecord, date: dt.date, holidays: set[dt.date],
+             makeup: set[dt.date] = frozenset()) -> set[str]:
     start, end = _times(sh)
     out = set()
     if any(start < base + NIGHT_END and end > base for base in (0, 1440)):
         out.add("nights")
     elif end > LATE_END:
         out.add("late_finishes")
-    if date.isoweekday() >= 6:
+    if date.isoweekday() >= 6 and date not in makeup:
         out.add("weekends")
     if date in holidays:
         out.add("holidays")
@@ -256,7 +257,8 @@ def fairness(scenario: models.Scenario, people: list[models.StaffMember],
     counts = {p.id: {} for p in people}
     for sh in shifts:
         if sh.agent in counts:
-            for f in _figures(sh, first + dt.timedelta(days=sh.day), holidays):
+            for f in _figures(sh, first + dt.timedelta(days=sh.day), holidays,
+                              set(scenario.makeup_workdays)):
                 counts[sh.agent][f] = counts[sh.agent].get(f, 0) + 1
     out = {}
     for pool in scenario.pools:

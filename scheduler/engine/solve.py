@@ -30,7 +30,7 @@ from scheduler.engine.plan import PlanModel, PlanStep, build_plan_model
 from scheduler.engine.plan_steps import LARGE_PLAN, hint_all, plan_step
 from scheduler.engine.records import agent_name, records
 from scheduler.engine.roster_stage import ROSTER_MAX_BOOLEANS, roster_pool
-from scheduler.engine.staff_stage import named_result
+from scheduler.engine.staff_stage import named_result, uncapped
 from scheduler.engine.standing import standing_capacity
 from scheduler.engine.stopping import StopSignal
 from scheduler.models import Result, Summary
@@ -49,9 +49,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 SCALE = 100  # objective weights are scaled to integers (hundredths)
-NAMED_PLAN_SHARE = 0.45
-"""With named staff, the share of the time limit the plan may use (the rest is the
-named roster's)."""
+NAMED_PLAN_SHARE = 0.45  # with named staff, the plan's share of the limit (then theirs)
 
 
 def solve(
@@ -73,8 +71,7 @@ def solve(
     if not model_fits(run, first):
         return run.with_first(None)
     full_limit = run.limit
-    if run.sc.staff is not None:
-        # the named roster is a search of its own: the plan gets part of the time
+    if run.sc.staff is not None:  # the named roster is a search of its own
         run.limit = NAMED_PLAN_SHARE * full_limit
     pm = plan_model(run)
     objective = objectives(run, pm)
@@ -145,7 +142,7 @@ class _Run:
             # the clock keeps running from the first attempt: budgets count from t0
             elapsed = 0.0 if loaded.scenario.solver.deterministic else time.monotonic() - self.t0
             self.limit = elapsed + repair.seconds
-        self.inst = Instance(_uncapped(loaded) if loaded.scenario.staff is not None else loaded)
+        self.inst = Instance(uncapped(loaded) if loaded.scenario.staff is not None else loaded)
         self.on_progress = on_progress
         self.stop = stop
         self.repair = repair
@@ -227,14 +224,6 @@ class _Run:
         """The result of a plan proven infeasible, with the rules that conflict."""
         return self.ends("infeasible", explain_infeasible(
             self.inst, self.params, max(1.0, min(10.0, self.left()))))
-
-
-def _uncapped(loaded: LoadedScenario) -> LoadedScenario:
-    """Named staff: the pools without their hiring caps for the plan (a capped plan is a
-    much harder search; the named roster holds the caps when it offers hires)."""
-    pools = [p.model_copy(update={"max_hire": None}) for p in loaded.scenario.pools]
-    return dataclasses.replace(loaded, scenario=loaded.scenario.model_copy(
-        update={"pools": pools}))
 
 
 def _versions() -> dict[str, str]:

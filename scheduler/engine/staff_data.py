@@ -50,6 +50,7 @@ def is_night(start_minute: int, end_minute: int) -> bool:
 
 def class_infos(view: Instance, days: list[DayClasses]) -> list[list[ClassInfo]]:
     holidays = set(view.scenario.holidays)
+    makeup = set(view.scenario.makeup_workdays)  # weekend days worked as weekdays
     out = []
     for dc in days:
         date = view.date(dc.day)
@@ -62,7 +63,7 @@ def class_infos(view: Instance, days: list[DayClasses]) -> list[list[ClassInfo]]
                 figures.add("nights")
             elif end > LATE_END_MINUTE:
                 figures.add("late_finishes")
-            if date.isoweekday() >= 6:
+            if date.isoweekday() >= 6 and date not in makeup:
                 figures.add("weekends")
             if date in holidays:
                 figures.add("holidays")

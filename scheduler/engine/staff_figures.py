@@ -26,7 +26,8 @@ def _minutes(shift: ShiftRecord, day: dt.date) -> tuple[int, int]:
     return start, start + round((shift.end - shift.start).total_seconds() / 60)
 
 
-def shift_figures(shift: ShiftRecord, holidays: set[dt.date]) -> set[str]:
+def shift_figures(shift: ShiftRecord, holidays: set[dt.date],
+                  makeup: set[dt.date] = frozenset()) -> set[str]:
     day = shift.day or shift.start.date()
     start, end = _minutes(shift, day)
     out = set()
@@ -34,7 +35,7 @@ def shift_figures(shift: ShiftRecord, holidays: set[dt.date]) -> set[str]:
         out.add("nights")
     elif end > LATE_END_MINUTE:
         out.add("late_finishes")
-    if day.isoweekday() >= 6:
+    if day.isoweekday() >= 6 and day not in makeup:  # a make-up working day is a weekday
         out.add("weekends")
     if day in holidays:
         out.add("holidays")
@@ -76,7 +77,7 @@ def fairness_figures(sc: Scenario, shifts: list[ShiftRecord]) -> list[FairnessFi
     counts: dict[str, dict[str, int]] = {p: {f: 0 for f in FIGURES} for p in named}
     for s in shifts:
         if s.agent in counts:
-            for figure in shift_figures(s, holidays):
+            for figure in shift_figures(s, holidays, set(sc.makeup_workdays)):
                 counts[s.agent][figure] += 1
     out = []
     for pool in sc.pools:

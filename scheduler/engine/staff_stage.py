@@ -4,6 +4,8 @@ gives the people (engine/staff_figures.py) in the summary."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from scheduler.engine.records import records
 from scheduler.engine.staff_figures import (
     fairness_figures,
@@ -13,6 +15,15 @@ from scheduler.engine.staff_figures import (
 )
 from scheduler.engine.staffed import staffed_roster
 from scheduler.models import Result
+from scheduler.workload.loaded import LoadedScenario
+
+
+def uncapped(loaded: LoadedScenario) -> LoadedScenario:
+    """Named staff: the pools without their hiring caps, for the plan (a capped plan is a
+    much harder search; the named roster holds the caps when it offers hires)."""
+    pools = [p.model_copy(update={"max_hire": None}) for p in loaded.scenario.pools]
+    return dataclasses.replace(loaded, scenario=loaded.scenario.model_copy(
+        update={"pools": pools}))
 
 
 def _on_duty(view, shifts) -> list[int]:

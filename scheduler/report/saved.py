@@ -36,10 +36,6 @@ def scenario_as_solved(scenario: Scenario, required: list[int] | tuple[int, ...]
             rules = pool.rules.model_dump(mode="json", exclude_unset=True)
             rules.pop("preset", None)
             dumped["rules"] = rules
-    if isinstance(data.get("staff"), dict):
-        # the named staff and requests as read: inline, their files not needed
-        data["staff"]["file"] = None
-        data["requests"]["file"] = None
     floor = int(scenario.demand.floor) if scenario.demand is not None else 0
     if getattr(scenario, "channels", None) and required is not None:
         # workload turned into agents: the requirement as solved, the channels (and the

@@ -80,7 +80,8 @@ def _read_rows(model: type, path: Path, key: str, required: tuple[str, ...]) -> 
 
 
 def resolve_staff(scenario: Scenario, path: Path, origins: Origins, digest) -> Scenario:
-    """The scenario with staff.people and requests.items filled from their files, checked
+    """The scenario with staff.people and requests.items filled from their files (and
+    the file keys cleared), checked
     against the pools, shift types and horizon, and each pool's standing set to its named
     people. Raises InputError naming the file, line and column (or key path)."""
     staff = scenario.staff
@@ -130,8 +131,9 @@ def resolve_staff(scenario: Scenario, path: Path, origins: Origins, digest) -> S
                 f"{pool.name!r}: leave standing out (it is the number of named people)",
                 ("pools", i, "standing"))
         pools.append(pool.model_copy(update={"standing": named}))
+    # the people and requests as read, inline: the files are not needed again
     return scenario.model_copy(update={
-        "staff": staff.model_copy(update={"people": people}),
-        "requests": scenario.requests.model_copy(update={"items": requests}),
+        "staff": staff.model_copy(update={"people": people, "file": None}),
+        "requests": scenario.requests.model_copy(update={"items": requests, "file": None}),
         "pools": pools,
     })

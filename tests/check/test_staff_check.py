@@ -131,3 +131,13 @@ def test_requests_honoured_and_fairness_are_counted_from_the_shifts(tmp_path):
     figures = fairness(sc, sc.staff.people, report.shifts)
     assert figures[("ft", "nights")] == (0, 0.5, 1)    # E2's 22:00-06:00 Saturday shift
     assert figures[("ft", "weekends")] == (0, 0.5, 1)
+
+
+def test_a_make_up_working_day_is_not_a_weekend_shift(tmp_path):
+    sc = scenario([{"id": "E1"}])
+    saturday = [shift("E1", 5, 9)]
+    report = check_roster(sc, tmp_path, saturday, [])
+    assert fairness(sc, sc.staff.people, report.shifts)[("ft", "weekends")] == (1, 1, 1)
+    sc = sc.model_copy(update={"makeup_workdays": [dt.date(2026, 11, 21)]})
+    report = check_roster(sc, tmp_path, saturday, [])
+    assert fairness(sc, sc.staff.people, report.shifts)[("ft", "weekends")] == (0, 0, 0)
