@@ -70,20 +70,22 @@ def agent_calendar(data: ReportData, agent: str, shifts: list, now: dt.datetime,
         return got
 
     scenario = data.result.summary.scenario
+    name = next((s.name for s in shifts if s.name), None)  # named staff
+    who = f"{agent} {name}" if name else agent
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(f'{scenario} roster: {agent}')}",
+        f"X-WR-CALNAME:{escape_text(f'{scenario} roster: {who}')}",
         f"X-WR-TIMEZONE:{data.time_zone}",
     ]
     stamp = _stamp(now)
     for s in shifts:
         breaks = data.breaks_in(s)
         pool = pool_of(s)
-        detail = [f"Agent {agent}", f"shift type {s.shift_type}, paid {s.paid_minutes / 60:g} h"]
+        detail = [f"Agent {who}", f"shift type {s.shift_type}, paid {s.paid_minutes / 60:g} h"]
         if pool:
             detail.append(f"pool {pool}")
         for b in breaks:
