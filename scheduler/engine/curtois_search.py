@@ -1,0 +1,171 @@
+"""Search for the Curtois and Qu (2014) instances: a first CP-SAT run on the whole model,
+then large neighbourhood search (LNS) from the incumbent.
+
+Each LNS step frees part of the roster -- a few employees over the whole horizon, every
+employee over a window of days, or some employees over a longer window -- fixes the rest
+to the incumbent (by narrowing variable domains in the one model, so nothing is rebuilt),
+hints the incumbent and re-solves with a short limit. A step that does not make the roster
+worse is kept. Neighbourhoods grow when their step is solved to optimality and shrink when
+it runs out of time. Everything is seeded, so a run is repeatable for a given time budget
+up to the solver's timing."""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from scheduler.datasets.curtois import CurtoisInstance, Roster
+from scheduler.engine.curtois import CurtoisVars, build
+
+
+@dataclass(frozen=True)
+class CurtoisResult:
+    roster: Roster | None
+    """None when no roster was found in time (or none exists)."""
+    objective: int | None
+    """The solver's figure (callers that publish it should recompute with the checker)."""
+    bound: int | None
+    status: str
+    """OPTIMAL, FEASIBLE, INFEASIBLE or UNKNOWN."""
+    seconds: float
+    lns_steps: int
+    lns_improvements: int
+
+
+def _roster(v: CurtoisVars, values: dict) -> Roster:
+    inst = v.inst
+    out = {}
+    for e, person in enumerate(inst.staff):
+        row = []
+        for d in range(inst.days):
+            sid = None
+            for s, shift in enumerate(inst.shifts):
+                if values.get((e, d, s)):
+                    sid = shift.id
+            row.append(sid)
+        out[person.id] = tuple(row)
+    return out
+
+
+class _Lns:
+    def __init__(self, v: CurtoisVars, workers: int, seed: int) -> None:
+        self.v = v
+        self.workers = workers
+        self.rng = random.Random(seed)
+        self.proto = v.model.proto
+        self.keys = list(v.x)
+        self.index = [v.x[k].index for k in self.keys]
+        self.by_cell: dict[tuple[int, int], list[int]] = {}
+        for i, (e, d, _) in enumerate(self.keys):
+            self.by_cell.setdefault((e, d), []).append(i)
+        self.n_staff = len(v.inst.staff)
+        self.days = v.inst.days
+        # neighbourhood sizes (fractions adapted per kind)
+        self.size = {"staff": 0.15, "window": 0.25, "block": 0.3}
+
+    def _free_cells(self, kind: str) -> set[tuple[int, int]]:
+        rng, days, n = self.rng, self.days, self.n_staff
+        frac = self.size[kind]
+        if kind == "staff":
+            k = max(2, round(frac * n))
+            people = rng.sample(range(n), min(n, k))
+            return {(e, d) for e in people for d in range(days)}
+        if kind == "window":
+            length = max(3, round(frac * days))
+            length = min(days, length)
+            start = rng.randrange(0, days - length + 1)
+            return {(e, d) for e in range(n) for d in range(start, start + length)}
+        k = max(2, round(frac * n))
+        length = min(days, max(7, round(2 * frac * days)))
+        start = rng.randrange(0, days - length + 1)
+        people = rng.sample(range(n), min(n, k))
+        return {(e, d) for e in people for d in range(start, start + length)}
+
+    def step(self, values: list[int], kind: str, limit: float
+             ) -> tuple[list[int] | None, int | None, bool]:
+        """One LNS step from `values` (per key of self.keys): the new values and solver
+        objective when it found a roster, and whether the step was solved to optimality."""
+        free = self._free_cells(kind)
+        variables = self.proto.variables
+        fixed = []
+        for cell, idxs in self.by_cell.items():
+            if cell in free:
+                continue
+            for i in idxs:
+                var = variables[self.index[i]]
+                var.domain[:] = [values[i], values[i]]
+                fixed.append(var)
+        self._hint(values)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.1, limit)
+        solver.parameters.num_workers = self.workers
+        solver.parameters.random_seed = self.rng.randrange(1 << 20)
+        try:
+            status = solver.solve(self.v.model)
+        finally:
+            for var in fixed:
+                var.domain[:] = [0, 1]
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None, None, False
+        new = [int(solver.value(self.v.x[k])) for k in self.keys]
+        return new, round(solver.objective_value), status == cp_model.OPTIMAL
+
+    def _hint(self, values: list[int]) -> None:
+        hint = self.proto.solution_hint
+        hint.Clear()
+        hint.vars.extend(self.index)
+        hint.values.extend(values)
+
+    def adapt(self, kind: str, optimal: bool) -> None:
+        top = {"staff": 0.8, "window": 0.8, "block": 0.9}[kind]
+        factor = 1.15 if optimal else 0.85
+        self.size[kind] = min(top, max(0.02, self.size[kind] * factor))
+
+
+def solve_curtois(inst: CurtoisInstance, time_limit_seconds: float = 60.0, workers: int = 2,
+                  seed: int = 0, first_share: float = 0.25, step_seconds: float = 3.0,
+                  lns: bool = True) -> CurtoisResult:
+    """Best roster found within the time limit (model building included).
+
+    `first_share` of the time goes to one CP-SAT run on the whole model (it stops early
+    when it proves optimality); the rest to LNS steps of at most `step_seconds` each."""
+    t0 = time.monotonic()
+    v = build(inst)
+    deadline = t0 + time_limit_seconds
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    first_limit = max(0.5, (deadline - time.monotonic()) * (first_share if lns else 1.0))
+    solver.parameters.max_time_in_seconds = first_limit
+    status = solver.solve(v.model)
+    bound = round(solver.best_objective_bound) + v.constant
+    if status == cp_model.INFEASIBLE:
+        return CurtoisResult(None, None, None, "INFEASIBLE", time.monotonic() - t0, 0, 0)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return CurtoisResult(None, None, None, "UNKNOWN", time.monotonic() - t0, 0, 0)
+    search = _Lns(v, workers, seed)
+    values = [int(solver.value(v.x[k])) for k in search.keys]
+    objective = round(solver.objective_value)
+    steps = improvements = 0
+    if status == cp_model.FEASIBLE and lns:
+        kinds = ("staff", "window", "block")
+        while objective + v.constant > bound:
+            left = deadline - time.monotonic()
+            if left < 0.2:
+                break
+            kind = kinds[steps % len(kinds)]
+            new, value, optimal = search.step(values, kind, min(step_seconds, left))
+            steps += 1
+            search.adapt(kind, optimal)
+            if new is not None and value <= objective:
+                improvements += value < objective
+                values, objective = new, value
+    if objective + v.constant <= bound:
+        status = cp_model.OPTIMAL
+    roster = _roster(v, dict(zip(search.keys, values)))
+    return CurtoisResult(roster, objective + v.constant, bound,
+                         "OPTIMAL" if status == cp_model.OPTIMAL else "FEASIBLE",
+                         time.monotonic() - t0, steps, improvements)
