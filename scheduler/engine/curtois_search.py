@@ -11,14 +11,16 @@ up to the solver's timing."""
 
 from __future__ import annotations
 
+import math
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from scheduler.datasets.curtois import CurtoisInstance, Roster
 from scheduler.engine.curtois import CurtoisVars, build
+from scheduler.engine.curtois_columns import column_generation
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,9 @@ class CurtoisResult:
     seconds: float
     lns_steps: int
     lns_improvements: int
+    notes: dict = field(default_factory=dict)
+    """How the time went: column generation's iterations, columns, whether it converged,
+    its seconds and its roster's objective."""
 
 
 def _roster(v: CurtoisVars, values: dict) -> Roster:
@@ -96,7 +101,7 @@ class _Lns:
                 continue
             for i in idxs:
                 var = variables[self.index[i]]
-                var.domain[:] = [values[i], values[i]]
+                var.domain[0] = var.domain[1] = values[i]
                 fixed.append(var)
         self._hint(values)
         solver = cp_model.CpSolver()
@@ -107,7 +112,7 @@ class _Lns:
             status = solver.solve(self.v.model)
         finally:
             for var in fixed:
-                var.domain[:] = [0, 1]
+                var.domain[0], var.domain[1] = 0, 1
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None, None, False
         new = [int(solver.value(self.v.x[k])) for k in self.keys]
@@ -115,7 +120,8 @@ class _Lns:
 
     def _hint(self, values: list[int]) -> None:
         hint = self.proto.solution_hint
-        hint.Clear()
+        hint.vars.clear()
+        hint.values.clear()
         hint.vars.extend(self.index)
         hint.values.extend(values)
 
@@ -126,33 +132,66 @@ class _Lns:
 
 
 def solve_curtois(inst: CurtoisInstance, time_limit_seconds: float = 60.0, workers: int = 2,
-                  seed: int = 0, first_share: float = 0.25, step_seconds: float = 3.0,
-                  lns: bool = True) -> CurtoisResult:
+                  seed: int = 0, columns_share: float = 0.8, ip_share: float = 0.1,
+                  step_seconds: float = 3.0, first_share: float = 0.25,
+                  columns: bool = True, lns: bool = True) -> CurtoisResult:
     """Best roster found within the time limit (model building included).
 
-    `first_share` of the time goes to one CP-SAT run on the whole model (it stops early
-    when it proves optimality); the rest to LNS steps of at most `step_seconds` each."""
+    With `columns`: column generation for `columns_share` of the time (its integer master
+    for `ip_share`), then LNS on the compact model from that roster for the rest.
+    Without: one CP-SAT run on the compact model for `first_share` of the time (all of
+    it without `lns`), then LNS. LNS steps take at most `step_seconds` each."""
     t0 = time.monotonic()
-    v = build(inst)
     deadline = t0 + time_limit_seconds
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    first_limit = max(0.5, (deadline - time.monotonic()) * (first_share if lns else 1.0))
-    solver.parameters.max_time_in_seconds = first_limit
-    status = solver.solve(v.model)
-    bound = round(solver.best_objective_bound) + v.constant
-    if status == cp_model.INFEASIBLE:
-        return CurtoisResult(None, None, None, "INFEASIBLE", time.monotonic() - t0, 0, 0)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return CurtoisResult(None, None, None, "UNKNOWN", time.monotonic() - t0, 0, 0)
+    v = build(inst)
     search = _Lns(v, workers, seed)
-    values = [int(solver.value(v.x[k])) for k in search.keys]
-    objective = round(solver.objective_value)
+    bound = None
+    notes: dict = {}
+    if columns:
+        cg_deadline = t0 + time_limit_seconds * columns_share
+        cg = column_generation(inst, None, cg_deadline, time_limit_seconds * ip_share,
+                               seed=seed, workers=workers)
+        if cg.roster is None:
+            return CurtoisResult(None, None, None, "UNKNOWN", time.monotonic() - t0, 0, 0)
+        if cg.converged and cg.lp_bound is not None:
+            bound = math.ceil(cg.lp_bound - 1e-6)
+        shift = {s.id: i for i, s in enumerate(inst.shifts)}
+        cells = {(e, d, shift[sid]) for e, p in enumerate(inst.staff)
+                 for d, sid in enumerate(cg.roster[p.id]) if sid is not None}
+        values = [int(k in cells) for k in search.keys]
+        search._hint(values)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = workers
+        solver.parameters.random_seed = seed
+        solver.parameters.max_time_in_seconds = 0.1
+        solver.parameters.fix_variables_to_their_hinted_value = True
+        status = solver.solve(v.model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            raise RuntimeError("the column roster breaks the compact model")
+        objective = round(solver.objective_value)
+        status = cp_model.FEASIBLE
+        notes = {"cg_iterations": cg.iterations, "columns": cg.columns,
+                 "converged": cg.converged, "lp_bound": cg.lp_bound, "dive_done": cg.dive_done,
+                 "cg_seconds": round(time.monotonic() - t0, 1),
+                 "cg_objective": objective + v.constant}
+    else:
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = workers
+        solver.parameters.random_seed = seed
+        solver.parameters.max_time_in_seconds = max(
+            0.5, (deadline - time.monotonic()) * (first_share if lns else 1.0))
+        status = solver.solve(v.model)
+        if status == cp_model.INFEASIBLE:
+            return CurtoisResult(None, None, None, "INFEASIBLE", time.monotonic() - t0, 0, 0)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return CurtoisResult(None, None, None, "UNKNOWN", time.monotonic() - t0, 0, 0)
+        bound = round(solver.best_objective_bound) + v.constant
+        values = [int(solver.value(v.x[k])) for k in search.keys]
+        objective = round(solver.objective_value)
     steps = improvements = 0
     if status == cp_model.FEASIBLE and lns:
         kinds = ("staff", "window", "block")
-        while objective + v.constant > bound:
+        while bound is None or objective + v.constant > bound:
             left = deadline - time.monotonic()
             if left < 0.2:
                 break
@@ -163,9 +202,9 @@ def solve_curtois(inst: CurtoisInstance, time_limit_seconds: float = 60.0, worke
             if new is not None and value <= objective:
                 improvements += value < objective
                 values, objective = new, value
-    if objective + v.constant <= bound:
+    if bound is not None and objective + v.constant <= bound:
         status = cp_model.OPTIMAL
     roster = _roster(v, dict(zip(search.keys, values)))
     return CurtoisResult(roster, objective + v.constant, bound,
                          "OPTIMAL" if status == cp_model.OPTIMAL else "FEASIBLE",
-                         time.monotonic() - t0, steps, improvements)
+                         time.monotonic() - t0, steps, improvements, notes)
