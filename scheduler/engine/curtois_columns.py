@@ -69,8 +69,10 @@ class _Pricer:
         """Request penalty of a roster (set of (day, shift) worked)."""
         return self.on_total + sum(self.request_cost.get(c, 0) for c in column)
 
-    def solve(self, duals: dict[tuple[int, int], float], seconds: float, seed: int
-              ) -> list[frozenset[tuple[int, int]]]:
+    def solve(self, duals: dict[tuple[int, int], float], seconds: float, seed: int,
+              first: bool = False) -> list[frozenset[tuple[int, int]]]:
+        """Rosters of least reduced cost (the last ones found); with `first`, the first
+        roster found."""
         terms = []
         for (d, s) in self.cells:
             coef = round(DUAL_SCALE * (self.request_cost.get((d, s), 0) - duals.get((d, s), 0.0)))
@@ -88,6 +90,7 @@ class _Pricer:
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = seconds
         solver.parameters.random_seed = seed
+        solver.parameters.stop_after_first_solution = first
         solver.solve(self.v.model, Keep())
         return found[-3:]
 
@@ -149,7 +152,8 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
     pool = ThreadPoolExecutor(max_workers=max(1, workers))
     if start is None:
         firsts = list(pool.map(lambda ep: ep[1].solve({}, max(0.5, deadline - time.monotonic()),
-                                                      seed + ep[0]), enumerate(pricers)))
+                                                      seed + ep[0], first=True),
+                               enumerate(pricers)))
         if any(not found for found in firsts):
             pool.shutdown(wait=True)
             return ColumnResult(None, None, False, 0, 0)

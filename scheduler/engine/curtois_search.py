@@ -70,6 +70,8 @@ class _Lns:
         self.days = v.inst.days
         # neighbourhood sizes (fractions adapted per kind)
         self.size = {"staff": 0.15, "window": 0.25, "block": 0.3}
+        self.whole = False
+        """Whether the last step freed every variable (then an optimal step is a proof)."""
 
     def _free_cells(self, kind: str) -> set[tuple[int, int]]:
         rng, days, n = self.rng, self.days, self.n_staff
@@ -94,6 +96,7 @@ class _Lns:
         """One LNS step from `values` (per key of self.keys): the new values and solver
         objective when it found a roster, and whether the step was solved to optimality."""
         free = self._free_cells(kind)
+        self.whole = len(free) >= len(self.by_cell)
         variables = self.proto.variables
         fixed = []
         for cell, idxs in self.by_cell.items():
@@ -202,6 +205,8 @@ def solve_curtois(inst: CurtoisInstance, time_limit_seconds: float = 60.0, worke
             if new is not None and value <= objective:
                 improvements += value < objective
                 values, objective = new, value
+            if optimal and search.whole:  # the step freed everything: a proof
+                bound = objective + v.constant
     if bound is not None and objective + v.constant <= bound:
         status = cp_model.OPTIMAL
     roster = _roster(v, dict(zip(search.keys, values)))
