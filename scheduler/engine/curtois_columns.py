@@ -151,7 +151,7 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
 
     pool = ThreadPoolExecutor(max_workers=max(1, workers))
     if start is None:
-        firsts = list(pool.map(lambda ep: ep[1].solve({}, max(0.5, deadline - time.monotonic()),
+        firsts = list(pool.map(lambda ep: ep[1].solve({}, max(5.0, deadline - time.monotonic()),
                                                       seed + ep[0], first=True),
                                enumerate(pricers)))
         if any(not found for found in firsts):
