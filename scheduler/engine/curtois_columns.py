@@ -29,7 +29,7 @@ from scheduler.datasets.curtois import CurtoisInstance, Roster
 from scheduler.engine.curtois import HARD_RULES, CurtoisVars, add_variables
 from scheduler.engine.highs import _quiet_highs
 
-DIVE_ROUNDS = 5
+DIVE_ROUNDS = 1
 """Pricing rounds between two fixings of the dive (the relaxation need not converge)."""
 
 SMOOTHING = 0.5
@@ -112,12 +112,14 @@ class ColumnResult:
 
 def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: float,
                       ip_seconds: float,
-                      seed: int = 0, workers: int = 2, price_seconds: float = 2.0
-                      ) -> ColumnResult:
+                      seed: int = 0, workers: int = 2, price_seconds: float = 2.0,
+                      dive_by: float | None = None) -> ColumnResult:
     """Columns from `start` (a feasible roster) and from pricing until `deadline`
     less `ip_seconds`; then the integer master for `ip_seconds`, hinted with `start`.
     Without `start`, each employee's first column is their own best roster for their
-    requests alone (every employee's rules are theirs alone, so that is a roster)."""
+    requests alone (every employee's rules are theirs alone, so that is a roster).
+    The dive starts only if the relaxation converged before `dive_by` (a time.monotonic()
+    instant; default: any time); otherwise the integer master starts at once."""
     shift = {s.id: i for i, s in enumerate(inst.shifts)}
     n = len(inst.staff)
     pricers = [_Pricer(inst, e) for e in range(n)]
@@ -219,6 +221,8 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
             if not fixed and not added:
                 converged, lp_value = True, value
                 converged_at = time.monotonic()
+                if dive_by is not None and converged_at > dive_by:
+                    break  # too late to dive: the integer master gets the time
             # dive: fix the employees whose roster the relaxation (nearly) chose
             x = list(solution.col_value)[first_col:]
             best: dict[int, tuple[float, int]] = {}
@@ -228,10 +232,10 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
             if not best:
                 dived = {inst.staff[e].id: _row(inst, columns[j][1]) for e, j in fixed.items()}
                 break
-            sure = [(e, j) for e, (val, j) in best.items() if val >= 0.9]
+            sure = [(e, j) for e, (val, j) in best.items() if val >= 0.8]
             if not sure:
                 ranked = sorted(best.items(), key=lambda item: -item[1][0])
-                sure = [(e, j) for e, (_, j) in ranked[:max(1, len(ranked) // 10)]]
+                sure = [(e, j) for e, (_, j) in ranked[:max(1, len(ranked) // 5)]]
             for e, j in sure:
                 fixed[e] = j
                 h.changeColBounds(first_col + j, 1.0, 1.0)
@@ -244,15 +248,16 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
             if last_x[j] > best.get(e, (-1.0, -1))[0]:
                 best[e] = (last_x[j], j)
         dived = {inst.staff[e].id: _row(inst, columns[j][1]) for e, (_, j) in best.items()}
-    roster = _integer_master(inst, pricers, columns, dived, deadline, seed, workers)
+    roster = _integer_master(inst, pricers, columns, dived, deadline, ip_seconds, seed,
+                             workers)
     return ColumnResult(roster, lp_value, converged, len(columns), iterations, dive_done,
                         None if converged_at is None else round(converged_at - started, 1))
 
 
 def _integer_master(inst: CurtoisInstance, pricers: list[_Pricer],
                     columns: list[tuple[int, frozenset[tuple[int, int]]]],
-                    dived: Roster | None, deadline: float, seed: int, workers: int
-                    ) -> Roster | None:
+                    dived: Roster | None, deadline: float, seconds: float, seed: int,
+                    workers: int) -> Roster | None:
     shift = {s.id: i for i, s in enumerate(inst.shifts)}
     model = cp_model.CpModel()
     z = [model.new_bool_var(f"z{i}") for i in range(len(columns))]
@@ -291,7 +296,7 @@ def _integer_master(inst: CurtoisInstance, pricers: list[_Pricer],
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
-    solver.parameters.max_time_in_seconds = max(0.1, deadline - time.monotonic())
+    solver.parameters.max_time_in_seconds = max(0.1, min(seconds, deadline - time.monotonic()))
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return dived

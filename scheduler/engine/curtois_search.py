@@ -136,12 +136,14 @@ class _Lns:
 
 def solve_curtois(inst: CurtoisInstance, time_limit_seconds: float = 60.0, workers: int = 2,
                   seed: int = 0, columns_share: float = 0.8, ip_share: float = 0.1,
+                  dive_share: float = 0.6,
                   step_seconds: float = 3.0, first_share: float = 0.25,
                   columns: bool = True, lns: bool = True) -> CurtoisResult:
     """Best roster found within the time limit (model building included).
 
-    With `columns`: column generation for `columns_share` of the time (its integer master
-    for `ip_share`), then LNS on the compact model from that roster for the rest.
+    With `columns`: column generation for at most `columns_share` of the time (its integer
+    master for at most `ip_share`; the dive only when the relaxation converged within
+    `dive_share`), then LNS on the compact model from that roster for the rest.
     Without: one CP-SAT run on the compact model for `first_share` of the time (all of
     it without `lns`), then LNS. LNS steps take at most `step_seconds` each."""
     t0 = time.monotonic()
@@ -153,7 +155,8 @@ def solve_curtois(inst: CurtoisInstance, time_limit_seconds: float = 60.0, worke
     if columns:
         cg_deadline = t0 + time_limit_seconds * columns_share
         cg = column_generation(inst, None, cg_deadline, time_limit_seconds * ip_share,
-                               seed=seed, workers=workers)
+                               seed=seed, workers=workers,
+                               dive_by=t0 + time_limit_seconds * dive_share)
         if cg.roster is None:
             return CurtoisResult(None, None, None, "UNKNOWN", time.monotonic() - t0, 0, 0)
         if cg.converged and cg.lp_bound is not None:
