@@ -103,13 +103,13 @@ def main() -> None:
         rows.append({"instance": name, "group": group_of(name), "split": meta.get("split", ""),
                      "best_known": best, "lower_bound_published": meta.get("lower_bound"),
                      **r, "gap": gap, "time_limit": limit, "workers": args.workers,
-                     "load_1min": round(load, 2)})
+                     "load_avg_1min": round(load, 2)})
         shown = "-" if gap is None else f"{gap:.2%}"
         print(f"{name}: found {r['found']} (best {best}, gap {shown}) in {r['seconds']} s, "
               f"load {load:.2f}", flush=True)
     if args.csv:
         write_rows(args.csv, rows)
-    loads = [float(r["load_1min"]) for r in rows]
+    loads = [float(r["load_avg_1min"]) for r in rows]
     print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, OR-Tools {ortools.__version__}, {args.workers} workers, "
           f"{dt.date.today()}; 1-minute load before each instance: median "

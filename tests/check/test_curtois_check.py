@@ -141,3 +141,28 @@ def test_objective_by_hand():
     assert (c.objective, c.under_cover, c.over_cover, c.on_requests, c.off_requests) == (
         206, 200, 1, 2, 3)
     assert c.feasible
+
+
+def test_saved_benchmark_rosters_recheck_to_the_committed_figures():
+    """Each roster kept by benchmarks/curtois.py passes the checker with the objective its
+    results row states."""
+    import csv
+    from pathlib import Path
+
+    from scheduler.datasets.curtois import parse_roster, read_instance
+
+    project = Path(__file__).resolve().parents[2]
+    data = project.parent / "shared" / "benchmarks" / "curtois"
+    results = project / "benchmarks" / "results"
+    if not data.exists() or not (results / "curtois.csv").exists():
+        pytest.skip("benchmark data or results not here")
+    with open(results / "curtois.csv", newline="") as f:
+        found = {r["instance"]: r["found"] for r in csv.DictReader(f)}
+    rosters = sorted((results / "curtois").glob("*.roster.csv"))
+    assert rosters
+    for path in rosters:
+        name = path.name.split(".")[0]
+        check = check_roster(read_instance(data / f"{name}.txt"),
+                             parse_roster(path.read_text(), str(path)))
+        assert check.violations == ()
+        assert str(check.objective) == found[name]
