@@ -99,8 +99,9 @@ class _Pricer:
 class ColumnResult:
     roster: Roster | None
     lp_bound: float | None
-    """Value of the master's relaxation at the end (a lower bound only if pricing proved
-    no column improves it: `converged`)."""
+    """Value of the master's relaxation when pricing found no new column (`converged`).
+    A lower bound only if every pricing run finished within its limit, which is not
+    checked yet."""
     converged: bool
     columns: int
     iterations: int
