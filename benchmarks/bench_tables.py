@@ -123,6 +123,31 @@ def render_msd(rows: list[dict]) -> str:
                    "median s", "max s"], body)
 
 
+def render_curtois(rows: list[dict]) -> str:
+    """One row per instance (split, limit, best known, found by the checker, gap), then one
+    per group of instances (1-7, 8-12, 13-19, 20-24): best known reached, mean and max gap
+    over the instances with a roster, rosters found."""
+    _need(rows, ("instance", "group", "split", "best_known", "found", "gap", "seconds",
+                 "time_limit"), "curtois")
+    body = [[r["instance"], r["split"], fmt(r["time_limit"], "{:.0f}"), whole(r["best_known"]),
+             whole(r["found"]), fmt(r["gap"], "{:.2%}"), fmt(r["seconds"], "{:.1f}")]
+            for r in rows]
+    groups: dict[str, list[dict]] = {}
+    for r in rows:
+        groups.setdefault(r["group"], []).append(r)
+    for label, group in groups.items():
+        gaps = [num(r["gap"]) for r in group if num(r["gap"]) is not None]
+        reached = sum(1 for g in gaps if g <= 0)
+        limits = sorted({fmt(r["time_limit"], "{:.0f}") for r in group})
+        body.append([f"**{label}**", "", "/".join(limits),
+                     f"{reached} of {len(group)} reached",
+                     f"{len(gaps)} rosters",
+                     (f"mean {statistics.mean(gaps):.2%}, max {max(gaps):.2%}" if gaps
+                      else "-"), ""])
+    return _table(["instance", "split", "limit s", "best known", "found (checker)", "gap",
+                   "seconds"], body)
+
+
 PEER_COLUMNS = ("peak", "engine", "setting", "status", "paid_hours", "paid_hours_bound",
                 "max_shifts_on_a_day", "headcount", "headcount_lower_bound",
                 "short_agent_slots", "short_after_midnight", "seconds")
@@ -467,6 +492,7 @@ TABLES: dict[str, Table | Headline] = {
     "export": Table("export", "export.csv", render_export),
     "staffing": Table("staffing", "staffing.csv", render_staffing),
     "skills": Table("skills", "skills.csv", render_skills),
+    "curtois": Table("curtois", "curtois.csv", render_curtois),
     "headline": Headline(
         tuple((b, f"{b}.csv") for b in ("core_week", "scale", "msd", "promotion", "peer",
                                          "staffing", "export", "first_roster")),

@@ -141,6 +141,18 @@ BENCHMARKS: dict[str, Bench] = {
         about="issue 16: cross-training (dedicated, chained, all) on the Double 11 skills "
               "week x 60 s, and the staffing loop on 4 weeks x 6 queues at peak 500, "
               "3 x 120 s (about 10 min)"),
+    "curtois": Bench(
+        "curtois.py", "curtois.csv",
+        full=(("--instances", "Instance1", "Instance2", "Instance4", "Instance5", "Instance6",
+               "Instance7", "Instance8", "Instance10", "Instance12", "--time-limit", "60",
+               "--save-rosters", "benchmarks/results/curtois"),
+              ("--instances", "Instance13", "Instance15", "Instance16", "Instance18",
+               "Instance19", "--time-limit", "90", "--append"),
+              ("--instances", "Instance21", "--time-limit", "180", "--append")),
+        quick=(("--instances", "Instance1", "Instance2", "--time-limit", "5"),),
+        headline=False,
+        about="issue 17: Curtois and Qu (2014) rostering instances, 1-12 x 60 s, 13-19 x "
+              "90 s, 21 x 180 s (about 20 min)"),
 }
 
 

@@ -194,6 +194,22 @@ def test_msd_table_groups_by_set_and_split_with_tune_first():
     ]
 
 
+def test_curtois_table_has_a_row_per_instance_and_a_summary_per_group():
+    def r(name, group, best, found, gap, limit):
+        return {"instance": name, "group": group, "split": "tune", "best_known": best,
+                "found": found, "gap": gap, "seconds": "60.0", "time_limit": limit}
+
+    rows = [r("Instance1", "1-7", "607", "607", "0.0", "60"),
+            r("Instance2", "1-7", "828", "845", "0.0205", "60"),
+            r("Instance21", "20-24", "21133", "", "", "300")]
+    body = table_rows(tables.render_curtois(rows))
+    assert body[1] == ["Instance2", "tune", "60", "828", "845", "2.05%", "60.0"]
+    assert body[2][4:6] == ["-", "-"]  # no roster: no figure, no gap
+    assert body[3][:6] == ["**1-7**", "", "60", "1 of 2 reached", "2 rosters",
+                           "mean 1.03%, max 2.05%"]
+    assert body[4][3:6] == ["0 of 1 reached", "0 rosters", "-"]
+
+
 def test_the_committed_results_render_every_table_of_the_pages():
     assert run_all.PAGES == (PROJECT / "docs" / "benchmarks.md", PROJECT / "README.md")
     blocks = {}
@@ -212,7 +228,8 @@ def test_the_committed_results_render_every_table_of_the_pages():
 def test_the_headline_uses_every_benchmark_and_names_a_missing_one(tmp_path):
     headline = tables.TABLES["headline"]
     assert set(headline.benchmarks) == {n for n, b in run_all.BENCHMARKS.items() if b.headline}
-    assert {n for n, b in run_all.BENCHMARKS.items() if not b.headline} == {"skills"}
+    assert {n for n, b in run_all.BENCHMARKS.items() if not b.headline} == {"skills",
+                                                                              "curtois"}
     page = page_with("headline")
     # re-rendered when any of its benchmarks ran; left alone otherwise
     assert tables.replace_blocks(page, tmp_path, only={"nosuch"}) == (page, [])

@@ -1,0 +1,313 @@
+"""Column generation for the Curtois and Qu (2014) instances: a strong start for the search.
+
+The compact CP-SAT model (scheduler.engine.curtois) has a weak linear relaxation: its
+bound sits far below the optimum. The classic remedy for rostering is to choose, per
+employee, one whole roster ("column") out of many that each satisfy every hard rule of
+that employee alone: the master problem
+
+    min  sum_e sum_p cost_ep z_ep + sum_(d,s) (wu u_ds + wo o_ds)
+    s.t. sum_p z_ep = 1                                   for every employee e
+         sum_e sum_p a_epds z_ep - o_ds + u_ds = r_ds     for every cover line (d, s)
+
+whose relaxation is tight on these instances. Its linear relaxation is solved with HiGHS;
+new columns come from one small CP-SAT model per employee (the same rule functions on a
+one-person instance) that minimises the reduced cost. The integer master over the
+columns found is then solved with CP-SAT, and its roster seeds the LNS of
+scheduler.engine.curtois_search. All rosters are per-employee feasible by construction,
+so any choice of one column per employee is a feasible roster."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from scheduler.datasets.curtois import CurtoisInstance, Roster
+from scheduler.engine.curtois import HARD_RULES, CurtoisVars, add_variables
+from scheduler.engine.highs import _quiet_highs
+
+DIVE_ROUNDS = 1
+"""Pricing rounds between two fixings of the dive (the relaxation need not converge)."""
+
+SMOOTHING = 0.5
+"""Dual smoothing (Wentges): pricing uses this share of the duals that gave the best
+Lagrangian bound so far, the rest the relaxation's current duals; when that finds no
+column the current duals are priced alone before convergence is declared."""
+
+DUAL_SCALE = 1000
+"""Duals reach CP-SAT as integers in thousandths."""
+
+
+class _Pricer:
+    """One employee's rules alone; solve() returns rosters of least reduced cost."""
+
+    def __init__(self, inst: CurtoisInstance, e: int) -> None:
+        person = inst.staff[e]
+        alone = dataclasses.replace(
+            inst, staff=(person,), cover=(),
+            on_requests=tuple(r for r in inst.on_requests if r.employee == person.id),
+            off_requests=tuple(r for r in inst.off_requests if r.employee == person.id))
+        model = cp_model.CpModel()
+        self.v: CurtoisVars = add_variables(model, alone)
+        for rule in HARD_RULES:
+            rule(self.v)
+        shift = {s.id: i for i, s in enumerate(inst.shifts)}
+        self.request_cost: dict[tuple[int, int], int] = {}
+        for r in alone.on_requests:
+            key = (r.day, shift[r.shift])
+            self.request_cost[key] = self.request_cost.get(key, 0) - r.weight
+        for r in alone.off_requests:
+            key = (r.day, shift[r.shift])
+            self.request_cost[key] = self.request_cost.get(key, 0) + r.weight
+        self.on_total = sum(r.weight for r in alone.on_requests)
+        self.cells = [(d, s) for (_, d, s) in self.v.x]
+
+    def cost(self, column: frozenset[tuple[int, int]]) -> int:
+        """Request penalty of a roster (set of (day, shift) worked)."""
+        return self.on_total + sum(self.request_cost.get(c, 0) for c in column)
+
+    def solve(self, duals: dict[tuple[int, int], float], seconds: float, seed: int,
+              first: bool = False) -> list[frozenset[tuple[int, int]]]:
+        """Rosters of least reduced cost (the last ones found); with `first`, the first
+        roster found."""
+        terms = []
+        for (d, s) in self.cells:
+            coef = round(DUAL_SCALE * (self.request_cost.get((d, s), 0) - duals.get((d, s), 0.0)))
+            if coef:
+                terms.append(coef * self.v.x[0, d, s])
+        self.v.model.minimize(sum(terms))
+        found: list[frozenset[tuple[int, int]]] = []
+        v = self.v
+
+        class Keep(cp_model.CpSolverSolutionCallback):
+            def on_solution_callback(cb) -> None:
+                found.append(frozenset((d, s) for (_, d, s), x in v.x.items() if cb.value(x)))
+
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = seconds
+        solver.parameters.random_seed = seed
+        solver.parameters.stop_after_first_solution = first
+        solver.solve(self.v.model, Keep())
+        return found[-3:]
+
+
+@dataclasses.dataclass
+class ColumnResult:
+    roster: Roster | None
+    lp_bound: float | None
+    """Value of the master's relaxation when pricing found no new column (`converged`).
+    A lower bound only if every pricing run finished within its limit, which is not
+    checked yet."""
+    converged: bool
+    columns: int
+    iterations: int
+    dive_done: bool = False
+    """Whether the dive (fix the columns the relaxation chooses, price again) reached a
+    whole roster; the integer master is then hinted with it."""
+    converged_seconds: float | None = None
+
+
+def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: float,
+                      ip_seconds: float,
+                      seed: int = 0, workers: int = 2, price_seconds: float = 2.0,
+                      dive_by: float | None = None) -> ColumnResult:
+    """Columns from `start` (a feasible roster) and from pricing until `deadline`
+    less `ip_seconds`; then the integer master for `ip_seconds`, hinted with `start`.
+    Without `start`, each employee's first column is their own best roster for their
+    requests alone (every employee's rules are theirs alone, so that is a roster).
+    The dive starts only if the relaxation converged before `dive_by` (a time.monotonic()
+    instant; default: any time); otherwise the integer master starts at once."""
+    shift = {s.id: i for i, s in enumerate(inst.shifts)}
+    n = len(inst.staff)
+    pricers = [_Pricer(inst, e) for e in range(n)]
+    cover_rows = {(c.day, shift[c.shift]): i for i, c in enumerate(inst.cover)}
+    h = _quiet_highs()
+    h.setOptionValue("threads", 1)
+    inf = 1e30
+    # rows: convexity (0..n-1), cover (n..)
+    for _ in range(n):
+        h.addRow(1.0, 1.0, 0, np.array([], dtype=np.int32), np.array([], dtype=float))
+    for c in inst.cover:
+        h.addRow(float(c.requirement), float(c.requirement), 0, np.array([], dtype=np.int32),
+                 np.array([], dtype=float))
+    for i, c in enumerate(inst.cover):  # over (-1) and under (+1) per cover line
+        h.addCol(float(c.weight_over), 0.0, inf, 1, np.array([n + i], dtype=np.int32),
+                 np.array([-1.0]))
+        h.addCol(float(c.weight_under), 0.0, inf, 1, np.array([n + i], dtype=np.int32),
+                 np.array([1.0]))
+    columns: list[tuple[int, frozenset[tuple[int, int]]]] = []
+    seen: set[tuple[int, frozenset]] = set()
+
+    def add(e: int, col: frozenset[tuple[int, int]]) -> bool:
+        if (e, col) in seen:
+            return False
+        seen.add((e, col))
+        rows = [e] + sorted(n + cover_rows[c] for c in col if c in cover_rows)
+        h.addCol(float(pricers[e].cost(col)), 0.0, inf, len(rows), np.array(rows, dtype=np.int32),
+                 np.ones(len(rows)))
+        columns.append((e, col))
+        return True
+
+    pool = ThreadPoolExecutor(max_workers=max(1, workers))
+    if start is None:
+        firsts = list(pool.map(lambda ep: ep[1].solve({}, max(5.0, deadline - time.monotonic()),
+                                                      seed + ep[0], first=True),
+                               enumerate(pricers)))
+        if any(not found for found in firsts):
+            pool.shutdown(wait=True)
+            return ColumnResult(None, None, False, 0, 0)
+        start = {p.id: _row(inst, found[-1]) for p, found in zip(inst.staff, firsts)}
+    for e, person in enumerate(inst.staff):
+        add(e, frozenset((d, shift[sid]) for d, sid in enumerate(start[person.id])
+                         if sid is not None))
+
+    lp_deadline = deadline - ip_seconds
+    converged = False
+    lp_value = None
+    iterations = 0
+    first_col = 2 * len(inst.cover)
+    fixed: dict[int, int] = {}  # employee -> index in `columns` fixed by the dive
+    dived: Roster | None = None
+    rounds = 0
+    last_x: list[float] = []
+    center: dict[tuple[int, int], float] | None = None  # duals of the best Lagrangian bound
+    best_lagrangian = -float("inf")
+    mispriced = False
+    converged_at = None
+    started = time.monotonic()
+    try:
+        while time.monotonic() < lp_deadline:
+            h.run()
+            value = h.getInfo().objective_function_value
+            solution = h.getSolution()
+            last_x = list(solution.col_value)[first_col:]
+            dual = list(solution.row_dual)
+            pi = dual[:n]
+            mu = {c: dual[n + i] for c, i in cover_rows.items()}
+            iterations += 1
+            left = lp_deadline - time.monotonic()
+            if left <= 0.05:
+                break
+            limit = min(price_seconds, max(0.05, left))
+            free = [e for e in range(n) if e not in fixed]
+            smoothed = center is not None and not mispriced
+            price = ({c: SMOOTHING * center[c] + (1 - SMOOTHING) * mu[c] for c in mu}
+                     if smoothed else mu)
+            futures = [(e, pool.submit(pricers[e].solve, price, limit,
+                                       seed + iterations * n + e)) for e in free]
+            added = 0
+            lagrangian = sum(c.requirement * price[(c.day, shift[c.shift])] for c in inst.cover)
+            for e, fut in futures:
+                found = fut.result()
+                if found:
+                    lagrangian += min(pricers[e].cost(col) - sum(price.get(c, 0.0) for c in col)
+                                      for col in found)
+                for col in found:
+                    rc = pricers[e].cost(col) - pi[e] - sum(mu.get(c, 0.0) for c in col)
+                    if rc < -1e-6 and add(e, col):
+                        added += 1
+            if not fixed and lagrangian > best_lagrangian:
+                best_lagrangian, center = lagrangian, price
+            mispriced = smoothed and not added
+            if mispriced:
+                continue
+            rounds += 1
+            if added and (not fixed or rounds < DIVE_ROUNDS):
+                continue
+            rounds = 0
+            if not fixed and not added:
+                converged, lp_value = True, value
+                converged_at = time.monotonic()
+                if dive_by is not None and converged_at > dive_by:
+                    break  # too late to dive: the integer master gets the time
+            # dive: fix the employees whose roster the relaxation (nearly) chose
+            x = list(solution.col_value)[first_col:]
+            best: dict[int, tuple[float, int]] = {}
+            for j, (e, _) in enumerate(columns):
+                if e not in fixed and j < len(x) and x[j] > best.get(e, (-1.0, -1))[0]:
+                    best[e] = (x[j], j)
+            if not best:
+                dived = {inst.staff[e].id: _row(inst, columns[j][1]) for e, j in fixed.items()}
+                break
+            sure = [(e, j) for e, (val, j) in best.items() if val >= 0.8]
+            if not sure:
+                ranked = sorted(best.items(), key=lambda item: -item[1][0])
+                sure = [(e, j) for e, (_, j) in ranked[:max(1, len(ranked) // 5)]]
+            for e, j in sure:
+                fixed[e] = j
+                h.changeColBounds(first_col + j, 1.0, 1.0)
+    finally:
+        pool.shutdown(wait=True)
+    dive_done = dived is not None
+    if dived is None and last_x:  # round the unfinished dive: each one's likeliest roster
+        best: dict[int, tuple[float, int]] = {e: (2.0, j) for e, j in fixed.items()}
+        for j, (e, _) in enumerate(columns[:len(last_x)]):
+            if last_x[j] > best.get(e, (-1.0, -1))[0]:
+                best[e] = (last_x[j], j)
+        dived = {inst.staff[e].id: _row(inst, columns[j][1]) for e, (_, j) in best.items()}
+    roster = _integer_master(inst, pricers, columns, dived, deadline, ip_seconds, seed,
+                             workers)
+    return ColumnResult(roster, lp_value, converged, len(columns), iterations, dive_done,
+                        None if converged_at is None else round(converged_at - started, 1))
+
+
+def _integer_master(inst: CurtoisInstance, pricers: list[_Pricer],
+                    columns: list[tuple[int, frozenset[tuple[int, int]]]],
+                    dived: Roster | None, deadline: float, seconds: float, seed: int,
+                    workers: int) -> Roster | None:
+    shift = {s.id: i for i, s in enumerate(inst.shifts)}
+    model = cp_model.CpModel()
+    z = [model.new_bool_var(f"z{i}") for i in range(len(columns))]
+    by_employee: dict[int, list] = {}
+    by_cell: dict[tuple[int, int], list] = {}
+    for i, (e, col) in enumerate(columns):
+        by_employee.setdefault(e, []).append(z[i])
+        for c in col:
+            by_cell.setdefault(c, []).append(z[i])
+    for group in by_employee.values():
+        model.add_exactly_one(group)
+    terms = [pricers[e].cost(col) * z[i] for i, (e, col) in enumerate(columns)]
+    # the dive's roster, or else columns 0..n-1 (the start roster)
+    chosen = set(range(len(inst.staff)))
+    if dived is not None:
+        index = {(e, col): i for i, (e, col) in enumerate(columns)}
+        chosen = {index[(e, frozenset((d, shift[s]) for d, s in enumerate(dived[p.id])
+                                      if s is not None))]
+                  for e, p in enumerate(inst.staff)}
+    for i in range(len(columns)):
+        model.add_hint(z[i], i in chosen)
+    count: dict[tuple[int, int], int] = {}
+    for i in chosen:
+        for c in columns[i][1]:
+            count[c] = count.get(c, 0) + 1
+    for c in inst.cover:
+        people = by_cell.get((c.day, shift[c.shift]), [])
+        under = model.new_int_var(0, c.requirement, "")
+        over = model.new_int_var(0, max(0, len(inst.staff) - c.requirement), "")
+        model.add(sum(people) - c.requirement == over - under)
+        terms += [c.weight_under * under, c.weight_over * over]
+        n = count.get((c.day, shift[c.shift]), 0)
+        model.add_hint(under, max(0, c.requirement - n))
+        model.add_hint(over, max(0, n - c.requirement))
+    model.minimize(sum(terms))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = max(0.1, min(seconds, deadline - time.monotonic()))
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return dived
+    roster: Roster = {}
+    for i, (e, col) in enumerate(columns):
+        if solver.value(z[i]):
+            roster[inst.staff[e].id] = _row(inst, col)
+    return roster
+
+
+def _row(inst: CurtoisInstance, col: frozenset[tuple[int, int]]) -> tuple[str | None, ...]:
+    days = dict(col)
+    return tuple(inst.shifts[days[d]].id if d in days else None for d in range(inst.days))
