@@ -217,7 +217,7 @@ class Greedy:
         out), then extra shifts for people below their weekly minimum."""
         m = self.m
         view = m.view
-        cover_slots = bool(m.placements) or not m.people
+        cover_slots = bool(m.placements)
         covered = [0] * len(m.required)
         self.option_of: dict[tuple[int, int], list[int]] = {}  # (day, class) -> options
         named = [w for w in self.people if not w.data.hire]

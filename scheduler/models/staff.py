@@ -13,12 +13,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from scheduler.models.sections import Strict, parse_hhmm
 from scheduler.models.workload import QueueName
 
 StaffId = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
+
+
+def _time_of_day(value: str) -> str:
+    parse_hhmm(value)  # raises ValueError with the reason
+    return value
+
+
+TimeOfDay = Annotated[str, AfterValidator(_time_of_day)]
+"""A time "HH:MM" (HH up to 47: the next day)."""
 
 NIGHT_START_MINUTE = 0
 """Night work is any time on site between 00:00 and 06:00 (minutes after midnight)."""
@@ -49,9 +58,9 @@ class StaffMember(Strict):
     max_weekly_hours: Annotated[float, Field(ge=0, le=84)] | None = None
     """[hours] Paid hours in each week, at most (a hard rule; part-timers, students).
     Absent: the pool's rules."""
-    earliest_start: str | None = None
+    earliest_start: TimeOfDay | None = None
     """Earliest shift start, "HH:MM" (e.g. "16:00" for evenings only). Absent: any."""
-    latest_end: str | None = None
+    latest_end: TimeOfDay | None = None
     """Latest shift end, "HH:MM" (an hour of 24 or more is the next day, "26:00" is 02:00
     after midnight). Absent: any."""
     nights: bool = True
@@ -69,13 +78,6 @@ class StaffMember(Strict):
     tags: dict[str, str] = {}
     """Free labels (seniority, team, ...): carried to the outputs, not used by the rules.
     In a staff file, every column not named above is a tag."""
-
-    @field_validator("earliest_start", "latest_end")
-    @classmethod
-    def _hhmm(cls, value: str | None) -> str | None:
-        if value is not None:
-            parse_hhmm(value)
-        return value
 
     @model_validator(mode="after")
     def _check(self) -> StaffMember:
@@ -121,20 +123,13 @@ class StaffRequest(Strict):
     """Last day of a range, included."""
     shift_type: str | None = None
     """For shift and not_shift: the shift type wished for or against."""
-    start_from: str | None = None
+    start_from: TimeOfDay | None = None
     """For shift and not_shift: the start window's earliest start, "HH:MM"."""
-    start_until: str | None = None
+    start_until: TimeOfDay | None = None
     """For shift and not_shift: the start window's latest start, "HH:MM"."""
     weight: Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False)] = 1.0
     """How much a wish counts against others (1: an ordinary wish). Not used by hard
     kinds. Default 1."""
-
-    @field_validator("start_from", "start_until")
-    @classmethod
-    def _hhmm(cls, value: str | None) -> str | None:
-        if value is not None:
-            parse_hhmm(value)
-        return value
 
     @model_validator(mode="after")
     def _check(self) -> StaffRequest:
