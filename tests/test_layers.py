@@ -15,6 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "scheduler"
 RANK = {
     "errors": 0,
     "_version": 0,
+    "i18n": 0,
     "models": 1,
     "scenario": 2,
     "datasets": 2,
