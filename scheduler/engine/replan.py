@@ -364,9 +364,11 @@ def _first_solve(r: _Replan, seconds: float, params: dict, stop: StopSignal | No
     changes = sum(r.changed) if r.changed else 0
     m.model.minimize(NEW_HIRE_WEIGHT * sum(r.new_hires) + CHANGE_WEIGHT * changes)
     r.hint(hint)
+    t0 = time.monotonic()
     whole = _complete(m.model, min(2.0, 0.2 * seconds), stop)
     if whole is not None:
         hint_all(m.model, whole)
+    seconds -= time.monotonic() - t0
     return _solve(m.model, seconds, params, stop), changes
 
 
@@ -413,8 +415,8 @@ def _replan_pool(pool: _Pool, make, seconds: float, params: dict, stop: StopSign
         best = (r, solver, changes, status)
         return True
 
+    probe = make(current, set())
     if local_first:
-        probe = make(current, set())
         forced = sorted(probe.forced_at)
         # every forced day at once, each person keeping their shift or taking a lost one
         if forced and not attempt(set(forced), True, 0.4 * left(), False):
@@ -426,8 +428,7 @@ def _replan_pool(pool: _Pool, make, seconds: float, params: dict, stop: StopSign
                            if left() > 0 and not stopped()):
                     best = None  # some day could not be repaired locally
                     break
-    full_size = make(current, set()).full_size
-    if best is None or (left() > FULL_AFTER * seconds and full_size <= FULL_MAX_VARS
+    if best is None or (left() > FULL_AFTER * seconds and probe.full_size <= FULL_MAX_VARS
                         and not stopped()):
         r = make(current, None).build()
         (status, solver), changes = _first_solve(r, max(0.5, left() * FIRST_SHARE), params,
