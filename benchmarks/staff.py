@@ -70,6 +70,8 @@ def solved(path: Path, seconds: float, out: Path):
     sc = loaded.scenario
     write_result(result, out, sc.horizon.start_date, sc.horizon.days, loaded)
     report = check_output_dir(out / "scenario.yaml", out)
+    for v in report.violations[:5]:
+        print(f"{path.name}: {v.rule}: {v.agent} {v.time} {v.message}", file=sys.stderr)
     return result, wall, len(report.violations)
 
 
@@ -102,8 +104,10 @@ def one_run(people: int, seed: int, args) -> dict:
         write_result(done.result, done.target, sc.horizon.start_date, sc.horizon.days,
                      done.loaded)
         replan_wall = time.monotonic() - t0
-        replan_bad = len(check_output_dir(done.target / "scenario.yaml",
-                                          done.target).violations)
+        violations = check_output_dir(done.target / "scenario.yaml", done.target).violations
+        for v in violations[:5]:
+            print(f"re-plan: {v.rule}: {v.agent} {v.time} {v.message}", file=sys.stderr)
+        replan_bad = len(violations)
     working = len({s.agent for s in result.shifts})
     hires = sum(h.hires for h in result.summary.hires_needed or [])
     figures = done.result.summary.replan
@@ -122,6 +126,7 @@ def one_run(people: int, seed: int, args) -> dict:
         "other": figures.other_changes, "people_affected": figures.people_affected,
         "new_hires": figures.new_hires, "replan_wall": round(replan_wall, 1),
         "violations": anon_bad + bad + replan_bad,
+        "violations_anon_named_replan": f"{anon_bad}/{bad}/{replan_bad}",
         "load_1min": round(os.getloadavg()[0], 2),
     }
 
