@@ -93,6 +93,7 @@ def solve(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="KEY=VALUE: change a key of the scenario, e.g. rules.max_days_per_week=6 (repeatable).")] = None,
     variant: Annotated[Optional[str], typer.Option("--variant", help="Apply one of the scenario's variants.")] = None,
+    progress_jsonl: Annotated[Optional[Path], typer.Option("--progress-jsonl", metavar="FILE", help="Append each progress report to FILE as one JSON line (phase, headcount, bound, elapsed), for programs such as `scheduler serve`.")] = None,
 ) -> None:
     """Solve SCENARIO and write summary.json, shifts.csv, breaks.csv, coverage.csv, roster.xlsx.
 
@@ -141,6 +142,11 @@ def solve(
         state["text"] = " · ".join(parts)
         if live is not None:
             live.update(render())
+        if progress_file is not None:
+            progress_file.write(progress_line(p))
+            progress_file.flush()
+
+    progress_file = _open_progress(progress_jsonl)
 
     started = time.monotonic()
     stop = StopSignal()
@@ -177,6 +183,25 @@ def solve(
     if stop.is_set():
         err.print("interrupted: wrote the best roster found so far")
         raise typer.Exit(EXIT_INTERRUPTED)
+
+
+def progress_line(p) -> str:
+    """One progress report as a JSON line (the fields of engine.solve.Progress)."""
+    import dataclasses
+    import json
+
+    return json.dumps(dataclasses.asdict(p), ensure_ascii=False) + "\n"
+
+
+def _open_progress(path: Path | None):
+    if path is None:
+        return None
+    try:
+        return open(path, "a", encoding="utf-8")
+    except OSError as exc:
+        err.print(f"[bold red]error:[/] cannot write {path}: {exc.strerror or exc}",
+                  soft_wrap=True, highlight=False)
+        raise typer.Exit(EXIT_INPUT)
 
 
 def _solve_interruptibly(loaded, time_limit, on_progress, stop, reserve=None):
