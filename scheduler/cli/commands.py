@@ -548,6 +548,25 @@ def schema_command(
     err.print(f"wrote {path}", highlight=False, soft_wrap=True)
 
 
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; other than loopback needs a token.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
+    scenarios: Annotated[Path, typer.Option("--scenarios", metavar="DIR", help="Scenarios folder: listed, opened, edited and uploaded into.")] = Path("scenarios"),
+    runs: Annotated[Path, typer.Option("--runs", metavar="DIR", help="Runs folder: one folder per run and the index (runs.sqlite3).")] = Path("runs"),
+    token: Annotated[Optional[str], typer.Option("--token", help="Token required on every request [default: $SCHEDULER_TOKEN]; needed with a --host beyond loopback.")] = None,
+    max_runs: Annotated[int, typer.Option("--max-runs", help="Runs executed at once; the others wait in a queue.", min=1)] = 1,
+    max_upload_mb: Annotated[float, typer.Option("--max-upload-mb", help="Largest upload (MB).", min=0.001)] = 10.0,
+) -> None:
+    """Serve the planner's web page: scenarios, edits, uploads, runs followed live,
+    results with the report, KPIs, roster and downloads.
+
+    Exit codes: 0 stopped; 2 bad settings (a host beyond loopback without a token)."""
+    from scheduler.cli.serve import serve
+
+    serve(host, port, scenarios, runs, token, max_runs, max_upload_mb)
+
+
 _program_start: float | None = None
 """time.monotonic() at the process's start when the CLI is the program (main)."""
 
