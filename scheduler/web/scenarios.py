@@ -142,7 +142,7 @@ def key_figures(loaded) -> dict:
                     "window": f"{st.earliest_start}-{st.latest_start}",
                     "breaks": len(st.breaks)} for st in sc.shift_types]
     rules = {k: v for k, v in sc.rules.model_dump().items()
-             if v is not None and v != sc.rules.model_fields[k].default}
+             if v is not None and v != type(sc.rules).model_fields[k].default}
     pools = [{"name": p.name, "standing": p.standing,
               "max_hire": "-" if p.max_hire is None else p.max_hire,
               "shift_types": ", ".join(p.shift_types)} for p in sc.pools]
