@@ -40,6 +40,7 @@ class Renderer:
         scope = getattr(request_or_scope, "scope", request_or_scope)
         html = self.env.get_template(name).render(
             t=t, lang=lang, languages=LANGUAGES, label=lambda s: label(t, s),
+            megabytes=lambda n: f"{t.number(n / 1e6, 0 if n >= 1e7 else 2 if n < 1e6 else 1)} MB",
             path=scope.get("path", "/"), **context)
         self.missing[lang] |= t.missing
         response = HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)

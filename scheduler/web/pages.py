@@ -164,7 +164,8 @@ async def run_page(request):
     roster = results.table_page(shown / "shifts.csv", page) if summary else None
     staffing = results.table_page(out / "staffing.csv", page) if run.kind == "staffing" else None
     comparison_path = results.comparison(out) if run.kind == "compare" else None
-    comparison = results.table_page(comparison_path, 1, 500) if comparison_path else None
+    comparison = (results.table_page(comparison_path, 1, 500, strip=str(out) + "/")
+                  if comparison_path else None)
     reports = runs.progress(folder)
     return _page(request, "run.html", run=run, status_labels=STATUS_LABELS, reports=reports,
                  last=reports[-1] if reports else None, summary=summary,

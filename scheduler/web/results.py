@@ -47,8 +47,10 @@ def kpis(data: dict) -> list[tuple[str, str, object]]:
     return [(k, name, data[k]) for k, name in KPI_LABELS.items() if data.get(k) is not None]
 
 
-def table_page(path: Path, page: int = 1, per_page: int = ROWS_PER_PAGE) -> Page | None:
-    """One page of a CSV file's rows (pages from 1; a page past the end shows the last)."""
+def table_page(path: Path, page: int = 1, per_page: int = ROWS_PER_PAGE,
+               strip: str | None = None) -> Page | None:
+    """One page of a CSV file's rows (pages from 1; a page past the end shows the last);
+    `strip`: a folder path taken out of the cells (the server's own paths)."""
     try:
         f = open(path, newline="", encoding="utf-8")
     except OSError:
@@ -60,7 +62,10 @@ def table_page(path: Path, page: int = 1, per_page: int = ROWS_PER_PAGE) -> Page
     pages = max(1, -(-len(rows) // per_page))
     page = min(max(1, page), pages)
     start = (page - 1) * per_page
-    return Page(header, rows[start:start + per_page], page, pages, len(rows))
+    shown = rows[start:start + per_page]
+    if strip:
+        shown = [[c.replace(strip, "") for c in row] for row in shown]
+    return Page(header, shown, page, pages, len(rows))
 
 
 def downloads(folder: Path) -> list[str]:

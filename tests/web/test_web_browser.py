@@ -189,10 +189,18 @@ def _solved_run(server) -> str:
     return run_id
 
 
-def test_screenshots_of_the_main_pages_in_both_languages(server, page):
+def test_screenshots_of_the_main_pages_in_both_languages(server, browser):
     run_id = _solved_run(server)
     IMAGES.mkdir(parents=True, exist_ok=True)
+    bundled = PROJECT / "scenarios"
+    for name in ("normal_week.yaml", "normal_week_demand.csv", "double11.yaml",
+                 "double11_demand.csv", "618.yaml", "618_demand.csv"):
+        shutil.copy(bundled / name, server["scenarios"] / name)  # a fuller list to show
     for lang in ("en", "zh"):
+        context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                      locale="zh-CN" if lang == "zh" else "en-US")
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
         page.goto(server["url"] + f"/scenarios?lang={lang}")
         page.screenshot(path=IMAGES / f"web-scenarios-{lang}.png")
         page.goto(server["url"] + f"/scenarios/{SMALL}")
@@ -206,6 +214,7 @@ def test_screenshots_of_the_main_pages_in_both_languages(server, page):
         page.screenshot(path=IMAGES / f"web-run-{lang}.png", full_page=True)
         if lang == "zh":
             assert "排班表" in page.inner_text("main")
+        context.close()
     for name in ("scenarios", "scenario", "run"):
         for lang in ("en", "zh"):
             assert (IMAGES / f"web-{name}-{lang}.png").stat().st_size > 10_000

@@ -1,7 +1,15 @@
-// Follows a queued or running run with server-sent events: status, phase, best
+// Shows the files chosen for an upload. Follows a queued or running run with server-sent events: status, phase, best
 // headcount, bound and seconds; reloads the page when the run ends to show its results.
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
+  var picker = document.querySelector(".file-button input");
+  var chosen = document.getElementById("chosen");
+  if (picker && chosen) {
+    picker.addEventListener("change", function () {
+      var names = Array.prototype.map.call(picker.files, function (f) { return f.name; });
+      chosen.textContent = names.length ? names.join(", ") : chosen.getAttribute("data-none");
+    });
+  }
   var box = document.querySelector("[data-events]");
   if (!box || !window.EventSource) { return; }
   var source = new EventSource(box.getAttribute("data-events"));
