@@ -188,7 +188,7 @@ class Runner:
                               message=f"cannot start the run: {exc}")
             return
         self.procs[run.id] = proc
-        self.store.update(run.id, status="running", started=now())
+        self.store.update(run.id, status="running", started=now(), pid=proc.pid)
 
 
 def _kill(proc: subprocess.Popen, sig: int) -> None:

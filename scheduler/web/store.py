@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS runs (
     started TEXT,
     finished TEXT,
     exit_code INTEGER,
-    message TEXT NOT NULL DEFAULT ''
+    message TEXT NOT NULL DEFAULT '',
+    pid INTEGER
 )
 """
 
@@ -50,6 +51,8 @@ class Run:
     finished: str | None = None
     exit_code: int | None = None
     message: str = ""
+    pid: int | None = None
+    """The run's process (the leader of its process group) while it runs."""
 
     @property
     def finished_ok(self) -> bool:
@@ -121,10 +124,31 @@ class RunStore:
         return [self._run(r) for r in rows]
 
     def recover(self) -> list[str]:
-        """At start: runs left running by a server that stopped are marked interrupted
-        (their process went with it); queued runs wait for their turn again."""
-        lost = [r.id for r in self.with_status("running")]
-        for run_id in lost:
-            self.update(run_id, status="interrupted", finished=now(),
+        """At start: runs left running by a server that stopped are marked interrupted,
+        and their process group ended if it outlived the server (a kill -9); queued runs
+        wait for their turn again."""
+        lost = self.with_status("running")
+        for run in lost:
+            if run.pid:
+                end_leftover(run.pid, str(self.folder(run.id)))
+            self.update(run.id, status="interrupted", finished=now(),
                         message="the server stopped while this run was running")
-        return lost
+        return [r.id for r in lost]
+
+
+def end_leftover(pid: int, folder: str) -> None:
+    """Kill the process group led by pid if that process is still the run's (its command
+    line names the run's folder), not another process that got the number since."""
+    import os
+    import signal
+
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            command = f.read().decode("utf-8", "replace")
+    except OSError:
+        return
+    if folder in command:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass

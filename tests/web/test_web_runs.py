@@ -112,6 +112,21 @@ def test_the_index_survives_a_restart_and_lost_runs_are_marked_interrupted(tmp_p
     assert RunStore(s.runs_dir).get(running).status == "interrupted"
 
 
+def test_a_run_left_over_by_a_killed_server_is_ended_at_the_next_start(tmp_path):
+    import subprocess
+
+    s = settings(tmp_path)
+    store = RunStore(s.runs_dir)
+    run = store.add("solve", SMALL, {})
+    folder = store.folder(run.id)
+    # a process like a run's child: its command line names the run's folder
+    proc = subprocess.Popen(["sh", "-c", "sleep 60", str(folder)], start_new_session=True)
+    store.update(run.id, status="running", pid=proc.pid)
+    with client(create_app(s)):
+        assert proc.wait(timeout=10) != 0  # killed
+    assert RunStore(s.runs_dir).get(run.id).status == "interrupted"
+
+
 def test_a_token_is_needed_on_every_request_when_set(tmp_path):
     s = settings(tmp_path, host="0.0.0.0", token="s3cret")
     c = client(create_app(s))
