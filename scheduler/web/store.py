@@ -82,9 +82,11 @@ class RunStore:
     def folder(self, run_id: str) -> Path:
         return self.dir / run_id
 
-    def add(self, kind: str, scenario: str, options: dict) -> Run:
+    def add(self, kind: str, scenario: str, options: dict, status: str = "queued") -> Run:
+        """A new run (queued: the runner starts it; another status: recorded as it is,
+        e.g. a finished run brought in from elsewhere)."""
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
-        run = Run(f"{stamp}-{secrets.token_hex(3)}", kind, scenario, options, "queued", now())
+        run = Run(f"{stamp}-{secrets.token_hex(3)}", kind, scenario, options, status, now())
         self.folder(run.id).mkdir(parents=True)
         with self._lock, self._connect() as db:
             db.execute("INSERT INTO runs (id, kind, scenario, options, status, created) "
