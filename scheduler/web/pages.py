@@ -76,6 +76,8 @@ async def scenario_page(request):
         return _message(request, 404, "No such scenario.", rel)
     try:
         loaded = await run_in_threadpool(sc.load, root, rel)
+    except PathRefused as exc:
+        return _refused(request, exc)
     except SchedulerError as exc:
         return _page(request, "scenario.html", status=422, rel=rel, figures=None,
                      load_errors=sc.messages(exc, root), fields=[], values={}, outcome=None,
@@ -120,6 +122,10 @@ async def start_run(request):
         return _refused(request, exc)
     if kind not in KINDS or not path.is_file():
         return _message(request, 400, "No such scenario or kind of run.", f"{kind} {rel}")
+    try:
+        sc.check_references(root, path)
+    except PathRefused as exc:
+        return _refused(request, exc)
     options: dict = {"lang": language(request)[0]}
     text = str(form.get("time_limit", "")).strip()
     if text:

@@ -104,6 +104,48 @@ def _short(message: str, root: Path) -> str:
     return message.replace(str(root.resolve()) + os.sep, "")
 
 
+MAX_EXTENDS = 10
+
+
+def _references(node, found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(key, path) of every file a scenario's data names: extends, file, *_file."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(value, str) and (key in ("extends", "file")
+                                           or str(key).endswith("_file")):
+                found.append((str(key), value))
+            else:
+                _references(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            _references(item, found)
+    return found
+
+
+def check_references(root: Path, path: Path) -> None:
+    """Refuse a scenario that names a file outside the folder (its demand, staff or
+    volume files, or a scenario it extends, followed down the chain): the page reads and
+    runs only what lies inside."""
+    base = root.resolve()
+    todo, seen = [path], set()
+    while todo and len(seen) < MAX_EXTENDS:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            data, _ = read_yaml(current)
+        except SchedulerError:
+            return  # the reader names the problem when the scenario is loaded
+        for key, ref in _references(data, []):
+            target = (current.parent / ref).resolve()
+            if target != base and base not in target.parents:
+                raise PathRefused(f"{current.name}: {key} names {ref!r}, outside the "
+                                  "scenarios folder")
+            if key == "extends" and target.is_file():
+                todo.append(target)
+
+
 _cache: dict[tuple, object] = {}
 _cache_lock = threading.Lock()
 
@@ -115,6 +157,7 @@ def load(root: Path, rel: str, overrides: tuple[str, ...] = ()):
     path = inside(root, rel)
     if not path.is_file():
         raise FileNotFoundError(rel)
+    check_references(root, path)
     stamp = tuple(p.stat().st_mtime_ns for p in path.parent.iterdir() if p.is_file())
     key = (str(path), overrides, hash(stamp))
     with _cache_lock:
@@ -343,6 +386,10 @@ def save_upload(root: Path, files: list[tuple[str, bytes]]) -> str:
                                 f"mapping with name and horizon); it holds {len(scenarios)}")
         from scheduler.workload.loaded import load_scenario
 
+        try:
+            check_references(tmp, tmp / scenarios[0])
+        except PathRefused as exc:
+            raise UploadRefused(str(exc)) from None
         try:
             load_scenario(tmp / scenarios[0])
         except SchedulerError as exc:

@@ -102,6 +102,27 @@ def test_a_symlink_out_of_the_folder_is_refused(web, tmp_path):
     assert r.status_code == 400
 
 
+def test_a_scenario_naming_a_file_outside_the_folder_is_refused(web, tmp_path):
+    _, c, s = web
+    (tmp_path / "secret.csv").write_text("start,required\n")
+    text = (s.scenarios_dir / SMALL).read_text()
+    (s.scenarios_dir / "peek.yaml").write_text(
+        text.replace("web_small_demand.csv", "../secret.csv"))
+    (s.scenarios_dir / "base_out.yaml").write_text("extends: /etc/hosts\nname: x\n")
+    assert "outside the scenarios folder" in c.get("/scenarios/peek.yaml").text
+    assert c.get("/scenarios/peek.yaml").status_code == 400
+    assert c.get("/scenarios/base_out.yaml").status_code == 400
+    assert c.post("/runs", data={"scenario": "peek.yaml", "kind": "solve"}).status_code == 400
+    r = c.post("/upload", files=[("files", ("peek2.yaml", text.replace(
+        "web_small_demand.csv", "/etc/passwd").encode(), "text/yaml"))])
+    assert r.status_code == 400 and "outside the scenarios folder" in r.text
+    # inside the folder, a scenario extending another is fine
+    (s.scenarios_dir / "sub").mkdir()
+    (s.scenarios_dir / "sub" / "more.yaml").write_text(
+        f"extends: ../{SMALL}\nname: more\nvariants: {{}}\n")
+    assert c.get("/scenarios/sub/more.yaml").status_code == 200
+
+
 def test_an_upload_with_its_demand_file_is_checked_and_kept(web):
     _, c, s = web
     text = (s.scenarios_dir / SMALL).read_text().replace("web_small", "uploaded")
