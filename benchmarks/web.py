@@ -157,10 +157,12 @@ def main() -> None:
             print(f"| `{shown}` | {stats(idle[p]) if p in idle else '- | - | -'} | "
                   f"{stats(busy[p])} |")
         # wait for the solve to end (bounded) so the next part runs on a quiet machine
+        from scheduler.web.store import FINISHED, RunStore
+
+        solving = RunStore(runs)
+        solve_id = run_page.rsplit("/", 1)[1]
         deadline = time.monotonic() + args.solve_seconds + 60
-        while time.monotonic() < deadline and not any(
-                (runs / d / "out" / "summary.json").exists() for d in os.listdir(runs)
-                if (runs / d).is_dir()):
+        while time.monotonic() < deadline and solving.get(solve_id).status not in FINISHED:
             time.sleep(1)
         started = time.perf_counter()
         run_id = synthetic_run(runs, args.agents, args.days)
