@@ -102,6 +102,7 @@ def solve(
     from scheduler.report.output import output_seconds, write_result
     from scheduler.engine.solve import Progress
     from scheduler.engine.stopping import StopSignal
+    from scheduler.cli.progress import open_progress, progress_line
 
     if verbose:
         logging.basicConfig(level=logging.DEBUG, format="%(message)s", stream=sys.stderr)
@@ -146,7 +147,7 @@ def solve(
             progress_file.write(progress_line(p))
             progress_file.flush()
 
-    progress_file = _open_progress(progress_jsonl)
+    progress_file = open_progress(progress_jsonl, err)
 
     started = time.monotonic()
     stop = StopSignal()
@@ -183,25 +184,6 @@ def solve(
     if stop.is_set():
         err.print("interrupted: wrote the best roster found so far")
         raise typer.Exit(EXIT_INTERRUPTED)
-
-
-def progress_line(p) -> str:
-    """One progress report as a JSON line (the fields of engine.solve.Progress)."""
-    import dataclasses
-    import json
-
-    return json.dumps(dataclasses.asdict(p), ensure_ascii=False) + "\n"
-
-
-def _open_progress(path: Path | None):
-    if path is None:
-        return None
-    try:
-        return open(path, "a", encoding="utf-8")
-    except OSError as exc:
-        err.print(f"[bold red]error:[/] cannot write {path}: {exc.strerror or exc}",
-                  soft_wrap=True, highlight=False)
-        raise typer.Exit(EXIT_INPUT)
 
 
 def _solve_interruptibly(loaded, time_limit, on_progress, stop, reserve=None):
