@@ -40,6 +40,8 @@ def test_a_solve_runs_in_a_child_process_and_shows_its_results(tmp_path):
         summary = json.loads((s.runs_dir / run_id / "out" / "summary.json").read_text())
         assert 'id="kpis"' in page and f"<strong>{summary['headcount']}</strong>" in page
         assert f"/runs/{run_id}/files/report.html" in page and "<iframe" in page
+        report = c.get(f"/runs/{run_id}/files/report.html")
+        assert report.headers["content-security-policy"].startswith("sandbox allow-scripts")
         assert f"{summary['shifts']} rows" in page  # the roster table
         xlsx = c.get(f"/runs/{run_id}/files/roster.xlsx")
         assert xlsx.status_code == 200 and "attachment" in xlsx.headers["content-disposition"]
