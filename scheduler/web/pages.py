@@ -174,7 +174,7 @@ async def run_page(request):
                   if comparison_path else None)
     reports = runs.progress(folder)
     return _page(request, "run.html", run=run, status_labels=STATUS_LABELS, reports=reports,
-                 last=reports[-1] if reports else None, summary=summary,
+                 last=runs.latest(reports), summary=summary,
                  kpis=results.kpis(summary) if summary else [], roster=roster,
                  staffing=staffing, comparison=comparison, parts=parts, part=part,
                  downloads=results.downloads(shown) if run.finished_ok else [],
@@ -197,13 +197,13 @@ async def run_events(request):
         while not state.stopping:
             current = state.store.get(run.id)
             reports = runs.progress(state.store.folder(run.id))
-            last = reports[-1] if reports else {}
+            last = runs.latest(reports) or {}
             data = {"status": current.status,
                     "status_label": t(STATUS_LABELS[current.status]),
-                    "phase": label(t, last.get("phase", "")) if last else "",
+                    "phase": label(t, last.get("phase") or ""),
                     "headcount": last.get("headcount"),
                     "bound": last.get("headcount_bound"),
-                    "elapsed": round(last.get("elapsed", 0.0), 1) if last else None,
+                    "elapsed": round(last.get("elapsed") or 0.0, 1) if last else None,
                     "reports": len(reports), "message": current.message}
             text = json.dumps(data, ensure_ascii=False)
             if text != sent:

@@ -77,6 +77,20 @@ def progress(folder: Path) -> list[dict]:
     return reports
 
 
+def latest(reports: list[dict]) -> dict | None:
+    """What the page shows of a run's progress: the last phase and seconds, and the last
+    headcount and bound reported (a later phase may report neither)."""
+    if not reports:
+        return None
+    last = reports[-1]
+
+    def known(key: str):
+        return next((r[key] for r in reversed(reports) if r.get(key) is not None), None)
+
+    return {"phase": last.get("phase", ""), "elapsed": last.get("elapsed"),
+            "headcount": known("headcount"), "headcount_bound": known("headcount_bound")}
+
+
 class Runner:
     """Starts queued runs while fewer than max_runs are running, watches them end, and
     cancels them on request. One thread; the server's requests only read the store."""

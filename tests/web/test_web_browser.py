@@ -138,6 +138,42 @@ def test_edit_run_follow_open_and_download_the_workbook(server, page, tmp_path):
     assert "min_rest_hours: 11" in rules  # the run solved the edited scenario
 
 
+def _bundled(server, *names) -> None:
+    for name in names:
+        shutil.copy(PROJECT / "scenarios" / name, server["scenarios"] / name)
+
+
+def test_progress_is_followed_live_and_a_run_is_cancelled(server, page):
+    """A week that uses its whole time limit: the page shows its phase and headcount
+    while it runs (server-sent events), then its results; another is cancelled."""
+    _bundled(server, "normal_week.yaml", "normal_week_demand.csv")
+    page.goto(server["url"] + "/scenarios/normal_week.yaml?lang=en")
+    page.fill("#time-limit", "4")
+    page.click("#start-run")
+    page.wait_for_url("**/runs/*")
+    loads = []
+    page.on("load", lambda: loads.append(page.url))
+    assert page.get_attribute("#progress", "data-events")  # still running: followed live
+    first = page.inner_text("#headcount")
+    live = page.locator("[data-events] #headcount")
+    sync_api.expect(live).not_to_have_text("–", timeout=TIMEOUT_MS)  # before the reload
+    if first == "–":  # rendered before the child process reported: the events brought it
+        assert loads == []
+    assert page.locator("#phases li").count() >= 1  # the phases listed as they came
+    page.wait_for_selector("#kpis")
+    assert page.inner_text("#run-status") == "done"
+    page.goto(server["url"] + "/scenarios/normal_week.yaml")
+    page.fill("#time-limit", "60")
+    page.click("#start-run")
+    page.wait_for_url("**/runs/*")
+    page.click("#cancel")
+    page.wait_for_selector("#run-message")
+    assert page.inner_text("#run-status") == "cancelled"
+    run_id = page.url.rsplit("/", 1)[1]
+    assert not (server["runs"] / run_id / "out" / "summary.json").exists()
+    _alive(server)
+
+
 def test_a_bad_value_shows_the_message_and_saves_nothing(server, page):
     page.goto(server["url"] + f"/scenarios/{SMALL}?lang=en")
     page.fill("input[name='rules.min_rest_hours']", "100")
@@ -192,10 +228,8 @@ def _solved_run(server) -> str:
 def test_screenshots_of_the_main_pages_in_both_languages(server, browser):
     run_id = _solved_run(server)
     IMAGES.mkdir(parents=True, exist_ok=True)
-    bundled = PROJECT / "scenarios"
-    for name in ("normal_week.yaml", "normal_week_demand.csv", "double11.yaml",
-                 "double11_demand.csv", "618.yaml", "618_demand.csv"):
-        shutil.copy(bundled / name, server["scenarios"] / name)  # a fuller list to show
+    _bundled(server, "normal_week.yaml", "normal_week_demand.csv", "double11.yaml",
+             "double11_demand.csv", "618.yaml", "618_demand.csv")  # a fuller list to show
     for lang in ("en", "zh"):
         context = browser.new_context(viewport={"width": 1280, "height": 900},
                                       locale="zh-CN" if lang == "zh" else "en-US")

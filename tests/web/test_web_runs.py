@@ -160,3 +160,13 @@ def test_serve_refuses_another_host_without_a_token(tmp_path, monkeypatch):
     assert "needs a token" in result.output
     result = CliRunner().invoke(cli, ["serve", "--scenarios", str(tmp_path / "none")])
     assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_the_page_keeps_the_last_headcount_and_bound_a_later_phase_leaves_out():
+    from scheduler.web.runner import latest
+
+    reports = [{"phase": "first roster", "headcount": 208, "headcount_bound": 148, "elapsed": 0.1},
+               {"phase": "plan", "headcount": None, "headcount_bound": None, "elapsed": 0.2}]
+    assert latest(reports) == {"phase": "plan", "elapsed": 0.2, "headcount": 208,
+                               "headcount_bound": 148}
+    assert latest([]) is None
