@@ -170,3 +170,20 @@ def test_the_page_keeps_the_last_headcount_and_bound_a_later_phase_leaves_out():
     assert latest(reports) == {"phase": "plan", "elapsed": 0.2, "headcount": 208,
                                "headcount_bound": 148}
     assert latest([]) is None
+
+
+def test_a_comparison_shows_its_table_and_each_roster(tmp_path):
+    s = settings(tmp_path)
+    app = create_app(s)
+    with client(app) as c:
+        run_id = _start(c, kind="compare", variants="on")
+        run = wait_for_end(app.state.store, run_id)
+        assert run.status == "done", run.message
+        page = c.get(f"/runs/{run_id}").text
+        assert 'id="comparison"' in page and "headcount_delta" in page
+        assert "rest-11h" in page and 'id="parts"' in page
+        assert str(s.runs_dir) not in page  # the server's own paths are not shown
+        part = next(p for p in ("web_small/rest-11h",) if p in page)
+        shown = c.get(f"/runs/{run_id}?part={part}").text
+        assert 'id="kpis"' in shown and f"/runs/{run_id}/files/{part}/roster.xlsx" in shown
+        assert c.get(f"/runs/{run_id}/files/{part}/roster.xlsx").status_code == 200
