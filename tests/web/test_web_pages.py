@@ -35,7 +35,7 @@ def test_a_scenario_shows_its_key_figures(web):
     r = c.get(f"/scenarios/{SMALL}")
     assert r.status_code == 200
     assert 'id="peak">4<' in r.text  # the demand file's peak
-    for text in ("day-8h", "part-4h", "min_rest_hours", "rest-11h", "1 days"):
+    for text in ("day-8h", "part-4h", "min_rest_hours", "rest-11h", "1 day<"):
         assert text in r.text
 
 
