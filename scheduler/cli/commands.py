@@ -480,6 +480,8 @@ def forecast_command(
     events: Annotated[Optional[Path], typer.Option("--events", help="YAML list of events: name, past [{start_date, end_date}], start_date, end_date, multiplier, channels.")] = None,
     time_zone: Annotated[str, typer.Option("--time-zone", help="IANA zone of the history's local times (DST changes are refused).")] = "Asia/Shanghai",
     origins: Annotated[int, typer.Option("--origins", help="Backtest origins behind auto and the intervals.", min=1, max=20)] = 3,
+    orders: Annotated[Optional[Path], typer.Option("--orders", help="CSV of date,orders (history days and days forecast): forecast channels as planned orders x contacts per order.")] = None,
+    orders_channels: Annotated[Optional[str], typer.Option("--orders-channels", help="Channels forecast from --orders, comma-separated [default: all].")] = None,
 ) -> None:
     """Forecast contacts per slot from HISTORY: a volume file a scenario's
     channels[].volume_file reads unchanged, and a long file with the intervals.
@@ -489,7 +491,8 @@ def forecast_command(
 
     try:
         result, written = run.forecast_files(history, start, days, out_file, method, quantile,
-                                             quantiles, holidays, events, time_zone, origins)
+                                             quantiles, holidays, events, time_zone, origins,
+                                             orders, orders_channels)
     except SchedulerError as exc:
         _fail(exc)
     for note in result.warnings:

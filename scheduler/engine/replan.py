@@ -13,6 +13,10 @@ disruption first:
 2. with both capped at what the first solve reached, wishes, fairness and contract
    hours as in a solve.
 
+The search is local first (see _replan_pool): the forced changes repaired with most of
+the horizon held, then, where the model is small enough to pay, every day after the
+start free. The model itself is in engine/replan_model.py.
+
 A person-day is changed when its shift is added, removed, or has another type, start or
 length; a moved break is not a change. Changes the absences force (the person may no
 longer work that day) are counted apart from the ones made to cover again.
@@ -25,7 +29,6 @@ import logging
 import math
 import time
 from collections import Counter
-from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
@@ -33,9 +36,7 @@ from scheduler.engine.cpsat import solver_parameters, versions
 from scheduler.engine.instance import Instance
 from scheduler.engine.plan_steps import hint_all
 from scheduler.engine.records import records
-from scheduler.engine.roster import DayClasses
-from scheduler.engine.staff_data import class_infos, people_data
-from scheduler.engine.staff_model import StaffModel, build, covers_slots
+from scheduler.engine.replan_model import PoolRoster, ReplanModel, previous_roster
 from scheduler.engine.staff_stage import on_duty, uncapped, with_staff_figures
 from scheduler.engine.stopping import StopSignal, apply_parameters, watched
 from scheduler.errors import InputError
@@ -54,239 +55,14 @@ log = logging.getLogger(__name__)
 CHANGE_WEIGHT = 20
 NEW_HIRE_WEIGHT = 1000
 LOCAL_SHARE = 0.3
-"""Share of the time for the first solve with only the days next to forced changes free."""
-FIRST_SHARE = 0.4
-"""Share of the time for the first solve with every day after the start free."""
-
-
-@dataclass
-class _Pool:
-    """One pool's earlier roster and its re-plan model."""
-
-    view: Instance
-    members: list
-    previous: dict[int, dict[int, int]]
-    """person key -> {day: option index} of the earlier roster."""
-    hires_before: int
-
-
-def _shift_key(o) -> tuple:
-    return (o.type_name, o.start_minute, o.length_minutes)
-
-
-def _previous(view: Instance, members: list, shifts: list[ShiftRecord],
-              breaks: list[BreakRecord]) -> tuple[dict[int, dict[int, int]], int]:
-    """The pool's earlier roster as option indices per person key and day, and how many
-    hires it had. A shift the scenario no longer offers is an error."""
-    start = view.loaded.start.date()
-    keys = {m.id: i for i, m in enumerate(members)}
-    exact: dict[tuple, int] = {}
-    loose: dict[tuple, int] = {}
-    for k, o in enumerate(view.options):
-        placed = tuple((a, b) for a, b, _ in o.breaks)
-        exact.setdefault((*_shift_key(o), placed), k)
-        loose.setdefault(_shift_key(o), k)
-    by_agent: dict[str, list[BreakRecord]] = {}
-    for b in breaks:
-        by_agent.setdefault(b.agent, []).append(b)
-    out: dict[int, dict[int, int]] = {}
-    hires = 0
-    for rec in shifts:
-        if rec.agent in keys:
-            key = keys[rec.agent]
-        elif "-hire-" in rec.agent and rec.agent.rsplit("-", 1)[-1].isdigit():
-            number = int(rec.agent.rsplit("-", 1)[-1])
-            key = len(members) + number - 1
-            hires = max(hires, number)
-        else:
-            raise InputError(f"the roster's agent {rec.agent!r} is neither a person of pool "
-                             f"{view.pool_name!r} nor one of its hires",
-                             key_path="shifts.csv: column agent")
-        day = (rec.day - start).days
-        base = dt.datetime.combine(start + dt.timedelta(days=day), dt.time())
-        minute = round((rec.start - base).total_seconds() / 60)
-        length = round((rec.end - rec.start).total_seconds() / 60)
-        placed = tuple(sorted(
-            (round((b.start - rec.start).total_seconds() / 60),
-             round((b.end - b.start).total_seconds() / 60))
-            for b in by_agent.get(rec.agent, []) if rec.start <= b.start < rec.end))
-        k = exact.get((rec.shift_type, minute, length, placed))
-        if k is None:
-            k = loose.get((rec.shift_type, minute, length))
-        if k is None:
-            raise InputError(f"{rec.agent}'s shift {rec.shift_type} {rec.start:%Y-%m-%d %H:%M}"
-                             f"-{rec.end:%H:%M} is not a shift the scenario offers",
-                             key_path="shifts.csv")
-        out.setdefault(key, {})[day] = k
-    return out, hires
-
-
-def _days(view: Instance, previous: dict[int, dict[int, int]], widen: bool) -> list[DayClasses]:
-    """The classes on offer each day: those the earlier roster worked that day (with
-    `widen`, those it worked on any day), each with every break placement of its shape;
-    counts are the earlier roster's."""
-    counts = Counter((d, k) for days in previous.values() for d, k in days.items())
-    by_shape: dict[tuple, list[int]] = {}
-    for k, o in enumerate(view.options):
-        by_shape.setdefault(o.shape, []).append(k)
-    seen = {view.options[k].shape for _, k in counts}
-    out = []
-    for d in view.shift_days:
-        shapes = seen if widen else {view.options[k].shape for dd, k in counts if dd == d}
-        keys = sorted(shapes)
-        options = [[(k, counts.get((d, k), 0)) for k in by_shape[s]] for s in keys]
-        out.append(DayClasses(d, keys, [sum(c for _, c in o) for o in options], options))
-    return out
-
-
-class _Replan:
-    """One pool's re-plan model: the staff model with the kept shifts fixed and the
-    disruption terms."""
-
-    def __init__(self, pool: _Pool, loaded: LoadedScenario, start: dt.datetime,
-                 required: list[int], widen: bool, extra_hires: int, local: bool):
-        view = self.view = pool.view
-        sc = loaded.scenario
-        self.pool = pool
-        self.days = _days(view, pool.previous, widen)
-        infos = class_infos(view, self.days)
-        self.offer = pool.hires_before + extra_hires
-        people = people_data(view, self.days, infos, pool.members, sc.requests.items,
-                             self.offer)
-        first_slot = max(0, math.ceil((start - loaded.start).total_seconds() / 60 / view.slot))
-        cover = [0 if t < first_slot else r for t, r in enumerate(required)]
-        self.m = m = build(view, self.days, infos, people, sc.staff.weights, cover)
-        self.class_of = [{k: c for c, opts in enumerate(dc.options) for k, _ in opts}
-                         for dc in self.days]
-        self.frozen = [[loaded.start + dt.timedelta(days=dc.day, minutes=s[1]) < start
-                        for s in dc.shapes] for dc in self.days]
-        if local:  # only the days next to a forced change may change: hold the others
-            scope = {j for i in self.forced_days() for j in (i - 1, i, i + 1)}
-            for i in range(len(self.days)):
-                if i not in scope:
-                    self.frozen[i] = [True] * len(self.frozen[i])
-        self.local = local
-        self.forced = 0
-        self.changed: list = []
-        self._fix_kept()
-        self._disruption()
-        self.new_hires = [m.used[p] for p, person in enumerate(m.people)
-                          if person.hire and p - len(pool.members) >= pool.hires_before]
-
-    def before(self, p: int, i: int) -> int | None:
-        """The earlier roster's class of person p on day index i (None: off)."""
-        k = self.pool.previous.get(self.m.people[p].key, {}).get(self.days[i].day)
-        return None if k is None else self.class_of[i][k]
-
-    def forced_days(self) -> set[int]:
-        """Day indices where someone's earlier shift may no longer be worked."""
-        m = self.m
-        return {i for p in range(len(m.people)) for i in range(len(self.days))
-                if (c0 := self.before(p, i)) is not None and not self.frozen[i][c0]
-                and (p, i, c0) not in m.x}
-
-    def _fix_kept(self) -> None:
-        m = self.m
-        for p, person in enumerate(m.people):
-            for i, dc in enumerate(self.days):
-                c0 = self.before(p, i)
-                if c0 is not None and self.frozen[i][c0] and (p, i, c0) not in m.x:
-                    who = person.member.id if person.member else f"hire {p}"
-                    raise InputError(f"{who}'s shift on {self.view.date(dc.day)} started "
-                                     f"before the re-plan and is kept, but the changed "
-                                     f"scenario no longer lets them work it",
-                                     key_path="changes")
-                for c in person.eligible[i]:
-                    if self.frozen[i][c]:
-                        m.model.add(m.x[(p, i, c)] == int(c == c0))
-        for (i, c, k), n in m.placements.items():
-            if self.frozen[i][c]:
-                m.model.add(n == dict(self.days[i].options[c]).get(k, 0))
-
-    def _disruption(self) -> None:
-        m = self.m
-        for p, person in enumerate(m.people):
-            for i in range(len(self.days)):
-                c0 = self.before(p, i)
-                if c0 is not None:
-                    if self.frozen[i][c0]:
-                        continue
-                    if (p, i, c0) in m.x:
-                        self.changed.append(1 - m.x[(p, i, c0)])
-                    else:
-                        self.forced += 1
-                else:
-                    free = [m.x[(p, i, c)] for c in person.eligible[i] if not self.frozen[i][c]]
-                    if free:
-                        self.changed.append(sum(free))
-
-    def hint_previous(self) -> None:
-        """The earlier roster (where it still may be worked) as the search's hint."""
-        m = self.m
-        m.model.clear_hints()
-        for (p, i, c), var in m.x.items():
-            m.model.add_hint(var, int(self.before(p, i) == c))
-        for (p, i), var in m.works.items():
-            m.model.add_hint(var, int(self.before(p, i) in m.people[p].eligible[i]))
-        for p, var in m.used.items():
-            m.model.add_hint(var, int(p - len(self.pool.members) < self.pool.hires_before))
-        for (i, c, k), var in m.placements.items():
-            m.model.add_hint(var, dict(self.days[i].options[c]).get(k, 0))
-
-    def hint_roster(self, roster: dict[int, list[tuple[int, int]]]) -> None:
-        """A whole roster (person key -> [(day, option)]) as the search's hint."""
-        m = self.m
-        m.model.clear_hints()
-        by_key = {key: dict(items) for key, items in roster.items()}
-        index = {dc.day: i for i, dc in enumerate(self.days)}
-        chosen: dict[tuple[int, int], int] = {}
-        placed: Counter = Counter()
-        for p, person in enumerate(m.people):
-            for d, k in by_key.get(person.key, {}).items():
-                i = index[d]
-                chosen[(p, i)] = self.class_of[i][k]
-                placed[(i, self.class_of[i][k], k)] += 1
-        for (p, i, c), var in m.x.items():
-            m.model.add_hint(var, int(chosen.get((p, i)) == c))
-        for (p, i), var in m.works.items():
-            m.model.add_hint(var, int((p, i) in chosen))
-        for p, var in m.used.items():
-            m.model.add_hint(var, int(any(q == p for q, _ in chosen)))
-        for key, var in m.placements.items():
-            m.model.add_hint(var, placed.get(key, 0))
-
-    def assignment(self, solver: cp_model.CpSolver) -> dict[int, list[tuple[int, int]]]:
-        """Each person's shifts; within a class, people keep their earlier break
-        placement where the solution has it."""
-        m = self.m
-        takers: dict[tuple[int, int], list[int]] = {}
-        for (p, i, c), var in sorted(m.x.items()):
-            if solver.value(var):
-                takers.setdefault((i, c), []).append(p)
-        out: dict[int, list[tuple[int, int]]] = {}
-        for (i, c), people in takers.items():
-            opts = self.days[i].options[c]
-            if m.placements:
-                pool = Counter({k: solver.value(m.placements[(i, c, k)]) for k, _ in opts
-                                if (i, c, k) in m.placements})
-            else:
-                pool = Counter(dict(opts))
-            chosen: dict[int, int] = {}
-            for p in people:  # first pass: the earlier placement
-                k0 = self.pool.previous.get(m.people[p].key, {}).get(self.days[i].day)
-                if k0 is not None and pool[k0] > 0:
-                    chosen[p] = k0
-                    pool[k0] -= 1
-            for p in people:
-                if p not in chosen:
-                    left = [k for k, n in pool.items() if n > 0]
-                    k = left[0] if left else opts[0][0]
-                    if left:
-                        pool[k] -= 1
-                    chosen[p] = k
-            for p, k in chosen.items():
-                out.setdefault(m.people[p].key, []).append((self.days[i].day, k))
-        return {key: sorted(items) for key, items in out.items()}
+"""Share of the time for the day-by-day repairs of the forced changes."""
+FULL_AFTER = 0.4
+"""The search with every day free runs when this share of the time is left after them."""
+FULL_MAX_VARS = 40_000
+"""...and when its model would have at most this many shift variables (a month of 500
+people has about 100,000: its build and search do not pay within seconds)."""
+FIRST_SHARE = 0.6
+"""Share of the time left that the search with every day free may take (then the goals)."""
 
 
 def _complete(model: cp_model.CpModel, seconds: float, stop: StopSignal | None
@@ -315,69 +91,107 @@ def _solve(model: cp_model.CpModel, seconds: float, params: dict,
     return status, solver
 
 
-def _first_solve(r: _Replan, seconds: float, params: dict, stop: StopSignal | None,
-                 hint: dict[int, list[tuple[int, int]]] | None):
-    """The fewest new hires and changes on `r`'s model, from the earlier roster or from
-    `hint` (a whole roster: completed into a whole-model hint first)."""
+def _first_solve(r: ReplanModel, seconds: float, params: dict, stop: StopSignal | None,
+                 hint: dict[int, dict[int, int]]):
+    """The fewest new hires and changes on `r`'s model, from the roster `hint` (made a
+    whole-model hint first when it is a whole roster of this model)."""
     m = r.m
     changes = sum(r.changed) if r.changed else 0
     m.model.minimize(NEW_HIRE_WEIGHT * sum(r.new_hires) + CHANGE_WEIGHT * changes)
-    if hint is None:
-        r.hint_previous()
-    else:
-        r.hint_roster(hint)
-        whole = _complete(m.model, min(5.0, 0.2 * seconds), stop)
-        if whole is not None:
-            hint_all(m.model, whole)
+    r.hint(hint)
+    t0 = time.monotonic()
+    whole = _complete(m.model, min(2.0, 0.2 * seconds), stop)
+    if whole is not None:
+        hint_all(m.model, whole)
+    seconds -= time.monotonic() - t0
     return _solve(m.model, seconds, params, stop), changes
 
 
-def _replan_pool(make, seconds: float, params: dict, stop: StopSignal | None,
-                 local_first: bool = True
-                 ) -> tuple[str, dict[int, list[tuple[int, int]]], int, _Replan]:
+def _windows(r: ReplanModel, i: int) -> list[tuple[set[int], bool]]:
+    """The days freed in turn to repair a forced change on day index i, and whether
+    narrowly (a person keeps their shift or takes one someone lost): the day narrowly,
+    the day, then its week (people may then swap days within their weekly limits)."""
+    index = {dc.day: j for j, dc in enumerate(r.days)}
+    week = next(({index[d] for d in block if d in index} for block, _ in r.view.week_blocks()
+                 if r.days[i].day in block), set())
+    return [({i}, True), ({i}, False), (week | {i}, False)]
+
+
+def _replan_pool(pool: PoolRoster, make, seconds: float, params: dict, stop: StopSignal | None,
+                 local_first: bool = True):
     """The pool's new roster: (status, assignment, new hires used, the model used).
 
-    First with only the days next to a forced change free (a small model, quickly
-    solved), then every day after the start free, from that roster; then the goals."""
+    First day by day: each day with a forced change is repaired with only that day free
+    (then the days next to it, then its week, if it must), every other day held: small
+    models, solved in a moment. Then, with the time left, every day after the start free,
+    from that roster. Then the goals, with new hires and changes capped."""
     started = time.monotonic()
-    best = None
-    levels = ((True, LOCAL_SHARE), (False, FIRST_SHARE)) if local_first \
-        else ((False, LOCAL_SHARE + FIRST_SHARE),)
-    for local, share in levels:
-        if stop is not None and stop.is_set():
-            break
-        r = make(local)
-        # the whole model gets the local share too when the local one found nothing
-        budget = seconds * share + (seconds * LOCAL_SHARE if not local and best is None
-                                    and local_first else 0)
-        (status, solver), changes = _first_solve(r, budget, params, stop,
-                                                 best[1] if best else None)
+
+    def left() -> float:
+        return seconds - (time.monotonic() - started)
+
+    def stopped() -> bool:
+        return stop is not None and stop.is_set()
+
+    current = {key: dict(days) for key, days in pool.previous.items()}
+    best = None  # (model, solver, changes expression, status)
+
+    def attempt(free: set[int], narrow: bool, budget: float, last: bool) -> bool:
+        """One local repair; True (and the roster taken) when it found one, without a
+        new hire unless it is the `last` try."""
+        nonlocal current, best
+        r = make(current, free, narrow).build()
+        (status, solver), changes = _first_solve(r, max(0.3, budget), params, stop, current)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return False
+        if not last and round(sum(solver.value(u) for u in r.new_hires)):
+            return False
+        current = {key: dict(items) for key, items in r.assignment(solver).items()}
+        best = (r, solver, changes, status)
+        return True
+
+    probe = make(current, set())
+    if local_first:
+        forced = sorted(probe.forced_at)
+        # every forced day at once, each person keeping their shift or taking a lost one
+        if forced and not attempt(set(forced), True, 0.4 * left(), False):
+            for n, i in enumerate(forced):
+                windows = _windows(probe, i)
+                share = 0.8 * left() / (len(forced) - n) / len(windows)
+                if not any(attempt(free, narrow, share, w == len(windows) - 1)
+                           for w, (free, narrow) in enumerate(windows)
+                           if left() > 0 and not stopped()):
+                    best = None  # some day could not be repaired locally
+                    break
+    if best is None or (left() > FULL_AFTER * seconds and probe.full_size <= FULL_MAX_VARS
+                        and not stopped()):
+        r = make(current, None).build()
+        (status, solver), changes = _first_solve(r, max(0.5, left() * FIRST_SHARE), params,
+                                                 stop, current)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            best = (r, r.assignment(solver), solver, changes, status)
-        elif best is None and status == cp_model.INFEASIBLE and not local:
-            return "infeasible", {}, 0, r
-    if best is None:
-        return "unknown", {}, 0, r
-    r, assignment, solver, changes, status = best
+            best = (r, solver, changes, status)
+        elif best is None:
+            return ("infeasible" if status == cp_model.INFEASIBLE else "unknown"), {}, 0, r
+    r, solver, changes, status = best
     m = r.m
+    assignment = r.assignment(solver)
     proven = status == cp_model.OPTIMAL and not r.local
     new = round(sum(solver.value(u) for u in r.new_hires))
     changed = round(solver.value(changes)) if r.changed else 0
-    left = seconds - (time.monotonic() - started)
-    if m.goal_terms and left > 0.5 and not (stop is not None and stop.is_set()):
+    if m.goal_terms and left() > 0.5 and not stopped():
         m.model.add(sum(r.new_hires) <= new)
         if r.changed:
             m.model.add(changes <= changed)
         hint_all(m.model, list(solver.response_proto.solution))
         m.model.minimize(sum(coef * expr for coef, expr in m.goal_terms))
-        status2, solver2 = _solve(m.model, left, params, stop)
+        status2, solver2 = _solve(m.model, left(), params, stop)
         if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             assignment = r.assignment(solver2)
             proven = proven and status2 == cp_model.OPTIMAL
     return ("optimal" if proven else "feasible"), assignment, new, r
 
 
-def _extra_hires(pool: _Pool, absent_days: int, short_minutes: int, days_left: int,
+def _extra_hires(pool: PoolRoster, absent_days: int, short_minutes: int, days_left: int,
                  cap: int | None) -> int:
     """New hires to offer, within max_hire: enough for the days the absences free and for
     the agent-minutes the earlier roster now leaves short (a hire works about five
@@ -397,7 +211,7 @@ def _describe(view: Instance, k: int | None) -> str:
     return f"{o.type_name} {begin // 60:02d}:{begin % 60:02d}-{end // 60:02d}:{end % 60:02d}"
 
 
-def _change_records(pool: _Pool, assignment: dict[int, list[tuple[int, int]]],
+def _change_records(pool: PoolRoster, assignment: dict[int, list[tuple[int, int]]],
                     labels: list[tuple[str, str]], start: dt.datetime,
                     reasons: dict[tuple[str, dt.date], str], demand_changed: bool
                     ) -> list[ChangeRecord]:
@@ -447,8 +261,8 @@ def replan(loaded: LoadedScenario, shifts: list[ShiftRecord], breaks: list[Break
     for p, view in enumerate(views):
         members = [m for m in sc.staff.people if m.pool == view.pool_name]
         mine = [s for s in shifts if (s.pool or None) == view.pool_name]
-        previous, hires = _previous(view, members, mine, breaks)
-        pools.append(_Pool(view, members, previous, hires))
+        previous, hires = previous_roster(view, members, mine, breaks)
+        pools.append(PoolRoster(view, members, previous, hires))
     duty = [on_duty(pool.view, [((d, k), 1) for days in pool.previous.values()
                                 for d, k in days.items()]) for pool in pools]
     assignments, labels, hires_used = [], [], {}
@@ -468,12 +282,14 @@ def replan(loaded: LoadedScenario, shifts: list[ShiftRecord], breaks: list[Break
         extra = _extra_hires(pool, absent, short, days_left,
                              sc.pools[p].max_hire if sc.pools else None)
 
-        def make(local: bool, pool=pool, required=required, extra=extra) -> _Replan:
-            return _Replan(pool, loaded, start, required, demand_changed, extra, local)
+        def make(current, free_days, narrow=False, pool=pool, required=required,
+                 extra=extra):
+            return ReplanModel(pool, loaded, start, required, demand_changed, extra, current,
+                           free_days, narrow)
         # the time left shared by the pools still to re-plan, by their shifts
         sizes = [sum(len(days) for days in q.previous.values()) for q in pools[p:]]
         share = (limit - (time.monotonic() - t0)) * sizes[0] / max(1, sum(sizes))
-        status, assignment, new, r = _replan_pool(make, share, params, stop,
+        status, assignment, new, r = _replan_pool(pool, make, share, params, stop,
                                                   local_first=not demand_changed)
         if status in ("infeasible", "unknown"):
             why = (f"pool {view.pool_name!r}: the roster cannot cover the requirement after "
