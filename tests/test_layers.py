@@ -24,6 +24,7 @@ RANK = {
     "engine": 4,
     "check": 5,
     "report": 5,
+    "web": 5.5,
     "cli": 6,
     "__main__": 7,
 }

@@ -93,6 +93,7 @@ def solve(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="KEY=VALUE: change a key of the scenario, e.g. rules.max_days_per_week=6 (repeatable).")] = None,
     variant: Annotated[Optional[str], typer.Option("--variant", help="Apply one of the scenario's variants.")] = None,
+    progress_jsonl: Annotated[Optional[Path], typer.Option("--progress-jsonl", metavar="FILE", help="Append each progress report to FILE as one JSON line (phase, headcount, bound, elapsed), for programs such as `scheduler serve`.")] = None,
 ) -> None:
     """Solve SCENARIO and write summary.json, shifts.csv, breaks.csv, coverage.csv, roster.xlsx.
 
@@ -101,6 +102,7 @@ def solve(
     from scheduler.report.output import output_seconds, write_result
     from scheduler.engine.solve import Progress
     from scheduler.engine.stopping import StopSignal
+    from scheduler.cli.progress import open_progress, progress_line
 
     if verbose:
         logging.basicConfig(level=logging.DEBUG, format="%(message)s", stream=sys.stderr)
@@ -141,6 +143,11 @@ def solve(
         state["text"] = " · ".join(parts)
         if live is not None:
             live.update(render())
+        if progress_file is not None:
+            progress_file.write(progress_line(p))
+            progress_file.flush()
+
+    progress_file = open_progress(progress_jsonl, err)
 
     started = time.monotonic()
     stop = StopSignal()
@@ -554,6 +561,25 @@ def schema_command(
     except SchedulerError as exc:
         _fail(exc)
     err.print(f"wrote {path}", highlight=False, soft_wrap=True)
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; other than loopback needs a token.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
+    scenarios: Annotated[Path, typer.Option("--scenarios", metavar="DIR", help="Scenarios folder: listed, opened, edited and uploaded into.")] = Path("scenarios"),
+    runs: Annotated[Path, typer.Option("--runs", metavar="DIR", help="Runs folder: one folder per run and the index (runs.sqlite3).")] = Path("runs"),
+    token: Annotated[Optional[str], typer.Option("--token", help="Token required on every request [default: $SCHEDULER_TOKEN]; needed with a --host beyond loopback.")] = None,
+    max_runs: Annotated[int, typer.Option("--max-runs", help="Runs executed at once; the others wait in a queue.", min=1)] = 1,
+    max_upload_mb: Annotated[float, typer.Option("--max-upload-mb", help="Largest upload (MB).", min=0.001)] = 10.0,
+) -> None:
+    """Serve the planner's web page: scenarios, edits, uploads, runs followed live,
+    results with the report, KPIs, roster and downloads.
+
+    Exit codes: 0 stopped; 2 bad settings (a host beyond loopback without a token)."""
+    from scheduler.cli.serve import serve
+
+    serve(host, port, scenarios, runs, token, max_runs, max_upload_mb)
 
 
 _program_start: float | None = None
