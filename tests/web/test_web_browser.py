@@ -225,9 +225,12 @@ def _solved_run(server) -> str:
     return run_id
 
 
-def test_screenshots_of_the_main_pages_in_both_languages(server, browser):
+def test_screenshots_of_the_main_pages_in_both_languages(server, browser, tmp_path):
+    """The docs' pictures: written into docs/images when SCHEDULER_SCREENSHOTS=1 (to
+    refresh them), else into a temporary folder (a test run leaves the tree clean)."""
+    images = IMAGES if os.environ.get("SCHEDULER_SCREENSHOTS") == "1" else tmp_path
     run_id = _solved_run(server)
-    IMAGES.mkdir(parents=True, exist_ok=True)
+    images.mkdir(parents=True, exist_ok=True)
     _bundled(server, "normal_week.yaml", "normal_week_demand.csv", "double11.yaml",
              "double11_demand.csv", "618.yaml", "618_demand.csv")  # a fuller list to show
     for lang in ("en", "zh"):
@@ -236,19 +239,19 @@ def test_screenshots_of_the_main_pages_in_both_languages(server, browser):
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
         page.goto(server["url"] + f"/scenarios?lang={lang}")
-        page.screenshot(path=IMAGES / f"web-scenarios-{lang}.png")
+        page.screenshot(path=images / f"web-scenarios-{lang}.png")
         page.goto(server["url"] + f"/scenarios/{SMALL}")
         page.fill("input[name='rules.min_rest_hours']", "100")
         page.click("#save")
         page.wait_for_selector(".field-error")
-        page.screenshot(path=IMAGES / f"web-scenario-{lang}.png", full_page=True)
+        page.screenshot(path=images / f"web-scenario-{lang}.png", full_page=True)
         page.goto(server["url"] + f"/runs/{run_id}")
         page.wait_for_selector("#kpis")
         page.wait_for_timeout(500)  # the report in its frame draws its charts
-        page.screenshot(path=IMAGES / f"web-run-{lang}.png", full_page=True)
+        page.screenshot(path=images / f"web-run-{lang}.png", full_page=True)
         if lang == "zh":
             assert "排班表" in page.inner_text("main")
         context.close()
     for name in ("scenarios", "scenario", "run"):
         for lang in ("en", "zh"):
-            assert (IMAGES / f"web-{name}-{lang}.png").stat().st_size > 10_000
+            assert (images / f"web-{name}-{lang}.png").stat().st_size > 10_000
