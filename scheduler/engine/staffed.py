@@ -266,4 +266,7 @@ def staffed_roster(view: Instance, counts: dict[tuple[int, int], int],
             status = "optimal" if hires_proven and status2 == "optimal" else "feasible"
         else:
             status = "optimal" if hires_proven else "feasible"
+    # the hires with a shift in the roster returned (a hire may be marked used by the
+    # model yet work nothing once the goals moved their shifts to named people)
+    hires = sum(1 for key, items in best.items() if key >= len(members) and items)
     return outcome(status, best, hires)
