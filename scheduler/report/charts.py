@@ -135,7 +135,7 @@ def coverage_spec(data: ReportData, t: Translator) -> dict:
     series = _series(data, t)
     rows = []
     for k, c in enumerate(cov):
-        row = {"t": _epoch_ms(c.start), "when": slot_label(t, c.start),
+        row = {"t": _epoch_ms(c.start), "label": slot_label(t, c.start),
                "short": max(0, c.required - c.scheduled), "over": max(0, c.scheduled - c.required)}
         for key, _, _, values in series:
             row[key] = values[k]
@@ -155,6 +155,7 @@ def coverage_spec(data: ReportData, t: Translator) -> dict:
                                      "fields": ["series", "measure"]}}]
     agents = t("agents")
     lines = {
+        "name": "lines",
         "transform": fold,
         "mark": {"type": "line", "interpolate": "step-after", "strokeWidth": 1.6},
         "params": [{"name": "pick", "select": {"type": "point", "fields": ["series"]},
@@ -171,23 +172,25 @@ def coverage_spec(data: ReportData, t: Translator) -> dict:
         },
     }
     short_band = {
+        "name": "short",
         "transform": [{"filter": "datum.short > 0"}],
         "mark": {"type": "rect", "color": SHORT_COLOUR, "opacity": 0.18},
         "encoding": {"x": {**x, "scale": {"type": "utc", "domain": {"param": "brush"}}},
                      "x2": {"field": "t_end"}},
     }
     slot_ms = data.slot_minutes * 60_000
-    tooltip = [{"field": "when", "type": "nominal", "title": time_title}]
+    tooltip = [{"field": "label", "type": "nominal", "title": time_title}]
     tooltip += [{"field": key, "type": "quantitative", "title": f"{name}: {measure}"}
                 for key, name, measure, _ in series]
     tooltip += [{"field": "short", "type": "quantitative", "title": t("short")},
                 {"field": "over", "type": "quantitative", "title": t("over")}]
     hover = {
-        "mark": {"type": "rule", "color": "#888", "strokeWidth": 6},
-        "params": [{"name": "hover", "select": {"type": "point", "encodings": ["x"],
-                                               "on": "pointerover", "nearest": True,
-                                               "clear": "pointerout"}}],
+        "name": "hover",
+        "mark": {"type": "rect", "color": "#888"},
+        "params": [{"name": "hover", "select": {"type": "point", "fields": ["t"],
+                                               "on": "pointerover", "clear": "pointerout"}}],
         "encoding": {"x": {**x, "scale": {"type": "utc", "domain": {"param": "brush"}}},
+                     "x2": {"field": "t_end"},
                      "opacity": {"condition": {"param": "hover", "value": 0.25, "empty": False},
                                  "value": 0},
                      "tooltip": tooltip},
@@ -197,6 +200,7 @@ def coverage_spec(data: ReportData, t: Translator) -> dict:
     overview_x = {**x, "axis": {"labelOverlap": True, "labelExpr": _DAY_LABEL,
                                 "title": t("Drag here to zoom; double-click for the whole horizon")}}
     overview = {
+        "name": "overview",
         "height": 60, "width": WIDTH_PX,
         "layer": [
             {"mark": {"type": "area", "interpolate": "step-after", "color": SCHEDULED_COLOUR,
@@ -214,7 +218,7 @@ def coverage_spec(data: ReportData, t: Translator) -> dict:
         "$schema": VEGA_LITE_SCHEMA,
         "description": t("Agents on duty versus required per slot"),
         "data": {"values": rows},
-        "transform": [{"calculate": f"datum.t + {slot_ms}", "as": "t_end"}],
+        "transform": [{"calculate": f"toNumber(datum.t) + {slot_ms}", "as": "t_end"}],
         "vconcat": [detail, overview],
         "config": _config(),
     }
@@ -234,6 +238,7 @@ def heatmap_spec(data: ReportData, t: Translator) -> dict:
         "$schema": VEGA_LITE_SCHEMA,
         "description": t("On duty minus required per day and time of day"),
         "data": {"values": rows},
+        "name": "cells",
         "mark": {"type": "rect"},
         "width": {"step": cell_px},
         "height": {"step": 16 if len(days) <= 31 else max(4, 500 // len(days))},

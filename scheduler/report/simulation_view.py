@@ -103,11 +103,15 @@ def queue_totals(rows: list[dict]) -> list[dict]:
 # ---------------------------------------------------------------- workbook
 
 
-def write_simulation_sheet(wb, fmt, rows: list[dict]) -> None:
+def write_simulation_sheet(wb, fmt, rows: list[dict], t=None) -> None:
     """The Simulation sheet: simulation.csv as it is (one row per queue and slot), the
-    service level red where its mean is below the goal."""
-    ws = wb.add_worksheet("Simulation")
-    ws.write_row(0, 0, list(SIMULATION_COLUMNS), fmt.head)
+    service level red where its mean is below the goal; its name and column names in the
+    translator's language (simulation.csv's names in English)."""
+    name, columns = "Simulation", list(SIMULATION_COLUMNS)
+    if t is not None and t.lang != "en":
+        name, columns = t("Simulation"), [_column_title(t, c) for c in SIMULATION_COLUMNS]
+    ws = wb.add_worksheet(name)
+    ws.write_row(0, 0, columns, fmt.head)
     col = {c: i for i, c in enumerate(SIMULATION_COLUMNS)}
     for i, r in enumerate(rows, start=1):
         for c, j in col.items():
@@ -129,6 +133,14 @@ def write_simulation_sheet(wb, fmt, rows: list[dict]) -> None:
     ws.set_column(0, 0, 17)
     ws.set_column(1, 1, 16)
     ws.set_column(2, len(SIMULATION_COLUMNS) - 1, 11)
+
+
+def _column_title(t, column: str) -> str:
+    """'service_level_low' -> t('service level') + ' ' + t('(low)')."""
+    for suffix in ("_low", "_high"):
+        if column.endswith(suffix) and column[:-len(suffix)] in SIMULATION_MEASURES:
+            return f"{t(column[:-len(suffix)].replace('_', ' '))} {t('(' + suffix[1:] + ')')}"
+    return t(column.replace("_", " "))
 
 
 def _column_letter(index: int) -> str:
