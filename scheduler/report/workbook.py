@@ -358,7 +358,8 @@ def _inputs(wb, fmt: _Formats, data: ReportData) -> None:
             elif isinstance(v, (int, float)) and not isinstance(v, bool):
                 ws.write_number(row, 1, v)
             else:
-                ws.write_string(row, 1, "" if v is None else (str(v).lower() if isinstance(v, bool) else str(v)))
+                ws.write_string(row, 1, "" if v is None else
+                                (t(str(v).lower()) if isinstance(v, bool) else str(v)))
             row += 1
         row += 1
     ws.write_row(row, 0, [t(h) for h in ("shift type", "paid hours", "earliest start",
