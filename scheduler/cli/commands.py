@@ -451,7 +451,7 @@ def backtest_command(
     t = command_translator(lang, console=err)
     try:
         rows, written = run.backtest_files(history, horizon, origins, out_file, methods,
-                                           holidays, events, time_zone)
+                                           holidays, events, time_zone, t)
     except SchedulerError as exc:
         _fail(exc, t)
     out.print(backtest_table(rows, history.name, origins, t))
