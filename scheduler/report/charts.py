@@ -12,6 +12,9 @@ bundle needs nothing from the network.
   double-click to go back to the whole horizon; a tooltip gives the slot's figures.
 - `heatmap_spec`: on duty minus required per day and time of day, red short, blue over,
   with the slot's figures in a tooltip.
+- `service_spec`: each queue's simulated service level per slot (`scheduler simulate`),
+  its 95% band and goal; the legend toggles queues, the mouse wheel zooms and dragging
+  pans the time axis (double-click resets), a tooltip gives the slot's figures.
 
 Times are wall-clock times of the scenario's zone, handed to Vega as if they were UTC
 and drawn on UTC scales, so the browser's own zone never shifts them.
@@ -256,6 +259,66 @@ def heatmap_spec(data: ReportData, t: Translator) -> dict:
                         {"field": "diff", "type": "quantitative",
                          "title": t("on duty minus required")}],
         },
+        "config": _config(),
+    }
+
+
+def service_spec(rows: list[dict], t: Translator) -> dict:
+    """The simulated service level per queue and slot (simulation.csv's rows): mean line,
+    95% band, dashed goal."""
+    values = []
+    for r in rows:
+        start = dt.datetime.fromisoformat(r["start"])
+        values.append({"t": _epoch_ms(start), "label": slot_label(t, start), "queue": r["queue"],
+                       "sl": r["service_level"], "low": r["service_level_low"],
+                       "high": r["service_level_high"], "goal": r["service_level_goal"],
+                       "offered": r["offered"]})
+    queues = list(dict.fromkeys(r["queue"] for r in rows))
+    x = {"field": "t", "type": "temporal", "title": None, "scale": {"type": "utc"},
+         "axis": {"labelOverlap": True, "labelExpr": _TIME_LABEL}}
+    colour = {"field": "queue", "type": "nominal", "title": t("queue"),
+              "scale": {"domain": queues}, "legend": {"orient": "top"}}
+    share = {"type": "quantitative", "scale": {"domain": [0, 1]}}
+    pick = {"condition": {"param": "queues", "value": 1}, "value": 0.06}
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "description": t("Simulated service level per queue and slot"),
+        "data": {"values": values},
+        "width": WIDTH_PX, "height": 220,
+        "layer": [
+            {"name": "level", "mark": {"type": "line", "interpolate": "step-after",
+                                       "strokeWidth": 1.5},
+             "params": [{"name": "queues", "select": {"type": "point", "fields": ["queue"]},
+                         "bind": "legend"},
+                        {"name": "zoom", "select": {"type": "interval", "encodings": ["x"]},
+                         "bind": "scales"}],
+             "encoding": {"x": x, "y": {**share, "field": "sl", "title": t("service level"),
+                                        "axis": {"format": ".0%"}},
+                          "color": colour, "opacity": pick}},
+            {"name": "band", "mark": {"type": "area", "interpolate": "step-after"},
+             "encoding": {"x": x, "y": {**share, "field": "low"}, "y2": {"field": "high"},
+                          "color": {**colour, "legend": None},
+                          "opacity": {"condition": {"param": "queues", "value": 0.2},
+                                      "value": 0.02}}},
+            {"name": "goal", "mark": {"type": "line", "interpolate": "step-after",
+                                      "strokeDash": [6, 4], "strokeWidth": 1},
+             "encoding": {"x": x, "y": {**share, "field": "goal"},
+                          "color": {**colour, "legend": None}, "opacity": pick}},
+            {"name": "slots", "mark": {"type": "point", "filled": True, "size": 90,
+                                       "opacity": 0},
+             "encoding": {"x": x, "y": {**share, "field": "sl"}, "tooltip": [
+                 {"field": "label", "type": "nominal", "title": t("Time")},
+                 {"field": "queue", "type": "nominal", "title": t("queue")},
+                 {"field": "sl", "type": "quantitative", "format": ".1%",
+                  "title": t("service level")},
+                 {"field": "low", "type": "quantitative", "format": ".1%",
+                  "title": t("service level") + " " + t("(low)")},
+                 {"field": "high", "type": "quantitative", "format": ".1%",
+                  "title": t("service level") + " " + t("(high)")},
+                 {"field": "goal", "type": "quantitative", "format": ".0%", "title": t("goal")},
+                 {"field": "offered", "type": "quantitative", "format": ",.1f",
+                  "title": t("offered")}]}},
+        ],
         "config": _config(),
     }
 

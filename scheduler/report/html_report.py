@@ -18,10 +18,10 @@ from pathlib import Path
 
 from scheduler.report.charts import (
     coverage_spec,
-    day_label,
     embed_options,
     heatmap_spec,
     javascript_bundle,
+    service_spec,
 )
 from scheduler.report.common import ReportData, pool_of
 from scheduler.report.simulation_view import simulation_section
@@ -62,6 +62,8 @@ def render(data: ReportData, generated: dt.datetime | None = None) -> str:
         specs = {"coverage-chart": coverage_spec(data, t), "heatmap": heatmap_spec(data, t)}
     else:
         specs = {}
+    if data.simulation:
+        specs["simulation-chart"] = service_spec(data.simulation, t)
     empty = f'<p class="empty">{_e(t("No coverage rows."))}</p>'
     bundle = javascript_bundle().replace("</script", "<\\/script") if specs else ""
     return _PAGE.format(

@@ -164,9 +164,10 @@ def _num(t, v, digits: int = 1) -> str:
 
 
 def simulation_section(rows: list[dict] | None, slot_minutes: int, t=None) -> str:
-    """The report's section on the simulated service: a table per queue and a chart of
-    each queue's service level per slot with its 95% band and the goal; in the language
-    of the translator `t` (English without one)."""
+    """The report's section on the simulated service: a table per queue and the place of
+    the chart of each queue's service level per slot with its 95% band and the goal
+    (`charts.service_spec`); in the language of the translator `t` (English without
+    one)."""
     if not rows:
         return ""
     if t is None:
@@ -198,8 +199,8 @@ def simulation_section(rows: list[dict] | None, slot_minutes: int, t=None) -> st
             f'<td>{_e(goal_text)}</td><td>{_e(below)}</td>'
             f'<td>{_num(t, q["asa_seconds"])}</td><td>{_pct(t, q["abandon_rate"])}</td>'
             f'<td>{_pct(t, q["occupancy"])}</td></tr>')
-    charts = "".join(_queue_chart(t, q, [r for r in rows if r["queue"] == q], slot_minutes)
-                     for q in dict.fromkeys(r["queue"] for r in rows))
+    # the chart: report/charts.py's service_spec, drawn by Vega into this element
+    charts = '<div id="simulation-chart" class="vega sim-chart"></div>'
     runs_text = t("{runs} runs, seed {seed}", runs=f"{runs:g}", seed=f"{seed:g}") if runs is not None else ""
     title = t("Simulated service ({runs})", runs=runs_text)
     text = t("The roster run through the seeded discrete-event simulation "
@@ -209,45 +210,3 @@ def simulation_section(rows: list[dict] | None, slot_minutes: int, t=None) -> st
     return (f'<section id="simulation"><h2>{_e(title)}</h2><p>{_e(text)}</p>'
             f'<table class="pools"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table>'
             f"{charts}</section>")
-
-
-def _queue_chart(t, queue: str, rows: list[dict], slot_minutes: int) -> str:
-    """Service level per slot (mean and 95% band) against the goal, 0-100%."""
-    n = len(rows)
-    if not n:
-        return ""
-    width, height, left, top, bottom = 1200.0, 120.0, 44.0, 8.0, 18.0
-    plot_w, plot_h = width - left - 10, height - top - bottom
-
-    def x(i: float) -> float:
-        return left + i * plot_w / n
-
-    def y(v: float) -> float:
-        return top + plot_h * (1 - max(0.0, min(1.0, v)))
-
-    label = t("simulated service level of {queue} per slot", queue=queue)
-    parts = [f'<svg class="chart sim-chart" viewBox="0 0 {width:g} {height:g}" role="img" '
-             f'aria-label="{_e(label)}">']
-    for v in (0, 0.5, 1):
-        parts.append(f'<line x1="{left:g}" x2="{width - 10:g}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
-                     f'class="grid"/><text x="{left - 6:g}" y="{y(v) + 4:.1f}" class="tick" '
-                     f'text-anchor="end">{t.percent(v, 0)}</text>')
-    band, line = [], []
-    for k, r in enumerate(rows):
-        if r["service_level"] is None:
-            continue
-        lo = r["service_level_low"] if r["service_level_low"] is not None else r["service_level"]
-        hi = r["service_level_high"] if r["service_level_high"] is not None else r["service_level"]
-        band.append(f'<rect x="{x(k):.2f}" y="{y(hi):.2f}" width="{plot_w / n:.2f}" '
-                    f'height="{max(y(lo) - y(hi), 0.5):.2f}"/>')
-        line.append(f"M{x(k):.2f},{y(r['service_level']):.2f}H{x(k + 1):.2f}")
-    parts.append(f'<g fill="#1F77B4" fill-opacity="0.2">{"".join(band)}</g>')
-    parts.append(f'<path d="{"".join(line)}" stroke="#1F77B4" stroke-width="1.4" fill="none"/>')
-    goal = rows[0]["service_level_goal"]
-    if goal is not None:
-        parts.append(f'<line x1="{left:g}" x2="{width - 10:g}" y1="{y(goal):.1f}" '
-                     f'y2="{y(goal):.1f}" stroke="#C00000" stroke-dasharray="6 4"/>')
-    caption = t("{queue}: service level per {minutes}-minute slot (line: mean, band: 95% "
-                "interval, dashed: goal)", queue=queue, minutes=slot_minutes)
-    parts.append(f'<text x="{left:g}" y="{height - 4:g}" class="tick">{_e(caption)}</text></svg>')
-    return "".join(parts)

@@ -135,3 +135,30 @@ def test_the_specs_are_plain_data_with_the_slots_and_series(data):
     assert len(heat["data"]["values"]) == len(data.result.coverage)
     assert {r["diff"] for r in heat["data"]["values"]} == {
         c.scheduled - c.required for c in data.result.coverage}
+
+
+def test_the_simulated_service_chart_has_a_line_per_queue_and_a_tooltip(data, browser, tmp_path):
+    from scheduler.report.simulation_view import SIMULATION_COLUMNS
+
+    rows = []
+    for queue, level in (("voice", 0.7), ("chat", 0.9)):
+        for k, c in enumerate(data.result.coverage[:24]):
+            row = {key: 1.0 for key in SIMULATION_COLUMNS}
+            row.update(start=f"{c.start:%Y-%m-%dT%H:%M}", queue=queue, service_level=level,
+                       service_level_low=level - 0.05, service_level_high=level + 0.05,
+                       service_level_goal=0.8, offered=10.0 + k)
+            rows.append(row)
+    simulated = ReportData(data.result, data.start_date, DAYS, data.scenario, simulation=rows)
+    path = tmp_path / "report.html"
+    write_html(simulated, path)
+    _load(browser, path)
+    assert browser.evaluate("document.querySelectorAll('#simulation-chart .level_marks path').length") == 2
+    assert browser.evaluate("document.querySelectorAll('#simulation-chart .slots_marks path').length") == 48
+    x, y, width, height = _box(browser, "#simulation-chart .slots_marks path:nth-child(30)")
+    browser.mouse("mouseMoved", x + width / 2, y + height / 2)
+    text = browser.wait_until(
+        "(() => { const e = document.getElementById('vg-tooltip-element');"
+        " return e && e.classList.contains('visible') ? e.innerText : ''; })()")
+    figures = dict(re.findall(r"([^\n\t]+)\t\s*\n([^\n]+)", text))
+    assert figures["queue"] in ("voice", "chat") and figures["goal"] == "80%"
+    assert figures["service level"] == {"voice": "70.0%", "chat": "90.0%"}[figures["queue"]]
