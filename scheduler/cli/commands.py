@@ -212,7 +212,8 @@ def compare(
 
     try:
         with bar:
-            result = cmp.run_comparison(runs, cluster, parallel, solver_workers, time_limit, on_done)
+            result = cmp.run_comparison(runs, cluster, parallel, solver_workers, time_limit, on_done,
+                                        t.lang if lang else None)
     except SchedulerError as exc:
         _fail(exc, t)
     files = cmp.write_comparison(result, folder)

@@ -219,8 +219,10 @@ def run_comparison(
     solver_workers: int | None = None,
     time_limit: float | None = None,
     on_done: ProgressFn | None = None,
+    lang: str | None = None,
 ) -> Comparison:
-    """Solve every run and write each result as it arrives.
+    """Solve every run and write each result as it arrives (its reports in `lang`, else
+    in its scenario's locale or the environment's language).
 
     `cluster`: "local" (a local Dask cluster of `parallel` worker processes, default
     cores // CP-SAT workers per run, at least 1), "none" (one at a time in this process)
@@ -248,7 +250,7 @@ def run_comparison(
 
                 h = lo.scenario.horizon
                 try:
-                    write_result(value, spec.out_dir, h.start_date, h.days, lo)
+                    write_result(value, spec.out_dir, h.start_date, h.days, lo, lang=lang)
                     o.written = True
                 except OSError as exc:
                     o.status, o.reason = "error", f"cannot write {spec.out_dir}: {exc}"

@@ -126,3 +126,18 @@ def test_summary_and_comparison_tables(lang, tmp_path):
         assert "人数" in text and "最优" in text and "比较" in text
     else:
         assert "headcount" in text and "optimal" in text
+
+
+def test_compare_in_chinese_writes_its_runs_in_chinese(write_scenario, tmp_path):
+    path = write_scenario(small_scenario())
+    root = tmp_path / "runs"
+    result = runner.invoke(app, ["compare", str(path), "--cluster", "none", "--out", str(root),
+                                 "--quiet", "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    assert "比较" in result.output and "已写入" in result.output
+    reports = list(root.rglob("report.html"))
+    assert len(reports) == 1
+    assert '<html lang="zh-CN">' in reports[0].read_text(encoding="utf-8")
+    summary = json.loads((reports[0].parent / "summary.json").read_text(encoding="utf-8"))
+    assert summary["language"] == "zh"
+    assert list(root.rglob("comparison.csv"))  # the machine-readable table, English
