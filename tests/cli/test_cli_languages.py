@@ -141,3 +141,24 @@ def test_compare_in_chinese_writes_its_runs_in_chinese(write_scenario, tmp_path)
     summary = json.loads((reports[0].parent / "summary.json").read_text(encoding="utf-8"))
     assert summary["language"] == "zh"
     assert list(root.rglob("comparison.csv"))  # the machine-readable table, English
+
+
+def test_staffing_and_simulate_in_chinese(write_scenario, tmp_path):
+    from tests.cli.test_simulate import one_queue
+
+    path = write_scenario(one_queue())
+    result = runner.invoke(app, ["staffing", str(path), "--out", str(tmp_path / "st"),
+                                 "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    assert "各渠道每日人力需求" in result.output and "峰值需求" in result.output
+    header = (tmp_path / "st" / "staffing.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.isascii()  # the machine-readable file stays English
+    out = tmp_path / "out"
+    assert _solve(path, out, "--lang", "zh").exit_code == 0
+    # simulate keeps the folder's language
+    result = runner.invoke(app, ["simulate", str(out), "--runs", "2", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    assert "仿真服务水平" in result.output and "80% in" not in result.output
+    text = (out / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in text and 'id="simulation-chart"' in text
+    assert "仿真" in openpyxl.load_workbook(out / "roster.xlsx").sheetnames
