@@ -34,47 +34,51 @@ PEAK = 24
 FULL, PART = 70, 16
 
 
-def build(out: Path) -> Path:
-    demand = synth.make_demand(START, DAYS, 30, peak=PEAK, seed=28)
+def build(out: Path, full: int = FULL, part: int = PART, peak: int = PEAK,
+          name: str = "named_month") -> Path:
+    """Write the scenario and its files into `out`; the defaults give the bundled month,
+    other sizes the benchmark's (benchmarks/staff.py: hires capped in proportion)."""
+    demand = synth.make_demand(START, DAYS, 30, peak=peak, seed=28)
     shift_types = synth.standard_shift_types((8,), prefix="ft") \
         + synth.standard_shift_types((4,), prefix="pt")
-    staff = people.make_staff(FULL, PART, START, DAYS, seed=7)
+    staff = people.make_staff(full, part, START, DAYS, seed=7)
     requests = people.make_requests(staff, START, DAYS, seed=8)
-    (out / "named_month_staff.csv").write_text(
+    (out / f"{name}_staff.csv").write_text(
         people.csv_text(staff, people.STAFF_COLUMNS), encoding="utf-8")
-    (out / "named_month_requests.csv").write_text(
+    (out / f"{name}_requests.csv").write_text(
         people.csv_text(requests, people.REQUEST_COLUMNS), encoding="utf-8")
     description = (
-        "A month of a 24/7 service team rostered by name: 60 full-time and 16 part-time "
+        f"A month of a 24/7 service team rostered by name: {full} full-time and {part} part-time "
         "people with leave, wishes, no-night and no-weekend contracts and evening-only "
         "students, through the National Day holidays.")
     comment = (
-        "named_month: four weeks of a 24/7 service team rostered by name.\n\n"
+        f"{name}: four weeks of a 24/7 service team rostered by name.\n\n"
         "Horizon 28 September - 25 October 2026 with China's calendar (holidays: CN: "
-        "National Day 1-7 October, make-up working day Saturday 10 October). Peak 24 "
+        f"National Day 1-7 October, make-up working day Saturday 10 October). Peak {peak} "
         "agents on duty.\n\n"
-        "Staff (named_month_staff.csv, scheduler/datasets/people.py, seed 7): 70 "
-        "full-time (ft-8h, five-day-week rules) and 16 part-time (pt-4h, at most 24 h a week; a third are "
+        f"Staff ({name}_staff.csv, scheduler/datasets/people.py, seed 7): {full} "
+        f"full-time (ft-8h, five-day-week rules) and {part} part-time (pt-4h, at most 24 h a week; a third are "
         "students from 16:00 on, no nights, at most 20 h). One full-timer joins on 5 "
-        "October, one leaves after 18 October. Up to 20 full-time and 10 part-time hires "
+        f"October, one leaves after 18 October. Up to {round(20 * full / FULL)} full-time and "
+        f"{round(10 * part / PART)} part-time hires "
         "beyond them.\n\n"
-        "Requests (named_month_requests.csv, seed 8): leave on 5% of the person-days in "
+        f"Requests ({name}_requests.csv, seed 8): leave on 5% of the person-days in "
         "blocks of 1-5 days; two wishes per person (a day off, a morning shift, no late "
         "shift).\n\n"
         "Variant livable: full-timers' starts within 120 minutes in a week and two days "
         "off in a row every week (what these cost: docs/staff.md).")
     pools = [
-        {"name": "full-time", "shift_types": ["ft-8h"], "max_hire": 20},
-        {"name": "part-time", "shift_types": ["pt-4h"], "max_hire": 10,
+        {"name": "full-time", "shift_types": ["ft-8h"], "max_hire": round(20 * full / FULL)},
+        {"name": "part-time", "shift_types": ["pt-4h"], "max_hire": round(10 * part / PART),
          "rules": {"max_weekly_paid_hours": 24, "max_days_per_week": 6}},
     ]
     return synth.write_scenario(
-        out / "named_month.yaml", "named_month", START, DAYS, 30, demand, shift_types,
+        out / f"{name}.yaml", name, START, DAYS, 30, demand, shift_types,
         {"preset": "five-day-week"}, description=description, floor=2,
         solver={"time_limit_seconds": 60, "workers": 2}, comment=comment, schema=SCHEMA,
         extra={"holidays": "CN", "pools": pools,
-               "staff": {"file": "named_month_staff.csv"},
-               "requests": {"file": "named_month_requests.csv"},
+               "staff": {"file": f"{name}_staff.csv"},
+               "requests": {"file": f"{name}_requests.csv"},
                "variants": {"livable": {
                    "pools.full-time.max_start_variation_minutes": 120,
                    "pools.full-time.days_off_in_pairs": True}}},

@@ -346,6 +346,36 @@ def report(
 
 
 @app.command()
+def replan(
+    out_dir: Annotated[Path, typer.Argument(help="An output folder of `scheduler solve` (named staff).")],
+    changes: Annotated[Path, typer.Option("--changes", help="CSV of changes: kind (sick, leave, unavailable, leaves, demand), id, date or start_date/end_date, file, note.")],
+    start: Annotated[Optional[str], typer.Option("--from", help="Keep shifts starting before this local date or date-time [default: the first changed day].")] = None,
+    new_dir: Annotated[Optional[Path], typer.Option("--out", help="Output folder [default: OUT_DIR-replan/].")] = None,
+    time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Seconds (overrides solver.time_limit_seconds).", min=0.1)] = None,
+) -> None:
+    """Re-plan OUT_DIR's roster after sickness, leave, a leaver or a new demand file,
+    changing as few shifts as possible; write the new roster and changes.csv (who, what
+    was, what is now)."""
+    from scheduler.cli.replan import replan_folder
+    from scheduler.report.output import write_result
+
+    try:
+        done = replan_folder(out_dir, changes, start, new_dir, time_limit)
+    except SchedulerError as exc:
+        _fail(exc)
+    summary = done.result.summary
+    if not done.result.feasible:
+        err.print(f"[bold red]{summary.status}:[/] {summary.message}", soft_wrap=True)
+        raise typer.Exit(EXIT_INFEASIBLE)
+    sc = done.loaded.scenario
+    written = write_result(done.result, done.target, sc.horizon.start_date, sc.horizon.days,
+                           done.loaded)
+    out.print(_summary_table(summary))
+    out.print(summary.message[0].upper() + summary.message[1:] + ".", soft_wrap=True)
+    out.print(f"wrote {len(written)} files to {done.target}/ (changes.csv lists the changes)")
+
+
+@app.command()
 def simulate(
     out_dir: Annotated[Path, typer.Argument(help="An output folder of `scheduler solve`.")],
     runs: Annotated[int, typer.Option("--runs", help="Independent simulated runs (more: narrower intervals).", min=1)] = 10,

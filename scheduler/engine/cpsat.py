@@ -4,12 +4,15 @@ stop signal can end, its status by name, and the progress reports of the searche
 from __future__ import annotations
 
 import logging
+import platform
 import time
 from dataclasses import dataclass
 from typing import Callable
 
+import ortools
 from ortools.sat.python import cp_model
 
+from scheduler._version import __version__
 from scheduler.engine.stopping import StopSignal, apply_parameters, watched
 from scheduler.workload.loaded import LoadedScenario
 
@@ -29,6 +32,15 @@ class Progress:
 
 
 ProgressFn = Callable[[Progress], None]
+
+
+def versions() -> dict[str, str]:
+    """The versions a result records: the scheduler's, OR-Tools' and Python's."""
+    return {
+        "scheduler": __version__,
+        "ortools": ortools.__version__,
+        "python": platform.python_version(),
+    }
 
 
 def solver_parameters(loaded: LoadedScenario, time_limit: float | None) -> dict:

@@ -64,8 +64,8 @@ LATER_PLAN_SHARE = 0.6
 """A later plan gets at least this share of the first plan's time, or the loop stops: a
 plan with much less time is often a far worse roster (measured on double11_skills)."""
 DEDICATED_SHARE = 0.15
-"""Share of the time limit the dedicated variant's solve may take after the loop (only
-when that much is left)."""
+"""Share of the time limit kept for the dedicated variant's solve after the loop (later
+plans leave it; it runs when at least MIN_PLAN_SECONDS are left)."""
 
 
 def applies(loaded: LoadedScenario) -> bool:
@@ -309,7 +309,9 @@ def staffing_loop(loaded: LoadedScenario, time_limit: float | None = None,
             break
         budget = later_budget
         if not clock.deterministic:
-            budget = min(first_budget, clock.left() - 1.5 * last.measured.seconds - 1.0)
+            # later plans leave the dedicated teams' solve its share of the limit
+            budget = min(first_budget, clock.left() - 1.5 * last.measured.seconds - 1.0
+                         - DEDICATED_SHARE * clock.limit)
             if budget < max(MIN_PLAN_SECONDS, LATER_PLAN_SHARE * first_budget):
                 stopped = "time limit"
                 break
@@ -324,9 +326,10 @@ def staffing_loop(loaded: LoadedScenario, time_limit: float | None = None,
         sim_seconds += iterations[-1].measured.seconds
     chosen = min(range(len(iterations)), key=lambda i: _rank(iterations[i], sc.objective.kind))
     dedicated = None
-    if not (stop is not None and stop.is_set()) and (
-            clock.deterministic or clock.left() > max(5.0, DEDICATED_SHARE * clock.limit)):
-        dedicated = dedicated_headcount(loaded, DEDICATED_SHARE * clock.limit, stop)
+    seconds = DEDICATED_SHARE * clock.limit if clock.deterministic \
+        else clock.left() - 0.5  # what the loop left, at least its share when it could
+    if not (stop is not None and stop.is_set()) and seconds >= MIN_PLAN_SECONDS:
+        dedicated = dedicated_headcount(loaded, seconds, stop)
     return with_pooling(loaded, iterations, chosen, erlang, stopped, dedicated, sim_seconds)
 
 

@@ -52,6 +52,7 @@ def records(inst: Instance, pools: list[Instance], assignments, status: str,
     pool_rows: list[PoolSummary] = []
     total_cost_cents = 0.0
     hired_on: dict[int, int] = {}  # day -> shifts worked by hired agents
+    hires_on: dict[str, dict[int, set]] = {}  # pool -> day -> hired agents working
     overtime_on: dict[int, int] = {}  # day -> overtime minutes
     for p, (view, assignment) in enumerate(zip(pools, assignments)):
         pool = view.pool
@@ -99,6 +100,8 @@ def records(inst: Instance, pools: list[Instance], assignments, status: str,
                     overtime_on[d] = overtime_on.get(d, 0) + o.overtime_minutes
                 if a >= standing:
                     hired_on[d] = hired_on.get(d, 0) + 1
+                    hires_on.setdefault(view.pool_name or "all", {}).setdefault(
+                        d, set()).add(a)
             if pool is not None and a < standing and pool.contract_weekly_hours > 0:
                 due = pool.contract_weekly_hours * 60 * inst.days / 7
                 cost_cents += pool.cost_per_paid_hour * 100 * max(0, due - worked) / 60
@@ -149,7 +152,7 @@ def records(inst: Instance, pools: list[Instance], assignments, status: str,
         gap = round((headcount - bound) / headcount, 6)
     overtime_hours = round(sum(r.overtime_hours for r in pool_rows), 2)
     answer = _answer(inst, pool_rows, days, hired_on, overtime_on, total_cost_cents / 100,
-                     standing_short) if sc.pools else ""
+                     standing_short, hires_on) if sc.pools else ""
     if queues is not None and queues.tightest is not None:
         answer += "; " + _tightest(queues.tightest)
     shifts.sort(key=lambda r: (r.start, r.agent))
@@ -200,7 +203,8 @@ def _cost_gap(sc, cost: float, bound: float | None) -> float | None:
 
 def _answer(inst: Instance, pools: list[PoolSummary], days: list[DaySummary],
             hired_on: dict[int, int], overtime_on: dict[int, int], cost: float,
-            standing_short: float | None = None) -> str:
+            standing_short: float | None = None,
+            hires_on: dict[str, dict[int, set]] | None = None) -> str:
     """The planner's question answered from the roster: does the standing team cover the
     days outside the events, and what do the events need?"""
     sc = inst.scenario
@@ -240,4 +244,46 @@ def _answer(inst: Instance, pools: list[PoolSummary], days: list[DaySummary],
         sum(overtime_on.values()) / 60
     need = f"{names} needs {hired} hired agents" + (f" ({hires})" if hires else "")
     need += f" and {ot_event:g} overtime hours, at a total cost of {cost:,.2f}"
-    return "; ".join(parts) + "; " + need
+    tiers = _pool_needs(inst, pools, hires_on or {}) if len(pools) > 1 else []
+    return "; ".join(parts) + "; " + need + "".join(f"; {t}" for t in tiers)
+
+
+def _day_runs(inst: Instance, days: list[int]) -> str:
+    """Days as compact date runs: '11-12 November', '30 October-2 November, 11 November'."""
+    runs: list[list[int]] = []
+    for d in sorted(days):
+        if runs and d == runs[-1][-1] + 1:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    out = []
+    for run in runs:
+        a, b = inst.date(run[0]), inst.date(run[-1])
+        if a == b:
+            out.append(f"{a.day} {a:%B}")
+        elif a.month == b.month:
+            out.append(f"{a.day}-{b.day} {b:%B}")
+        else:
+            out.append(f"{a.day} {a:%B}-{b.day} {b:%B}")
+    return ", ".join(out)
+
+
+def _pool_needs(inst: Instance, pools: list[PoolSummary], hires_on: dict[str, dict[int, set]]
+                ) -> list[str]:
+    """Per pool (tier) with hires: how many, the queues its people serve and the days
+    most of them work ('senior needs 12 more (serving aftersale-voice, complaints-voice),
+    most on 11-12 November')."""
+    serves = {p.name: p.serves for p in inst.scenario.pools}
+    out = []
+    for row in pools:
+        per_day = hires_on.get(row.name, {})
+        if not row.hired or not per_day:
+            continue
+        busiest = max(len(a) for a in per_day.values())
+        peak = [d for d, a in per_day.items() if len(a) >= max(1, busiest * 0.8)]
+        lines = serves.get(row.name)
+        serving = f" (serving {', '.join(lines)})" if lines else ""
+        peak = [d for d in peak if 0 <= d < inst.days]
+        when = f", {busiest} of them at work on {_day_runs(inst, peak)}" if peak else ""
+        out.append(f"{row.name} needs {row.hired} more{serving}{when}")
+    return out

@@ -9,17 +9,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
-import platform
 import time
 from dataclasses import dataclass
 from typing import Callable
 
-import ortools
 from ortools.sat.python import cp_model
 
-from scheduler._version import __version__
 from scheduler.engine import shiftdesign
-from scheduler.engine.cpsat import Progress, ProgressFn, solver_parameters
+from scheduler.engine.cpsat import Progress, ProgressFn, solver_parameters, versions
 from scheduler.engine.explain import (explain_infeasible, unreachable_queue_slots,
                                       unreachable_slots)
 from scheduler.engine.first import first_roster, quick_headcount_bound
@@ -202,7 +199,7 @@ class _Run:
             status=status,
             objective=sc.objective.kind,
             solve_seconds=round(time.monotonic() - self.t0, 3),
-            versions=_versions(),
+            versions=versions(),
             scenario_sha256=self.loaded.sha256,
             solver_parameters=self.params,
             variant=self.loaded.variant,
@@ -224,14 +221,6 @@ class _Run:
         """The result of a plan proven infeasible, with the rules that conflict."""
         return self.ends("infeasible", explain_infeasible(
             self.inst, self.params, max(1.0, min(10.0, self.left()))))
-
-
-def _versions() -> dict[str, str]:
-    return {
-        "scheduler": __version__,
-        "ortools": ortools.__version__,
-        "python": platform.python_version(),
-    }
 
 
 @dataclass

@@ -26,7 +26,7 @@ def uncapped(loaded: LoadedScenario) -> LoadedScenario:
         update={"pools": pools}))
 
 
-def _on_duty(view, shifts) -> list[int]:
+def on_duty(view, shifts) -> list[int]:
     """People on duty per horizon slot for ((day, option), count) pairs."""
     out = [0] * view.num_slots
     for (d, k), count in shifts:
@@ -48,7 +48,7 @@ def named_result(run, pm, plan, shifts: dict[tuple[int, int, int], int], scale: 
     hard = "optimal"
     # each pool covers what the others leave: the planned shifts of the pools still to
     # roster, the rosters of the pools done
-    on_duty = [_on_duty(view, per_pool[p].items()) for p, view in enumerate(pm.pools)]
+    duty = [on_duty(view, per_pool[p].items()) for p, view in enumerate(pm.pools)]
     for p, view in enumerate(pm.pools):
         members = [m for m in sc.staff.people if m.pool == view.pool_name]
         later = sum(sum(c.values()) for c in per_pool[p + 1:])
@@ -59,7 +59,7 @@ def named_result(run, pm, plan, shifts: dict[tuple[int, int, int], int], scale: 
             labels.append([(m.id, m.label) for m in members])
             hires[view.pool_name] = 0
             continue
-        others = [sum(col) for col in zip(*(on_duty[q] for q in range(len(pm.pools)) if q != p))] \
+        others = [sum(col) for col in zip(*(duty[q] for q in range(len(pm.pools)) if q != p))] \
             if len(pm.pools) > 1 else [0] * len(run.inst.required)
         required = [max(0, r - o) for r, o in zip(run.inst.required, others)]
         out = staffed_roster(view, per_pool[p], members, sc.requests.items, sc.staff.weights,
@@ -71,7 +71,7 @@ def named_result(run, pm, plan, shifts: dict[tuple[int, int, int], int], scale: 
         if out.status != "optimal":
             hard = "feasible"
         assignments.append(out.assignment)
-        on_duty[p] = _on_duty(view, [((d, k), 1) for items in out.assignment.values()
+        duty[p] = on_duty(view, [((d, k), 1) for items in out.assignment.values()
                                      for d, k in items])
         labels.append(out.labels)
         hires[view.pool_name] = out.hires
@@ -91,6 +91,12 @@ def named_result(run, pm, plan, shifts: dict[tuple[int, int, int], int], scale: 
         from scheduler.workload.service import attach_service
 
         result = attach_service(run.loaded, result)
+    return with_staff_figures(sc, result, hires)
+
+
+def with_staff_figures(sc, result: Result, hires: dict[str, int]) -> Result:
+    """The result with what the roster gives the named people in its summary: requests
+    honoured, fairness, patterns and the hires needed (`hires`: pool -> hires used)."""
     required = [c.required for c in result.coverage]
     scheduled = [c.scheduled for c in result.coverage]
     figures = {

@@ -3,6 +3,7 @@
 from scheduler.models.result import (
     SCHEMA_VERSION,
     BreakRecord,
+    ChangeRecord,
     ChannelService,
     ChannelSlot,
     CoverageRecord,
@@ -18,6 +19,7 @@ from scheduler.models.result import (
     PoolingSummary,
     QueueDay,
     QueueSlot,
+    ReplanFigures,
     Result,
     ServiceFigures,
     ServiceSummary,
@@ -27,7 +29,14 @@ from scheduler.models.result import (
 from scheduler.models.forecast import METHODS, DateRange, ForecastEvent, ForecastSettings, Orders
 from scheduler.models.pools import Event, Overtime, Peak, Pool
 from scheduler.models.scenario import Scenario
-from scheduler.models.staff import Requests, Staff, StaffMember, StaffRequest, StaffWeights
+from scheduler.models.staff import (
+    Requests,
+    RosterChange,
+    Staff,
+    StaffMember,
+    StaffRequest,
+    StaffWeights,
+)
 from scheduler.models.sections import (
     Break,
     Coverage,
@@ -45,6 +54,8 @@ __all__ = [
     "SCHEMA_VERSION",
     "Break",
     "BreakRecord",
+    "ChangeRecord",
+    "ReplanFigures",
     "Channel",
     "ChannelService",
     "ChannelSlot",
@@ -69,6 +80,7 @@ __all__ = [
     "RequestKindFigures",
     "Requests",
     "Staff",
+    "RosterChange",
     "StaffMember",
     "StaffRequest",
     "StaffWeights",

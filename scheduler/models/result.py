@@ -261,6 +261,40 @@ class HireNeed(_Row):
     """The first of those slots (at most 20)."""
 
 
+class ChangeRecord(_Row):
+    """One person-day whose shift a re-plan changed (changes.csv)."""
+
+    agent: str
+    """The staff id (or the hire's id)."""
+    name: str | None = None
+    day: dt.date
+    """The roster day."""
+    was: str
+    """The shift before ("early 08:00-16:30") or "off"."""
+    now: str
+    """The shift after, or "off"."""
+    reason: str
+    """Why: the person's own change (sick, leave, unavailable, leaves, with its note),
+    "cover" (taking over work the changes left), "demand" or "new hire"."""
+
+
+class ReplanFigures(_Row):
+    """What a re-plan changed against the roster it started from."""
+
+    replan_from: dt.datetime
+    """Shifts starting before this time were kept as worked."""
+    changed_shifts: int
+    """Person-days whose shift changed (added, removed, or another start or type)."""
+    forced_changes: int
+    """Of those, the ones that had to change: the person is now absent or gone."""
+    other_changes: int
+    """changed_shifts - forced_changes: the changes made to cover again."""
+    people_affected: int
+    """People with at least one changed day (changes.csv lists them)."""
+    new_hires: int
+    """Hires beyond those the earlier roster had."""
+
+
 class Summary(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -316,6 +350,8 @@ class Summary(BaseModel):
     """Named staff only: per pool, start-time spread and single days off."""
     hires_needed: list[HireNeed] | None = None
     """Named staff only: per pool, the hires beyond the named people (empty: none)."""
+    replan: ReplanFigures | None = None
+    """Re-plans only (`scheduler replan`): what changed against the earlier roster."""
     variant: str | None = None
     """The scenario's `variants:` entry this run applied, if any."""
     overrides: list[str] = []
@@ -329,6 +365,8 @@ class Result(BaseModel):
     shifts: list[ShiftRecord] = []
     breaks: list[BreakRecord] = []
     coverage: list[CoverageRecord] = []
+    changes: list[ChangeRecord] = []
+    """Re-plans only: the changed person-days (changes.csv)."""
 
     @property
     def feasible(self) -> bool:

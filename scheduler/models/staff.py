@@ -309,3 +309,64 @@ def staff_problems(scenario, people: list[StaffMember],
                     f"{req.shift_type!r} is not a shift type of {person.id}'s pool "
                     f"({', '.join(allowed)})")))
     return problems
+
+
+ChangeKind = Literal["sick", "leave", "unavailable", "leaves", "demand"]
+
+
+class RosterChange(Strict):
+    """One change a re-plan answers (`scheduler replan --changes`): a person sick, on
+    leave or unavailable over days, a person leaving, or a new demand file."""
+
+    kind: ChangeKind
+    """sick, leave, unavailable: the person works no shift on those days (hard);
+    leaves: the person works no shift from `date` on; demand: `file` replaces the
+    scenario's demand file (the requirement per slot)."""
+    id: StaffId | None = None
+    """The person's id (staff[].id); not for demand."""
+    date: dt.date | None = None
+    """The day (YYYY-MM-DD); for leaves, the first day the person is gone."""
+    start_date: dt.date | None = None
+    """First day of a range (YYYY-MM-DD), with end_date."""
+    end_date: dt.date | None = None
+    """Last day of a range, included."""
+    file: str | None = None
+    """For demand: the new demand file (CSV as the scenario's demand.file), relative to
+    the changes file."""
+    note: str | None = None
+    """Free text carried into changes.csv (e.g. "flu")."""
+
+    @model_validator(mode="after")
+    def _check(self) -> RosterChange:
+        dated = self.date is not None or self.start_date is not None or self.end_date is not None
+        if self.kind == "demand":
+            if self.file is None:
+                raise ValueError("a demand change needs file")
+            if self.id is not None or dated:
+                raise ValueError("a demand change takes file only (no id or dates)")
+            return self
+        if self.id is None:
+            raise ValueError(f"a {self.kind} change needs id")
+        if self.file is not None:
+            raise ValueError(f"file does not apply to {self.kind}")
+        if self.kind == "leaves":
+            if self.date is None or self.start_date is not None or self.end_date is not None:
+                raise ValueError("a leaves change needs date (the first day gone) only")
+        elif self.date is not None:
+            if self.start_date is not None or self.end_date is not None:
+                raise ValueError("give date, or start_date and end_date, not both")
+        elif self.start_date is None or self.end_date is None:
+            raise ValueError("give date, or start_date and end_date")
+        elif self.end_date < self.start_date:
+            raise ValueError("end_date is before start_date")
+        return self
+
+    @property
+    def first_day(self) -> dt.date | None:
+        return self.date if self.date is not None else self.start_date
+
+    @property
+    def last_day(self) -> dt.date | None:
+        if self.kind == "leaves":
+            return None  # open-ended
+        return self.date if self.date is not None else self.end_date

@@ -62,6 +62,15 @@ def write_summary(result: Result, path: Path, lang: str | None = None) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def write_changes(result: Result, path: Path) -> None:
+    """changes.csv of a re-plan: one changed person-day a row, by person then day."""
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["agent", "name", "day", "was", "now", "reason"])
+        for c in sorted(result.changes, key=lambda c: (c.agent, c.day)):
+            w.writerow([c.agent, c.name or "", c.day.isoformat(), c.was, c.now, c.reason])
+
+
 def write_csvs(result: Result, folder: Path) -> None:
     with open(folder / "shifts.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
@@ -135,6 +144,9 @@ def write_result(result: Result, out_dir: Path, start_date: dt.date, days: int,
             (tmp / "forecast.csv").write_text(volume_text(forecast), encoding="utf-8")
             (tmp / "forecast_intervals.csv").write_text(long_text(forecast), encoding="utf-8")
             names = [*names, "forecast.csv", "forecast_intervals.csv"]
+        if result.summary.replan is not None:  # a re-plan: what changed, for the people
+            write_changes(result, tmp / "changes.csv")
+            names = [*names, "changes.csv"]
         written = move_into(tmp, out_dir, ["summary.json", "shifts.csv", "breaks.csv",
                                            "coverage.csv", *names])
         # an earlier `scheduler simulate` simulated the roster just replaced

@@ -51,7 +51,9 @@ def _cells(model: type, row: dict[str, str], file: Path, line: int, key: str) ->
     return data
 
 
-def _read_rows(model: type, path: Path, key: str, required: tuple[str, ...]) -> list:
+def read_rows(model: type, path: Path, key: str, required: tuple[str, ...]) -> list:
+    """The rows of a CSV file as `model` instances with their line numbers; a bad cell
+    raises InputError naming the file, the column and the line."""
     text = read_text(path, key_path=key, limit=MAX_STAFF_BYTES)
     reader = csv.DictReader(text.splitlines())
     header = [h.strip() for h in (reader.fieldnames or [])]
@@ -92,7 +94,7 @@ def resolve_staff(scenario: Scenario, path: Path, origins: Origins, digest) -> S
     staff_file = None
     if staff.file is not None:
         staff_file = path.parent / staff.file
-        rows = _read_rows(StaffMember, staff_file, "staff.file", ("id", "pool"))
+        rows = read_rows(StaffMember, staff_file, "staff.file", ("id", "pool"))
         people = [p for p, _ in rows]
         people_lines = [line for _, line in rows]
         digest.update(staff_file.read_bytes())
@@ -101,7 +103,7 @@ def resolve_staff(scenario: Scenario, path: Path, origins: Origins, digest) -> S
     requests_file = None
     if scenario.requests.file is not None:
         requests_file = path.parent / scenario.requests.file
-        rows = _read_rows(StaffRequest, requests_file, "requests.file", ("id", "kind"))
+        rows = read_rows(StaffRequest, requests_file, "requests.file", ("id", "kind"))
         requests = [r for r, _ in rows]
         request_lines = [line for _, line in rows]
         digest.update(requests_file.read_bytes())

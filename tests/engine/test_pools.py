@@ -96,6 +96,20 @@ def test_pools_roster_passes_the_checker_and_answers_the_question(write_scenario
     assert {"pool", "overtime_minutes"} <= set(rows[0])
     temp_days = {r["day"] for r in rows if r["pool"] == "temp"}
     assert temp_days <= {"2026-11-11", "2026-11-12"}
+    # each pool with hires is named with its count and the days most of them work,
+    # recounted here from shifts.csv (hired agents: beyond the pool's standing team)
+    for name, pool in pools.items():
+        if not pool["hired"]:
+            assert f"{name} needs" not in summary["answer"]
+            continue
+        hired = sorted({r["agent"] for r in rows if r["pool"] == name})[pool["standing"]:]
+        per_day = {}
+        for r in rows:
+            if r["agent"] in hired:
+                per_day.setdefault(r["day"], set()).add(r["agent"])
+        busiest = max(len(a) for a in per_day.values())
+        assert f"{name} needs {pool['hired']} more, {busiest} of them at work on" \
+            in summary["answer"]
     # the peak (2 x 3 = 6 agents at 00:00-02:00 on the 11th) is in the requirement
     assert report.required[2 * 24] == 6 and report.required[2 * 24 + 2] == 2
     assert len(summary["days"]) == 7
@@ -247,3 +261,14 @@ def test_checker_pool_rules_and_caps(ot_scenario):
     three = [(f"p{i}", "part-4h", "2026-11-09T08:00", "2026-11-09T12:00", 240, "part", 0)
              for i in range(3)]
     assert [v.rule for v in check_roster(scenario, folder, _rows(*three), []).violations] == ["max_headcount"]
+
+
+def test_days_are_written_as_compact_runs(write_scenario):
+    from scheduler.engine.instance import Instance
+    from scheduler.engine.records import _day_runs
+    from scheduler.workload.loaded import load_scenario
+
+    inst = Instance(load_scenario(write_scenario(promo_week())))  # starts 9 November
+    assert _day_runs(inst, [2, 3]) == "11-12 November"
+    assert _day_runs(inst, [0]) == "9 November"
+    assert _day_runs(inst, [6, 0, 1, 3]) == "9-10 November, 12 November, 15 November"

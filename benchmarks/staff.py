@@ -1,0 +1,158 @@
+"""Issue 17's scale figures: a month for N named people (the bundled named_month's
+generator at N people, peak and hiring caps scaled with N; leave on 5% of person-days, two
+wishes each), solved with names and without them (the same demand, shifts and rules, an
+anonymous pool), then re-planned after --sick sick days.
+
+Per run (seeds 0, 1, ...): the anonymous solve's headcount and proven bound; the named
+solve's people rostered (named people with a shift, and hires), hires, paid hours and
+seconds; the re-plan's changed shifts, those forced by the sickness, the others, people
+affected, new hires and wall seconds. Every roster is checked by the independent checker.
+Prints a Markdown table with medians and writes benchmarks/results/staff.csv.
+
+    python benchmarks/staff.py [--people 500] [--runs 3] [--solve-seconds 120]
+                               [--replan-seconds 20] [--sick 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scenarios"))
+
+import make_staff  # noqa: E402
+
+from results_csv import write_rows  # noqa: E402
+from scheduler.check import check_output_dir  # noqa: E402
+from scheduler.cli.replan import replan_folder  # noqa: E402
+from scheduler.engine.solve import solve  # noqa: E402
+from scheduler.report.output import write_result  # noqa: E402
+from scheduler.workload.loaded import load_scenario  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results" / "staff.csv"
+
+
+def scenario(folder: Path, people: int, seed: int) -> tuple[Path, Path]:
+    """The named month at `people` and its anonymous twin (no staff, no requests)."""
+    full = round(people * make_staff.FULL / (make_staff.FULL + make_staff.PART))
+    part = people - full
+    peak = max(4, round(make_staff.PEAK * people / (make_staff.FULL + make_staff.PART)))
+    named = make_staff.build(folder, full, part, peak, name=f"month_{people}")
+    data = yaml.safe_load(named.read_text(encoding="utf-8"))
+    data["solver"].update(seed=seed)
+    named.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    for key in ("staff", "requests", "variants"):
+        data.pop(key, None)
+    for pool in data["pools"]:
+        pool.pop("max_hire", None)
+    anonymous = folder / f"month_{people}_anonymous.yaml"
+    anonymous.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return named, anonymous
+
+
+def solved(path: Path, seconds: float, out: Path):
+    loaded = load_scenario(path)
+    t0 = time.monotonic()
+    result = solve(loaded, time_limit=seconds)
+    wall = time.monotonic() - t0
+    if not result.feasible:
+        raise SystemExit(f"{path.name}: {result.summary.status} {result.summary.message}")
+    sc = loaded.scenario
+    write_result(result, out, sc.horizon.start_date, sc.horizon.days, loaded)
+    report = check_output_dir(out / "scenario.yaml", out)
+    return result, wall, len(report.violations)
+
+
+def sick_days(result, count: int, first: dt.date, seed: int) -> list[tuple[str, dt.date]]:
+    """`count` (person, day) pairs with a shift on or after `first`, named people only."""
+    worked = sorted({(s.agent, s.day) for s in result.shifts
+                     if s.day >= first and "-hire-" not in s.agent})
+    return random.Random(seed).sample(worked, count)
+
+
+def one_run(people: int, seed: int, args) -> dict:
+    with tempfile.TemporaryDirectory(prefix="bench-staff-") as tmp:
+        folder = Path(tmp)
+        named, anonymous = scenario(folder, people, seed)
+        anon, anon_wall, anon_bad = solved(anonymous, args.solve_seconds, folder / "anon")
+        result, wall, bad = solved(named, args.solve_seconds, folder / "named")
+        start = result.summary.days[0].date + dt.timedelta(days=args.from_day)
+        sick = sick_days(result, args.sick, start, seed)
+        changes = folder / "changes.csv"
+        changes.write_text("kind,id,date,note\n" + "".join(
+            f"sick,{agent},{day.isoformat()},benchmark\n" for agent, day in sick),
+            encoding="utf-8")
+        t0 = time.monotonic()
+        done = replan_folder(folder / "named", changes, start.isoformat(), folder / "replan",
+                             args.replan_seconds)
+        if not done.result.feasible:
+            raise SystemExit(f"re-plan: {done.result.summary.status} "
+                             f"{done.result.summary.message}")
+        sc = done.loaded.scenario
+        write_result(done.result, done.target, sc.horizon.start_date, sc.horizon.days,
+                     done.loaded)
+        replan_wall = time.monotonic() - t0
+        replan_bad = len(check_output_dir(done.target / "scenario.yaml",
+                                          done.target).violations)
+    working = len({s.agent for s in result.shifts})
+    hires = sum(h.hires for h in result.summary.hires_needed or [])
+    figures = done.result.summary.replan
+    return {
+        "people": people, "seed": seed, "solve_seconds": args.solve_seconds,
+        "anon_headcount": anon.summary.headcount,
+        "anon_bound": anon.summary.headcount_lower_bound,
+        "anon_paid_hours": anon.summary.paid_hours, "anon_wall": round(anon_wall, 1),
+        "named_working": working, "named_hires": hires,
+        "named_paid_hours": result.summary.paid_hours, "named_wall": round(wall, 1),
+        "requests_honoured": result.summary.requests.honoured if result.summary.requests
+        else "",
+        "requests_total": result.summary.requests.total if result.summary.requests else "",
+        "sick_days": args.sick, "replan_seconds": args.replan_seconds,
+        "changed": figures.changed_shifts, "forced": figures.forced_changes,
+        "other": figures.other_changes, "people_affected": figures.people_affected,
+        "new_hires": figures.new_hires, "replan_wall": round(replan_wall, 1),
+        "violations": anon_bad + bad + replan_bad,
+        "load_1min": round(os.getloadavg()[0], 2),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--people", type=int, default=500)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--solve-seconds", type=float, default=120.0)
+    ap.add_argument("--replan-seconds", type=float, default=20.0)
+    ap.add_argument("--sick", type=int, default=10)
+    ap.add_argument("--from-day", type=int, default=14,
+                    help="the re-plan starts on this day of the horizon (default 14)")
+    ap.add_argument("--out", type=Path, default=RESULTS)
+    args = ap.parse_args()
+    rows = []
+    for seed in range(args.runs):
+        row = one_run(args.people, seed, args)
+        print(row, flush=True)
+        rows.append(row)
+        write_rows(args.out, rows)
+    keys = ["anon_headcount", "anon_bound", "named_working", "named_hires",
+            "named_paid_hours", "anon_paid_hours", "named_wall", "changed", "forced",
+            "other", "people_affected", "replan_wall"]
+    print(f"\n{args.people} people, {args.runs} runs, medians "
+          f"(solves {args.solve_seconds:g} s, re-plan {args.replan_seconds:g} s):\n")
+    print("| " + " | ".join(keys) + " |")
+    print("|" + "---|" * len(keys))
+    print("| " + " | ".join(f"{statistics.median(r[k] for r in rows):g}" for k in keys)
+          + " |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""What `scheduler replan OUTDIR --changes FILE` does: read the solved folder (its
+scenario.yaml, shifts.csv and breaks.csv) and the changes, apply them to the scenario,
+re-plan from the given time with the fewest changes (engine/replan.py), and write a new
+output folder with changes.csv. Errors are raised; the command turns them into a message
+and an exit code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from scheduler.errors import InputError
+from scheduler.models import Result
+
+SCENARIO_FILE = "scenario.yaml"
+
+
+@dataclass
+class Replanned:
+    result: Result
+    loaded: object
+    start: dt.datetime
+    target: Path
+
+
+def _start(text: str | None, earliest: dt.date | None, first: dt.date, last: dt.date
+           ) -> dt.datetime:
+    """--from as a local date-time (a date alone is its 00:00); by default the first day a
+    change touches, or the horizon's start."""
+    if text is None:
+        day = earliest if earliest is not None else first
+        return dt.datetime.combine(day, dt.time())
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{text!r} is not a date or date-time (YYYY-MM-DD or "
+                         f"YYYY-MM-DDTHH:MM)", key_path="--from") from None
+    if moment.tzinfo is not None:
+        raise InputError("give --from in the scenario's local time, without a zone",
+                         key_path="--from")
+    if not first <= moment.date() <= last:
+        raise InputError(f"{moment:%Y-%m-%d %H:%M} is outside the horizon ({first} to {last})",
+                         key_path="--from")
+    return moment
+
+
+def _reasons(changes, last: dt.date) -> dict[tuple[str, dt.date], str]:
+    """(staff id, day) -> the change's kind and note, for changes.csv."""
+    out: dict[tuple[str, dt.date], str] = {}
+    for change, _ in changes.rows:
+        if change.id is None:
+            continue
+        day, end = change.first_day, change.last_day or last
+        text = change.kind + (f" ({change.note})" if change.note else "")
+        while day <= end:
+            out[(change.id, day)] = text
+            day += dt.timedelta(days=1)
+    return out
+
+
+def replan_folder(folder: Path, changes_path: Path, start_text: str | None,
+                  out_dir: Path | None, time_limit: float | None, stop=None) -> Replanned:
+    """Re-plan the roster in `folder` for the changes in `changes_path`."""
+    from scheduler.engine.replan import replan
+    from scheduler.report.saved import read_result
+    from scheduler.scenario.changes import apply_changes, check_against_kept, read_changes
+    from scheduler.scenario.files import read_text
+    from scheduler.workload.loaded import load_scenario
+
+    folder = Path(folder)
+    source = folder / SCENARIO_FILE
+    if not source.is_file():
+        raise InputError(f"no {SCENARIO_FILE} in {folder}: re-plan a folder written by "
+                         f"`scheduler solve`", file=folder)
+    data = yaml.safe_load(read_text(source, key_path=SCENARIO_FILE))
+    if not isinstance(data, dict) or not data.get("staff"):
+        raise InputError("only a roster of named staff can be re-planned (the scenario has "
+                         "no staff:)", file=source, key_path="staff")
+    changes = read_changes(Path(changes_path), data)
+    first = dt.date.fromisoformat(str(data["horizon"]["start_date"]))
+    last = first + dt.timedelta(days=int(data["horizon"]["days"]) - 1)
+    start = _start(start_text, changes.earliest_day(), first, last)
+    previous = read_result(folder)
+    kept = {(s.agent, s.day) for s in previous.shifts if s.start < start}
+    check_against_kept(changes, kept, start)
+    changed = apply_changes(data, changes, start)
+    with tempfile.TemporaryDirectory(prefix="replan-") as tmp:
+        path = Path(tmp) / f"{data.get('name', 'scenario')}.yaml"
+        path.write_text(yaml.safe_dump(changed, sort_keys=False, allow_unicode=True),
+                        encoding="utf-8")
+        loaded = load_scenario(path)
+    result = replan(loaded, previous.shifts, previous.breaks, start, time_limit,
+                    _reasons(changes, last), changes.demand_file is not None, stop)
+    target = out_dir if out_dir is not None else folder.parent / f"{folder.name}-replan"
+    return Replanned(result, loaded, start, target)
