@@ -352,27 +352,36 @@ def replan(
     start: Annotated[Optional[str], typer.Option("--from", help="Keep shifts starting before this local date or date-time [default: the first changed day].")] = None,
     new_dir: Annotated[Optional[Path], typer.Option("--out", help="Output folder [default: OUT_DIR-replan/].")] = None,
     time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Seconds (overrides solver.time_limit_seconds).", min=0.1)] = None,
+    lang: LangOption = None,
 ) -> None:
     """Re-plan OUT_DIR's roster after sickness, leave, a leaver or a new demand file,
     changing as few shifts as possible; write the new roster and changes.csv (who, what
     was, what is now)."""
+    from scheduler.cli.language import summary_table
     from scheduler.cli.replan import replan_folder
+    from scheduler.i18n import choose_language
+    from scheduler.report import recorded_language
     from scheduler.report.output import write_result
 
+    t = command_translator(lang, console=err)
     try:
         done = replan_folder(out_dir, changes, start, new_dir, time_limit)
     except SchedulerError as exc:
-        _fail(exc)
+        _fail(exc, t)
     summary = done.result.summary
-    if not done.result.feasible:
-        err.print(f"[bold red]{summary.status}:[/] {summary.message}", soft_wrap=True)
-        raise typer.Exit(EXIT_INFEASIBLE)
     sc = done.loaded.scenario
+    # in --lang, else the language of the folder re-planned, else the scenario's locale
+    chosen = choose_language(lang) if lang else recorded_language(out_dir)
+    t = translator(chosen) if chosen else command_translator(None, sc.locale, console=err)
+    if not done.result.feasible:
+        err.print(f"[bold red]{t(summary.status)}:[/] {summary.message}", soft_wrap=True)
+        raise typer.Exit(EXIT_INFEASIBLE)
     written = write_result(done.result, done.target, sc.horizon.start_date, sc.horizon.days,
-                           done.loaded)
-    out.print(_summary_table(summary))
+                           done.loaded, lang=t.lang)
+    out.print(summary_table(summary, t))
     out.print(summary.message[0].upper() + summary.message[1:] + ".", soft_wrap=True)
-    out.print(f"wrote {len(written)} files to {done.target}/ (changes.csv lists the changes)")
+    out.print(t("wrote {n} files to {folder}/ (changes.csv lists the changes)", n=len(written),
+                folder=done.target))
 
 
 @app.command()
