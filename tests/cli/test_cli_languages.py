@@ -19,7 +19,7 @@ from scheduler.cli import app
 from scheduler.cli.compare import Comparison, Outcome, RunSpec, terminal_table
 from scheduler.cli.language import summary_table
 from scheduler.i18n import catalogue, translator
-from scheduler.models import Summary
+from scheduler.models import PoolSummary, Summary
 from tests.conftest import small_scenario
 
 runner = CliRunner()
@@ -109,8 +109,11 @@ def test_unknown_languages_are_refused(write_scenario, tmp_path):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_summary_and_comparison_tables(lang, tmp_path):
     t = translator(lang)
+    pools = [PoolSummary(name="phone", standing=6, rostered=6, hired=0, paid_hours=96.0,
+                         overtime_hours=0.0, cost=1234.5)]
     summary = Summary(scenario="s", status="optimal", objective="headcount", headcount=1234,
-                      paid_hours=9870.5, shifts=5000, short_agent_slots=0, over_agent_slots=12)
+                      paid_hours=9870.5, shifts=5000, short_agent_slots=0, over_agent_slots=12,
+                      pools=pools, cost=1234.5, overtime_hours=0.0)
 
     def outcome(label, **kw):
         spec = RunSpec(label, tmp_path / "s.yaml", None, (), tmp_path / label)
@@ -123,7 +126,7 @@ def test_summary_and_comparison_tables(lang, tmp_path):
     assert t.missing == set()
     assert "1,234" in text and "1,230 (-4)" in text
     if lang == "zh":
-        assert "人数" in text and "最优" in text and "比较" in text
+        assert "人数" in text and "最优" in text and "比较" in text and "人员池 phone" in text
     else:
         assert "headcount" in text and "optimal" in text
 

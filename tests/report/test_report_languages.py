@@ -140,3 +140,15 @@ def test_workbook_in_english_keeps_its_names(tmp_path):
     assert book.sheetnames == ["Roster", "Intraday", "Coverage", "Simulation", "Breaks",
                                "Summary", "Inputs", "Shifts"]
     assert [c.value for c in book["Simulation"][1]] == list(SIMULATION_COLUMNS)
+
+
+def test_calendars_in_chinese(tmp_path):
+    from scheduler.report.ical import write_calendars
+
+    data = _case()
+    data.t = translator("zh")
+    write_calendars(data, tmp_path / "calendar")
+    assert data.t.missing == set()
+    text = next((tmp_path / "calendar").glob("*.ics")).read_text(encoding="utf-8")
+    assert "排班" in text and "坐席" in text and "带薪" in text
+    assert "CATEGORIES:SHIFT" in text  # the categories stay as they are
