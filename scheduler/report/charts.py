@@ -19,6 +19,8 @@ bundle needs nothing from the network.
 Times are wall-clock times of the scenario's zone, handed to Vega as if they were UTC
 and drawn on UTC scales, so the browser's own zone never shifts them.
 
+`chart_specs` gives them all keyed by the element they are drawn into, and
+`embed_options` the options for `vegaEmbed(element, spec, options)`.
 `javascript_bundle()` is Vega, Vega-Lite and Vega-Embed in one script (from the
 vl-convert-python package, BSD-3-Clause, as are the three libraries; made once per
 process)."""
@@ -261,6 +263,19 @@ def heatmap_spec(data: ReportData, t: Translator) -> dict:
         },
         "config": _config(),
     }
+
+
+def chart_specs(data: ReportData, t: Translator) -> dict[str, dict]:
+    """Every chart of a roster, keyed by the id of the element it is drawn into
+    (report.html's ids): the coverage chart and the heat map when there are coverage
+    rows, the simulated service when there is a simulation."""
+    specs = {}
+    if data.result.coverage:
+        specs["coverage-chart"] = coverage_spec(data, t)
+        specs["heatmap"] = heatmap_spec(data, t)
+    if data.simulation:
+        specs["simulation-chart"] = service_spec(data.simulation, t)
+    return specs
 
 
 def service_spec(rows: list[dict], t: Translator) -> dict:

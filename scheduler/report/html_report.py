@@ -16,13 +16,7 @@ import html
 import json
 from pathlib import Path
 
-from scheduler.report.charts import (
-    coverage_spec,
-    embed_options,
-    heatmap_spec,
-    javascript_bundle,
-    service_spec,
-)
+from scheduler.report.charts import chart_specs, embed_options, javascript_bundle
 from scheduler.report.common import ReportData, pool_of
 from scheduler.report.simulation_view import simulation_section
 
@@ -50,20 +44,16 @@ def render(data: ReportData, generated: dt.datetime | None = None) -> str:
         for label, value in data.kpis
     )
     zone = data.time_zone or t("scenario time zone unknown")
-    message = f'<p class="message">{_e(summary.message)}</p>' if summary.message else ""
+    message = (f'<p class="message" lang="en">{_e(summary.message)}</p>'
+               if summary.message else "")
     answer = getattr(summary, "answer", "")
     if answer:
-        message = f'<p class="answer">{_e(answer)}</p>' + message
+        message = f'<p class="answer" lang="en">{_e(answer)}</p>' + message
     last = data.start_date + dt.timedelta(days=data.days - 1)
     subtitle = t("Horizon {first} to {last}, times in {zone}. Generated {generated} by cs-scheduler.",
                  first=t.date(data.start_date), last=t.date(last), zone=zone,
                  generated=t.datetime(generated.astimezone(dt.timezone.utc).replace(tzinfo=None)) + " UTC")
-    if data.result.coverage:
-        specs = {"coverage-chart": coverage_spec(data, t), "heatmap": heatmap_spec(data, t)}
-    else:
-        specs = {}
-    if data.simulation:
-        specs["simulation-chart"] = service_spec(data.simulation, t)
+    specs = chart_specs(data, t)
     empty = f'<p class="empty">{_e(t("No coverage rows."))}</p>'
     bundle = javascript_bundle().replace("</script", "<\\/script") if specs else ""
     return _PAGE.format(
@@ -80,10 +70,10 @@ def render(data: ReportData, generated: dt.datetime | None = None) -> str:
         coverage_help=_e(t("Click a series in the legend to show it alone (shift-click for "
                            "several, click the background for all); drag over the small "
                            "chart to zoom to a day or an hour; point at a slot for its figures.")),
-        coverage='<div id="coverage-chart" class="vega"></div>' if specs else empty,
+        coverage='<div id="coverage-chart" class="vega"></div>' if data.result.coverage else empty,
         simulation=simulation_section(data.simulation, data.slot_minutes, t),
         heatmap_title=_e(t("Coverage heat map (on duty minus required, days x time of day)")),
-        heatmap='<div id="heatmap" class="vega"></div>' if specs else empty,
+        heatmap='<div id="heatmap" class="vega"></div>' if data.result.coverage else empty,
         gantt_title=_e(t("Shifts and breaks of one day")),
         day=_e(t("Day")),
         legend=_type_legend(data),

@@ -162,3 +162,14 @@ def test_the_simulated_service_chart_has_a_line_per_queue_and_a_tooltip(data, br
     figures = dict(re.findall(r"([^\n\t]+)\t\s*\n([^\n]+)", text))
     assert figures["queue"] in ("voice", "chat") and figures["goal"] == "80%"
     assert figures["service level"] == {"voice": "70.0%", "chat": "90.0%"}[figures["queue"]]
+
+
+def test_a_result_without_coverage_has_no_chart_and_no_library(data):
+    from scheduler.report.charts import chart_specs
+    from scheduler.report.html_report import render
+
+    empty = ReportData(data.result.model_copy(update={"coverage": []}), data.start_date, DAYS,
+                       data.scenario)
+    assert chart_specs(empty, translator("en")) == {}
+    page = render(empty)
+    assert "No coverage rows." in page and "vegaEmbed=" not in page and len(page) < 200_000
