@@ -94,6 +94,22 @@ def test_the_tooltip_gives_the_slots_figures(page, data, browser):
     assert figures["short"] == str(max(0, slot.required - slot.scheduled))
 
 
+def test_the_heat_map_cells_give_their_slots_figures(page, data, browser):
+    _load(browser, page)
+    x, y, width, height = _box(browser, "#heatmap .cells_marks path:nth-child(60)")
+    browser.mouse("mouseMoved", x + width / 2, y + height / 2)
+    text = browser.wait_until(
+        "(() => { const e = document.getElementById('vg-tooltip-element');"
+        " return e && e.classList.contains('visible') ? e.innerText : ''; })()")
+    figures = dict(re.findall(r"([^\n\t]+)\t\s*\n([^\n]+)", text))
+    t = translator("en")
+    slot = next(c for c in data.result.coverage if slot_label(t, c.start) == figures["Time"])
+    assert figures["required"] == str(slot.required)
+    assert figures["on duty"] == str(slot.scheduled)
+    assert figures["on duty minus required"].replace("\u2212", "-") == str(slot.scheduled - slot.required)
+    browser.mouse("mouseMoved", 5, 5)
+
+
 def test_the_legend_toggles_series_and_the_overview_zooms(page, browser):
     _load(browser, page)
     opacities = ("Array.from(document.querySelectorAll('#coverage-chart .lines_marks path'))"
@@ -173,3 +189,42 @@ def test_a_result_without_coverage_has_no_chart_and_no_library(data):
     assert chart_specs(empty, translator("en")) == {}
     page = render(empty)
     assert "No coverage rows." in page and "vegaEmbed=" not in page and len(page) < 200_000
+
+
+def test_queues_get_a_requirement_and_an_allocation_series(data):
+    from scheduler.models import QueueSlot
+
+    coverage = [c.model_copy(update={"queues": [
+        QueueSlot(queue="voice", required=c.required, allocated=c.scheduled * 0.6),
+        QueueSlot(queue="chat", required=0, allocated=c.scheduled * 0.4)]})
+        for c in data.result.coverage]
+    queued = ReportData(data.result.model_copy(update={"coverage": coverage}), data.start_date,
+                        DAYS, data.scenario)
+    spec = coverage_spec(queued, translator("zh"))
+    keys = {k["key"]: (k["series"], k["measure"])
+            for k in spec["vconcat"][0]["layer"][1]["transform"][1]["from"]["data"]["values"]}
+    assert keys["q0r"] == ("队列 voice", "需求") and keys["q1a"] == ("队列 chat", "在岗")
+    assert keys["p0"] == ("人员池 chat", "在岗")
+    rows = spec["data"]["values"]
+    assert [r["q0r"] for r in rows] == [c.required for c in data.result.coverage]
+
+
+def test_queue_series_survive_a_rebuild_from_the_files(data, tmp_path):
+    from scheduler.models import QueueDay, QueueSlot
+    from scheduler.report.output import write_csvs, write_summary
+    from scheduler.report.saved import read_result
+
+    coverage = [c.model_copy(update={"queues": [
+        QueueSlot(queue="voice", required=c.required, allocated=c.scheduled * 0.5),
+        QueueSlot(queue="chat", required=1, allocated=c.scheduled * 0.5)]})
+        for c in data.result.coverage]
+    days = [QueueDay(queue=q, date=data.start_date, required_agent_hours=1.0,
+                     allocated_agent_hours=1.0, short_agent_hours=0.0, short_slots=0)
+            for q in ("voice", "chat")]
+    result = data.result.model_copy(update={
+        "coverage": coverage, "summary": data.result.summary.model_copy(update={"queues": days})})
+    write_summary(result, tmp_path / "summary.json")
+    write_csvs(result, tmp_path)
+    back = read_result(tmp_path)
+    assert [[(q.queue, q.required, q.allocated) for q in c.queues] for c in back.coverage] == \
+        [[(q.queue, q.required, q.allocated) for q in c.queues] for c in coverage]
