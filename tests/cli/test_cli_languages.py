@@ -83,6 +83,10 @@ def test_solve_in_chinese_then_report_keeps_the_language(write_scenario, tmp_pat
 
     result = runner.invoke(app, ["check", str(path), str(out), "--lang", "zh"])
     assert result.exit_code == 0 and "0 处违规" in result.output, result.output
+    # the Chinese workbook is checked too: its Shifts and Breaks sheets stay English
+    runner.invoke(app, ["report", str(out), "--lang", "zh"])
+    result = runner.invoke(app, ["check", str(path), str(out / "roster.xlsx")])
+    assert result.exit_code == 0 and "0 violations" in result.output, result.output
 
 
 def test_the_scenario_locale_and_the_environment(write_scenario, tmp_path, monkeypatch):
