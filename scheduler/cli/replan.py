@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,8 +65,12 @@ def _reasons(changes, last: dt.date) -> dict[tuple[str, dt.date], str]:
 
 def replan_folder(folder: Path, changes_path: Path, start_text: str | None,
                   out_dir: Path | None, time_limit: float | None, stop=None) -> Replanned:
-    """Re-plan the roster in `folder` for the changes in `changes_path`."""
+    """Re-plan the roster in `folder` for the changes in `changes_path`. The time limit
+    covers reading, the search and writing the outputs: the search gets what reading
+    left, less what writing a roster that size takes."""
+    started = time.monotonic()
     from scheduler.engine.replan import replan
+    from scheduler.report.output import output_seconds
     from scheduler.report.saved import read_result
     from scheduler.scenario.changes import apply_changes, check_against_kept, read_changes
     from scheduler.scenario.files import read_text
@@ -93,7 +98,11 @@ def replan_folder(folder: Path, changes_path: Path, start_text: str | None,
         path.write_text(yaml.safe_dump(changed, sort_keys=False, allow_unicode=True),
                         encoding="utf-8")
         loaded = load_scenario(path)
-    result = replan(loaded, previous.shifts, previous.breaks, start, time_limit,
+    limit = time_limit if time_limit is not None \
+        else loaded.scenario.solver.time_limit_seconds
+    search = limit - (time.monotonic() - started) - output_seconds(
+        len(previous.shifts), len({s.agent for s in previous.shifts}))
+    result = replan(loaded, previous.shifts, previous.breaks, start, max(1.0, search),
                     _reasons(changes, last), changes.demand_file is not None, stop)
     target = out_dir if out_dir is not None else folder.parent / f"{folder.name}-replan"
     return Replanned(result, loaded, start, target)

@@ -54,9 +54,14 @@ log = logging.getLogger(__name__)
 CHANGE_WEIGHT = 20
 NEW_HIRE_WEIGHT = 1000
 LOCAL_SHARE = 0.3
-"""Share of the time for the first solve with only the days next to forced changes free."""
-FIRST_SHARE = 0.4
-"""Share of the time for the first solve with every day after the start free."""
+"""Share of the time for the day-by-day repairs of the forced changes."""
+FULL_AFTER = 0.4
+"""The search with every day free runs when this share of the time is left after them."""
+FULL_MAX_VARS = 40_000
+"""...and when its model would have at most this many shift variables (a month of 500
+people has about 100,000: its build and search do not pay within seconds)."""
+FIRST_SHARE = 0.6
+"""Share of the time left that the search with every day free may take (then the goals)."""
 
 
 @dataclass
@@ -140,68 +145,120 @@ def _days(view: Instance, previous: dict[int, dict[int, int]], widen: bool) -> l
 
 
 class _Replan:
-    """One pool's re-plan model: the staff model with the kept shifts fixed and the
-    disruption terms."""
+    """One pool's re-plan model: the staff model with the kept shifts fixed, the days
+    outside `free_days` held as they are in `current`, and the disruption terms against
+    the earlier roster.
+
+    Held and kept person-days keep a single variable (their shift, fixed) or none (off),
+    so a model with one day free is small however long the horizon."""
 
     def __init__(self, pool: _Pool, loaded: LoadedScenario, start: dt.datetime,
-                 required: list[int], widen: bool, extra_hires: int, local: bool):
+                 required: list[int], widen: bool, extra_hires: int,
+                 current: dict[int, dict[int, int]], free_days: set[int] | None,
+                 narrow: bool = False):
         view = self.view = pool.view
         sc = loaded.scenario
         self.pool = pool
+        self.current = current
+        self.local = free_days is not None
         self.days = _days(view, pool.previous, widen)
         infos = class_infos(view, self.days)
         self.offer = pool.hires_before + extra_hires
         people = people_data(view, self.days, infos, pool.members, sc.requests.items,
                              self.offer)
-        first_slot = max(0, math.ceil((start - loaded.start).total_seconds() / 60 / view.slot))
-        cover = [0 if t < first_slot else r for t, r in enumerate(required)]
-        self.m = m = build(view, self.days, infos, people, sc.staff.weights, cover)
         self.class_of = [{k: c for c, opts in enumerate(dc.options) for k, _ in opts}
                          for dc in self.days]
-        self.frozen = [[loaded.start + dt.timedelta(days=dc.day, minutes=s[1]) < start
-                        for s in dc.shapes] for dc in self.days]
-        if local:  # only the days next to a forced change may change: hold the others
-            scope = {j for i in self.forced_days() for j in (i - 1, i, i + 1)}
-            for i in range(len(self.days)):
-                if i not in scope:
-                    self.frozen[i] = [True] * len(self.frozen[i])
-        self.local = local
+        past = [[loaded.start + dt.timedelta(days=dc.day, minutes=s[1]) < start
+                 for s in dc.shapes] for dc in self.days]
+        self.fixed = [[True] * len(row) if free_days is not None and i not in free_days
+                      else row for i, row in enumerate(past)]
         self.forced = 0
+        self.forced_at: set[int] = set()
+        vacated: dict[int, set[int]] = {}  # day index -> classes the current roster loses
+        for person in people:
+            for i in range(len(self.days)):
+                base = self._class(pool.previous, person.key, i)
+                if base is not None and not past[i][base] and base not in person.eligible[i]:
+                    self.forced += 1  # the person may no longer work it
+                    self.forced_at.add(i)
+                now = self._class(current, person.key, i)
+                if now is not None and not past[i][now] and now not in person.eligible[i]:
+                    vacated.setdefault(i, set()).add(now)
+        self.full_size = sum(len(c) for person in people for c in person.eligible)
+        for p, person in enumerate(people):
+            for i, dc in enumerate(self.days):
+                now = self._class(current, person.key, i)
+                keep = [c for c in person.eligible[i] if not self.fixed[i][c]]
+                if narrow:  # a stand-in: one's own shift, or a shift someone lost
+                    keep = [c for c in keep if c == now or c in vacated.get(i, ())]
+                if now is not None and self.fixed[i][now]:
+                    if now in person.eligible[i]:
+                        keep.append(now)
+                    elif past[i][now]:
+                        who = person.member.id if person.member else f"hire {p}"
+                        raise InputError(f"{who}'s shift on {view.date(dc.day)} started "
+                                         f"before the re-plan and is kept, but the changed "
+                                         f"scenario no longer lets them work it",
+                                         key_path="changes")
+                person.eligible[i] = sorted(keep)
+        first_slot = max(0, math.ceil((start - loaded.start).total_seconds() / 60 / view.slot))
+        cover = [0 if t < first_slot else r for t, r in enumerate(required)]
+        if free_days is not None:
+            cover = self._held_cover(cover, people, free_days)
+        self._inputs = (infos, people, sc.staff.weights, cover)
         self.changed: list = []
-        self._fix_kept()
+        self.new_hires: list = []
+
+    def build(self) -> _Replan:
+        """The CP-SAT model: the rules, the fixed days, the disruption terms."""
+        infos, people, weights, cover = self._inputs
+        self.m = m = build(self.view, self.days, infos, people, weights, cover)
+        self._fix()
         self._disruption()
+        pool = self.pool
         self.new_hires = [m.used[p] for p, person in enumerate(m.people)
                           if person.hire and p - len(pool.members) >= pool.hires_before]
+        return self
+
+    def _held_cover(self, cover: list[int], people, free_days: set[int]) -> list[int]:
+        """With only some days free, the slots of the held days need no more than the
+        current roster gives them there (a forced change on a held day is repaired in
+        its own turn): the requirement capped at the current on-duty count, the
+        shifts that may no longer be worked left out. Slots of free days need it all."""
+        view = self.view
+        worked = [((self.days[i].day, self.current[p.key][self.days[i].day]), 1)
+                  for p in people for i in range(len(self.days))
+                  if self._class(self.current, p.key, i) in p.eligible[i]]
+        duty = on_duty(view, worked)
+        per_day = view.slots_per_day
+        free = {self.days[i].day for i in free_days}
+        return [need if t // per_day in free else min(need, duty[t])
+                for t, need in enumerate(cover)]
+
+    def _class(self, roster: dict[int, dict[int, int]], key: int, i: int) -> int | None:
+        k = roster.get(key, {}).get(self.days[i].day)
+        return None if k is None else self.class_of[i][k]
 
     def before(self, p: int, i: int) -> int | None:
         """The earlier roster's class of person p on day index i (None: off)."""
-        k = self.pool.previous.get(self.m.people[p].key, {}).get(self.days[i].day)
-        return None if k is None else self.class_of[i][k]
+        return self._class(self.pool.previous, self.m.people[p].key, i)
 
-    def forced_days(self) -> set[int]:
-        """Day indices where someone's earlier shift may no longer be worked."""
-        m = self.m
-        return {i for p in range(len(m.people)) for i in range(len(self.days))
-                if (c0 := self.before(p, i)) is not None and not self.frozen[i][c0]
-                and (p, i, c0) not in m.x}
+    def now(self, p: int, i: int) -> int | None:
+        """The current roster's class (the one held where the day is held)."""
+        return self._class(self.current, self.m.people[p].key, i)
 
-    def _fix_kept(self) -> None:
+    def _fix(self) -> None:
         m = self.m
-        for p, person in enumerate(m.people):
-            for i, dc in enumerate(self.days):
-                c0 = self.before(p, i)
-                if c0 is not None and self.frozen[i][c0] and (p, i, c0) not in m.x:
-                    who = person.member.id if person.member else f"hire {p}"
-                    raise InputError(f"{who}'s shift on {self.view.date(dc.day)} started "
-                                     f"before the re-plan and is kept, but the changed "
-                                     f"scenario no longer lets them work it",
-                                     key_path="changes")
-                for c in person.eligible[i]:
-                    if self.frozen[i][c]:
-                        m.model.add(m.x[(p, i, c)] == int(c == c0))
-        for (i, c, k), n in m.placements.items():
-            if self.frozen[i][c]:
-                m.model.add(n == dict(self.days[i].options[c]).get(k, 0))
+        for (p, i, c), var in m.x.items():
+            if self.fixed[i][c]:
+                m.model.add(var == 1)  # the only fixed class left to a person-day
+        held: Counter = Counter()  # the fixed shifts' break placements
+        for (p, i, c) in m.x:
+            if self.fixed[i][c]:
+                held[(i, c, self.current[m.people[p].key][self.days[i].day])] += 1
+        for key, n in m.placements.items():
+            if self.fixed[key[0]][key[1]]:
+                m.model.add(n == held.get(key, 0))
 
     def _disruption(self) -> None:
         m = self.m
@@ -209,49 +266,33 @@ class _Replan:
             for i in range(len(self.days)):
                 c0 = self.before(p, i)
                 if c0 is not None:
-                    if self.frozen[i][c0]:
-                        continue
                     if (p, i, c0) in m.x:
                         self.changed.append(1 - m.x[(p, i, c0)])
-                    else:
-                        self.forced += 1
                 else:
-                    free = [m.x[(p, i, c)] for c in person.eligible[i] if not self.frozen[i][c]]
-                    if free:
-                        self.changed.append(sum(free))
+                    worked = [m.x[(p, i, c)] for c in person.eligible[i]]
+                    if worked:
+                        self.changed.append(sum(worked))
 
-    def hint_previous(self) -> None:
-        """The earlier roster (where it still may be worked) as the search's hint."""
+    def hint(self, roster: dict[int, dict[int, int]]) -> None:
+        """A roster (person key -> {day: option}) as the search's hint, where its shifts
+        may still be worked."""
         m = self.m
         m.model.clear_hints()
-        for (p, i, c), var in m.x.items():
-            m.model.add_hint(var, int(self.before(p, i) == c))
-        for (p, i), var in m.works.items():
-            m.model.add_hint(var, int(self.before(p, i) in m.people[p].eligible[i]))
-        for p, var in m.used.items():
-            m.model.add_hint(var, int(p - len(self.pool.members) < self.pool.hires_before))
-        for (i, c, k), var in m.placements.items():
-            m.model.add_hint(var, dict(self.days[i].options[c]).get(k, 0))
-
-    def hint_roster(self, roster: dict[int, list[tuple[int, int]]]) -> None:
-        """A whole roster (person key -> [(day, option)]) as the search's hint."""
-        m = self.m
-        m.model.clear_hints()
-        by_key = {key: dict(items) for key, items in roster.items()}
-        index = {dc.day: i for i, dc in enumerate(self.days)}
         chosen: dict[tuple[int, int], int] = {}
         placed: Counter = Counter()
         for p, person in enumerate(m.people):
-            for d, k in by_key.get(person.key, {}).items():
-                i = index[d]
-                chosen[(p, i)] = self.class_of[i][k]
-                placed[(i, self.class_of[i][k], k)] += 1
+            for i in range(len(self.days)):
+                c = self._class(roster, person.key, i)
+                if c is not None and (p, i, c) in m.x:
+                    chosen[(p, i)] = c
+                    placed[(i, c, roster[person.key][self.days[i].day])] += 1
         for (p, i, c), var in m.x.items():
             m.model.add_hint(var, int(chosen.get((p, i)) == c))
         for (p, i), var in m.works.items():
             m.model.add_hint(var, int((p, i) in chosen))
+        working = {p for p, _ in chosen}
         for p, var in m.used.items():
-            m.model.add_hint(var, int(any(q == p for q, _ in chosen)))
+            m.model.add_hint(var, int(p in working))
         for key, var in m.placements.items():
             m.model.add_hint(var, placed.get(key, 0))
 
@@ -316,61 +357,99 @@ def _solve(model: cp_model.CpModel, seconds: float, params: dict,
 
 
 def _first_solve(r: _Replan, seconds: float, params: dict, stop: StopSignal | None,
-                 hint: dict[int, list[tuple[int, int]]] | None):
-    """The fewest new hires and changes on `r`'s model, from the earlier roster or from
-    `hint` (a whole roster: completed into a whole-model hint first)."""
+                 hint: dict[int, dict[int, int]]):
+    """The fewest new hires and changes on `r`'s model, from the roster `hint` (made a
+    whole-model hint first when it is a whole roster of this model)."""
     m = r.m
     changes = sum(r.changed) if r.changed else 0
     m.model.minimize(NEW_HIRE_WEIGHT * sum(r.new_hires) + CHANGE_WEIGHT * changes)
-    if hint is None:
-        r.hint_previous()
-    else:
-        r.hint_roster(hint)
-        whole = _complete(m.model, min(5.0, 0.2 * seconds), stop)
-        if whole is not None:
-            hint_all(m.model, whole)
+    r.hint(hint)
+    t0 = time.monotonic()
+    whole = _complete(m.model, min(2.0, 0.2 * seconds), stop)
+    if whole is not None:
+        hint_all(m.model, whole)
+    seconds -= time.monotonic() - t0
     return _solve(m.model, seconds, params, stop), changes
 
 
-def _replan_pool(make, seconds: float, params: dict, stop: StopSignal | None,
-                 local_first: bool = True
-                 ) -> tuple[str, dict[int, list[tuple[int, int]]], int, _Replan]:
+def _windows(r: _Replan, i: int) -> list[tuple[set[int], bool]]:
+    """The days freed in turn to repair a forced change on day index i, and whether
+    narrowly (a person keeps their shift or takes one someone lost): the day narrowly,
+    the day, then its week (people may then swap days within their weekly limits)."""
+    index = {dc.day: j for j, dc in enumerate(r.days)}
+    week = next(({index[d] for d in block if d in index} for block, _ in r.view.week_blocks()
+                 if r.days[i].day in block), set())
+    return [({i}, True), ({i}, False), (week | {i}, False)]
+
+
+def _replan_pool(pool: _Pool, make, seconds: float, params: dict, stop: StopSignal | None,
+                 local_first: bool = True):
     """The pool's new roster: (status, assignment, new hires used, the model used).
 
-    First with only the days next to a forced change free (a small model, quickly
-    solved), then every day after the start free, from that roster; then the goals."""
+    First day by day: each day with a forced change is repaired with only that day free
+    (then the days next to it, then its week, if it must), every other day held: small
+    models, solved in a moment. Then, with the time left, every day after the start free,
+    from that roster. Then the goals, with new hires and changes capped."""
     started = time.monotonic()
-    best = None
-    levels = ((True, LOCAL_SHARE), (False, FIRST_SHARE)) if local_first \
-        else ((False, LOCAL_SHARE + FIRST_SHARE),)
-    for local, share in levels:
-        if stop is not None and stop.is_set():
-            break
-        r = make(local)
-        # the whole model gets the local share too when the local one found nothing
-        budget = seconds * share + (seconds * LOCAL_SHARE if not local and best is None
-                                    and local_first else 0)
-        (status, solver), changes = _first_solve(r, budget, params, stop,
-                                                 best[1] if best else None)
+
+    def left() -> float:
+        return seconds - (time.monotonic() - started)
+
+    def stopped() -> bool:
+        return stop is not None and stop.is_set()
+
+    current = {key: dict(days) for key, days in pool.previous.items()}
+    best = None  # (model, solver, changes expression, status)
+
+    def attempt(free: set[int], narrow: bool, budget: float, last: bool) -> bool:
+        """One local repair; True (and the roster taken) when it found one, without a
+        new hire unless it is the `last` try."""
+        nonlocal current, best
+        r = make(current, free, narrow).build()
+        (status, solver), changes = _first_solve(r, max(0.3, budget), params, stop, current)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return False
+        if not last and round(sum(solver.value(u) for u in r.new_hires)):
+            return False
+        current = {key: dict(items) for key, items in r.assignment(solver).items()}
+        best = (r, solver, changes, status)
+        return True
+
+    probe = make(current, set())
+    if local_first:
+        forced = sorted(probe.forced_at)
+        # every forced day at once, each person keeping their shift or taking a lost one
+        if forced and not attempt(set(forced), True, 0.4 * left(), False):
+            for n, i in enumerate(forced):
+                windows = _windows(probe, i)
+                share = 0.8 * left() / (len(forced) - n) / len(windows)
+                if not any(attempt(free, narrow, share, w == len(windows) - 1)
+                           for w, (free, narrow) in enumerate(windows)
+                           if left() > 0 and not stopped()):
+                    best = None  # some day could not be repaired locally
+                    break
+    if best is None or (left() > FULL_AFTER * seconds and probe.full_size <= FULL_MAX_VARS
+                        and not stopped()):
+        r = make(current, None).build()
+        (status, solver), changes = _first_solve(r, max(0.5, left() * FIRST_SHARE), params,
+                                                 stop, current)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            best = (r, r.assignment(solver), solver, changes, status)
-        elif best is None and status == cp_model.INFEASIBLE and not local:
-            return "infeasible", {}, 0, r
-    if best is None:
-        return "unknown", {}, 0, r
-    r, assignment, solver, changes, status = best
+            best = (r, solver, changes, status)
+        elif best is None:
+            return ("infeasible" if status == cp_model.INFEASIBLE else "unknown"), {}, 0, r
+    r, solver, changes, status = best
     m = r.m
+    assignment = r.assignment(solver)
     proven = status == cp_model.OPTIMAL and not r.local
     new = round(sum(solver.value(u) for u in r.new_hires))
     changed = round(solver.value(changes)) if r.changed else 0
-    left = seconds - (time.monotonic() - started)
-    if m.goal_terms and left > 0.5 and not (stop is not None and stop.is_set()):
+    if m.goal_terms and left() > 0.5 and not stopped():
         m.model.add(sum(r.new_hires) <= new)
         if r.changed:
             m.model.add(changes <= changed)
         hint_all(m.model, list(solver.response_proto.solution))
         m.model.minimize(sum(coef * expr for coef, expr in m.goal_terms))
-        status2, solver2 = _solve(m.model, left, params, stop)
+        status2, solver2 = _solve(m.model, left(), params, stop)
         if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             assignment = r.assignment(solver2)
             proven = proven and status2 == cp_model.OPTIMAL
@@ -468,12 +547,14 @@ def replan(loaded: LoadedScenario, shifts: list[ShiftRecord], breaks: list[Break
         extra = _extra_hires(pool, absent, short, days_left,
                              sc.pools[p].max_hire if sc.pools else None)
 
-        def make(local: bool, pool=pool, required=required, extra=extra) -> _Replan:
-            return _Replan(pool, loaded, start, required, demand_changed, extra, local)
+        def make(current, free_days, narrow=False, pool=pool, required=required,
+                 extra=extra):
+            return _Replan(pool, loaded, start, required, demand_changed, extra, current,
+                           free_days, narrow)
         # the time left shared by the pools still to re-plan, by their shifts
         sizes = [sum(len(days) for days in q.previous.values()) for q in pools[p:]]
         share = (limit - (time.monotonic() - t0)) * sizes[0] / max(1, sum(sizes))
-        status, assignment, new, r = _replan_pool(make, share, params, stop,
+        status, assignment, new, r = _replan_pool(pool, make, share, params, stop,
                                                   local_first=not demand_changed)
         if status in ("infeasible", "unknown"):
             why = (f"pool {view.pool_name!r}: the roster cannot cover the requirement after "
