@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 from functools import lru_cache
 
 from scheduler.i18n import Translator
@@ -99,16 +100,18 @@ def pool_on_duty(data: ReportData) -> dict[str, list[int]]:
     out = {p: [0] * n for p in pools}
 
     def index(moment: dt.datetime) -> float:
-        return (moment - origin).total_seconds() / 60 / slot
+        """The moment in slots from the first (rounded: minutes divide exactly)."""
+        return round((moment - origin).total_seconds() / 60 / slot, 6)
 
     for s in data.result.shifts:
         p = pool_of(s)
         if not p:
             continue
-        first, last = max(0, -(-int(index(s.start) * 1000) // 1000)), min(n, int(index(s.end)))
+        # slots wholly inside the shift, less those a break touches
+        first, last = max(0, math.ceil(index(s.start))), min(n, math.floor(index(s.end)))
         busy = set()
         for b in data.breaks_in(s):
-            busy.update(range(int(index(b.start)), -(-int(index(b.end) * 1000) // 1000)))
+            busy.update(range(math.floor(index(b.start)), math.ceil(index(b.end))))
         row = out[p]
         for k in range(first, last):
             if k not in busy:
