@@ -338,6 +338,56 @@ def render_staffing(rows: list[dict]) -> str:
     return _table(["model", "peak Erlangs", "median s"], body)
 
 
+def render_forecast(rows: list[dict]) -> str:
+    """Accuracy per data set, period and method: WAPE at 1 / 7 / 28 days, MASE and bias
+    at 7 days, P10-P90 coverage per horizon; then the timing rows (medians)."""
+    _need(rows, ("data", "method", "period", "horizon_days", "wape"), "forecast")
+    groups: dict[tuple[str, str, str], dict[str, dict]] = {}
+    timing = []
+    for r in rows:
+        if r["period"] == "timing":
+            timing.append(r)
+            continue
+        groups.setdefault((r["data"], r["period"], r["method"]), {})[r["horizon_days"]] = r
+    horizons = sorted({r["horizon_days"] for r in rows if r["period"] != "timing"}, key=int)
+    body = []
+    for (data, period, method), by_h in groups.items():
+        seven = by_h.get("7", {})
+        body.append([f"{data} ({period})", method]
+                    + [fmt(num(by_h[h]["wape"]) * 100, "{:.2f}%") if h in by_h else "-"
+                       for h in horizons]
+                    + [fmt(seven.get("mase"), "{:.3f}"),
+                       fmt(num(seven.get("bias")) * 100 if seven else None, "{:+.2f}%"),
+                       " / ".join(fmt(num(by_h[h].get("coverage_p10_p90")) * 100, "{:.0f}%")
+                                  if h in by_h else "-" for h in horizons)])
+    text = _table(["data (period)", "method"] + [f"WAPE {h} d" for h in horizons]
+                  + ["MASE 7 d", "bias 7 d", "P10-P90 coverage " + " / ".join(
+                      f"{h}" for h in horizons) + " d"], body)
+    if timing:
+        text += "\n\n" + _table(
+            ["speed case", "runs", "median s", "min s", "max s", "load before/after"],
+            [[r["method"], r["origins"], fmt(r["seconds_median"], "{:.2f}"),
+              fmt(r["seconds_min"], "{:.2f}"), fmt(r["seconds_max"], "{:.2f}"),
+              r.get("loadavg_before_after") or "-"] for r in timing])
+    return text
+
+
+def render_staff(rows: list[dict]) -> str:
+    """The named month and its re-plan per run, then the medians."""
+    _need(rows, ("people", "anon_headcount", "anon_bound", "named_working", "changed",
+                 "forced", "replan_wall"), "staff")
+    cols = [("people", "people"), ("anon_headcount", "anonymous headcount"),
+            ("anon_bound", "its bound"), ("named_working", "named: people at work"),
+            ("named_hires", "of them hires"), ("named_paid_hours", "paid h named"),
+            ("anon_paid_hours", "paid h anonymous"), ("named_wall", "named solve s"),
+            ("changed", "re-plan: changed"), ("forced", "forced"), ("other", "beyond forced"),
+            ("people_affected", "people affected"), ("replan_wall", "re-plan wall s"),
+            ("violations", "checker violations")]
+    body = [[f"seed {r['seed']}"] + [whole(r[k]) for k, _ in cols] for r in rows]
+    body.append(["median"] + [whole(median(r[k] for r in rows)) for k, _ in cols])
+    return _table(["run"] + [label for _, label in cols], body)
+
+
 # ---------------------------------------------------------------- the README's headline
 
 def _one(rows: list[dict], what: str, **keys: str) -> dict:
@@ -493,6 +543,8 @@ TABLES: dict[str, Table | Headline] = {
     "staffing": Table("staffing", "staffing.csv", render_staffing),
     "skills": Table("skills", "skills.csv", render_skills),
     "curtois": Table("curtois", "curtois.csv", render_curtois),
+    "forecast": Table("forecast", "forecast.csv", render_forecast),
+    "staff": Table("staff", "staff.csv", render_staff, optional=True),
     "headline": Headline(
         tuple((b, f"{b}.csv") for b in ("core_week", "scale", "msd", "promotion", "peer",
                                          "staffing", "export", "first_roster")),

@@ -225,7 +225,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-timing", action="store_true")
-    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--out", "--csv", dest="out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     started = time.perf_counter()
     load0 = loadavg()

@@ -153,6 +153,24 @@ BENCHMARKS: dict[str, Bench] = {
         headline=False,
         about="issue 17: Curtois and Qu (2014) rostering instances, 1-12 x 60 s, 13-19 x "
               "90 s, 21 x 180 s (about 20 min)"),
+    "forecast": Bench(
+        "forecast.py", "forecast.csv",
+        full=((),),
+        quick=(("--quick", "--no-timing"),),
+        packages=("numpy", "statsmodels"),
+        headline=False,
+        about="issue 18: forecast accuracy on the US bank's 2003 and the Israeli bank's "
+              "1999 calls (rolling origins, tune and test periods), forecast and backtest "
+              "speed on a synthetic year (about 15 min)"),
+    "staff": Bench(
+        "staff.py", "staff.csv",
+        full=(("--people", "500", "--runs", "3"),),
+        quick=(("--people", "40", "--runs", "1", "--solve-seconds", "10",
+                "--replan-seconds", "8"),),
+        packages=SOLVERS,
+        headline=False,
+        about="issue 17: a month for 500 named people solved with and without names, "
+              "re-planned after 10 sick days, 3 runs (about 15 min)"),
 }
 
 

@@ -135,7 +135,7 @@ def main() -> None:
     ap.add_argument("--sick", type=int, default=10)
     ap.add_argument("--from-day", type=int, default=14,
                     help="the re-plan starts on this day of the horizon (default 14)")
-    ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--out", "--csv", dest="out", type=Path, default=RESULTS)
     args = ap.parse_args()
     rows = []
     for seed in range(args.runs):

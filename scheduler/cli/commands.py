@@ -444,6 +444,8 @@ def forecast_command(
     events: Annotated[Optional[Path], typer.Option("--events", help="YAML list of events: name, past [{start_date, end_date}], start_date, end_date, multiplier, channels.")] = None,
     time_zone: Annotated[str, typer.Option("--time-zone", help="IANA zone of the history's local times (DST changes are refused).")] = "Asia/Shanghai",
     origins: Annotated[int, typer.Option("--origins", help="Backtest origins behind auto and the intervals.", min=1, max=20)] = 3,
+    orders: Annotated[Optional[Path], typer.Option("--orders", help="CSV of date,orders (history days and days forecast): forecast channels as planned orders x contacts per order.")] = None,
+    orders_channels: Annotated[Optional[str], typer.Option("--orders-channels", help="Channels forecast from --orders, comma-separated [default: all].")] = None,
     lang: LangOption = None,
 ) -> None:
     """Forecast contacts per slot from HISTORY: a volume file a scenario's
@@ -455,7 +457,8 @@ def forecast_command(
     t = command_translator(lang, console=err)
     try:
         result, written = run.forecast_files(history, start, days, out_file, method, quantile,
-                                             quantiles, holidays, events, time_zone, origins)
+                                             quantiles, holidays, events, time_zone, origins,
+                                             orders, orders_channels)
     except SchedulerError as exc:
         _fail(exc, t)
     for note in result.warnings:

@@ -190,8 +190,11 @@ __all__ = ["AUTO_METHODS", "backtest", "calendar_for", "load_history", "read_eve
 
 def forecast_files(history_path, start: str, days: int, out: Path, method: str,
                    quantile: float, quantiles: str, holidays: str | None, events_path,
-                   time_zone: str, origins: int):
-    """`scheduler forecast`: the forecast and the files written."""
+                   time_zone: str, origins: int, orders_path=None,
+                   orders_channels: str | None = None):
+    """`scheduler forecast`: the forecast and the files written. `orders_path` (date,
+    orders) forecasts `orders_channels` (comma-separated; default every channel) as
+    planned orders x contacts per order."""
     from scheduler.forecast.output import write_forecast
 
     if method != "auto" and method not in METHODS:
@@ -215,8 +218,20 @@ def forecast_files(history_path, start: str, days: int, out: Path, method: str,
     spec = parse_holidays(holidays)
     calendar, notes = calendar_for(spec, (), history.start.date(),
                                    first + dt.timedelta(days=days - 1))
+    orders = None
+    if orders_path is not None:
+        from scheduler.forecast.orders import OrdersPlan
+
+        names = [c.strip() for c in (orders_channels or "").split(",") if c.strip()] \
+            or list(history.channels)
+        unknown = [c for c in names if c not in history.channels]
+        if unknown:
+            raise InputError(f"--orders-channels: no channel {unknown[0]!r} in the history "
+                             f"(it has {', '.join(history.channels)})",
+                             key_path="--orders-channels")
+        orders = OrdersPlan.read(orders_path, names)
     result = make_forecast(history, first, days, method, qs, quantile, calendar,
-                           specs(events), origins)
+                           specs(events), origins, orders)
     result.warnings = notes + result.warnings
     return result, write_forecast(result, out)
 

@@ -141,3 +141,56 @@ def test_an_unknown_channel_exits_2(tmp_path):
     assert res.exit_code == 2
     text = " ".join(res.output.split())
     assert "events.yaml:2: 0.channels.0: no channel 'email' in the history history.csv" in text
+
+
+def orders_history(tmp_path, days=42):
+    """Chat contacts that are planned orders x a contacts-per-order ratio (0.05 on
+    weekdays, 0.08 at weekends), spread by a fixed intraday shape; voice unrelated."""
+    spd = 24
+    shape = np.where(np.arange(spd) < 7, 0.0, 1.0)
+    shape = shape / shape.sum()
+    rng = np.random.default_rng(3)
+    total = days + 7
+    orders = [10_000 + 1_000 * (d % 5) + rng.integers(0, 500) for d in range(total)]
+    ratio = [0.08 if (START + dt.timedelta(days=d)).weekday() >= 5 else 0.05
+             for d in range(total)]
+    chat = np.concatenate([orders[d] * ratio[d] * shape for d in range(days)])
+    voice = np.tile(np.where(np.arange(spd) < 7, 0, 30), days)
+    path = tmp_path / "history.csv"
+    path.write_text(write_history(None, START, 60, {"voice": voice, "chat": chat}))
+    plan = tmp_path / "orders.csv"
+    plan.write_text("date,orders\n" + "".join(
+        f"{(START + dt.timedelta(days=d)).isoformat()[:10]},{orders[d]}\n"
+        for d in range(total)))
+    return path, plan, orders, ratio
+
+
+def test_orders_times_contacts_per_order_forecasts_the_channel(tmp_path):
+    path, plan, orders, ratio = orders_history(tmp_path)
+    out = tmp_path / "fc.csv"
+    res = runner.invoke(app, ["forecast", str(path), "--start", "2026-04-13", "--days", "7",
+                              "--out", str(out), "--orders", str(plan),
+                              "--orders-channels", "chat"])
+    assert res.exit_code == 0, res.output
+    assert "chat: orders" in res.output
+    chat = read_forecast_csv(out, "chat", dt.datetime(2026, 4, 13), 60, 7 * 24, "x")
+    for d in range(7):  # each day: its planned orders x the weekday's ratio, learnt
+        expected = orders[42 + d] * ratio[42 + d]
+        assert chat[d * 24:(d + 1) * 24].sum() == pytest.approx(expected, rel=0.01)
+
+
+@pytest.mark.parametrize("rows, channels, needle", [
+    ("date,orders\n2026-03-02,-5\n", "chat", "column orders"),
+    ("date,count\n2026-03-02,5\n", "chat", "needs the columns date and orders"),
+    (None, "phone", "no channel 'phone'"),
+    ("date,orders\n2026-03-02,100\n", "chat", "no planned orders for 2026-04-13"),
+    ("date,orders\n2026-04-13,100\n", "chat", "no orders on the last 8 weeks"),
+])
+def test_bad_orders_are_refused_naming_what(tmp_path, rows, channels, needle):
+    path, plan, _, _ = orders_history(tmp_path)
+    if rows is not None:
+        plan.write_text(rows)
+    res = runner.invoke(app, ["forecast", str(path), "--start", "2026-04-13", "--days", "7",
+                              "--out", str(tmp_path / "fc.csv"), "--orders", str(plan),
+                              "--orders-channels", channels])
+    assert res.exit_code == 2 and needle in res.output, res.output
