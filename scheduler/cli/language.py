@@ -20,8 +20,8 @@ from scheduler.i18n import LANGUAGES, Translator, choose_language, translator
 
 LangOption = Annotated[Optional[str], typer.Option(
     "--lang", metavar="zh|en",
-    help="Language of the messages, tables and reports: zh (Simplified Chinese) or en "
-         "[default: the scenario's locale, else the environment's language, else en].")]
+    help="Language of the messages, tables and reports: zh (Simplified Chinese) or en; "
+         "by default the scenario's locale, else the environment's language, else en.")]
 
 
 def command_translator(lang: str | None, scenario_locale: str | None = None,
