@@ -57,6 +57,13 @@ def small_scenario(**changes) -> dict:
     return copy.deepcopy(data)
 
 
+@pytest.fixture(autouse=True)
+def english_by_default(monkeypatch):
+    """Outputs in English whatever the machine's locale (LANG=zh_CN would otherwise turn
+    the texts the tests read into Chinese); tests of other languages say so."""
+    monkeypatch.setenv("SCHEDULER_LANG", "en")
+
+
 @pytest.fixture
 def write_scenario(tmp_path):
     """write_scenario(data or text, name='scenario.yaml') -> path in a temporary folder."""

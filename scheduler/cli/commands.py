@@ -18,9 +18,10 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.live import Live
-from rich.table import Table
 
+from scheduler.cli.language import LangOption, command_translator, error_prefix
 from scheduler.errors import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_INTERRUPTED, SchedulerError
+from scheduler.i18n import DEFAULT_LANGUAGE, Translator, translator
 
 app = typer.Typer(
     add_completion=False,
@@ -32,42 +33,11 @@ out = Console()
 err = Console(stderr=True)
 
 
-def _fail(exc: SchedulerError) -> None:
+def _fail(exc: SchedulerError, t: Translator | None = None) -> None:
+    prefix = error_prefix(t or translator(DEFAULT_LANGUAGE))
     for line in str(exc).splitlines():
-        err.print(f"[bold red]error:[/] {line}", highlight=False, markup=True, soft_wrap=True)
+        err.print(f"{prefix} {line}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(exc.exit_code)
-
-
-def _summary_table(summary) -> Table:
-    table = Table(title=f"{summary.scenario}: {summary.status}", show_header=False)
-    table.add_column("", style="bold")
-    table.add_column("")
-    gap = summary.headcount_gap
-    rows = [
-        ("headcount", summary.headcount),
-        ("headcount lower bound", summary.headcount_lower_bound),
-        ("gap", f"{gap:.2%}" if gap is not None else "-"),
-        ("paid hours", summary.paid_hours),
-        ("shifts", summary.shifts),
-        ("short agent-slots", summary.short_agent_slots),
-        ("over agent-slots", summary.over_agent_slots),
-        ("solve seconds", summary.solve_seconds),
-    ]
-    service = getattr(summary, "service", None)
-    if service is not None and service.share_meeting_goal is not None:
-        rows.append(("slots meeting service goal", f"{service.share_meeting_goal:.1%}"))
-    if summary.pools:
-        rows.append(("cost", f"{summary.cost:,.2f}" if summary.cost is not None else None))
-        if summary.cost_gap is not None:
-            rows.append(("cost above proven bound", f"{summary.cost_gap:.2%}"))
-        rows.append(("overtime hours", summary.overtime_hours))
-        for pool in summary.pools:
-            rows.append((f"pool {pool.name}", f"{pool.rostered} rostered ({pool.standing} "
-                         f"standing, {pool.hired} hired), {pool.paid_hours:g} h, "
-                         f"cost {pool.cost:,.2f}"))
-    for key, value in rows:
-        table.add_row(key, "-" if value is None else str(value))
-    return table
 
 
 def process_age_seconds() -> float:
@@ -94,6 +64,7 @@ def solve(
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="KEY=VALUE: change a key of the scenario, e.g. rules.max_days_per_week=6 (repeatable).")] = None,
     variant: Annotated[Optional[str], typer.Option("--variant", help="Apply one of the scenario's variants.")] = None,
     progress_jsonl: Annotated[Optional[Path], typer.Option("--progress-jsonl", metavar="FILE", help="Append each progress report to FILE as one JSON line (phase, headcount, bound, elapsed), for programs such as `scheduler serve`.")] = None,
+    lang: LangOption = None,
 ) -> None:
     """Solve SCENARIO and write summary.json, shifts.csv, breaks.csv, coverage.csv, roster.xlsx.
 
@@ -103,24 +74,27 @@ def solve(
     from scheduler.engine.solve import Progress
     from scheduler.engine.stopping import StopSignal
     from scheduler.cli.progress import open_progress, progress_line
+    from scheduler.cli.language import progress_text, short_slots_line, summary_table
 
     if verbose:
         logging.basicConfig(level=logging.DEBUG, format="%(message)s", stream=sys.stderr)
     # the limit covers the whole command; run as a program, the interpreter's start and
     # the imports too
     command_start = _program_start if _program_start is not None else time.monotonic()
+    t = command_translator(lang, console=err)
     try:
         loaded = load_scenario(scenario, set_ or (), variant)
         loaded = with_options(loaded, allow_understaffing=allow_understaffing, seed=seed)
     except SchedulerError as exc:
-        _fail(exc)
+        _fail(exc, t)
     sc = loaded.scenario
+    t = command_translator(lang, sc.locale, console=err)
     forecast = getattr(loaded.staffing, "forecast", None)
     for note in forecast.warnings if forecast is not None else ():
-        err.print(f"[yellow]warning:[/] {note}", highlight=False, soft_wrap=True)
+        err.print(f"[yellow]{t('warning:')}[/] {note}", highlight=False, soft_wrap=True)
     target = out_dir if out_dir is not None else Path("out") / sc.name
 
-    state = {"text": "building the model"}
+    state = {"text": t("building the model")}
 
     def render():
         return f"[cyan]{sc.name}[/] {state['text']}"
@@ -128,19 +102,7 @@ def solve(
     live = None if quiet or verbose else Live(render(), console=err, refresh_per_second=4, transient=True)
 
     def on_progress(p: Progress) -> None:
-        if p.phase == "first roster":
-            state["first"] = f"first roster at {p.elapsed:.1f} s"
-        parts = [p.phase]
-        if p.headcount is not None:
-            parts.append(f"headcount {p.headcount}")
-        if p.headcount_bound is not None:
-            parts.append(f"bound {p.headcount_bound}")
-            if p.headcount:
-                parts.append(f"gap {(p.headcount - p.headcount_bound) / p.headcount:.1%}")
-        if "first" in state and p.phase != "first roster":
-            parts.append(state["first"])
-        parts.append(f"{p.elapsed:.1f} s")
-        state["text"] = " · ".join(parts)
+        state["text"] = progress_text(t, p, state)
         if live is not None:
             live.update(render())
         if progress_file is not None:
@@ -160,33 +122,33 @@ def solve(
     try:
         if live is not None:
             with live:
-                result = _solve_interruptibly(loaded, time_limit, on_progress, stop, reserve)
+                result = _solve_interruptibly(loaded, time_limit, on_progress, stop, reserve, t)
         else:
-            result = _solve_interruptibly(loaded, time_limit, on_progress, stop, reserve)
+            result = _solve_interruptibly(loaded, time_limit, on_progress, stop, reserve, t)
     except SchedulerError as exc:
-        _fail(exc)
+        _fail(exc, t)
     summary = result.summary
     if not result.feasible:
         if stop.is_set():
-            err.print("interrupted before a roster was found: nothing written")
+            err.print(t("interrupted before a roster was found: nothing written"))
             raise typer.Exit(EXIT_INTERRUPTED)
-        err.print(f"[bold red]{summary.status}:[/] {summary.message}", soft_wrap=True)
+        err.print(f"[bold red]{t(summary.status)}:[/] {summary.message}", soft_wrap=True)
         raise typer.Exit(EXIT_INFEASIBLE)
-    written = write_result(result, target, sc.horizon.start_date, sc.horizon.days, loaded)
-    out.print(_summary_table(summary))
+    written = write_result(result, target, sc.horizon.start_date, sc.horizon.days, loaded,
+                           lang=t.lang)
+    out.print(summary_table(summary, t))
     if summary.answer:
         out.print(summary.answer[0].upper() + summary.answer[1:] + ".", soft_wrap=False)
     if summary.short_slots:
-        shown = ", ".join(f"{t:%m-%d %H:%M}" for t in summary.short_slots[:10])
-        more = f" and {len(summary.short_slots) - 10} more" if len(summary.short_slots) > 10 else ""
-        out.print(f"short slots: {shown}{more}")
-    out.print(f"wrote {len(written)} files to {target}/ in {time.monotonic() - started:.1f} s")
+        out.print(short_slots_line(t, summary.short_slots))
+    out.print(t("wrote {n} files to {folder}/ in {seconds} s", n=len(written), folder=target,
+                seconds=f"{time.monotonic() - started:.1f}"))
     if stop.is_set():
-        err.print("interrupted: wrote the best roster found so far")
+        err.print(t("interrupted: wrote the best roster found so far"))
         raise typer.Exit(EXIT_INTERRUPTED)
 
 
-def _solve_interruptibly(loaded, time_limit, on_progress, stop, reserve=None):
+def _solve_interruptibly(loaded, time_limit, on_progress, stop, reserve=None, t=None):
     """Solve in a worker thread so that Ctrl-C reaches the main thread at once; it tells
     the search to stop, and the best roster found so far comes back."""
     from scheduler.engine.pooling import solve_staffed as run_solve
@@ -212,7 +174,8 @@ def _solve_interruptibly(loaded, time_limit, on_progress, stop, reserve=None):
         except KeyboardInterrupt:
             if stop.is_set():  # a second Ctrl-C: give up at once
                 raise
-            err.print("stopping: finishing with the best roster so far (Ctrl-C again to quit)")
+            err.print((t or translator())("stopping: finishing with the best roster so far "
+                                          "(Ctrl-C again to quit)"))
             stop.set()
     if "error" in box:
         raise box["error"]
@@ -231,6 +194,7 @@ def compare(
     parallel: Annotated[Optional[int], typer.Option("--parallel", help="Runs at a time on the local cluster [default: cores // CP-SAT workers per run].", min=1)] = None,
     solver_workers: Annotated[Optional[int], typer.Option("--solver-workers", help="CP-SAT workers per run [default: the scenario's solver.workers].", min=1, max=64)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    lang: LangOption = None,
 ) -> None:
     """Solve scenarios, variants and sweeps in parallel (Dask) and set them side by side;
     writes each run like `solve` and comparison.csv / comparison.xlsx.
@@ -241,28 +205,31 @@ def compare(
 
     from scheduler.cli import compare as cmp
 
+    t = command_translator(lang, console=err)
     try:
         runs, folder = cmp.plan_runs(scenarios, variants, set_ or (), sweep or (), out_dir)
     except SchedulerError as exc:
-        _fail(exc)
+        _fail(exc, t)
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn(), console=err, transient=True, disable=quiet)
-    task = bar.add_task("comparing", total=len(runs))
+    task = bar.add_task(t("comparing"), total=len(runs))
 
     def on_done(o, done: int, total: int) -> None:
         bar.update(task, completed=done, description=f"{o.spec.label}: {o.status}")
 
     try:
         with bar:
-            result = cmp.run_comparison(runs, cluster, parallel, solver_workers, time_limit, on_done)
+            result = cmp.run_comparison(runs, cluster, parallel, solver_workers, time_limit, on_done,
+                                        t.lang if lang else None)
     except SchedulerError as exc:
-        _fail(exc)
+        _fail(exc, t)
     files = cmp.write_comparison(result, folder)
-    out.print(cmp.terminal_table(result))
+    out.print(cmp.terminal_table(result, t))
     finished = sum(o.written for o in result.outcomes)
-    out.print(f"wrote {finished} of {len(runs)} runs under {folder}/ and {', '.join(f.name for f in files)}")
+    out.print(t("wrote {n} of {runs} runs under {folder}/ and {files}", n=finished, runs=len(runs),
+                folder=folder, files=", ".join(f.name for f in files)))
     if result.interrupted:
-        err.print("interrupted: the finished runs are written, the others cancelled")
+        err.print(t("interrupted: the finished runs are written, the others cancelled"))
     raise typer.Exit(cmp.exit_code(result))
 
 
@@ -272,6 +239,7 @@ def check(
     roster: Annotated[Path, typer.Argument(help="An output folder, a shifts.csv with its breaks.csv beside it, or a roster.xlsx.")],
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="KEY=VALUE: the scenario as changed for the run (repeatable).")] = None,
     variant: Annotated[Optional[str], typer.Option("--variant", help="One of the scenario's variants.")] = None,
+    lang: LangOption = None,
 ) -> None:
     """Check a roster against SCENARIO without the solver: exit 1 if a rule is violated,
     2 if the roster files cannot be read (each bad row is named)."""
@@ -284,10 +252,12 @@ def check(
     )
     from scheduler.workload.loaded import load_scenario
 
+    t = command_translator(lang, console=err)
     try:
         loaded = load_scenario(scenario, set_ or (), variant)
     except SchedulerError as exc:
-        _fail(exc)
+        _fail(exc, t)
+    t = command_translator(lang, loaded.scenario.locale, console=err)
     try:
         if roster.suffix.lower() == ".xlsx":
             shifts, breaks = read_workbook(roster)
@@ -297,7 +267,7 @@ def check(
             shifts = read_shifts_csv(shifts_path)
             breaks = read_breaks_csv(folder / "breaks.csv")
     except CheckFileError as exc:
-        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        err.print(f"{error_prefix(t)} {exc}", soft_wrap=True)
         raise typer.Exit(EXIT_INPUT)
     # after the staffing loop the roster covers the adjusted requirement coverage.csv
     # records beside the Erlang one (check/queues.py): checked with its columns
@@ -319,15 +289,14 @@ def check(
         who = f"{v.agent} " if v.agent else ""
         when = f"{v.time:%Y-%m-%d %H:%M} " if v.time else ""
         out.print(f"{v.rule}: {who}{when}{v.message}", highlight=False, soft_wrap=True, markup=False)
-    out.print(
-        f"{len(report.violations)} violations; headcount {report.headcount}, "
-        f"paid hours {report.paid_minutes / 60:.2f}, short agent-slots {report.short_agent_slots}"
-    )
+    out.print(t("{n} violations; headcount {headcount}, paid hours {hours}, short agent-slots "
+                "{short}", n=len(report.violations), headcount=report.headcount,
+                hours=f"{report.paid_minutes / 60:.2f}", short=report.short_agent_slots))
     if report.queues is not None:  # the scenario splits its people among queues
         per_queue = ", ".join(f"{q} {v:.4g}" for q, v in report.queue_short_agent_slots.items())
-        out.print(f"short agent-slots per queue: {per_queue}; other work "
-                  f"{report.other_work_short_agent_slots:.4g}", highlight=False, soft_wrap=True,
-                  markup=False)
+        out.print(t("short agent-slots per queue: {queues}; other work {other}", queues=per_queue,
+                    other=f"{report.other_work_short_agent_slots:.4g}"),
+                  highlight=False, soft_wrap=True, markup=False)
     if any(v.rule == "file" for v in report.violations):
         raise typer.Exit(EXIT_INPUT)  # the roster could not be read as written
     if report.violations:
@@ -338,6 +307,7 @@ def check(
 def staffing(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file with channels.")],
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Output folder [default: out/<scenario name>/].")] = None,
+    lang: LangOption = None,
 ) -> None:
     """Agents required per slot and channel from forecast contacts and service goals:
     print a per-day table and write staffing.csv (traffic, agents, service level, ASA,
@@ -345,31 +315,41 @@ def staffing(
     from scheduler.workload.loaded import load_workload
     from scheduler.workload.tables import staffing_table, write_staffing_csv
 
+    t = command_translator(lang, console=err)
     try:
         loaded = load_workload(scenario)
     except SchedulerError as exc:
-        _fail(exc)
+        _fail(exc, t)
+    t = command_translator(lang, loaded.scenario.locale, console=err)
     target = out_dir if out_dir is not None else Path("out") / loaded.scenario.name
     path = write_staffing_csv(loaded.staffing, target)
-    out.print(staffing_table(loaded.scenario.name, loaded.staffing))
-    out.print(f"peak requirement {max(loaded.required, default=0)} agents on duty; "
-              f"wrote {path}")
+    out.print(staffing_table(loaded.scenario.name, loaded.staffing, t))
+    out.print(t("peak requirement {n} agents on duty; wrote {path}",
+                n=max(loaded.required, default=0), path=path))
 
 
 @app.command()
 def report(
     out_dir: Annotated[Path, typer.Argument(help="An output folder of `scheduler solve`.")],
     scenario: Annotated[Optional[Path], typer.Option("--scenario", help="Scenario YAML [default: OUT_DIR/scenario.yaml].")] = None,
+    lang: LangOption = None,
 ) -> None:
     """Rebuild roster.xlsx, report.html, activities.csv and calendar/ of OUT_DIR from its
-    saved results, without solving again."""
-    from scheduler.report import rebuild
+    saved results, without solving again; in the language they were written in unless
+    --lang says otherwise."""
+    from scheduler.i18n import choose_language
+    from scheduler.report import rebuild, recorded_language
 
+    t = command_translator(lang, console=err)
+    chosen = choose_language(lang) if lang else recorded_language(out_dir)
+    if chosen:
+        t = translator(chosen)
     try:
-        written = rebuild(out_dir, scenario)
+        written = rebuild(out_dir, scenario, lang=chosen)
     except SchedulerError as exc:
-        _fail(exc)
-    out.print(f"wrote {', '.join(p.name for p in written)} to {out_dir}/")
+        _fail(exc, t)
+    out.print(t("wrote {files} to {folder}/", files=", ".join(p.name for p in written),
+                folder=out_dir))
 
 
 @app.command()
@@ -379,27 +359,36 @@ def replan(
     start: Annotated[Optional[str], typer.Option("--from", help="Keep shifts starting before this local date or date-time [default: the first changed day].")] = None,
     new_dir: Annotated[Optional[Path], typer.Option("--out", help="Output folder [default: OUT_DIR-replan/].")] = None,
     time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Seconds (overrides solver.time_limit_seconds).", min=0.1)] = None,
+    lang: LangOption = None,
 ) -> None:
     """Re-plan OUT_DIR's roster after sickness, leave, a leaver or a new demand file,
     changing as few shifts as possible; write the new roster and changes.csv (who, what
     was, what is now)."""
+    from scheduler.cli.language import summary_table
     from scheduler.cli.replan import replan_folder
+    from scheduler.i18n import choose_language
+    from scheduler.report import recorded_language
     from scheduler.report.output import write_result
 
+    t = command_translator(lang, console=err)
     try:
         done = replan_folder(out_dir, changes, start, new_dir, time_limit)
     except SchedulerError as exc:
-        _fail(exc)
+        _fail(exc, t)
     summary = done.result.summary
-    if not done.result.feasible:
-        err.print(f"[bold red]{summary.status}:[/] {summary.message}", soft_wrap=True)
-        raise typer.Exit(EXIT_INFEASIBLE)
     sc = done.loaded.scenario
+    # in --lang, else the language of the folder re-planned, else the scenario's locale
+    chosen = choose_language(lang) if lang else recorded_language(out_dir)
+    t = translator(chosen) if chosen else command_translator(None, sc.locale, console=err)
+    if not done.result.feasible:
+        err.print(f"[bold red]{t(summary.status)}:[/] {summary.message}", soft_wrap=True)
+        raise typer.Exit(EXIT_INFEASIBLE)
     written = write_result(done.result, done.target, sc.horizon.start_date, sc.horizon.days,
-                           done.loaded)
-    out.print(_summary_table(summary))
+                           done.loaded, lang=t.lang)
+    out.print(summary_table(summary, t))
     out.print(summary.message[0].upper() + summary.message[1:] + ".", soft_wrap=True)
-    out.print(f"wrote {len(written)} files to {done.target}/ (changes.csv lists the changes)")
+    out.print(t("wrote {n} files to {folder}/ (changes.csv lists the changes)", n=len(written),
+                folder=done.target))
 
 
 @app.command()
@@ -409,6 +398,7 @@ def simulate(
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same figures.")] = 0,
     scenario: Annotated[Optional[Path], typer.Option("--scenario", help="Scenario YAML with the channels [default: OUT_DIR/scenario.yaml]; the run's --set and variant are applied again.")] = None,
     processes: Annotated[int, typer.Option("--processes", help="Worker processes for the runs (the figures do not depend on it).", min=1)] = 1,
+    lang: LangOption = None,
 ) -> None:
     """Simulate the roster of OUT_DIR (seeded discrete-event simulation, skill-based
     routing, breaks and shift ends) and write simulation.csv: per queue and slot the
@@ -419,52 +409,33 @@ def simulate(
     Exit codes: 0 simulated (whether or not the goals are met); 2 bad input (no outputs
     in OUT_DIR, a scenario without channels or of another horizon, a file that cannot be
     read or written); 130 interrupted."""
+    from scheduler.cli.language import simulation_lines
+    from scheduler.i18n import choose_language
+    from scheduler.report import recorded_language
     from scheduler.report.simulate import simulate_output_dir
 
     started = time.monotonic()
+    t = command_translator(lang, console=err)
+    chosen = choose_language(lang) if lang else recorded_language(out_dir)
+    if chosen:
+        t = translator(chosen)
     try:
         outcome = simulate_output_dir(out_dir, runs=runs, seed=seed, scenario_path=scenario,
-                                      processes=processes)
+                                      processes=processes, lang=chosen)
     except SchedulerError as exc:
-        _fail(exc)
+        _fail(exc, t)
     except OSError as exc:
-        err.print(f"[bold red]error:[/] cannot write into {out_dir}: {exc.strerror or exc}",
+        err.print(f"{error_prefix(t)} " + t("cannot write into {folder}: {reason}", folder=out_dir,
+                                             reason=exc.strerror or exc),
                   soft_wrap=True, highlight=False)
         raise typer.Exit(EXIT_INPUT)
-    for line in _simulation_lines(outcome):
+    for line in simulation_lines(outcome, t):
         out.print(line, highlight=False, soft_wrap=True)
     for note in outcome.notes:
-        out.print(f"note: {note}", highlight=False, soft_wrap=True)
-    out.print(f"wrote {', '.join(p.name for p in outcome.written)} to {out_dir}/ in "
-              f"{time.monotonic() - started:.1f} s")
-
-
-def _simulation_lines(outcome) -> list[str]:
-    """Per queue over the horizon, one line: the simulated service level (mean ± the 95%
-    interval's half-width) against the goal, the slots below it, ASA, abandonment and
-    contacts per run."""
-    lines = [f"simulated service, {outcome.runs} runs, seed {outcome.seed} (service level: "
-             "answered within the goal's time / offered; ± the 95% interval)"]
-    for q in outcome.queues:
-        mean, low, high = (float(v) for v in (q.service_level.mean, q.service_level.low,
-                                               q.service_level.high))
-        level = "-" if mean != mean else f"{mean:.1%}" + (
-            "" if low != low else f" ±{50 * (high - low):.1f}")
-        if q.service_level_goal is None:
-            goal = f"ASA {q.asa_goal_seconds:g} s" if q.asa_goal_seconds is not None else "none"
-        elif q.kind == "deferred":
-            goal = f"all in {q.answer_within_seconds / 60:g} min"
-        else:
-            goal = f"{q.service_level_goal:.0%} in {q.answer_within_seconds:g} s"
-        verdict = {None: "", True: "met overall; ", False: "[red]missed overall[/]; "}[q.meets_goal]
-        asa, abandoned = float(q.asa_seconds.mean), float(q.abandon_rate.mean)
-        extra = [] if asa != asa else [f"ASA {asa:.1f} s"]
-        if abandoned == abandoned and abandoned > 0:
-            extra.append(f"abandoned {abandoned:.1%}")
-        extra.append(f"{float(q.offered.mean):,.0f} contacts a run")
-        lines.append(f"  [bold]{q.queue}[/]: {level} against {goal} ({verdict}"
-                     f"{q.slots_below_goal} of {q.slots} slots below); {', '.join(extra)}")
-    return lines
+        out.print(t("note: {text}", text=note), highlight=False, soft_wrap=True)
+    out.print(t("wrote {files} to {folder}/ in {seconds} s",
+                files=", ".join(p.name for p in outcome.written), folder=out_dir,
+                seconds=f"{time.monotonic() - started:.1f}"))
 
 
 @app.command("forecast")
@@ -482,6 +453,7 @@ def forecast_command(
     origins: Annotated[int, typer.Option("--origins", help="Backtest origins behind auto and the intervals.", min=1, max=20)] = 3,
     orders: Annotated[Optional[Path], typer.Option("--orders", help="CSV of date,orders (history days and days forecast): forecast channels as planned orders x contacts per order.")] = None,
     orders_channels: Annotated[Optional[str], typer.Option("--orders-channels", help="Channels forecast from --orders, comma-separated [default: all].")] = None,
+    lang: LangOption = None,
 ) -> None:
     """Forecast contacts per slot from HISTORY: a volume file a scenario's
     channels[].volume_file reads unchanged, and a long file with the intervals.
@@ -489,19 +461,22 @@ def forecast_command(
     Exit codes: 0 written; 2 bad input (file, line and column named)."""
     from scheduler.forecast import run
 
+    t = command_translator(lang, console=err)
     try:
         result, written = run.forecast_files(history, start, days, out_file, method, quantile,
                                              quantiles, holidays, events, time_zone, origins,
                                              orders, orders_channels)
     except SchedulerError as exc:
-        _fail(exc)
+        _fail(exc, t)
     for note in result.warnings:
-        err.print(f"[yellow]warning:[/] {note}", highlight=False, soft_wrap=True)
+        err.print(f"[yellow]{t('warning:')}[/] {note}", highlight=False, soft_wrap=True)
     for ch in result.channels:
         total = float(result.planned(ch.name).sum())
-        out.print(f"{ch.name}: {ch.method}, {total:,.0f} contacts at P{100 * quantile:g}",
+        out.print(t("{channel}: {method}, {n} contacts at P{quantile}", channel=ch.name,
+                    method=ch.method, n=t.number(total), quantile=f"{100 * quantile:g}"),
                   highlight=False)
-    out.print(f"wrote {', '.join(str(p) for p in written)}", highlight=False, soft_wrap=True)
+    out.print(t("wrote {files}", files=", ".join(str(p) for p in written)), highlight=False,
+              soft_wrap=True)
 
 
 @app.command("backtest")
@@ -514,27 +489,24 @@ def backtest_command(
     holidays: Annotated[Optional[str], typer.Option("--holidays", help="CN or dates YYYY-MM-DD,...")] = None,
     events: Annotated[Optional[Path], typer.Option("--events", help="YAML list of events (their past days are replaced by the baseline).")] = None,
     time_zone: Annotated[str, typer.Option("--time-zone", help="IANA zone of the history's local times.")] = "Asia/Shanghai",
+    lang: LangOption = None,
 ) -> None:
     """Rolling-origin backtest of every method on HISTORY: WAPE, MASE, bias and P10-P90
     coverage per channel, method and horizon (1, 7, 28 days); a chart of the last origin.
 
     Exit codes: 0 written; 2 bad input."""
+    from scheduler.cli.language import backtest_table
     from scheduler.forecast import run
 
+    t = command_translator(lang, console=err)
     try:
         rows, written = run.backtest_files(history, horizon, origins, out_file, methods,
-                                           holidays, events, time_zone)
+                                           holidays, events, time_zone, t)
     except SchedulerError as exc:
-        _fail(exc)
-    table = Table(title=f"backtest of {history.name}: {origins} origins")
-    for col in ("channel", "method", "days", "WAPE", "MASE", "bias", "P10-P90 coverage"):
-        table.add_column(col)
-    for r in rows:
-        cov = r["coverage_p10_p90"]
-        table.add_row(r["channel"], r["method"], str(r["horizon_days"]), f"{r['wape']:.1%}",
-                      f"{r['mase']:.3f}", f"{r['bias']:+.1%}", "-" if cov is None else f"{cov:.0%}")
-    out.print(table)
-    out.print(f"wrote {', '.join(str(p) for p in written)}", highlight=False, soft_wrap=True)
+        _fail(exc, t)
+    out.print(backtest_table(rows, history.name, origins, t))
+    out.print(t("wrote {files}", files=", ".join(str(p) for p in written)), highlight=False,
+              soft_wrap=True)
 
 
 @app.command("schema")

@@ -219,8 +219,10 @@ def run_comparison(
     solver_workers: int | None = None,
     time_limit: float | None = None,
     on_done: ProgressFn | None = None,
+    lang: str | None = None,
 ) -> Comparison:
-    """Solve every run and write each result as it arrives.
+    """Solve every run and write each result as it arrives (its reports in `lang`, else
+    in its scenario's locale or the environment's language).
 
     `cluster`: "local" (a local Dask cluster of `parallel` worker processes, default
     cores // CP-SAT workers per run, at least 1), "none" (one at a time in this process)
@@ -248,7 +250,7 @@ def run_comparison(
 
                 h = lo.scenario.horizon
                 try:
-                    write_result(value, spec.out_dir, h.start_date, h.days, lo)
+                    write_result(value, spec.out_dir, h.start_date, h.days, lo, lang=lang)
                     o.written = True
                 except OSError as exc:
                     o.status, o.reason = "error", f"cannot write {spec.out_dir}: {exc}"
@@ -463,25 +465,30 @@ def format_delta(value: Any, key: str = "") -> str:
     return ("+" if value > 0 else "-") + text
 
 
-def terminal_table(comparison: Comparison):
+def terminal_table(comparison: Comparison, tr=None):
     """The comparison as a rich Table: "value (delta)" cells. A metric no run reports
     (e.g. cost before costs are modelled) is left out here and named in the caption;
-    comparison.csv and .xlsx keep every column."""
+    comparison.csv and .xlsx keep every column (English names). `tr`: the translator of
+    the titles (English without one)."""
     from rich.table import Table
 
+    from scheduler.i18n import translator
+
+    tr = tr or translator()
     table_rows = rows(comparison)
     shown = [(k, t) for k, t in COLUMNS if any(r[k] is not None for r in table_rows)]
-    hidden = [t for k, t in COLUMNS if (k, t) not in shown]
-    table = Table(title="comparison (deltas against the first run)",
-                  caption=f"not reported by any run: {', '.join(hidden)}" if hidden else None)
-    table.add_column("run", style="bold", overflow="fold")
-    table.add_column("status", no_wrap=True)
+    hidden = [tr(t) for k, t in COLUMNS if (k, t) not in shown]
+    table = Table(title=tr("comparison (deltas against the first run)"),
+                  caption=tr("not reported by any run: {names}", names=", ".join(hidden))
+                  if hidden else None)
+    table.add_column(tr("run"), style="bold", overflow="fold")
+    table.add_column(tr("status"), no_wrap=True)
     for _, title in shown:
-        table.add_column(title, justify="right")
-    table.add_column("gap", justify="right")
-    table.add_column("reason", overflow="fold")
+        table.add_column(tr(title), justify="right")
+    table.add_column(tr("gap"), justify="right")
+    table.add_column(tr("reason"), overflow="fold")
     for r in table_rows:
-        cells = [r["run"], r["status"]]
+        cells = [r["run"], tr(r["status"])]
         for key, _ in shown:
             delta = format_delta(r[f"{key}_delta"], key)
             cells.append(format_number(r[key], key) + (f" ({delta})" if delta else ""))

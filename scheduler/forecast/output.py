@@ -80,24 +80,32 @@ def _svg(actual, point, low, high, title: str, width=900, height=260) -> str:
             + line(point, "#08519c", 1.2) + line(actual, "#d94801", 1.0) + "</svg>")
 
 
-def chart_html(title: str, panels: list[dict]) -> str:
+def chart_html(title: str, panels: list[dict], t=None) -> str:
     """One panel per channel: actual (orange) against forecast (blue) with its P10-P90
-    band, from the last origin."""
+    band, from the last origin; in the language of the translator `t` (English without
+    one)."""
+    from scheduler.i18n import translator
+
+    t = t or translator()
     body = []
     for p in panels:
-        body.append(f"<h2>{html.escape(p['channel'])}: {html.escape(p['method'])}, from "
-                    f"{html.escape(p['origin'])}</h2>")
+        heading = t("{channel}: {method}, from {origin}", channel=p["channel"],
+                    method=p["method"], origin=p["origin"])
+        body.append(f"<h2>{html.escape(heading)}</h2>")
         body.append(_svg(p["actual"], p["point"], p["low"], p["high"],
-                         f"{p['channel']} contacts per slot"))
-    return ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>"
+                         t("{channel} contacts per slot", channel=p["channel"])))
+    lang = "zh-CN" if t.lang == "zh" else t.lang
+    legend = t("Orange: actual contacts; blue: forecast; band: P10-P90 interval (from the "
+               "earlier origins' errors).")
+    return (f"<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>"
             f"{html.escape(title)}</title><style>body{{font-family:sans-serif;margin:1em}}"
             "</style></head><body>"
-            f"<h1>{html.escape(title)}</h1><p>Orange: actual contacts; blue: forecast; "
-            "band: P10-P90 interval (from the earlier origins' errors).</p>"
+            f"<h1>{html.escape(title)}</h1><p>{html.escape(legend)}</p>"
             + "".join(body) + "</body></html>\n")
 
 
-def write_backtest(rows: list[dict], panels: list[dict], out: Path, title: str) -> list[Path]:
+def write_backtest(rows: list[dict], panels: list[dict], out: Path, title: str,
+                   t=None) -> list[Path]:
     out = Path(out)
     return [write_atomically(out, backtest_text(rows)),
-            write_atomically(out.with_suffix(".html"), chart_html(title, panels))]
+            write_atomically(out.with_suffix(".html"), chart_html(title, panels, t))]

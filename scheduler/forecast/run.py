@@ -237,9 +237,13 @@ def forecast_files(history_path, start: str, days: int, out: Path, method: str,
 
 
 def backtest_files(history_path, horizon: int, origins: int, out: Path, methods: str | None,
-                   holidays: str | None, events_path, time_zone: str):
-    """`scheduler backtest`: the table's rows and the files written."""
+                   holidays: str | None, events_path, time_zone: str, t=None):
+    """`scheduler backtest`: the table's rows and the files written; the chart's texts in
+    the language of the translator `t` (English without one)."""
     from scheduler.forecast.output import write_backtest
+    from scheduler.i18n import translator
+
+    t = t or translator()
 
     chosen = [m.strip() for m in methods.split(",")] if methods else list(METHODS)
     for m in chosen:
@@ -251,5 +255,6 @@ def backtest_files(history_path, horizon: int, origins: int, out: Path, methods:
     calendar, _ = calendar_for(parse_holidays(holidays), (), history.start.date(),
                                history.end.date())
     rows, panels = backtest(history, horizon, origins, chosen, calendar, specs(events))
-    title = f"Backtest of {Path(history_path).name}: {origins} origins, {horizon} days"
-    return rows, write_backtest(rows, panels, out, title)
+    title = t("Backtest of {name}: {origins} origins, {days} days",
+              name=Path(history_path).name, origins=origins, days=horizon)
+    return rows, write_backtest(rows, panels, out, title, t)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from scheduler.i18n import LANGUAGES, normalise
 
 from scheduler.models.calendar import china_days
 from scheduler.models.forecast import ForecastSettings
@@ -38,6 +40,11 @@ class Scenario(Strict):
     `out/<name>/`."""
     description: str = ""
     """Free text shown in the reports. Default: empty."""
+    locale: str | None = None
+    """Language of what people read: report.html, roster.xlsx and the command's messages and
+    tables. `zh` (or `zh-CN`, `zh_CN`) for Simplified Chinese, `en` for English; `--lang`
+    overrides it. Machine-readable files (CSV, summary.json) stay English. Absent: the
+    environment's language (SCHEDULER_LANG, LC_ALL, LC_MESSAGES, LANG), else English."""
     horizon: Horizon
     """The days planned and the slot length."""
     demand: Demand | None = None
@@ -90,6 +97,14 @@ class Scenario(Strict):
     pooling: Pooling = Pooling()
     """The staffing loop for pools serving several queues: on or off, its iteration limit,
     runs, seed and margin. Default: on, 8 iterations of 5 runs."""
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str | None) -> str | None:
+        if value is not None and normalise(value) is None:
+            raise ValueError(f"{value!r} names no language of ours; choose one of "
+                             f"{', '.join(LANGUAGES)} (e.g. zh-CN)")
+        return value
 
     @model_validator(mode="before")
     @classmethod

@@ -1,6 +1,10 @@
 """Rosters people can read: roster.xlsx, report.html, activities.csv, one calendar per
 agent, and the scenario as solved. `write_reports` writes them into a (temporary) folder;
-`rebuild` does it again from a finished output folder without solving."""
+`rebuild` does it again from a finished output folder without solving.
+
+The readable outputs are written in one language (`lang`: `en` or `zh`), recorded in
+report.html (`<meta name="scheduler-language">`) and in summary.json (`language`), so
+that a rebuild keeps it unless told otherwise."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from scheduler.i18n import choose_language, translator
 from scheduler.models import Result, Scenario
 from scheduler.report.common import ReportData
 from scheduler.report.exports import write_activities
@@ -28,12 +33,15 @@ def write_reports(result: Result, folder: Path, start_date: dt.date, days: int,
                   scenario: Scenario | None = None, required=None,
                   save_scenario: bool = True, source_dir: Path | None = None,
                   simulation: list[dict] | None = None,
-                  source_path: Path | None = None) -> list[str]:
+                  source_path: Path | None = None, lang: str | None = None) -> list[str]:
     """Write the readable outputs into folder; return the names written. `simulation`:
     the rows of the folder's simulation.csv, shown in the workbook and the report;
-    `source_path`: the scenario file read, named in scenario.yaml."""
+    `source_path`: the scenario file read, named in scenario.yaml; `lang`: the language
+    (default: the scenario's locale, else the environment's, see `choose_language`)."""
     folder = Path(folder)
-    data = ReportData(result, start_date, days, scenario, simulation=simulation)
+    lang = lang or choose_language(None, getattr(scenario, "locale", None))
+    data = ReportData(result, start_date, days, scenario, simulation=simulation,
+                      t=translator(lang))
     write_workbook(data, folder / "roster.xlsx")
     write_html(data, folder / "report.html")
     write_activities(data, folder / "activities.csv")
@@ -68,11 +76,37 @@ def move_into(tmp: Path, out_dir: Path, names: list[str]) -> list[Path]:
     return written
 
 
-def rebuild(out_dir: Path, scenario_path: Path | None = None) -> list[Path]:
+def recorded_language(out_dir: Path) -> str | None:
+    """The language the folder's readable outputs were last written in: report.html's
+    meta element, else summary.json's `language`; None when neither says."""
+    import json
+    import re
+
+    from scheduler.i18n import normalise
+
+    try:
+        with open(Path(out_dir) / "report.html", encoding="utf-8") as f:
+            head = f.read(4000)
+        found = re.search(r'<meta name="scheduler-language" content="([A-Za-z_-]+)">', head)
+        if found and normalise(found.group(1)):
+            return normalise(found.group(1))
+    except (OSError, UnicodeDecodeError):
+        pass
+    try:
+        raw = json.loads((Path(out_dir) / "summary.json").read_text(encoding="utf-8"))
+        return normalise(raw.get("language")) if isinstance(raw, dict) else None
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError):
+        return None
+
+
+def rebuild(out_dir: Path, scenario_path: Path | None = None,
+            lang: str | None = None) -> list[Path]:
     """Rebuild the workbook, the report, activities.csv and the calendars of a finished
     output folder from its saved files (summary.json, shifts.csv, breaks.csv,
     coverage.csv and scenario.yaml, or scenario_path; simulation.csv when present), without
-    solving. The folder's source files are left as they are."""
+    solving. The folder's source files are left as they are. In `lang` when given, else
+    in the language the outputs were written in (`recorded_language`), else as
+    `choose_language` says for the scenario."""
     from scheduler.errors import InputError
     from scheduler.workload.loaded import load_scenario
 
@@ -94,12 +128,13 @@ def rebuild(out_dir: Path, scenario_path: Path | None = None) -> list[Path]:
         raise InputError(
             f"the scenario's horizon ({start_date}, {days} days) is not the results' "
             f"({got[0]}, {got[1]} days)", file=path, key_path="horizon")
+    lang = lang or recorded_language(out_dir) or choose_language(None, scenario.locale)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=out_dir))
     try:
         names = write_reports(result, tmp, start_date, days, scenario, loaded.required,
                               save_scenario=scenario_path is not None,
                               source_dir=loaded.directory, simulation=simulation,
-                              source_path=loaded.path)
+                              source_path=loaded.path, lang=lang)
         return move_into(tmp, out_dir, names)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -8,10 +8,11 @@ turned into aware ones here, once, for exports that must say where they are."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from scheduler.i18n import Translator
 from scheduler.models import Result, Scenario
 
 # Colour-blind-friendly fills (Okabe-Ito, lightened) cycled over the shift types.
@@ -43,6 +44,8 @@ class ReportData:
     scenario: Scenario | None = None
     simulation: list[dict] | None = None
     """simulation.csv's rows when the folder has one (report/simulation_view.py)."""
+    t: Translator = field(default_factory=Translator)
+    """The language of every text shown (English unless given)."""
 
     # ------------------------------------------------------------ time zone
 
@@ -147,7 +150,9 @@ class ReportData:
 
     @cached_property
     def kpis(self) -> list[tuple[str, str]]:
-        """(label, value) pairs for the summary cards and sheet."""
+        """(label, value) pairs for the summary cards and sheet, in the translator's
+        language and number forms."""
+        t = self.t
         s = self.result.summary
         cov = self.result.coverage
         slots = len(cov)
@@ -155,32 +160,35 @@ class ReportData:
         required_hours = sum(c.required for c in cov) * self.slot_minutes / 60
         on_duty_hours = sum(c.scheduled for c in cov) * self.slot_minutes / 60
         paid = sum(x.paid_minutes for x in self.result.shifts) / 60
+
+        def n(value) -> str:
+            return "-" if value is None else t.number(value)
+
+        covered = t("{met} of {slots}", met=t.number(met), slots=t.number(slots))
+        if slots:
+            covered += f" ({t.percent(met / slots)})"
         rows = [
-            ("Status", s.status),
-            ("Headcount", _n(s.headcount)),
-            ("Lower bound", _n(s.headcount_lower_bound)),
-            ("Gap", f"{s.headcount_gap:.1%}" if s.headcount_gap is not None else "-"),
-            ("Paid hours", f"{paid:,.1f}"),
-            ("Shifts", f"{len(self.result.shifts):,}"),
-            ("Slots fully covered", f"{met:,} of {slots:,}" + (f" ({met / slots:.1%})" if slots else "")),
-            ("Short agent-slots", f"{s.short_agent_slots:,}"),
-            ("Over agent-slots", f"{s.over_agent_slots:,}"),
-            ("Required agent-hours", f"{required_hours:,.1f}"),
-            ("On-duty agent-hours", f"{on_duty_hours:,.1f}"),
-            ("Utilisation (required / on duty)",
-             f"{required_hours / on_duty_hours:.1%}" if on_duty_hours else "-"),
+            (t("Status"), t(s.status)),
+            (t("Headcount"), n(s.headcount)),
+            (t("Lower bound"), n(s.headcount_lower_bound)),
+            (t("Gap"), t.percent(s.headcount_gap) if s.headcount_gap is not None else "-"),
+            (t("Paid hours"), t.number(paid, 1)),
+            (t("Shifts"), t.number(len(self.result.shifts))),
+            (t("Slots fully covered"), covered),
+            (t("Short agent-slots"), t.number(s.short_agent_slots)),
+            (t("Over agent-slots"), t.number(s.over_agent_slots)),
+            (t("Required agent-hours"), t.number(required_hours, 1)),
+            (t("On-duty agent-hours"), t.number(on_duty_hours, 1)),
+            (t("Utilisation (required / on duty)"),
+             t.percent(required_hours / on_duty_hours) if on_duty_hours else "-"),
         ]
         overtime = sum(overtime_minutes_of(x) for x in self.result.shifts)
         if overtime:
-            rows.append(("Overtime hours", f"{overtime / 60:,.1f}"))
+            rows.append((t("Overtime hours"), t.number(overtime / 60, 1)))
         cost = getattr(s, "cost", None)
         if cost is not None:
-            rows.append(("Cost", f"{cost:,.2f}"))
+            rows.append((t("Cost"), t.number(cost, 2)))
         return rows
-
-
-def _n(value) -> str:
-    return "-" if value is None else f"{value:,}"
 
 
 def _natural(name: str) -> tuple:

@@ -69,6 +69,7 @@ def agent_calendar(data: ReportData, agent: str, shifts: list, now: dt.datetime,
             got = stamps[value] = _stamp(data.utc(value))
         return got
 
+    t = data.t
     scenario = data.result.summary.scenario
     name = next((s.name for s in shifts if s.name), None)  # named staff
     who = f"{agent} {name}" if name else agent
@@ -78,18 +79,21 @@ def agent_calendar(data: ReportData, agent: str, shifts: list, now: dt.datetime,
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(f'{scenario} roster: {who}')}",
+        f"X-WR-CALNAME:{escape_text(t('{scenario} roster: {who}', scenario=scenario, who=who))}",
         f"X-WR-TIMEZONE:{data.time_zone}",
     ]
     stamp = _stamp(now)
     for s in shifts:
         breaks = data.breaks_in(s)
         pool = pool_of(s)
-        detail = [f"Agent {who}", f"shift type {s.shift_type}, paid {s.paid_minutes / 60:g} h"]
+        detail = [t("Agent {who}", who=who),
+                  t("shift type {name}, paid {hours} h", name=s.shift_type,
+                    hours=f"{s.paid_minutes / 60:g}")]
         if pool:
-            detail.append(f"pool {pool}")
+            detail.append(t("pool {name}", name=pool))
         for b in breaks:
-            detail.append(f"break {hhmm(b.start)}-{hhmm(b.end)} ({'paid' if b.paid else 'unpaid'})")
+            detail.append(t("break {start}-{end} ({paid})", start=hhmm(b.start), end=hhmm(b.end),
+                            paid=t("paid" if b.paid else "unpaid")))
         lines += _event(f"{utc(s.start)}-{escape_text(agent)}-shift@{scenario}.cs-scheduler",
                         stamp, utc(s.start), utc(s.end),
                         escape_text(f"{s.shift_type} {hhmm(s.start)}-{hhmm(s.end)}"), "SHIFT",
@@ -97,7 +101,7 @@ def agent_calendar(data: ReportData, agent: str, shifts: list, now: dt.datetime,
         for b in breaks:
             lines += _event(f"{utc(b.start)}-{escape_text(agent)}-break@{scenario}.cs-scheduler",
                             stamp, utc(b.start), utc(b.end),
-                            "Paid break" if b.paid else "Break", "BREAK")
+                            t("Paid break") if b.paid else t("Break"), "BREAK")
     lines.append("END:VCALENDAR")
     return "".join(fold(line) for line in lines)
 

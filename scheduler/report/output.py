@@ -45,7 +45,9 @@ def _blank(value) -> object:
     return value
 
 
-def write_summary(result: Result, path: Path) -> None:
+def write_summary(result: Result, path: Path, lang: str | None = None) -> None:
+    """summary.json: the summary's keys (English in every language) and, with `lang`,
+    `language`: the language the readable outputs were written in."""
     data = result.summary.model_dump(mode="json")
     data["short_slots"] = [_iso(t) for t in result.summary.short_slots]
     if data.get("queues") is None:
@@ -55,6 +57,8 @@ def write_summary(result: Result, path: Path) -> None:
     for key in ("requests", "fairness", "patterns", "hires_needed"):
         if data.get(key) is None:
             data.pop(key, None)  # only named-staff scenarios have these keys
+    if lang is not None:
+        data["language"] = lang
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -104,27 +108,35 @@ def output_seconds(shifts: int, agents: int = 0) -> float:
     """About how long write_result takes for a roster of `shifts` shifts and `agents`
     agents (one calendar each), with a margin. Measured on one core: 1.1 s for 5,300
     shifts of 600 agents, 11.3 s for 55,000 of 3,230 (two thirds of it the workbook),
-    about 11 s for 25,900 of 8,500."""
-    return 0.4 + 0.0002 * shifts + 0.0009 * agents
+    about 11 s for 25,900 of 8,500; plus about 1.5 s for the chart library that report.html
+    inlines while this process has not made it yet (report/charts.py)."""
+    from scheduler.report.charts import javascript_bundle
+
+    bundle = 0.0 if javascript_bundle.cache_info().currsize else 1.6
+    return 0.4 + bundle + 0.0002 * shifts + 0.0009 * agents
 
 
 def write_result(result: Result, out_dir: Path, start_date: dt.date, days: int,
-                 loaded=None) -> list[Path]:
+                 loaded=None, lang: str | None = None) -> list[Path]:
     """Write every output file atomically into out_dir; return their paths. `loaded` (a
-    LoadedScenario or a Scenario) adds scenario.yaml and the calendars."""
+    LoadedScenario or a Scenario) adds scenario.yaml and the calendars. `lang`: the
+    language of the readable outputs (default: the scenario's locale, else the
+    environment's), recorded in summary.json."""
+    from scheduler.i18n import choose_language
     from scheduler.report import move_into, write_reports
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=out_dir))
+    scenario = getattr(loaded, "scenario", loaded)
+    lang = lang or choose_language(None, getattr(scenario, "locale", None))
     try:
-        write_summary(result, tmp / "summary.json")
+        write_summary(result, tmp / "summary.json", lang)
         write_csvs(result, tmp)
-        scenario = getattr(loaded, "scenario", loaded)
         names = write_reports(result, tmp, start_date, days, scenario,
                               getattr(loaded, "required", None),
                               source_dir=getattr(loaded, "directory", None),
-                              source_path=getattr(loaded, "path", None))
+                              source_path=getattr(loaded, "path", None), lang=lang)
         forecast = getattr(getattr(loaded, "staffing", None), "forecast", None)
         if forecast is not None:  # the scenario's `forecast:`: the volumes it planned to
             from scheduler.forecast.output import long_text, volume_text

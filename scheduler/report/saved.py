@@ -184,6 +184,9 @@ def read_result(folder: Path) -> Result:
     channels = [c.channel for c in summary.service.channels] if summary.service else []
     if channels and coverage:
         coverage = _with_channels(coverage, coverage_path, channels)
+    queues = list(dict.fromkeys(q.queue for q in summary.queues or ()))
+    if queues and coverage:
+        coverage = _with_queues(coverage, coverage_path, queues)
     return Result(summary=summary, shifts=shifts, breaks=breaks, coverage=coverage)
 
 
@@ -203,6 +206,26 @@ def _with_channels(coverage: list, path: Path, channels: list[str]) -> list:
             values = {k: v for k, v in values.items() if v not in (None, "")}
             slots.append(_record(ChannelSlot, path, line, {"channel": name, **values}))
         out.append(record.model_copy(update={"channels": slots}))
+    return out
+
+
+def _with_queues(coverage: list, path: Path, queues: list[str]) -> list:
+    """Coverage records with each queue's requirement and allocation read back from the
+    columns `<queue>_required`, `<queue>_allocated` (and the staffing loop's) that
+    scenarios splitting queues append; as they are when the columns are missing."""
+    from scheduler.models import QueueSlot
+
+    rows = _rows(path)
+    if not rows or f"{queues[0]}_required" not in rows[0][1]:
+        return coverage
+    out = []
+    for record, (line, row) in zip(coverage, rows):
+        slots = []
+        for name in queues:
+            values = {k: row.get(f"{name}_{k}") for k in QueueSlot.model_fields if k != "queue"}
+            values = {k: v for k, v in values.items() if v not in (None, "")}
+            slots.append(_record(QueueSlot, path, line, {"queue": name, **values}))
+        out.append(record.model_copy(update={"queues": slots}))
     return out
 
 

@@ -214,7 +214,7 @@ def _write_csv(rows: list[list], path: Path) -> None:
 
 def simulate_output_dir(out_dir: Path | str, runs: int = 10, seed: int = 0,
                         scenario_path: Path | str | None = None,
-                        processes: int = 1) -> SimulationOutcome:
+                        processes: int = 1, lang: str | None = None) -> SimulationOutcome:
     """Simulate the roster of a solve output folder and write simulation.csv into it,
     with roster.xlsx and report.html rendered again (a Simulation sheet, a section);
     every file goes through a temporary folder and a rename. InputError (exit 2) for a
@@ -254,8 +254,13 @@ def simulate_output_dir(out_dir: Path | str, runs: int = 10, seed: int = 0,
     try:
         _write_csv(rows, tmp / SIMULATION_FILE)
         # the workbook and the report as the solve drew them (from the scenario it read)
+        # in `lang`, else the language the folder's outputs were written in
+        from scheduler.i18n import choose_language, translator
+        from scheduler.report import recorded_language
+
+        lang = lang or recorded_language(out_dir) or choose_language(None, sc.locale)
         data = ReportData(result, sc.horizon.start_date, sc.horizon.days, sc,
-                          simulation=read_simulation(tmp))
+                          simulation=read_simulation(tmp), t=translator(lang))
         write_workbook(data, tmp / "roster.xlsx")
         write_html(data, tmp / "report.html")
         written = move_into(tmp, out_dir, [SIMULATION_FILE, "roster.xlsx", "report.html"])

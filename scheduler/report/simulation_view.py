@@ -103,11 +103,15 @@ def queue_totals(rows: list[dict]) -> list[dict]:
 # ---------------------------------------------------------------- workbook
 
 
-def write_simulation_sheet(wb, fmt, rows: list[dict]) -> None:
+def write_simulation_sheet(wb, fmt, rows: list[dict], t=None) -> None:
     """The Simulation sheet: simulation.csv as it is (one row per queue and slot), the
-    service level red where its mean is below the goal."""
-    ws = wb.add_worksheet("Simulation")
-    ws.write_row(0, 0, list(SIMULATION_COLUMNS), fmt.head)
+    service level red where its mean is below the goal; its name and column names in the
+    translator's language (simulation.csv's names in English)."""
+    name, columns = "Simulation", list(SIMULATION_COLUMNS)
+    if t is not None and t.lang != "en":
+        name, columns = t("Simulation"), [_column_title(t, c) for c in SIMULATION_COLUMNS]
+    ws = wb.add_worksheet(name)
+    ws.write_row(0, 0, columns, fmt.head)
     col = {c: i for i, c in enumerate(SIMULATION_COLUMNS)}
     for i, r in enumerate(rows, start=1):
         for c, j in col.items():
@@ -131,6 +135,14 @@ def write_simulation_sheet(wb, fmt, rows: list[dict]) -> None:
     ws.set_column(2, len(SIMULATION_COLUMNS) - 1, 11)
 
 
+def _column_title(t, column: str) -> str:
+    """'service_level_low' -> t('service level') + ' ' + t('(low)')."""
+    for suffix in ("_low", "_high"):
+        if column.endswith(suffix) and column[:-len(suffix)] in SIMULATION_MEASURES:
+            return f"{t(column[:-len(suffix)].replace('_', ' '))} {t('(' + suffix[1:] + ')')}"
+    return t(column.replace("_", " "))
+
+
 def _column_letter(index: int) -> str:
     letters = ""
     index += 1
@@ -143,90 +155,58 @@ def _column_letter(index: int) -> str:
 # ---------------------------------------------------------------- report.html
 
 
-def _pct(v) -> str:
-    return "-" if v is None else f"{v:.1%}"
+def _pct(t, v) -> str:
+    return "-" if v is None else t.percent(v)
 
 
-def _num(v, digits: int = 1) -> str:
-    return "-" if v is None else f"{v:,.{digits}f}"
+def _num(t, v, digits: int = 1) -> str:
+    return "-" if v is None else t.number(v, digits)
 
 
-def simulation_section(rows: list[dict] | None, slot_minutes: int) -> str:
-    """The report's section on the simulated service: a table per queue and a chart of
-    each queue's service level per slot with its 95% band and the goal."""
+def simulation_section(rows: list[dict] | None, slot_minutes: int, t=None) -> str:
+    """The report's section on the simulated service: a table per queue and the place of
+    the chart of each queue's service level per slot with its 95% band and the goal
+    (`charts.service_spec`); in the language of the translator `t` (English without
+    one)."""
     if not rows:
         return ""
+    if t is None:
+        from scheduler.i18n import translator
+
+        t = translator()
     totals = queue_totals(rows)
     runs, seed = totals[0]["runs"], totals[0]["seed"]
-    head = ("<tr><th>queue</th><th>offered</th><th>service level</th><th>goal</th>"
-            "<th>slots below goal</th><th>ASA s</th><th>abandoned</th>"
-            "<th>occupancy (mean of slots)</th></tr>")
+    head = "<tr>" + "".join(f"<th>{_e(t(h))}</th>" for h in (
+        "queue", "offered", "service level", "goal", "slots below goal", "ASA s", "abandoned",
+        "occupancy (mean of slots)")) + "</tr>"
     body = []
-    for t in totals:
-        goal = t["service_level_goal"]
-        within = t["answer_within_seconds"]
+    for q in totals:
+        goal = q["service_level_goal"]
+        within = q["answer_within_seconds"]
         if goal is None:
             goal_text = "-"
         elif goal >= 1 and within is not None and within >= 3600:  # deferred work
-            goal_text = f"all in {within / 60:g} min"
+            goal_text = t("all in {minutes} min", minutes=f"{within / 60:g}")
         else:
-            goal_text = f"{goal:.0%} in {within:g} s"
-        miss = goal is not None and t["service_level"] is not None and t["service_level"] < goal - 1e-9
+            goal_text = t("{share} in {seconds} s", share=t.percent(goal, 0),
+                          seconds=f"{within:g}")
+        miss = goal is not None and q["service_level"] is not None and q["service_level"] < goal - 1e-9
         opening = '<tr class="miss">' if miss else "<tr>"
+        below = t("{n} of {slots}", n=q["slots_below_goal"], slots=q["slots"])
         body.append(
-            f'{opening}<td>{_e(t["queue"])}</td>'
-            f'<td>{_num(t["offered"])}</td><td>{_pct(t["service_level"])}</td>'
-            f'<td>{_e(goal_text)}</td><td>{t["slots_below_goal"]} of {t["slots"]}</td>'
-            f'<td>{_num(t["asa_seconds"])}</td><td>{_pct(t["abandon_rate"])}</td>'
-            f'<td>{_pct(t["occupancy"])}</td></tr>')
-    charts = "".join(_queue_chart(q, [r for r in rows if r["queue"] == q], slot_minutes)
-                     for q in dict.fromkeys(r["queue"] for r in rows))
-    runs_text = f"{runs:g} runs, seed {seed:g}" if runs is not None else ""
-    return (f'<section id="simulation"><h2>Simulated service ({_e(runs_text)})</h2>'
-            "<p>The roster run through the seeded discrete-event simulation "
-            "(<code>scheduler simulate</code>): service level = answered within the goal's "
-            "time / offered, abandoned contacts counted as missed; figures are means over "
-            "the runs, per contact over the horizon (offered: contacts per run).</p>"
+            f'{opening}<td>{_e(q["queue"])}</td>'
+            f'<td>{_num(t, q["offered"])}</td><td>{_pct(t, q["service_level"])}</td>'
+            f'<td>{_e(goal_text)}</td><td>{_e(below)}</td>'
+            f'<td>{_num(t, q["asa_seconds"])}</td><td>{_pct(t, q["abandon_rate"])}</td>'
+            f'<td>{_pct(t, q["occupancy"])}</td></tr>')
+    # the chart: report/charts.py's service_spec, drawn by Vega into this element
+    charts = '<div id="simulation-chart" class="vega sim-chart"></div>'
+    runs_text = t("{runs} runs, seed {seed}", runs=f"{runs:g}", seed=f"{seed:g}") if runs is not None else ""
+    title = t("Simulated service ({runs})", runs=runs_text)
+    text = t("The roster run through the seeded discrete-event simulation "
+             "(`scheduler simulate`): service level = answered within the goal's time / "
+             "offered, abandoned contacts counted as missed; figures are means over the runs, "
+             "per contact over the horizon (offered: contacts per run).")
+    return (f'<section id="simulation"><h2>{_e(title)}</h2><p>{_e(text)}</p>'
             f'<table class="pools"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table>'
             f"{charts}</section>")
-
-
-def _queue_chart(queue: str, rows: list[dict], slot_minutes: int) -> str:
-    """Service level per slot (mean and 95% band) against the goal, 0-100%."""
-    n = len(rows)
-    if not n:
-        return ""
-    width, height, left, top, bottom = 1200.0, 120.0, 44.0, 8.0, 18.0
-    plot_w, plot_h = width - left - 10, height - top - bottom
-
-    def x(i: float) -> float:
-        return left + i * plot_w / n
-
-    def y(v: float) -> float:
-        return top + plot_h * (1 - max(0.0, min(1.0, v)))
-
-    parts = [f'<svg class="chart sim-chart" viewBox="0 0 {width:g} {height:g}" role="img" '
-             f'aria-label="simulated service level of {_e(queue)} per slot">']
-    for v in (0, 0.5, 1):
-        parts.append(f'<line x1="{left:g}" x2="{width - 10:g}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
-                     f'class="grid"/><text x="{left - 6:g}" y="{y(v) + 4:.1f}" class="tick" '
-                     f'text-anchor="end">{v:.0%}</text>')
-    band, line = [], []
-    for k, r in enumerate(rows):
-        if r["service_level"] is None:
-            continue
-        lo = r["service_level_low"] if r["service_level_low"] is not None else r["service_level"]
-        hi = r["service_level_high"] if r["service_level_high"] is not None else r["service_level"]
-        band.append(f'<rect x="{x(k):.2f}" y="{y(hi):.2f}" width="{plot_w / n:.2f}" '
-                    f'height="{max(y(lo) - y(hi), 0.5):.2f}"/>')
-        line.append(f"M{x(k):.2f},{y(r['service_level']):.2f}H{x(k + 1):.2f}")
-    parts.append(f'<g fill="#1F77B4" fill-opacity="0.2">{"".join(band)}</g>')
-    parts.append(f'<path d="{"".join(line)}" stroke="#1F77B4" stroke-width="1.4" fill="none"/>')
-    goal = rows[0]["service_level_goal"]
-    if goal is not None:
-        parts.append(f'<line x1="{left:g}" x2="{width - 10:g}" y1="{y(goal):.1f}" '
-                     f'y2="{y(goal):.1f}" stroke="#C00000" stroke-dasharray="6 4"/>')
-    parts.append(f'<text x="{left:g}" y="{height - 4:g}" class="tick">{_e(queue)}: service '
-                 f'level per {slot_minutes}-minute slot (line: mean, band: 95% interval, '
-                 f'dashed: goal)</text></svg>')
-    return "".join(parts)

@@ -1,11 +1,13 @@
 """roster.xlsx for planners.
 
-Sheets: Roster (agents x days, each cell "08:00-17:00" filled in its shift type's colour,
+Sheets, named in the data's language: Roster (agents x days, each cell "08:00-17:00" filled in its shift type's colour,
 weekly paid hours per agent, pool; frozen headers), Intraday (per day and slot: required,
 on duty, short, with a native chart per day), Coverage (every slot), Simulation (when
 `scheduler simulate` has written simulation.csv), Breaks, Summary (the
 KPIs and summary.json), Inputs (the scenario as solved), and Shifts, the long format that
-`scheduler check` reads back (also after edits in Excel)."""
+`scheduler check` reads back (also after edits in Excel). Shifts and Breaks are
+machine-readable, like shifts.csv and breaks.csv: their names and column names stay English
+in every language, so the checker reads any roster.xlsx."""
 
 from __future__ import annotations
 
@@ -34,14 +36,14 @@ def write_workbook(data: ReportData, path: Path) -> None:
     # written as an Excel error (#DIV/0!) rather than failing.
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
                                          "strings_to_urls": False, "nan_inf_to_errors": True})
-    wb.set_properties({"title": f"Roster {data.result.summary.scenario}",
+    wb.set_properties({"title": data.t("Roster {scenario}", scenario=data.result.summary.scenario),
                        "comments": "Written by cs-scheduler"})
     fmt = _Formats(wb, data)
     _roster(wb, fmt, data)
     _intraday(wb, fmt, data)
     _coverage(wb, fmt, data)
     if data.simulation:
-        write_simulation_sheet(wb, fmt, data.simulation)
+        write_simulation_sheet(wb, fmt, data.simulation, data.t)
     _breaks(wb, fmt, data)
     _summary(wb, fmt, data)
     _inputs(wb, fmt, data)
@@ -69,22 +71,24 @@ class _Formats:
 
 
 def _roster(wb, fmt: _Formats, data: ReportData) -> None:
-    ws = wb.add_worksheet("Roster")
+    t = data.t
+    ws = wb.add_worksheet(t("Roster"))
     dates = data.dates
     first_day_col = 2
     col_of = {d: first_day_col + i for i, d in enumerate(dates)}
     week_col = first_day_col + len(dates)
-    ws.write_row(0, 0, ["agent", "pool"], fmt.head)
+    ws.write_row(0, 0, [t("agent"), t("pool")], fmt.head)
     for d, c in col_of.items():
-        label = d.strftime("%a %m-%d") + (" (before)" if d < data.start_date else "")
+        label = f"{t.weekday(d)} {d:%m-%d}" + (" " + t("(before)") if d < data.start_date else "")
         ws.write_string(0, c, label, fmt.head)
     for w in range(data.weeks):
         first = data.start_date + dt.timedelta(days=7 * w)
         last = min(first + dt.timedelta(days=6), data.start_date + dt.timedelta(days=data.days - 1))
-        ws.write_string(0, week_col + w, f"paid h {first:%m-%d}..{last:%m-%d}", fmt.head)
+        ws.write_string(0, week_col + w, t("paid h {first}..{last}", first=f"{first:%m-%d}",
+                                           last=f"{last:%m-%d}"), fmt.head)
     total_col = week_col + data.weeks
-    ws.write_string(0, total_col, "paid h total", fmt.head)
-    ws.write_string(0, total_col + 1, "shifts", fmt.head)
+    ws.write_string(0, total_col, t("paid h total"), fmt.head)
+    ws.write_string(0, total_col + 1, t("shifts"), fmt.head)
 
     by_agent: dict[str, list] = {}
     for s in data.result.shifts:
@@ -114,7 +118,7 @@ def _roster(wb, fmt: _Formats, data: ReportData) -> None:
         ws.autofilter(0, 0, len(data.agents), total_col + 1)
     # Legend beside the table (rows below it would get in the way of sorting).
     legend_col = total_col + 3
-    ws.write_string(0, legend_col, "shift types", fmt.head)
+    ws.write_string(0, legend_col, t("shift types"), fmt.head)
     for i, name in enumerate(data.shift_types):
         ws.write_string(1 + i, legend_col, name, fmt.shift[name])
     ws.set_column(legend_col, legend_col, 14)
@@ -123,17 +127,19 @@ def _roster(wb, fmt: _Formats, data: ReportData) -> None:
 def _intraday(wb, fmt: _Formats, data: ReportData) -> None:
     """One column pair per day (required, on duty) over the slots of the day, a short
     column, and a chart per day below the table."""
-    ws = wb.add_worksheet("Intraday")
+    t = data.t
+    sheet = t("Intraday")
+    ws = wb.add_worksheet(sheet)
     cov = data.result.coverage
     slot = data.slot_minutes
     per_day = 1440 // slot
     days = sorted({c.start.date() for c in cov})
     by_key = {(c.start.date(), c.start.hour * 60 + c.start.minute): c for c in cov}
-    ws.write_string(0, 0, "time", fmt.head)
+    ws.write_string(0, 0, t("time"), fmt.head)
     for i, d in enumerate(days):
         col = 1 + 3 * i
-        ws.merge_range(0, col, 0, col + 2, d.strftime("%a %Y-%m-%d"), fmt.head)
-        ws.write_row(1, col, ["required", "on duty", "short"], fmt.head)
+        ws.merge_range(0, col, 0, col + 2, f"{t.weekday(d)} {d:%Y-%m-%d}", fmt.head)
+        ws.write_row(1, col, [t("required"), t("on duty"), t("short")], fmt.head)
     ws.write_string(1, 0, "", fmt.head)
     for k in range(per_day):
         minute = k * slot
@@ -157,26 +163,27 @@ def _intraday(wb, fmt: _Formats, data: ReportData) -> None:
         col = 1 + 3 * i
         chart = wb.add_chart({"type": "column"})
         chart.add_series({
-            "name": "on duty",
-            "categories": ["Intraday", 2, 0, last_row, 0],
-            "values": ["Intraday", 2, col + 1, last_row, col + 1],
+            "name": t("on duty"),
+            "categories": [sheet, 2, 0, last_row, 0],
+            "values": [sheet, 2, col + 1, last_row, col + 1],
             "fill": {"color": "#9CC9E8"},
             "gap": 20,
         })
         line = wb.add_chart({"type": "line"})
         line.add_series({
-            "name": "required",
-            "categories": ["Intraday", 2, 0, last_row, 0],
-            "values": ["Intraday", 2, col, last_row, col],
+            "name": t("required"),
+            "categories": [sheet, 2, 0, last_row, 0],
+            "values": [sheet, 2, col, last_row, col],
             "line": {"color": "#C00000", "width": 2},
         })
         chart.combine(line)
-        chart.set_title({"name": f"{d:%a %Y-%m-%d}: on duty vs required",
+        chart.set_title({"name": t("{day}: on duty vs required",
+                                   day=f"{t.weekday(d)} {d:%Y-%m-%d}"),
                          "name_font": {"size": 11}})
-        chart.set_x_axis({"name": "time of day", "interval_unit": max(1, 120 // slot),
+        chart.set_x_axis({"name": t("time of day"), "interval_unit": max(1, 120 // slot),
                           "num_font": {"rotation": -45}})
         peak = max((max(c.required, c.scheduled) for c in cov if c.start.date() == d), default=1)
-        chart.set_y_axis({"name": "agents", "min": 0, "num_format": "0",
+        chart.set_y_axis({"name": t("agents"), "min": 0, "num_format": "0",
                           "major_unit": _nice_step(peak)})
         chart.set_legend({"position": "bottom"})
         chart.set_size({"width": 620, "height": 300})
@@ -191,8 +198,10 @@ def _nice_step(peak: int) -> int:
 
 
 def _coverage(wb, fmt: _Formats, data: ReportData) -> None:
-    ws = wb.add_worksheet("Coverage")
-    ws.write_row(0, 0, ["start", "required", "scheduled", "short", "over"], fmt.head)
+    t = data.t
+    ws = wb.add_worksheet(t("Coverage"))
+    ws.write_row(0, 0, [t("start"), t("required"), t("scheduled"), t("short"), t("over")],
+                 fmt.head)
     cov = data.result.coverage
     for i, c in enumerate(cov, start=1):
         ws.write_string(i, 0, _iso(c.start))
@@ -201,14 +210,17 @@ def _coverage(wb, fmt: _Formats, data: ReportData) -> None:
     channels = getattr(cov[0], "channels", None) if cov else None
     if channels:  # workload scenarios: the service each channel achieves per slot
         keys = [k for k in type(channels[0]).model_fields if k != "channel"]
-        ws.write_row(0, 5, [f"{ch.channel}_{k}" for ch in channels for k in keys], fmt.head)
+        names = ([f"{ch.channel}_{k}" for ch in channels for k in keys] if t.lang == "en" else
+                 [f"{ch.channel} {t(k.replace('_', ' '))}" for ch in channels for k in keys])
+        ws.write_row(0, 5, names, fmt.head)
         for i, c in enumerate(cov, start=1):
             col = 5
             for ch in c.channels:
                 for k in keys:
                     v = getattr(ch, k)
                     if isinstance(v, bool) or v is None or not isinstance(v, (int, float)):
-                        ws.write_string(i, col, "" if v is None else str(v).lower())
+                        ws.write_string(i, col, "" if v is None else
+                                        (t(str(v).lower()) if isinstance(v, bool) else str(v)))
                     else:
                         ws.write_number(i, col, v)
                     col += 1
@@ -254,11 +266,12 @@ def _breaks(wb, fmt: _Formats, data: ReportData) -> None:
 
 
 def _summary(wb, fmt: _Formats, data: ReportData) -> None:
-    ws = wb.add_worksheet("Summary")
+    t = data.t
+    ws = wb.add_worksheet(t("Summary"))
     summary = data.result.summary
-    ws.write_string(0, 0, f"{summary.scenario}: {summary.status}", fmt.title)
+    ws.write_string(0, 0, f"{summary.scenario}: {t(summary.status)}", fmt.title)
     row = 2
-    ws.write_row(row, 0, ["KPI", "value"], fmt.head)
+    ws.write_row(row, 0, [t("KPI"), t("value")], fmt.head)
     for label, value in data.kpis:
         row += 1
         ws.write_string(row, 0, label, fmt.bold)
@@ -266,7 +279,7 @@ def _summary(wb, fmt: _Formats, data: ReportData) -> None:
     answer = getattr(summary, "answer", "")
     if answer:
         row += 2
-        ws.write_string(row, 0, "In one sentence", fmt.bold)
+        ws.write_string(row, 0, t("In one sentence"), fmt.bold)
         ws.write_string(row, 1, answer, fmt.wrap)
     values = summary.model_dump(mode="json")
     if values.get("queues") is None:
@@ -275,11 +288,11 @@ def _summary(wb, fmt: _Formats, data: ReportData) -> None:
     tables = {k: v for k, v in values.items()
               if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)}
     row += 2
-    ws.write_row(row, 0, ["summary.json key", "value"], fmt.head)
+    ws.write_row(row, 0, [t("summary.json key"), t("value")], fmt.head)
     shown = [_iso(t) for t in summary.short_slots[:40]]
     more = len(summary.short_slots) - len(shown)
     values["short_slots"] = f"{len(summary.short_slots)}" + (
-        f": {', '.join(shown)}" + (f" and {more} more (see Coverage)" if more else "")
+        f": {', '.join(shown)}" + (" " + t("and {n} more (see Coverage)", n=more) if more else "")
         if shown else "")
     for key, value in values.items():
         if key in tables:
@@ -291,7 +304,7 @@ def _summary(wb, fmt: _Formats, data: ReportData) -> None:
             if isinstance(v, bool) or v is None or not isinstance(v, (int, float)):
                 text = "" if v is None else str(v)
                 if len(text) > 2000:
-                    text = text[:2000] + " ... (see summary.json)"
+                    text = text[:2000] + " ... " + t("(see summary.json)")
                 ws.write_string(row, 1, text)
             else:
                 ws.write_number(row, 1, v)
@@ -315,12 +328,13 @@ def _summary(wb, fmt: _Formats, data: ReportData) -> None:
 
 
 def _inputs(wb, fmt: _Formats, data: ReportData) -> None:
-    ws = wb.add_worksheet("Inputs")
+    t = data.t
+    ws = wb.add_worksheet(t("Inputs"))
     sc = data.scenario
     if sc is None:
-        ws.write_string(0, 0, "The scenario was not given to the writer.", fmt.bold)
+        ws.write_string(0, 0, t("The scenario was not given to the writer."), fmt.bold)
         return
-    ws.write_string(0, 0, f"Scenario {sc.name} as solved", fmt.title)
+    ws.write_string(0, 0, t("Scenario {name} as solved", name=sc.name), fmt.title)
     row = 2
     if sc.description:
         ws.write_string(row, 0, "description", fmt.bold)
@@ -336,24 +350,28 @@ def _inputs(wb, fmt: _Formats, data: ReportData) -> None:
         for key, v in (value.items() if isinstance(value, dict) else [("", value)]):
             ws.write_string(row, 0, str(key), fmt.bold)
             if isinstance(v, list) and v and isinstance(v[0], dict):
-                ws.write_string(row, 1, f"{len(v)} entries (see the scenario's files)")
+                ws.write_string(row, 1, t("{n} entries (see the scenario's files)", n=len(v)))
             elif isinstance(v, list) and len(v) > 12:
-                ws.write_string(row, 1, f"{len(v)} values per slot (see the Coverage sheet; "
-                                        f"min {min(v)}, max {max(v)})")
+                ws.write_string(row, 1, t("{n} values per slot (see the Coverage sheet; "
+                                          "min {low}, max {high})", n=len(v), low=min(v),
+                                          high=max(v)))
             elif isinstance(v, (int, float)) and not isinstance(v, bool):
                 ws.write_number(row, 1, v)
             else:
-                ws.write_string(row, 1, "" if v is None else (str(v).lower() if isinstance(v, bool) else str(v)))
+                ws.write_string(row, 1, "" if v is None else
+                                (t(str(v).lower()) if isinstance(v, bool) else str(v)))
             row += 1
         row += 1
-    ws.write_row(row, 0, ["shift type", "paid hours", "earliest start", "latest start",
-                          "start step min", "cost per paid hour", "breaks"], fmt.head)
+    ws.write_row(row, 0, [t(h) for h in ("shift type", "paid hours", "earliest start",
+                                         "latest start", "start step min",
+                                         "cost per paid hour", "breaks")], fmt.head)
     for st in sc.shift_types:
         row += 1
         breaks = "; ".join(
-            f"{b.name} {b.duration_minutes} min {'paid' if b.paid else 'unpaid'}, starts "
-            f"{b.earliest_start_minutes}-{b.latest_start_minutes} min in"
-            + (f", shifts >= {b.min_shift_hours:g} h" if b.min_shift_hours else "")
+            t("{name} {minutes} min {paid}, starts {earliest}-{latest} min in",
+              name=b.name, minutes=b.duration_minutes, paid=t("paid" if b.paid else "unpaid"),
+              earliest=b.earliest_start_minutes, latest=b.latest_start_minutes)
+            + (t(", shifts >= {hours} h", hours=f"{b.min_shift_hours:g}") if b.min_shift_hours else "")
             for b in st.breaks
         )
         ws.write_row(row, 0, [st.name, ", ".join(f"{h:g}" for h in st.paid_hours),

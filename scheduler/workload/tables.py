@@ -82,28 +82,32 @@ def daily_table(staffing: Staffing) -> list[dict]:
     return rows
 
 
-def staffing_table(name: str, staffing: Staffing):
-    """A rich table of `daily_table` for the terminal (fits 80 columns)."""
+def staffing_table(name: str, staffing: Staffing, t=None):
+    """A rich table of `daily_table` for the terminal (fits 80 columns), in the language
+    of the translator `t` (English without one)."""
     from rich import box
     from rich.table import Table
 
-    table = Table(title=f"{name}: staffing per channel and day", box=box.SIMPLE_HEAD,
-                  pad_edge=False,
-                  caption="Erl, agents: the day's peak Erlangs and agents to roster; agent-h: "
-                          "agent-hours to roster; SL, ASA (s), occ: the day's service level, "
-                          "average speed of answer and occupancy")
+    if t is None:
+        from scheduler.i18n import translator
+
+        t = translator()
+    table = Table(title=t("{name}: staffing per channel and day", name=name),
+                  box=box.SIMPLE_HEAD, pad_edge=False,
+                  caption=t("Erl, agents: the day's peak Erlangs and agents to roster; agent-h: "
+                            "agent-hours to roster; SL, ASA (s), occ: the day's service level, "
+                            "average speed of answer and occupancy"))
     for column in ("date", "channel", "contacts", "Erl", "agents", "agent-h", "SL", "ASA", "occ"):
-        table.add_column(column, justify="left" if column in ("date", "channel") else "right",
+        table.add_column(t(column), justify="left" if column in ("date", "channel") else "right",
                          no_wrap=True)
 
     def pct(value):
-        return "-" if value is None else f"{value:.1%}"
+        return "-" if value is None else t.percent(value)
 
     for r in daily_table(staffing):
-        table.add_row(f"{r['date']:%m-%d}", r["channel"], f"{r['contacts']:,.0f}",
+        table.add_row(f"{r['date']:%m-%d}", r["channel"], t.number(r["contacts"]),
                       f"{r['peak_erlangs']:.1f}", str(r["peak_agents"]),
-                      f"{r['agent_hours']:,.1f}", pct(r["service_level"]),
+                      t.number(r["agent_hours"], 1), pct(r["service_level"]),
                       "-" if r["asa_seconds"] is None else f"{r['asa_seconds']:.1f}",
                       pct(r["occupancy"]))
     return table
-

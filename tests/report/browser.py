@@ -93,6 +93,31 @@ class Browser:
             raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
         return result["result"].get("value")
 
+    def wait_until(self, expression: str, timeout: float = 60) -> object:
+        """Evaluate `expression` until it is truthy (e.g. charts drawn asynchronously)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = self.evaluate(expression)
+            if value or time.monotonic() > deadline:
+                return value
+            time.sleep(0.1)
+
+    def mouse(self, kind: str, x: float, y: float, **extra) -> None:
+        """A mouse event at page coordinates (kind: mouseMoved, mousePressed, ...)."""
+        self.send("Input.dispatchMouseEvent", type=kind, x=x, y=y, **extra)
+
+    def click(self, x: float, y: float, **extra) -> None:
+        for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
+            self.mouse(kind, x, y, button="left", clickCount=1, **extra)
+
+    def drag(self, x1: float, y1: float, x2: float, y2: float, steps: int = 8) -> None:
+        self.mouse("mouseMoved", x1, y1)
+        self.mouse("mousePressed", x1, y1, button="left", clickCount=1)
+        for i in range(1, steps + 1):
+            self.mouse("mouseMoved", x1 + (x2 - x1) * i / steps, y1 + (y2 - y1) * i / steps,
+                       button="left", buttons=1)
+        self.mouse("mouseReleased", x2, y2, button="left", clickCount=1)
+
     def errors(self) -> list[str]:
         """Console errors, uncaught exceptions and error log entries seen so far."""
         out = []

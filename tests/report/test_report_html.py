@@ -1,6 +1,7 @@
 """report.html in a real headless Chromium: it loads from file:// without console errors
-or network requests, its charts render with non-zero size and show the roster's numbers,
-the day selector redraws the Gantt chart, and a screenshot is saved."""
+or network requests, its charts (Vega, drawn asynchronously) render with non-zero size and
+show the roster's numbers, the day selector redraws the Gantt chart, and a screenshot is
+saved. The charts' interactions and the languages: test_report_charts.py."""
 
 from __future__ import annotations
 
@@ -57,6 +58,7 @@ def _gantt_titles(browser, kind):
 def test_report_of_a_solved_roster_renders_in_chromium(solved, browser, tmp_path):
     _, out, result = solved
     browser.load(out / "report.html")
+    assert browser.wait_until("document.body.getAttribute('data-charts')") == "ready"
     assert browser.errors() == []
     assert all(url.startswith(("file:", "data:")) for url in browser.requests()), browser.requests()
 
@@ -69,11 +71,11 @@ def test_report_of_a_solved_roster_renders_in_chromium(solved, browser, tmp_path
     assert dict(cards)["Headcount"] == str(result.summary.headcount)
     assert dict(cards)["Short agent-slots"] == str(result.summary.short_agent_slots)
 
-    # coverage chart: one red band per run of short slots; heatmap: a cell per slot
-    runs = _short_runs(result.coverage)
-    assert runs > 0  # no shift reaches 05:00-06:00
-    assert browser.evaluate("document.querySelectorAll('#coverage-chart rect.short').length") == runs
-    assert browser.evaluate("document.querySelectorAll('#heatmap rect').length") == len(result.coverage)
+    # coverage chart: a red band per short slot; heatmap: a cell per slot
+    assert _short_runs(result.coverage) > 0  # no shift reaches 05:00-06:00
+    short = sum(c.scheduled < c.required for c in result.coverage)
+    assert browser.evaluate("document.querySelectorAll('#coverage-chart .short_marks path').length") == short
+    assert browser.evaluate("document.querySelectorAll('#heatmap .cells_marks path').length") == len(result.coverage)
 
     # Gantt: every day of the roster, its shifts and breaks, as the result says
     start = dt.date(2026, 11, 16)
@@ -108,7 +110,9 @@ def test_large_report_renders_and_stays_small(browser, tmp_path):
     write_html(ReportData(result, scenario.horizon.start_date, 28, scenario), path)
     assert path.stat().st_size < 5_000_000
     browser.load(path)
+    assert browser.wait_until("document.body.getAttribute('data-charts')") == "ready"
     assert browser.errors() == []
+    assert browser.evaluate("document.querySelectorAll('#heatmap .cells_marks path').length") == len(result.coverage)
     day = result.shifts[0].day
     index = (day - scenario.horizon.start_date).days
     _select_day(browser, index)
@@ -139,6 +143,7 @@ def test_report_without_a_scenario_still_renders(browser, tmp_path):
     path = tmp_path / "report.html"
     write_html(ReportData(result, dt.date(2026, 11, 2), 3, None), path)
     browser.load(path)
+    assert browser.wait_until("document.body.getAttribute('data-charts')") == "ready"
     assert browser.errors() == []
     assert "time zone unknown" in browser.evaluate("document.querySelector('header p').textContent")
     assert browser.evaluate("document.querySelectorAll('#gantt rect.shift').length") > 0
