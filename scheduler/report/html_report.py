@@ -103,7 +103,7 @@ def _gantt_payload(data: ReportData) -> dict:
     rows = []
     for s in sorted(data.result.shifts, key=lambda s: (data.day_of(s), s.start, s.agent)):
         rows.append([
-            s.agent, type_index[s.shift_type], day_index[data.day_of(s)], minute(s.start),
+            f"{s.agent} {s.name}" if s.name else s.agent, type_index[s.shift_type], day_index[data.day_of(s)], minute(s.start),
             minute(s.end), pool_of(s),
             [[minute(b.start), minute(b.end), 1 if b.paid else 0] for b in data.breaks_in(s)],
         ])
@@ -218,7 +218,7 @@ _JS = r"""
     var last = 1440;
     rows.forEach(function (s) { last = Math.max(last, s[4] - origin); });
     last = Math.ceil(last / 120) * 120;
-    var left = 150, top = 24, rowH = 16, width = 1200;
+    var left = 210, top = 24, rowH = 16, width = 1200;
     var scale = (width - left - 10) / last;
     var height = top + Math.max(rows.length, 1) * rowH + 8;
     svg.setAttribute("viewBox", "0 0 " + width + " " + height);

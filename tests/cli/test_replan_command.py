@@ -169,3 +169,13 @@ def test_a_folder_without_named_staff_is_refused(write_scenario, tmp_path):
     done = runner.invoke(app, ["replan", str(out), "--changes",
                                str(changes_file(tmp_path, ["sick,E01,2026-11-20,,,,"]))])
     assert done.exit_code == 2 and "named staff" in done.output
+
+
+def test_the_report_shows_each_person_with_their_name(solved):
+    """Named staff in report.html: each Gantt row is labelled with the staff id and name
+    (the payload the page draws from)."""
+    html = (solved / "report.html").read_text(encoding="utf-8")
+    working = {a for a, _ in shifts_of(solved) if not a.startswith("ft-hire")}
+    assert working
+    for agent in working:
+        assert f'"{agent} Person {int(agent[1:])}"' in html
