@@ -38,19 +38,21 @@ def write_activities(data: ReportData, path: Path) -> None:
 
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(ACTIVITY_COLUMNS)
         shifts = sorted(data.result.shifts, key=lambda s: (s.agent, s.start))
+        named = any(s.name for s in shifts)  # named staff: a last column, the name
+        w.writerow(ACTIVITY_COLUMNS + (["name"] if named else []))
         for s in shifts:
+            tail = [s.name or ""] if named else []
             day = data.day_of(s).isoformat()
             pool = pool_of(s)
             start, start_utc = stamps(s.start)
             end, end_utc = stamps(s.end)
             w.writerow([s.agent, pool, day, "shift", s.shift_type, start, end, start_utc,
                         end_utc, _minutes(s.start, s.end), s.paid_minutes,
-                        overtime_minutes_of(s)])
+                        overtime_minutes_of(s)] + tail)
             for b in data.breaks_in(s):
                 start, start_utc = stamps(b.start)
                 end, end_utc = stamps(b.end)
                 minutes = _minutes(b.start, b.end)
                 w.writerow([s.agent, pool, day, "break", s.shift_type, start, end, start_utc,
-                            end_utc, minutes, minutes if b.paid else 0, 0])
+                            end_utc, minutes, minutes if b.paid else 0, 0] + tail)

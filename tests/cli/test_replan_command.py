@@ -179,3 +179,11 @@ def test_the_report_shows_each_person_with_their_name(solved):
     assert working
     for agent in working:
         assert f'"{agent} Person {int(agent[1:])}"' in html
+
+
+def test_activities_carry_the_staff_id_and_name(solved):
+    with open(solved / "activities.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    named = [r for r in rows if not r["agent"].startswith("ft-hire")]
+    assert named and all(r["name"] == f"Person {int(r['agent'][1:])}" for r in named)
+    assert {r["activity"] for r in named} == {"shift"}  # the fortnight has no breaks
