@@ -30,7 +30,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+import os
 from functools import lru_cache
+from pathlib import Path
 
 from scheduler.i18n import Translator
 from scheduler.report.common import (
@@ -47,13 +49,47 @@ D3_LOCALE = {"en": "en-US", "zh": "zh-CN"}
 WIDTH_PX = 1120
 
 
+def bundle_cache_path() -> Path:
+    """Where the bundle made by this version of vl-convert is kept between runs: the
+    user's cache folder (XDG_CACHE_HOME, else ~/.cache), or SCHEDULER_CACHE_DIR."""
+    import importlib.metadata as md
+
+    try:
+        version = md.version("vl-convert-python")
+    except md.PackageNotFoundError:  # pragma: no cover - it is a dependency
+        version = "unknown"
+    root = os.environ.get("SCHEDULER_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "cs-scheduler")
+    return Path(root) / f"vega-bundle-{version}.js"
+
+
+def bundle_is_ready() -> bool:
+    """Whether javascript_bundle() answers at once (made in this process or cached)."""
+    return bool(javascript_bundle.cache_info().currsize) or bundle_cache_path().is_file()
+
+
 @lru_cache(maxsize=1)
 def javascript_bundle() -> str:
     """Vega, Vega-Lite and Vega-Embed as one classic script (about 900 KB) that defines
-    `vegaEmbed`, `vega` and `vegaLite` on window; made once per process (about 2 s)."""
+    `vegaEmbed`, `vega` and `vegaLite` on window. Making it takes about 1.5 s, so it is
+    made once per machine and version: kept in bundle_cache_path() (written atomically;
+    a folder that cannot be written only costs the time again) and read from there."""
+    path = bundle_cache_path()
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass
     import vl_convert
 
-    return vl_convert.javascript_bundle()
+    text = vl_convert.javascript_bundle()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return text
 
 
 @lru_cache(maxsize=4)
@@ -228,7 +264,7 @@ def coverage_spec(data: ReportData, t: Translator) -> dict:
         "data": {"values": rows},
         "transform": [{"calculate": f"toNumber(datum.t) + {slot_ms}", "as": "t_end"}],
         "vconcat": [detail, overview],
-        "config": _config(),
+        "config": base_config(),
     }
 
 
@@ -264,18 +300,23 @@ def heatmap_spec(data: ReportData, t: Translator) -> dict:
                         {"field": "diff", "type": "quantitative",
                          "title": t("on duty minus required")}],
         },
-        "config": _config(),
+        "config": base_config(),
     }
 
 
 def chart_specs(data: ReportData, t: Translator) -> dict[str, dict]:
     """Every chart of a roster, keyed by the id of the element it is drawn into
     (report.html's ids): the coverage chart and the heat map when there are coverage
-    rows, the simulated service when there is a simulation."""
+    rows, the simulated service when there is a simulation, the Gantt chart when there
+    are shifts (report/gantt.py)."""
+    from scheduler.report.gantt import gantt_spec
+
     specs = {}
     if data.result.coverage:
         specs["coverage-chart"] = coverage_spec(data, t)
         specs["heatmap"] = heatmap_spec(data, t)
+    if data.result.shifts:
+        specs["gantt"] = gantt_spec(data, t)
     if data.simulation:
         specs["simulation-chart"] = service_spec(data.simulation, t)
     return specs
@@ -337,7 +378,7 @@ def service_spec(rows: list[dict], t: Translator) -> dict:
                  {"field": "offered", "type": "quantitative", "format": ",.1f",
                   "title": t("offered")}]}},
         ],
-        "config": _config(),
+        "config": base_config(),
     }
 
 
@@ -347,7 +388,7 @@ _TIME_LABEL = ("utchours(datum.value) == 0 && utcminutes(datum.value) == 0 ? "
 _DAY_LABEL = "utchours(datum.value) == 0 ? utcFormat(datum.value, '%m-%d') : ''"
 
 
-def _config() -> dict:
+def base_config() -> dict:
     font = 'system-ui, "Noto Sans", "Noto Sans CJK SC", sans-serif'
     return {"font": font, "view": {"stroke": None}, "axis": {"labelFontSize": 11},
             "legend": {"labelFontSize": 12}}

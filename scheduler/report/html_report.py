@@ -4,10 +4,9 @@ for looking at a roster: KPI cards, on duty versus required over the horizon per
 `scheduler simulate` has written simulation.csv), a heat map of days x time of day, and a
 Gantt chart of one day's shifts and breaks with a day selector.
 
-The coverage chart and the heat map are Vega-Lite specs (report/charts.py) drawn in the
-browser by Vega, whose bundle is inlined in the page; the Gantt chart is drawn by a little
-script of our own from the roster embedded as JSON, one day at a time, so a 1,000-agent
-roster stays small. Every text is in the language of the data's translator."""
+Every chart is a Vega-Lite spec (report/charts.py, report/gantt.py) drawn in the browser
+by Vega, whose bundle is inlined in the page; nothing is fetched. Every text is in the
+language of the data's translator."""
 
 from __future__ import annotations
 
@@ -17,7 +16,7 @@ import json
 from pathlib import Path
 
 from scheduler.report.charts import chart_specs, embed_options, javascript_bundle
-from scheduler.report.common import ReportData, pool_of
+from scheduler.report.common import ReportData
 from scheduler.report.simulation_view import simulation_section
 
 _e = html.escape
@@ -75,51 +74,15 @@ def render(data: ReportData, generated: dt.datetime | None = None) -> str:
         heatmap_title=_e(t("Coverage heat map (on duty minus required, days x time of day)")),
         heatmap='<div id="heatmap" class="vega"></div>' if data.result.coverage else empty,
         gantt_title=_e(t("Shifts and breaks of one day")),
-        day=_e(t("Day")),
-        legend=_type_legend(data),
-        aria=_e(t("shifts and breaks")),
-        payload=_json(_gantt_payload(data)),
+        gantt_help=_e(t("Choose the day above the chart; point at a bar for its figures.")),
+        gantt='<div id="gantt-day" class="controls"></div><div id="gantt" class="vega"></div>'
+        if data.result.shifts else
+        f'<p class="empty">{_e(t("No shifts."))}</p>',
         specs=_json({"specs": specs, "options": embed_options(t)}),
         bundle=bundle,
         css=_CSS,
-        js=_JS,
         charts_js=_CHARTS_JS,
     )
-
-
-# ------------------------------------------------------------------ gantt data
-
-
-def _gantt_payload(data: ReportData) -> dict:
-    """Shifts as compact rows: minutes from the first roster date's midnight."""
-    origin = dt.datetime.combine(data.dates[0], dt.time())
-    day_index = {d: i for i, d in enumerate(data.dates)}
-    types = data.shift_types
-    type_index = {name: i for i, name in enumerate(types)}
-
-    def minute(value: dt.datetime) -> int:
-        return int((value - origin).total_seconds() // 60)
-
-    rows = []
-    for s in sorted(data.result.shifts, key=lambda s: (data.day_of(s), s.start, s.agent)):
-        rows.append([
-            f"{s.agent} {s.name}" if s.name else s.agent, type_index[s.shift_type], day_index[data.day_of(s)], minute(s.start),
-            minute(s.end), pool_of(s),
-            [[minute(b.start), minute(b.end), 1 if b.paid else 0] for b in data.breaks_in(s)],
-        ])
-    return {
-        "days": [f"{data.t.weekday(d)} {d:%Y-%m-%d}" for d in data.dates],
-        "first": 1 if data.dates[0] < data.start_date else 0,
-        "types": types,
-        "colours": [data.colour_of[t] for t in types],
-        "shifts": rows,
-        "labels": {
-            "before": data.t("(day before the horizon)"),
-            "break": data.t("break"),
-            "paid": data.t("paid break"),
-            "count": data.t("{n} shifts on {day}"),
-        },
-    }
 
 
 def _pool_table(data: ReportData) -> str:
@@ -144,12 +107,6 @@ def _cell(t, value) -> str:
     return "" if value is None else str(value)
 
 
-def _type_legend(data: ReportData) -> str:
-    spans = "".join(f'<span><i style="background:{data.colour_of[name]}"></i>{_e(name)}</span>'
-                    for name in data.shift_types)
-    return f'<div class="legend">{spans}<span><i class="brk"></i>{_e(data.t("break"))}</span></div>'
-
-
 _CSS = """
 *{box-sizing:border-box}
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK SC",sans-serif;margin:0;color:#222;background:#fafafa}
@@ -171,8 +128,7 @@ h2{font-size:16px;margin:0 0 8px}
 .legend i{display:inline-block;width:14px;height:10px;margin-right:5px;vertical-align:middle}
 .legend i.brk{background:repeating-linear-gradient(45deg,#333 0 2px,#fff 2px 4px)}
 .message{background:#fff4e5;border:1px solid #f0c36d;padding:8px 12px;border-radius:4px}
-#gantt-box{max-height:640px;overflow:auto;border:1px solid #eee}
-#gantt{display:block}
+#gantt{max-height:700px;overflow:auto}
 .controls{display:flex;gap:12px;align-items:center;margin-bottom:8px;font-size:14px}
 .empty{color:#777}
 .answer{font-size:15px;margin:0 0 12px}
@@ -184,80 +140,6 @@ table.pools tr.miss td{background:#fde2e1}
 .vega{width:100%;overflow-x:auto}
 .help{font-size:12px;color:#555;margin:0 0 6px}
 #vg-tooltip-element{font-family:system-ui,"Noto Sans","Noto Sans CJK SC",sans-serif}
-"""
-
-_JS = r"""
-(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("roster-data").textContent);
-  var NS = "http://www.w3.org/2000/svg";
-  var select = document.getElementById("day");
-  var info = document.getElementById("gantt-info");
-  var svg = document.getElementById("gantt");
-  data.days.forEach(function (label, i) {
-    var opt = document.createElement("option");
-    opt.value = String(i);
-    opt.textContent = label + (data.first && i === 0 ? " " + data.labels.before : "");
-    select.appendChild(opt);
-  });
-  function el(name, attrs, parent) {
-    var node = document.createElementNS(NS, name);
-    for (var k in attrs) { node.setAttribute(k, attrs[k]); }
-    if (parent) { parent.appendChild(node); }
-    return node;
-  }
-  function hhmm(minute) {
-    var m = ((minute % 1440) + 1440) % 1440;
-    var h = Math.floor(m / 60), mm = m % 60;
-    return (h < 10 ? "0" : "") + h + ":" + (mm < 10 ? "0" : "") + mm;
-  }
-  function draw(day) {
-    while (svg.firstChild) { svg.removeChild(svg.firstChild); }
-    var rows = data.shifts.filter(function (s) { return s[2] === day; });
-    var origin = day * 1440;
-    var last = 1440;
-    rows.forEach(function (s) { last = Math.max(last, s[4] - origin); });
-    last = Math.ceil(last / 120) * 120;
-    var left = 210, top = 24, rowH = 16, width = 1200;
-    var scale = (width - left - 10) / last;
-    var height = top + Math.max(rows.length, 1) * rowH + 8;
-    svg.setAttribute("viewBox", "0 0 " + width + " " + height);
-    svg.setAttribute("width", width);
-    svg.setAttribute("height", height);
-    for (var t = 0; t <= last; t += 60) {
-      var x = left + t * scale;
-      el("line", {x1: x, x2: x, y1: top - 4, y2: height, "class": t % 1440 === 0 ? "grid day" : "grid"}, svg);
-      if (t % 120 === 0 && t < last) {
-        var label = el("text", {x: x + 2, y: 14, "class": "tick"}, svg);
-        label.textContent = hhmm(t) + (t >= 1440 ? "+1" : "");
-      }
-    }
-    rows.forEach(function (s, i) {
-      var y = top + i * rowH;
-      var name = el("text", {x: left - 6, y: y + rowH - 4, "class": "tick", "text-anchor": "end"}, svg);
-      name.textContent = s[0] + (s[5] ? " (" + s[5] + ")" : "");
-      var bar = el("rect", {x: left + (s[3] - origin) * scale, y: y + 2, width: Math.max(1, (s[4] - s[3]) * scale),
-                            height: rowH - 4, fill: data.colours[s[1]], "class": "shift", rx: 2}, svg);
-      el("title", {}, bar).textContent = s[0] + ": " + data.types[s[1]] + " " + hhmm(s[3]) + "-" + hhmm(s[4]);
-      s[6].forEach(function (b) {
-        var br = el("rect", {x: left + (b[0] - origin) * scale, y: y + 2, width: Math.max(1, (b[1] - b[0]) * scale),
-                             height: rowH - 4, fill: "url(#brk)", stroke: "#333", "stroke-width": 0.5, "class": "break"}, svg);
-        el("title", {}, br).textContent = (b[2] ? data.labels.paid : data.labels["break"]) + " " + hhmm(b[0]) + "-" + hhmm(b[1]);
-      });
-    });
-    var defs = el("defs", {}, null);
-    svg.insertBefore(defs, svg.firstChild);
-    var pat = el("pattern", {id: "brk", width: 4, height: 4, patternUnits: "userSpaceOnUse",
-                             patternTransform: "rotate(45)"}, defs);
-    el("rect", {width: 4, height: 4, fill: "#fff"}, pat);
-    el("rect", {width: 2, height: 4, fill: "#333"}, pat);
-    info.textContent = data.labels.count.replace("{n}", rows.length).replace("{day}", data.days[day]);
-  }
-  select.addEventListener("change", function () { draw(Number(select.value)); });
-  var start = data.first && data.days.length > 1 ? 1 : 0;
-  select.value = String(start);
-  draw(start);
-})();
 """
 
 _CHARTS_JS = r"""
@@ -274,7 +156,9 @@ _CHARTS_JS = r"""
   }
   window.reportViews = {};
   Promise.all(names.map(function (id) {
-    return vegaEmbed("#" + id, charts.specs[id], charts.options).then(function (r) {
+    var options = Object.assign({}, charts.options);
+    if (id === "gantt") { options.bind = "#gantt-day"; }  // the day select above the chart
+    return vegaEmbed("#" + id, charts.specs[id], options).then(function (r) {
       window.reportViews[id] = r.view;
     });
   })).then(function () {
@@ -306,15 +190,9 @@ _PAGE = """<!DOCTYPE html>
 <section><h2>{coverage_title}</h2><p class="help">{coverage_help}</p>{coverage}</section>
 {simulation}
 <section><h2>{heatmap_title}</h2>{heatmap}</section>
-<section><h2>{gantt_title}</h2>
-<div class="controls"><label for="day">{day}</label><select id="day"></select><span id="gantt-info"></span></div>
-{legend}
-<div id="gantt-box"><svg id="gantt" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{aria}"></svg></div>
-</section>
+<section><h2>{gantt_title}</h2><p class="help">{gantt_help}</p>{gantt}</section>
 </main>
-<script type="application/json" id="roster-data">{payload}</script>
 <script type="application/json" id="chart-specs">{specs}</script>
-<script>{js}</script>
 <!-- Charts drawn by Vega, Vega-Lite and Vega-Embed (BSD-3-Clause, University of Washington
 Interactive Data Lab), bundled by vl-convert (BSD-3-Clause). -->
 <script>{bundle}</script>

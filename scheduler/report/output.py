@@ -109,10 +109,11 @@ def output_seconds(shifts: int, agents: int = 0) -> float:
     agents (one calendar each), with a margin. Measured on one core: 1.1 s for 5,300
     shifts of 600 agents, 11.3 s for 55,000 of 3,230 (two thirds of it the workbook),
     about 11 s for 25,900 of 8,500; plus about 1.5 s for the chart library that report.html
-    inlines while this process has not made it yet (report/charts.py)."""
-    from scheduler.report.charts import javascript_bundle
+    inlines when it is neither made in this process nor cached on the machine
+    (report/charts.py)."""
+    from scheduler.report.charts import bundle_is_ready
 
-    bundle = 0.0 if javascript_bundle.cache_info().currsize else 1.6
+    bundle = 0.0 if bundle_is_ready() else 1.6
     return 0.4 + bundle + 0.0002 * shifts + 0.0009 * agents
 
 

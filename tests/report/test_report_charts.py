@@ -184,11 +184,17 @@ def test_a_result_without_coverage_has_no_chart_and_no_library(data):
     from scheduler.report.charts import chart_specs
     from scheduler.report.html_report import render
 
-    empty = ReportData(data.result.model_copy(update={"coverage": []}), data.start_date, DAYS,
-                       data.scenario)
+    empty = ReportData(data.result.model_copy(update={"coverage": [], "shifts": [],
+                                                      "breaks": []}),
+                       data.start_date, DAYS, data.scenario)
     assert chart_specs(empty, translator("en")) == {}
     page = render(empty)
-    assert "No coverage rows." in page and "vegaEmbed=" not in page and len(page) < 200_000
+    assert "No coverage rows." in page and "No shifts." in page
+    assert "vegaEmbed=" not in page and len(page) < 200_000
+    # shifts without coverage rows: the Gantt chart alone
+    shifts_only = ReportData(data.result.model_copy(update={"coverage": []}), data.start_date,
+                             DAYS, data.scenario)
+    assert list(chart_specs(shifts_only, translator("en"))) == ["gantt"]
 
 
 def test_queues_get_a_requirement_and_an_allocation_series(data):
@@ -228,3 +234,25 @@ def test_queue_series_survive_a_rebuild_from_the_files(data, tmp_path):
     back = read_result(tmp_path)
     assert [[(q.queue, q.required, q.allocated) for q in c.queues] for c in back.coverage] == \
         [[(q.queue, q.required, q.allocated) for q in c.queues] for c in coverage]
+
+
+def test_the_chart_bundle_is_made_once_and_then_read_from_the_cache(tmp_path, monkeypatch):
+    from scheduler.report import charts
+
+    monkeypatch.setenv("SCHEDULER_CACHE_DIR", str(tmp_path / "cache"))
+    charts.javascript_bundle.cache_clear()
+    try:
+        assert not charts.bundle_is_ready()
+        made = charts.javascript_bundle()
+        path = charts.bundle_cache_path()
+        assert "vegaEmbed" in made and path.read_text(encoding="utf-8") == made
+        assert charts.bundle_is_ready()
+        path.write_text("/* cached */", encoding="utf-8")  # a new process reads the file
+        charts.javascript_bundle.cache_clear()
+        assert charts.javascript_bundle() == "/* cached */"
+        # a cache folder that cannot be written costs only the time
+        charts.javascript_bundle.cache_clear()
+        monkeypatch.setenv("SCHEDULER_CACHE_DIR", str(path / "not-a-folder"))
+        assert "vegaEmbed" in charts.javascript_bundle()
+    finally:
+        charts.javascript_bundle.cache_clear()

@@ -45,14 +45,30 @@ def _size(browser, selector):
 
 
 def _select_day(browser, index):
+    """Choose a day in the Gantt chart's select box as a person would, and wait for the
+    chart to be drawn again."""
     browser.evaluate(
-        "(() => { const s = document.getElementById('day'); s.value = '%d';"
-        " s.dispatchEvent(new Event('change')); })()" % index)
+        "(() => { window.__drawn = 0; const s = document.querySelector('#gantt-day select');"
+        " s.value = '%d'; s.dispatchEvent(new Event('change'));"
+        " reportViews.gantt.runAsync().then(() => { window.__drawn = 1; }); })()" % index)
+    assert browser.wait_until("window.__drawn") == 1
+
+
+def _gantt_marks(browser, layer):
+    """Each drawn bar of the Gantt layer ('shifts' or 'breaks') as its fields, read from
+    the description Vega gives every mark (the tooltip's fields)."""
+    labels = browser.evaluate(
+        f"Array.from(document.querySelectorAll('#gantt .{layer}_marks path'))"
+        ".map(p => p.getAttribute('aria-label'))")
+    return [dict(part.split(": ", 1) for part in label.split("; ")) for label in labels]
 
 
 def _gantt_titles(browser, kind):
-    return browser.evaluate(
-        f"Array.from(document.querySelectorAll('#gantt rect.{kind} > title')).map(t => t.textContent)")
+    """'agent: type HH:MM-HH:MM' per shift, 'break HH:MM-HH:MM' per break drawn."""
+    if kind == "shift":
+        return [f"{m['agent']}: {m['Shift type']} {m['Time']}"
+                for m in _gantt_marks(browser, "shifts")]
+    return [f"{m['Activity']} {m['Time']}" for m in _gantt_marks(browser, "breaks")]
 
 
 def test_report_of_a_solved_roster_renders_in_chromium(solved, browser, tmp_path):
@@ -83,10 +99,12 @@ def test_report_of_a_solved_roster_renders_in_chromium(solved, browser, tmp_path
     lead_in = any(s.day < start for s in result.shifts)
     if lead_in:
         days.insert(0, start - dt.timedelta(days=1))
-    options = browser.evaluate("Array.from(document.querySelectorAll('#day option')).map(o => o.textContent)")
+    options = browser.evaluate(
+        "Array.from(document.querySelectorAll('#gantt-day select option')).map(o => o.textContent)")
     assert options == [f"{d:%a %Y-%m-%d}" + (" (day before the horizon)" if d < start else "")
                        for d in days]
-    assert browser.evaluate("document.getElementById('day').value") == str(int(lead_in))
+    assert browser.evaluate("document.querySelector('#gantt-day select').value") == \
+        str(int(lead_in))
     for i, day in enumerate(days):
         _select_day(browser, i)
         shifts = [s for s in result.shifts if s.day == day]
@@ -116,11 +134,11 @@ def test_large_report_renders_and_stays_small(browser, tmp_path):
     day = result.shifts[0].day
     index = (day - scenario.horizon.start_date).days
     _select_day(browser, index)
-    bars = browser.evaluate("document.querySelectorAll('#gantt rect.shift').length")
+    marks = _gantt_marks(browser, "shifts")
+    bars = len(marks)
     assert bars == sum(1 for s in result.shifts if s.day == day)
-    names = browser.evaluate("Array.from(document.querySelectorAll('#gantt text')).map(t => t.textContent)")
-    assert any(n.endswith("(phone)") for n in names) and any(n.endswith("(chat)") for n in names)
-    _, height = _size(browser, "#gantt")
+    assert {m["pool"] for m in marks} == {"phone", "chat"}
+    _, height = _size(browser, "#gantt svg")  # a row per person (the box scrolls)
     assert height > bars * 10
     browser.screenshot(tmp_path / "large.png")
 
@@ -135,7 +153,7 @@ def test_the_harness_sees_script_errors_and_network_requests(solved, browser, tm
     browser.load(broken)
     assert any("parze" in e for e in browser.errors())
     assert "http://127.0.0.1:9/x.png" in browser.requests()
-    assert browser.evaluate("document.querySelectorAll('#gantt rect').length") == 0
+    assert browser.evaluate("document.querySelectorAll('#gantt path').length") == 0
 
 
 def test_report_without_a_scenario_still_renders(browser, tmp_path):
@@ -146,4 +164,4 @@ def test_report_without_a_scenario_still_renders(browser, tmp_path):
     assert browser.wait_until("document.body.getAttribute('data-charts')") == "ready"
     assert browser.errors() == []
     assert "time zone unknown" in browser.evaluate("document.querySelector('header p').textContent")
-    assert browser.evaluate("document.querySelectorAll('#gantt rect.shift').length") > 0
+    assert browser.evaluate("document.querySelectorAll('#gantt .shifts_marks path').length") > 0
