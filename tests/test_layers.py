@@ -16,6 +16,7 @@ RANK = {
     "errors": 0,
     "_version": 0,
     "i18n": 0,
+    "vega": 0,
     "models": 1,
     "scenario": 2,
     "datasets": 2,

@@ -2,15 +2,16 @@
 a rename): the volume file (start plus one column per channel at the planning quantile,
 readable unchanged by a scenario's `channels[].volume_file`), the long file (one row per
 slot and channel: method, point forecast and each quantile), the backtest table and a
-self-contained HTML chart (inline SVG, no scripts, nothing fetched)."""
+self-contained HTML chart (Vega-Lite, its library inlined from scheduler/vega.py,
+nothing fetched)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 from pathlib import Path
 
-import numpy as np
 
 from scheduler.forecast.core import ForecastResult
 from scheduler.forecast.history import ISO, write_history
@@ -59,49 +60,87 @@ def backtest_text(rows: list[dict]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _svg(actual, point, low, high, title: str, width=900, height=260) -> str:
-    n = len(actual)
-    top = float(np.nanmax([np.nanmax(actual), np.max(high), np.max(point), 1.0]))
-    def x(i):
-        return 40 + (width - 50) * i / max(n - 1, 1)
-    def y(v):
-        return height - 25 - (height - 45) * float(v) / top
-    band = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(high))
-    band += " " + " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in reversed(list(enumerate(low))))
-    def line(values, colour, w):
-        pts = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values) if v == v)
-        return f'<polyline fill="none" stroke="{colour}" stroke-width="{w}" points="{pts}"/>'
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'role="img" aria-label="{html.escape(title)}">'
-            f'<text x="40" y="14" font-size="13">{html.escape(title)}</text>'
-            f'<text x="2" y="{y(top) + 4:.0f}" font-size="10">{top:,.0f}</text>'
-            f'<text x="2" y="{y(0):.0f}" font-size="10">0</text>'
-            f'<polygon fill="#9ecae1" fill-opacity="0.5" stroke="none" points="{band}"/>'
-            + line(point, "#08519c", 1.2) + line(actual, "#d94801", 1.0) + "</svg>")
+def _number(value) -> float | None:
+    value = float(value)
+    return round(value, 3) if math.isfinite(value) else None
+
+
+def panel_spec(panel: dict, t) -> dict:
+    """One channel's last origin as a Vega-Lite chart: actual contacts (orange) against
+    the forecast (blue) with its P10-P90 band, per slot; the mouse wheel zooms and
+    dragging pans the time axis, a tooltip gives the slot's figures."""
+    from scheduler.vega import VEGA_LITE_SCHEMA
+
+    start, step = panel["start"], dt.timedelta(minutes=panel["slot_minutes"])
+    epoch = dt.datetime(1970, 1, 1)
+    actual, forecast = t("actual"), t("forecast")
+    values = []
+    for i, (a, p, lo, hi) in enumerate(zip(panel["actual"], panel["point"], panel["low"],
+                                            panel["high"])):
+        moment = start + i * step
+        values.append({"t": int((moment - epoch).total_seconds() * 1000),
+                       "when": f"{t.weekday(moment.date())} {moment:%m-%d %H:%M}",
+                       actual: _number(a), forecast: _number(p), "low": _number(lo),
+                       "high": _number(hi)})
+    x = {"field": "t", "type": "temporal", "scale": {"type": "utc"}, "title": None,
+         "axis": {"format": "%m-%d %H:%M", "labelOverlap": True}}
+    contacts = t("{channel} contacts per slot", channel=panel["channel"])
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "description": contacts,
+        "data": {"values": values},
+        "width": 900, "height": 240,
+        "layer": [
+            {"mark": {"type": "area", "color": "#9ecae1", "opacity": 0.5},
+             "encoding": {"x": x, "y": {"field": "low", "type": "quantitative",
+                                        "title": contacts},
+                          "y2": {"field": "high"}}},
+            {"transform": [{"fold": [actual, forecast], "as": ["series", "contacts"]}],
+             "mark": {"type": "line", "strokeWidth": 1.2},
+             "params": [{"name": "zoom", "select": {"type": "interval", "encodings": ["x"]},
+                         "bind": "scales"}],
+             "encoding": {"x": x, "y": {"field": "contacts", "type": "quantitative"},
+                          "color": {"field": "series", "type": "nominal", "title": None,
+                                    "scale": {"domain": [actual, forecast],
+                                              "range": ["#d94801", "#08519c"]},
+                                    "legend": {"orient": "top"}}}},
+            {"mark": {"type": "rule", "opacity": 0},
+             "encoding": {"x": x, "tooltip": [
+                 {"field": "when", "type": "nominal", "title": t("Time")},
+                 {"field": actual, "type": "quantitative", "format": ",.1f"},
+                 {"field": forecast, "type": "quantitative", "format": ",.1f"},
+                 {"field": "low", "type": "quantitative", "format": ",.1f", "title": "P10"},
+                 {"field": "high", "type": "quantitative", "format": ",.1f",
+                  "title": "P90"}]}},
+        ],
+    }
 
 
 def chart_html(title: str, panels: list[dict], t=None) -> str:
     """One panel per channel: actual (orange) against forecast (blue) with its P10-P90
-    band, from the last origin; in the language of the translator `t` (English without
-    one)."""
+    band, from the last origin, drawn by Vega from the script inlined in the page (no
+    network); in the language of the translator `t` (English without one)."""
     from scheduler.i18n import translator
+    from scheduler.vega import EMBED_SCRIPT, inline_bundle, script_json
 
     t = t or translator()
-    body = []
-    for p in panels:
+    body, specs = [], {}
+    for i, p in enumerate(panels):
         heading = t("{channel}: {method}, from {origin}", channel=p["channel"],
                     method=p["method"], origin=p["origin"])
-        body.append(f"<h2>{html.escape(heading)}</h2>")
-        body.append(_svg(p["actual"], p["point"], p["low"], p["high"],
-                         t("{channel} contacts per slot", channel=p["channel"])))
+        body.append(f"<h2>{html.escape(heading)}</h2><div id=\"panel-{i}\"></div>")
+        specs[f"panel-{i}"] = panel_spec(p, t)
     lang = "zh-CN" if t.lang == "zh" else t.lang
     legend = t("Orange: actual contacts; blue: forecast; band: P10-P90 interval (from the "
                "earlier origins' errors).")
     return (f"<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>"
-            f"{html.escape(title)}</title><style>body{{font-family:sans-serif;margin:1em}}"
-            "</style></head><body>"
-            f"<h1>{html.escape(title)}</h1><p>{html.escape(legend)}</p>"
-            + "".join(body) + "</body></html>\n")
+            f"{html.escape(title)}</title><style>body{{font-family:system-ui,\"Noto Sans\","
+            "\"Noto Sans CJK SC\",sans-serif;margin:1em}</style></head><body>"
+            f"<h1>{html.escape(title)}</h1><p>{html.escape(legend)}</p>" + "".join(body)
+            + "<script type=\"application/json\" id=\"chart-specs\">"
+            + script_json({"specs": specs, "options": {"renderer": "svg", "actions": False}})
+            + "</script><script>" + inline_bundle() + "</script><script>" + EMBED_SCRIPT
+            + "</script></body></html>\n")
 
 
 def write_backtest(rows: list[dict], panels: list[dict], out: Path, title: str,

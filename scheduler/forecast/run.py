@@ -131,6 +131,7 @@ def backtest(history: History, horizon_days: int, origins: int, methods=None,
         origin = dt.datetime.combine(first, dt.time()) + dt.timedelta(
             minutes=history.slot_minutes * run.origins[-1])
         panels.append({"channel": name, "method": best, "origin": f"{origin:%Y-%m-%d}",
+                       "start": origin, "slot_minutes": history.slot_minutes,
                        "actual": run.actuals[-1], "point": run.forecasts[-1],
                        "low": low, "high": high})
     return rows, panels

@@ -30,9 +30,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
-import os
 from functools import lru_cache
-from pathlib import Path
 
 from scheduler.i18n import Translator
 from scheduler.report.common import (
@@ -40,56 +38,19 @@ from scheduler.report.common import (
     SCHEDULED_COLOUR,
     SHORT_COLOUR,
     ReportData,
+    base_config,
     pool_of,
 )
+from scheduler.report.gantt import gantt_spec
+from scheduler.vega import (  # noqa: F401 - re-exported: the report's chart library
+    VEGA_LITE_SCHEMA,
+    bundle_cache_path,
+    bundle_is_ready,
+    javascript_bundle,
+)
 
-VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
-"""Only a name (Vega-Lite reads it to pick the grammar's version); nothing is fetched."""
 D3_LOCALE = {"en": "en-US", "zh": "zh-CN"}
 WIDTH_PX = 1120
-
-
-def bundle_cache_path() -> Path:
-    """Where the bundle made by this version of vl-convert is kept between runs: the
-    user's cache folder (XDG_CACHE_HOME, else ~/.cache), or SCHEDULER_CACHE_DIR."""
-    import importlib.metadata as md
-
-    try:
-        version = md.version("vl-convert-python")
-    except md.PackageNotFoundError:  # pragma: no cover - it is a dependency
-        version = "unknown"
-    root = os.environ.get("SCHEDULER_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "cs-scheduler")
-    return Path(root) / f"vega-bundle-{version}.js"
-
-
-def bundle_is_ready() -> bool:
-    """Whether javascript_bundle() answers at once (made in this process or cached)."""
-    return bool(javascript_bundle.cache_info().currsize) or bundle_cache_path().is_file()
-
-
-@lru_cache(maxsize=1)
-def javascript_bundle() -> str:
-    """Vega, Vega-Lite and Vega-Embed as one classic script (about 900 KB) that defines
-    `vegaEmbed`, `vega` and `vegaLite` on window. Making it takes about 1.5 s, so it is
-    made once per machine and version: kept in bundle_cache_path() (written atomically;
-    a folder that cannot be written only costs the time again) and read from there."""
-    path = bundle_cache_path()
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        pass
-    import vl_convert
-
-    text = vl_convert.javascript_bundle()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass
-    return text
 
 
 @lru_cache(maxsize=4)
@@ -309,8 +270,6 @@ def chart_specs(data: ReportData, t: Translator) -> dict[str, dict]:
     (report.html's ids): the coverage chart and the heat map when there are coverage
     rows, the simulated service when there is a simulation, the Gantt chart when there
     are shifts (report/gantt.py)."""
-    from scheduler.report.gantt import gantt_spec
-
     specs = {}
     if data.result.coverage:
         specs["coverage-chart"] = coverage_spec(data, t)
@@ -386,9 +345,3 @@ _TIME_LABEL = ("utchours(datum.value) == 0 && utcminutes(datum.value) == 0 ? "
                "utcFormat(datum.value, '%a %m-%d') : utcFormat(datum.value, '%H:%M')")
 """Axis labels: the day at midnight, else the time of day (24-hour in both languages)."""
 _DAY_LABEL = "utchours(datum.value) == 0 ? utcFormat(datum.value, '%m-%d') : ''"
-
-
-def base_config() -> dict:
-    font = 'system-ui, "Noto Sans", "Noto Sans CJK SC", sans-serif'
-    return {"font": font, "view": {"stroke": None}, "axis": {"labelFontSize": 11},
-            "legend": {"labelFontSize": 12}}

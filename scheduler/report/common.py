@@ -200,3 +200,10 @@ def _natural(name: str) -> tuple:
 
 def hhmm(value: dt.datetime) -> str:
     return f"{value:%H:%M}"
+
+
+def base_config() -> dict:
+    """The look shared by the report's Vega-Lite charts: fonts with CJK glyphs."""
+    font = 'system-ui, "Noto Sans", "Noto Sans CJK SC", sans-serif'
+    return {"font": font, "view": {"stroke": None}, "axis": {"labelFontSize": 11},
+            "legend": {"labelFontSize": 12}}

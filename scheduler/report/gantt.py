@@ -14,8 +14,8 @@ import datetime as dt
 import json
 
 from scheduler.i18n import Translator
-from scheduler.report.charts import VEGA_LITE_SCHEMA, base_config
-from scheduler.report.common import ReportData, pool_of
+from scheduler.report.common import ReportData, base_config, pool_of
+from scheduler.vega import VEGA_LITE_SCHEMA
 
 ROW_PX = 16
 WIDTH_PX = 1000
