@@ -137,8 +137,11 @@ def solve(
     written = write_result(result, target, sc.horizon.start_date, sc.horizon.days, loaded,
                            lang=t.lang)
     out.print(summary_table(summary, t))
-    if summary.answer:
-        out.print(summary.answer[0].upper() + summary.answer[1:] + ".", soft_wrap=False)
+    from scheduler.report.common import answer_text, as_sentence
+
+    answer, native = answer_text(summary, t)
+    if answer:
+        out.print(as_sentence(answer, t.lang if native else "en"), soft_wrap=False)
     if summary.short_slots:
         out.print(short_slots_line(t, summary.short_slots))
     out.print(t("wrote {n} files to {folder}/ in {seconds} s", n=len(written), folder=target,

@@ -52,7 +52,8 @@ import numpy as np
 from scheduler.engine.cpsat import Progress, ProgressFn, solver_parameters
 from scheduler.engine.solve import solve
 from scheduler.engine.stopping import StopSignal
-from scheduler.models import PoolingQueueDay, PoolingSummary, Result
+from scheduler.i18n import translator
+from scheduler.models import AnswerPhrase, PoolingQueueDay, PoolingSummary, Result
 from scheduler.models.workload import Pooling
 from scheduler.workload.loaded import LoadedScenario, with_queue_required
 from scheduler.workload.sim import AgentGroup, Centre, simulate
@@ -409,10 +410,10 @@ def with_pooling(loaded: LoadedScenario, iterations: list[_Iteration], chosen: i
         headcount=result.summary.headcount, cost=result.summary.cost,
         dedicated_headcount=dedicated, simulation_seconds=round(sim_seconds, 2),
         history=history, queues=days)
-    answer = result.summary.answer
-    words = pooling_words(pooling, days)
+    phrases = list(result.summary.answer_phrases) + pooling_words(pooling, days)
     summary = result.summary.model_copy(update={
-        "pooling": pooling, "answer": f"{answer}; {words}" if answer else words})
+        "pooling": pooling, "answer_phrases": phrases,
+        "answer": translator("en").sentence(phrases)})
     return result.model_copy(update={"summary": summary, "coverage": coverage})
 
 
@@ -444,40 +445,39 @@ def queue_days(loaded: LoadedScenario, it: _Iteration,
     return out
 
 
-def _dates(days: list[dt.date]) -> str:
-    days = sorted(days)
-    first, last = days[0], days[-1]
-    if first == last:
-        return f"{first.day} {first:%B}"
-    if first.month == last.month:
-        return f"{first.day}-{last.day} {last:%B}"
-    return f"{first.day} {first:%B}-{last.day} {last:%B}"
-
-
-def pooling_words(p: PoolingSummary, days: list[PoolingQueueDay]) -> str:
-    """The loop in the answer sentence: what each queue needs beyond (or below) its Erlang
-    figure and on which days, the headcount against the fluid plan and dedicated teams."""
-    parts = []
+def pooling_words(p: PoolingSummary, days: list[PoolingQueueDay]) -> list[AnswerPhrase]:
+    """The loop in the answer sentence, phrase by phrase: the headcount against the fluid
+    plan and dedicated teams, what each queue needs beyond (or below) its Erlang figure
+    and on which days, the queue-days still below goal."""
+    values: dict = {"plans": p.iterations, "chosen": p.chosen_iteration}
+    head = "the staffing loop ({plans} plans simulated) kept plan {chosen}"
+    if p.headcount is not None and p.fluid_headcount is not None:
+        head += ": {people} people against {fluid} in the fluid plan"
+        values.update(people=p.headcount, fluid=p.fluid_headcount)
+        if p.dedicated_headcount is not None:
+            head += " and {dedicated} in dedicated teams"
+            values["dedicated"] = p.dedicated_headcount
+    out = [AnswerPhrase(text=head, values=values)]
     for q in dict.fromkeys(d.queue for d in days):
         mine = [d for d in days if d.queue == q]
         up = [d for d in mine if d.peak_change_agents > 0]
         down = [d for d in mine if d.peak_change_agents < 0]
         if up:
-            n = max(d.peak_change_agents for d in up)
-            parts.append(f"{q} needs up to {n} more than its Erlang figure on "
-                         f"{_dates([d.date for d in up])}")
+            out.append(AnswerPhrase(
+                text="{queue} needs up to {n} more than its Erlang figure on {up_days}",
+                values={"queue": q, "n": max(d.peak_change_agents for d in up),
+                        "up_days": [d.date.isoformat() for d in up]}))
         elif down:
-            n = -min(d.peak_change_agents for d in down)
-            parts.append(f"{q} gets by with up to {n} fewer (pooled) on "
-                         f"{_dates([d.date for d in down])}")
+            out.append(AnswerPhrase(
+                text="{queue} gets by with up to {n} fewer (pooled) on {down_days}",
+                values={"queue": q, "n": -min(d.peak_change_agents for d in down),
+                        "down_days": [d.date.isoformat() for d in down]}))
     short = [d for d in days if d.slots_below_goal]
     if short:
         worst = max(short, key=lambda d: d.slots_below_goal)
-        parts.append(f"{len(short)} queue-days still below goal in simulation "
-                     f"(most: {worst.queue} on {_dates([worst.date])})")
-    head = f"the staffing loop ({p.iterations} plans simulated) kept plan {p.chosen_iteration}"
-    if p.headcount is not None and p.fluid_headcount is not None:
-        head += f": {p.headcount} people against {p.fluid_headcount} in the fluid plan"
-        if p.dedicated_headcount is not None:
-            head += f" and {p.dedicated_headcount} in dedicated teams"
-    return head + ("; " + "; ".join(parts) if parts else "")
+        out.append(AnswerPhrase(
+            text="{n} queue-days still below goal in simulation (most: {queue} on "
+                 "{worst_days})",
+            values={"n": len(short), "queue": worst.queue,
+                    "worst_days": [worst.date.isoformat()]}))
+    return out

@@ -14,7 +14,9 @@ from scheduler.engine.instance import Instance
 from scheduler.engine.queue_cover import QueueOutputs, queue_outputs
 from scheduler.engine.queue_split import total_floor
 from scheduler.engine.standing import event_days
+from scheduler.i18n import translator
 from scheduler.models import (
+    AnswerPhrase,
     BreakRecord,
     CoverageRecord,
     DaySummary,
@@ -25,6 +27,10 @@ from scheduler.models import (
     ShiftRecord,
     Summary,
 )
+
+
+ENGLISH = translator("en")
+"""The answer's phrases in English (summary.answer)."""
 
 
 def agent_name(index: int, width: int) -> str:
@@ -151,10 +157,11 @@ def records(inst: Instance, pools: list[Instance], assignments, status: str,
     if bound is not None and headcount:
         gap = round((headcount - bound) / headcount, 6)
     overtime_hours = round(sum(r.overtime_hours for r in pool_rows), 2)
-    answer = _answer(inst, pool_rows, days, hired_on, overtime_on, total_cost_cents / 100,
-                     standing_short, hires_on) if sc.pools else ""
-    if queues is not None and queues.tightest is not None:
-        answer += "; " + _tightest(queues.tightest)
+    phrases = _answer(inst, pool_rows, days, hired_on, overtime_on, total_cost_cents / 100,
+                      standing_short, hires_on) if sc.pools else []
+    if phrases and queues is not None and queues.tightest is not None:
+        phrases.append(_tightest(queues.tightest))
+    answer = ENGLISH.sentence(phrases)
     shifts.sort(key=lambda r: (r.start, r.agent))
     breaks.sort(key=lambda r: (r.start, r.agent))
     return Result(
@@ -177,6 +184,7 @@ def records(inst: Instance, pools: list[Instance], assignments, status: str,
             pools=pool_rows if sc.pools else [],
             days=days,
             answer=answer,
+            answer_phrases=phrases,
             queues=[QueueDay(**row) for row in queues.days] if queues is not None else None,
         ),
         shifts=shifts,
@@ -185,13 +193,16 @@ def records(inst: Instance, pools: list[Instance], assignments, status: str,
     )
 
 
-def _tightest(tightest: tuple[str, float, float]) -> str:
+def _tightest(tightest: tuple[str, float, float]) -> AnswerPhrase:
     """The queue with the least to spare, in words."""
     queue, ratio, short_hours = tightest
     if short_hours > 0:
-        return (f"queue {queue} is short {short_hours:g} agent-hours: add it to more pools' "
-                "serves or hire into a pool that serves it")
-    return f"the tightest queue is {queue} (allocated {ratio:.0%} of its requirement)"
+        return AnswerPhrase(
+            text="queue {queue} is short {hours:g} agent-hours: add it to more pools' serves "
+                 "or hire into a pool that serves it",
+            values={"queue": queue, "hours": round(short_hours, 2)})
+    return AnswerPhrase(text="the tightest queue is {queue} (allocated {share:.0%} of its "
+                             "requirement)", values={"queue": queue, "share": ratio})
 
 
 def _cost_gap(sc, cost: float, bound: float | None) -> float | None:
@@ -204,75 +215,62 @@ def _cost_gap(sc, cost: float, bound: float | None) -> float | None:
 def _answer(inst: Instance, pools: list[PoolSummary], days: list[DaySummary],
             hired_on: dict[int, int], overtime_on: dict[int, int], cost: float,
             standing_short: float | None = None,
-            hires_on: dict[str, dict[int, set]] | None = None) -> str:
-    """The planner's question answered from the roster: does the standing team cover the
-    days outside the events, and what do the events need?"""
+            hires_on: dict[str, dict[int, set]] | None = None) -> list[AnswerPhrase]:
+    """The planner's question answered from the roster, phrase by phrase: does the
+    standing team cover the days outside the events, and what do the events need?"""
+    def say(text: str, **values) -> AnswerPhrase:
+        return AnswerPhrase(text=text, values=values)
+
     sc = inst.scenario
     during_events = event_days(inst)
     normal = [d for d in range(inst.days) if d not in during_events]
     standing = sum(p.standing for p in pools)
     team = ", ".join(f"{p.name} {p.standing}" for p in pools if p.standing)
-    parts = [f"the standing team of {standing}" + (f" ({team})" if team else "")]
+    out = [say("the standing team of {n} ({team})", n=standing, team=team) if team
+           else say("the standing team of {n}", n=standing)]
     if normal and standing_short is not None:
         if standing_short == 0:
-            parts.append(f"can cover the {len(normal)} days outside the events alone, "
-                         "without overtime")
+            out.append(say("can cover the {n} days outside the events alone, without "
+                           "overtime", n=len(normal)))
         else:
-            parts.append(f"would leave {standing_short:g} agent-hours short on the "
-                         f"{len(normal)} days outside the events without hires or overtime")
+            out.append(say("would leave {hours:g} agent-hours short on the {n} days outside "
+                           "the events without hires or overtime",
+                           hours=standing_short, n=len(normal)))
     if normal:
         extra = sum(hired_on.get(d, 0) for d in normal)
         ot = sum(overtime_on.get(d, 0) for d in normal) / 60
         short = sum(days[d].short_agent_hours for d in normal)
         if not extra and not ot and not short:
-            parts.append(f"in this roster it covers the {len(normal)} days outside the events "
-                         "alone")
+            out.append(say("in this roster it covers the {n} days outside the events alone",
+                           n=len(normal)))
         else:
-            bits = []
-            if extra:
-                bits.append(f"{extra} shifts by hired agents")
-            if ot:
-                bits.append(f"{ot:g} overtime hours")
-            if short:
-                bits.append(f"{short:g} agent-hours short")
-            parts.append(f"in this roster the days outside the events also use "
-                         f"{', '.join(bits)}")
-    names = ", ".join(e.name for e in sc.events) or "the horizon"
+            out.append(say("in this roster the days outside the events also use {shifts} "
+                           "shifts by hired agents, {overtime:g} overtime hours and {short:g} "
+                           "agent-hours short", shifts=extra, overtime=ot, short=short))
+    names = ", ".join(e.name for e in sc.events)
     hires = ", ".join(f"{p.hired} {p.name}" for p in pools if p.hired)
     hired = sum(p.hired for p in pools)
     ot_event = sum(overtime_on.get(d, 0) for d in during_events) / 60 if sc.events else \
         sum(overtime_on.values()) / 60
-    need = f"{names} needs {hired} hired agents" + (f" ({hires})" if hires else "")
-    need += f" and {ot_event:g} overtime hours, at a total cost of {cost:,.2f}"
-    tiers = _pool_needs(inst, pools, hires_on or {}) if len(pools) > 1 else []
-    return "; ".join(parts) + "; " + need + "".join(f"; {t}" for t in tiers)
-
-
-def _day_runs(inst: Instance, days: list[int]) -> str:
-    """Days as compact date runs: '11-12 November', '30 October-2 November, 11 November'."""
-    runs: list[list[int]] = []
-    for d in sorted(days):
-        if runs and d == runs[-1][-1] + 1:
-            runs[-1].append(d)
-        else:
-            runs.append([d])
-    out = []
-    for run in runs:
-        a, b = inst.date(run[0]), inst.date(run[-1])
-        if a == b:
-            out.append(f"{a.day} {a:%B}")
-        elif a.month == b.month:
-            out.append(f"{a.day}-{b.day} {b:%B}")
-        else:
-            out.append(f"{a.day} {a:%B}-{b.day} {b:%B}")
-    return ", ".join(out)
+    values = {"hired": hired, "overtime": ot_event, "cost": cost}
+    if names:
+        values["events"] = names
+    if hires:
+        values["pools"] = hires
+    text = ("{events} needs" if names else "the horizon needs") + " {hired} hired agents" \
+        + (" ({pools})" if hires else "") + " and {overtime:g} overtime hours, at a total " \
+        "cost of {cost:,.2f}"
+    out.append(say(text, **values))
+    if len(pools) > 1:
+        out += _pool_needs(inst, pools, hires_on or {})
+    return out
 
 
 def _pool_needs(inst: Instance, pools: list[PoolSummary], hires_on: dict[str, dict[int, set]]
-                ) -> list[str]:
+                ) -> list[AnswerPhrase]:
     """Per pool (tier) with hires: how many, the queues its people serve and the days
-    most of them work ('senior needs 12 more (serving aftersale-voice, complaints-voice),
-    most on 11-12 November')."""
+    most of them work ('senior needs 7 more (serving aftersale-voice, complaints-voice),
+    7 of them at work on 10 November, 12-14 November')."""
     serves = {p.name: p.serves for p in inst.scenario.pools}
     out = []
     for row in pools:
@@ -280,10 +278,16 @@ def _pool_needs(inst: Instance, pools: list[PoolSummary], hires_on: dict[str, di
         if not row.hired or not per_day:
             continue
         busiest = max(len(a) for a in per_day.values())
-        peak = [d for d, a in per_day.items() if len(a) >= max(1, busiest * 0.8)]
+        peak = [inst.date(d).isoformat() for d, a in sorted(per_day.items())
+                if len(a) >= max(1, busiest * 0.8) and 0 <= d < inst.days]
         lines = serves.get(row.name)
-        serving = f" (serving {', '.join(lines)})" if lines else ""
-        peak = [d for d in peak if 0 <= d < inst.days]
-        when = f", {busiest} of them at work on {_day_runs(inst, peak)}" if peak else ""
-        out.append(f"{row.name} needs {row.hired} more{serving}{when}")
+        values: dict = {"pool": row.name, "n": row.hired}
+        text = "{pool} needs {n} more"
+        if lines:
+            text += " (serving {queues})"
+            values["queues"] = ", ".join(lines)
+        if peak:
+            text += ", {busiest} of them at work on {peak_days}"
+            values.update(busiest=busiest, peak_days=peak)
+        out.append(AnswerPhrase(text=text, values=values))
     return out

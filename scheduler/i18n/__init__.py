@@ -100,6 +100,45 @@ class Translator:
                 text = found
         return text.format(**values) if values else text
 
+    def day_runs(self, days: list) -> str:
+        """Days (dates or ISO strings) as runs: '11-12 November, 14 November' /
+        '11月11-12日、11月14日'."""
+        dates = sorted({d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d))
+                        for d in days})
+        runs: list[list[dt.date]] = []
+        for d in dates:
+            if runs and (d - runs[-1][-1]).days == 1:
+                runs[-1].append(d)
+            else:
+                runs.append([d])
+        out = []
+        for run in runs:
+            a, b = run[0], run[-1]
+            if self.lang == "zh":
+                out.append(f"{a.month}月{a.day}日" if a == b else
+                           f"{a.month}月{a.day}-{b.day}日" if a.month == b.month else
+                           f"{a.month}月{a.day}日-{b.month}月{b.day}日")
+            else:
+                out.append(f"{a.day} {a:%B}" if a == b else
+                           f"{a.day}-{b.day} {b:%B}" if a.month == b.month else
+                           f"{a.day} {a:%B}-{b.day} {b:%B}")
+        return ("、" if self.lang == "zh" else ", ").join(out)
+
+    def phrase(self, text: str, values: Mapping[str, object] | None = None) -> str:
+        """One phrase of a sentence the engine composed (text: an English template;
+        values: its fields; a field whose name ends in `_days` holds dates, written as
+        runs in the language)."""
+        filled = {k: self.day_runs(v) if k.endswith("_days") else v
+                  for k, v in (values or {}).items()}
+        return self(text, **filled)
+
+    def sentence(self, phrases) -> str:
+        """Phrases (objects with `text` and `values`, or (text, values) pairs) joined
+        into one sentence."""
+        parts = [self.phrase(*p) if isinstance(p, tuple) else self.phrase(p.text, p.values)
+                 for p in phrases]
+        return ("；" if self.lang == "zh" else "; ").join(parts)
+
     def number(self, value: float, digits: int = 0) -> str:
         """A number with the locale's grouping and `digits` decimals."""
         pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")

@@ -2,6 +2,7 @@
 
 from scheduler.models.result import (
     SCHEMA_VERSION,
+    AnswerPhrase,
     BreakRecord,
     ChangeRecord,
     ChannelService,
@@ -53,6 +54,7 @@ from scheduler.models.workload import Channel, Escalation, Pooling
 __all__ = [
     "SCHEMA_VERSION",
     "Break",
+    "AnswerPhrase",
     "BreakRecord",
     "ChangeRecord",
     "ReplanFigures",

@@ -261,6 +261,15 @@ class HireNeed(_Row):
     """The first of those slots (at most 20)."""
 
 
+class AnswerPhrase(_Row):
+    """One phrase of the answer sentence, kept apart so that a report can say it in its
+    own language: an English template and the values it is filled with (a value whose
+    name ends in `_days` is a list of ISO dates, written as runs of days)."""
+
+    text: str
+    values: dict[str, str | int | float | list[str]] = {}
+
+
 class ChangeRecord(_Row):
     """One person-day whose shift a re-plan changed (changes.csv)."""
 
@@ -335,6 +344,9 @@ class Summary(BaseModel):
     days: list[DaySummary] = []
     answer: str = ""
     """The plan in one sentence: standing team, hires, overtime and cost."""
+    answer_phrases: list[AnswerPhrase] = []
+    """The answer's phrases (templates and values), for the readable outputs to say it in
+    their language; `answer` is them in English, joined by '; '."""
     queues: list[QueueDay] | None = None
     """Scenarios that split queues only (absent otherwise): per queue and day, the
     requirement, the agent-hours allocated and the short slots."""

@@ -207,3 +207,21 @@ def base_config() -> dict:
     font = 'system-ui, "Noto Sans", "Noto Sans CJK SC", sans-serif'
     return {"font": font, "view": {"stroke": None}, "axis": {"labelFontSize": 11},
             "legend": {"labelFontSize": 12}}
+
+
+def answer_text(summary, t) -> tuple[str, bool]:
+    """The answer sentence in the translator's language, from its phrases; a summary
+    written before phrases existed gives its English sentence. Returns (text, whether it
+    is in t's language)."""
+    phrases = getattr(summary, "answer_phrases", None) or []
+    if phrases:
+        return t.sentence(phrases), True
+    return getattr(summary, "answer", "") or "", t.lang == "en"
+
+
+def as_sentence(text: str, lang: str) -> str:
+    """A phrase list made a sentence: capitalised and closed ('.' or '。')."""
+    if not text:
+        return text
+    return text + "。" if lang == "zh" else text[0].upper() + text[1:] + "."
+

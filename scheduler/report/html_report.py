@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from scheduler.report.charts import chart_specs, embed_options, javascript_bundle
-from scheduler.report.common import ReportData
+from scheduler.report.common import ReportData, answer_text, as_sentence
 from scheduler.report.simulation_view import simulation_section
 
 _e = html.escape
@@ -45,9 +45,11 @@ def render(data: ReportData, generated: dt.datetime | None = None) -> str:
     zone = data.time_zone or t("scenario time zone unknown")
     message = (f'<p class="message" lang="en">{_e(summary.message)}</p>'
                if summary.message else "")
-    answer = getattr(summary, "answer", "")
+    answer, native = answer_text(summary, t)
     if answer:
-        message = f'<p class="answer" lang="en">{_e(answer)}</p>' + message
+        tag = "" if native else ' lang="en"'
+        message = f'<p class="answer"{tag}>{_e(as_sentence(answer, t.lang if native else "en"))}</p>' \
+            + message
     last = data.start_date + dt.timedelta(days=data.days - 1)
     subtitle = t("Horizon {first} to {last}, times in {zone}. Generated {generated} by cs-scheduler.",
                  first=t.date(data.start_date), last=t.date(last), zone=zone,

@@ -17,7 +17,14 @@ from pathlib import Path
 
 import xlsxwriter
 
-from scheduler.report.common import ReportData, hhmm, overtime_minutes_of, pool_of
+from scheduler.report.common import (
+    ReportData,
+    answer_text,
+    as_sentence,
+    hhmm,
+    overtime_minutes_of,
+    pool_of,
+)
 from scheduler.report.simulation_view import write_simulation_sheet
 
 ISO = "%Y-%m-%dT%H:%M"
@@ -276,11 +283,11 @@ def _summary(wb, fmt: _Formats, data: ReportData) -> None:
         row += 1
         ws.write_string(row, 0, label, fmt.bold)
         ws.write_string(row, 1, value)
-    answer = getattr(summary, "answer", "")
+    answer, native = answer_text(summary, t)
     if answer:
         row += 2
         ws.write_string(row, 0, t("In one sentence"), fmt.bold)
-        ws.write_string(row, 1, answer, fmt.wrap)
+        ws.write_string(row, 1, as_sentence(answer, t.lang if native else "en"), fmt.wrap)
     values = summary.model_dump(mode="json")
     if values.get("queues") is None:
         values.pop("queues", None)  # only scenarios that split queues have it

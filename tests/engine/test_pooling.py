@@ -40,6 +40,12 @@ def test_koole_the_loop_finds_39_or_fewer_for_both_goals_against_41_dedicated(wr
     assert [x.erlang_required for x in q] == [18, 23]
     assert sum(x.required for x in q) <= 39 and all(x.simulated_service_level for x in q)
     assert "fewer (pooled)" in result.summary.answer
+    from scheduler.i18n import translator
+
+    zh = translator("zh")  # the loop's phrases said in Chinese, dates as runs
+    text = zh.sentence(result.summary.answer_phrases)
+    assert not zh.missing and "人力配置循环" in text and "因共享人员最多可少" in text
+    assert translator("en").sentence(result.summary.answer_phrases) == result.summary.answer
 
 
 def test_the_dedicated_variant_is_koole_s_two_teams(write_scenario):

@@ -92,6 +92,14 @@ def test_pools_roster_passes_the_checker_and_answers_the_question(write_scenario
     assert sum(p["cost"] for p in summary["pools"]) == pytest.approx(summary["cost"], abs=0.05)
     assert summary["answer"].startswith("the standing team of 6")
     assert "Double 11 needs" in summary["answer"]
+    # the answer's phrases: the English sentence, and every phrase said in Chinese
+    from scheduler.i18n import translator
+
+    phrases = [(p["text"], p["values"]) for p in summary["answer_phrases"]]
+    assert translator("en").sentence(phrases) == summary["answer"]
+    zh = translator("zh")
+    text = zh.sentence(phrases)
+    assert not zh.missing and text.startswith("常备团队 6 人") and "Double 11 需要招聘" in text
     rows = _shifts(out)
     assert {"pool", "overtime_minutes"} <= set(rows[0])
     temp_days = {r["day"] for r in rows if r["pool"] == "temp"}
@@ -263,12 +271,13 @@ def test_checker_pool_rules_and_caps(ot_scenario):
     assert [v.rule for v in check_roster(scenario, folder, _rows(*three), []).violations] == ["max_headcount"]
 
 
-def test_days_are_written_as_compact_runs(write_scenario):
-    from scheduler.engine.instance import Instance
-    from scheduler.engine.records import _day_runs
-    from scheduler.workload.loaded import load_scenario
+def test_days_are_written_as_compact_runs():
+    from scheduler.i18n import translator
 
-    inst = Instance(load_scenario(write_scenario(promo_week())))  # starts 9 November
-    assert _day_runs(inst, [2, 3]) == "11-12 November"
-    assert _day_runs(inst, [0]) == "9 November"
-    assert _day_runs(inst, [6, 0, 1, 3]) == "9-10 November, 12 November, 15 November"
+    en, zh = translator("en"), translator("zh")
+    assert en.day_runs(["2026-11-11", "2026-11-12"]) == "11-12 November"
+    assert en.day_runs(["2026-11-09"]) == "9 November"
+    days = ["2026-11-15", "2026-11-09", "2026-11-10", "2026-11-12"]
+    assert en.day_runs(days) == "9-10 November, 12 November, 15 November"
+    assert zh.day_runs(days) == "11月9-10日、11月12日、11月15日"
+    assert en.day_runs(["2026-10-31", "2026-11-01"]) == "31 October-1 November"
