@@ -132,14 +132,14 @@ BENCHMARKS: dict[str, Bench] = {
         about="Erlang A/C staffing of 4 weeks x 3 channels, 7 runs (seconds)"),
     "skills": Bench(
         "skills.py", "skills.csv",
-        full=(("--parts", "cross", "--days", "7", "--time-limit", "60", "--repeats", "1"),
+        full=(("--parts", "cross", "--days", "7", "--time-limit", "60", "--repeats", "3"),
               ("--parts", "scale", "--peak", "500", "--scale-limit", "120", "--repeats", "3",
                "--append")),
         quick=(("--parts", "cross", "--days", "7", "--time-limit", "10", "--sim-runs", "2"),),
         packages=SOLVERS + ("numpy",),
         headline=False,
         about="issue 16: cross-training (dedicated, chained, all) on the Double 11 skills "
-              "week x 60 s, and the staffing loop on 4 weeks x 6 queues at peak 500, "
+              "week, 3 x 60 s each, and the staffing loop on 4 weeks x 6 queues at peak 500, "
               "3 x 120 s (about 10 min)"),
     "curtois": Bench(
         "curtois.py", "curtois.csv",
