@@ -65,6 +65,30 @@ def unreachable_slots(inst: Instance) -> str:
     )
 
 
+def short_cycle(inst: Instance) -> str:
+    """A message when the horizon is a cyclic cycle of fewer than 7 days in which no pool
+    can work at all: one working day of a D-day cycle repeats ceil(7 / D) times in every
+    7 days (a cyclic single day: every day, without end), more than max_days_per_week
+    allows (or, for a single day, than max_consecutive_days); or ''."""
+    days = inst.days
+    if not inst.cyclic or days >= 7 or not any(r > 0 for r in inst.required):
+        return ""
+    per_week = math.ceil(7 / days)
+    why = set()
+    for view in inst.pool_views():
+        rules = view.rules
+        if per_week > rules.max_days_per_week:
+            why.add(f"max_days_per_week {rules.max_days_per_week}")
+        elif days == 1 and rules.max_consecutive_days is not None:
+            why.add(f"max_consecutive_days {rules.max_consecutive_days}")
+        else:
+            return ""  # this pool's people can work the cycle
+    return (f"the horizon is a cyclic {days}-day cycle: a person who works one day of it "
+            f"works {per_week} days in every 7 (the cycle repeats), which the labour rules "
+            f"forbid ({', '.join(sorted(why))}); make the horizon a week or longer (cyclic or "
+            f"not), or not cyclic")
+
+
 def unreachable_queue_slots(inst: Instance) -> str:
     """With queues split: a message naming each queue with a requirement in slots that no
     shift of the pools serving it covers, those pools and what would relax it; or ''."""

@@ -17,8 +17,8 @@ from ortools.sat.python import cp_model
 
 from scheduler.engine import shiftdesign
 from scheduler.engine.cpsat import Progress, ProgressFn, solver_parameters, versions
-from scheduler.engine.explain import (explain_infeasible, unreachable_queue_slots,
-                                      unreachable_slots)
+from scheduler.engine.explain import (explain_infeasible, short_cycle,
+                                      unreachable_queue_slots, unreachable_slots)
 from scheduler.engine.first import first_roster, quick_headcount_bound
 from scheduler.engine.highs import solve_with_highs
 from scheduler.engine.incumbent import better
@@ -262,7 +262,8 @@ def unreachable(run: _Run) -> Result | None:
     """An infeasible result when some required slot has no shift to cover it and the
     scenario does not allow understaffing; None otherwise."""
     if not run.sc.coverage.allow_understaffing:
-        gaps = unreachable_slots(run.inst) or unreachable_queue_slots(run.inst)
+        gaps = unreachable_slots(run.inst) or unreachable_queue_slots(run.inst) \
+            or short_cycle(run.inst)
         if gaps:
             return run.ends("infeasible", gaps)
     return None

@@ -319,3 +319,17 @@ def test_ctrl_c_writes_the_best_roster_so_far_and_exits_130(tmp_path):
     assert summary["status"] == "feasible" and summary["message"].startswith("interrupted")
     assert summary["solve_seconds"] < 40
     assert check_output_dir(scenario, out).ok
+
+
+def test_a_cyclic_day_under_five_day_weeks_is_infeasible_at_once(write_scenario, tmp_path):
+    """One cyclic day repeats every day: whoever works it works 7 days in 7, which five-day
+    weeks forbid. Said at once; a cyclic week (the rule just met) solves."""
+    data = small_scenario()
+    data["rules"] = {"max_days_per_week": 5}
+    result = _solve(write_scenario(data), tmp_path / "out", "--time-limit", "30")
+    assert result.exit_code == 1, result.output
+    text = " ".join(result.output.split())
+    assert "cyclic 1-day cycle" in text and "max_days_per_week 5" in text
+    assert not (tmp_path / "out").exists()
+    data["rules"] = {"max_days_per_week": 7}  # every day allowed: the cycle is workable
+    assert _solve(write_scenario(data), tmp_path / "ok").exit_code == 0
