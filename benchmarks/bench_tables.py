@@ -388,6 +388,30 @@ def render_staff(rows: list[dict]) -> str:
     return _table(["run"] + [label for _, label in cols], body)
 
 
+def render_patterns(rows: list[dict]) -> str:
+    """Per variant of the named month (base, livable): medians over the runs, and each
+    run's headcount and hires."""
+    _need(rows, ("variant", "seed", "headcount", "hires", "median_start_spread_minutes",
+                 "single_days_off_share"), "patterns")
+    body = []
+    for variant in dict.fromkeys(r["variant"] for r in rows):
+        mine = [r for r in rows if r["variant"] == variant]
+        share = median(r["single_days_off_share"] for r in mine)
+        body.append([variant, str(len(mine)),
+                     whole(median(r["headcount"] for r in mine)),
+                     whole(median(r["hires"] for r in mine)),
+                     " / ".join(f"{whole(r['headcount'])} ({whole(r['hires'])})" for r in mine),
+                     whole(median(r["paid_hours"] for r in mine)),
+                     whole(median(r["requests_honoured"] for r in mine)),
+                     whole(median(r["median_start_spread_minutes"] for r in mine)),
+                     whole(median(r["max_start_spread_minutes"] for r in mine)),
+                     fmt(share * 100 if share is not None else None, "{:.1f}%"),
+                     whole(sum(num(r["violations"]) or 0 for r in mine))])
+    return _table(["variant", "runs", "headcount", "hires", "each run (hires)", "paid hours",
+                   "requests honoured", "start spread min (median)", "largest spread min",
+                   "single days off", "checker violations"], body)
+
+
 # ---------------------------------------------------------------- the README's headline
 
 def _one(rows: list[dict], what: str, **keys: str) -> dict:
@@ -545,6 +569,7 @@ TABLES: dict[str, Table | Headline] = {
     "curtois": Table("curtois", "curtois.csv", render_curtois),
     "forecast": Table("forecast", "forecast.csv", render_forecast),
     "staff": Table("staff", "staff.csv", render_staff, optional=True),
+    "patterns": Table("patterns", "patterns.csv", render_patterns, optional=True),
     "headline": Headline(
         tuple((b, f"{b}.csv") for b in ("core_week", "scale", "msd", "promotion", "peer",
                                          "staffing", "export", "first_roster")),

@@ -171,6 +171,14 @@ BENCHMARKS: dict[str, Bench] = {
         headline=False,
         about="issue 17: a month for 500 named people solved with and without names, "
               "re-planned after 10 sick days, 3 runs (about 15 min)"),
+    "patterns": Bench(
+        "patterns.py", "patterns.csv",
+        full=(("--runs", "3", "--time-limit", "60"),),
+        quick=(("--runs", "1", "--time-limit", "10"),),
+        packages=SOLVERS,
+        headline=False,
+        about="issue 17: the named month with and without its pattern rules (livable), "
+              "3 runs x 60 s each (about 7 min)"),
 }
 
 
