@@ -133,10 +133,11 @@ class Translator:
         return self(text, **filled)
 
     def sentence(self, phrases) -> str:
-        """Phrases (objects with `text` and `values`, or (text, values) pairs) joined
-        into one sentence."""
-        parts = [self.phrase(*p) if isinstance(p, tuple) else self.phrase(p.text, p.values)
-                 for p in phrases]
+        """Phrases (objects or mappings with `text` and `values`, or (text, values)
+        pairs) joined into one sentence."""
+        parts = [self.phrase(*p) if isinstance(p, tuple)
+                 else self.phrase(p["text"], p.get("values")) if isinstance(p, Mapping)
+                 else self.phrase(p.text, p.values) for p in phrases]
         return ("；" if self.lang == "zh" else "; ").join(parts)
 
     def number(self, value: float, digits: int = 0) -> str:

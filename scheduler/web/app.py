@@ -82,6 +82,8 @@ def create_app(settings: Settings) -> Starlette:
         Route("/scenarios", pages.scenario_list),
         Route("/upload", pages.upload, methods=["POST"]),
         Route("/scenarios/{path:path}", pages.scenario_page, methods=["GET", "POST"]),
+        Route("/forecast", pages.forecast_page, methods=["GET"]),
+        Route("/forecast", pages.start_forecast, methods=["POST"]),
         Route("/runs", pages.run_list, methods=["GET"]),
         Route("/runs", pages.start_run, methods=["POST"]),
         Route("/runs/{run_id}", pages.run_page),

@@ -12,6 +12,8 @@ from starlette.responses import FileResponse, RedirectResponse, Response, Stream
 
 from scheduler.errors import SchedulerError
 from scheduler.i18n import translator
+from scheduler.models.forecast import METHODS
+from scheduler.web import forecasts as fc
 from scheduler.web import results, runner as runs
 from scheduler.web import scenarios as sc
 from scheduler.web.lang import label, language
@@ -143,6 +145,39 @@ async def start_run(request):
     return RedirectResponse(f"/runs/{run.id}", status_code=303)
 
 
+async def forecast_page(request, error: str | None = None, status: int = 200,
+                        values: dict | None = None):
+    """The form of a forecast: a history uploaded or one kept before, the first day, the
+    days, the method and the planning quantile."""
+    root = _state(request).settings.scenarios_dir
+    histories = await run_in_threadpool(fc.list_histories, root)
+    return _page(request, "forecast.html", status=status, histories=histories, error=error,
+                 values=values or {"days": 28, "method": "auto", "quantile": 0.5},
+                 methods=("auto",) + METHODS, limit=_state(request).settings.max_upload_bytes)
+
+
+async def start_forecast(request):
+    form = await request.form(max_files=2, max_fields=20)
+    root = _state(request).settings.scenarios_dir
+    values = {k: str(form.get(k, "")) for k in ("start", "days", "method", "quantile",
+                                                  "history")}
+    try:
+        opts = fc.options(form)
+        upload = form.get("file")
+        content = await upload.read() if hasattr(upload, "read") else b""
+        if content or (hasattr(upload, "filename") and upload.filename):
+            rel = await run_in_threadpool(fc.save_history, root, upload.filename, content)
+        else:
+            rel = values["history"]
+            if rel not in await run_in_threadpool(fc.list_histories, root):
+                raise fc.ForecastRefused("choose a history: upload one or pick one kept before")
+    except fc.ForecastRefused as exc:
+        return await forecast_page(request, error=str(exc), status=400, values=values)
+    opts["lang"] = language(request)[0]
+    run = await run_in_threadpool(_state(request).runner.submit, "forecast", rel, opts)
+    return RedirectResponse(f"/runs/{run.id}", status_code=303)
+
+
 def _run_or_none(request):
     run_id = request.path_params["run_id"]
     if not re.fullmatch(RUN_ID, run_id):
@@ -169,6 +204,8 @@ async def run_page(request):
     summary = results.summary(shown) if run.finished_ok else None
     roster = results.table_page(shown / "shifts.csv", page) if summary else None
     staffing = results.table_page(out / "staffing.csv", page) if run.kind == "staffing" else None
+    if run.kind == "forecast" and run.finished_ok:  # the volumes planned to, per slot
+        staffing = results.table_page(out / "forecast.csv", page)
     comparison_path = results.comparison(out) if run.kind == "compare" else None
     comparison = (results.table_page(comparison_path, 1, 500, strip=str(out) + "/")
                   if comparison_path else None)

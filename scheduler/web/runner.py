@@ -27,6 +27,10 @@ def command(run: Run, scenario: Path, folder: Path, python: str) -> list[str]:
     """The command line of a run; its outputs go to folder/out."""
     out = str(folder / OUT_DIR)
     opts = run.options
+    if run.kind == "forecast":  # `scenario` is the history file
+        from scheduler.web.forecasts import command as forecast_command
+
+        return forecast_command(scenario, opts, folder / OUT_DIR, python)
     base = [python, "-m", "scheduler", run.kind, str(scenario)]
     if run.kind == "staffing":
         return base + ["--out", out]
