@@ -106,6 +106,18 @@ RequestKind = Literal["leave", "unavailable", "day_off", "shift", "not_shift"]
 HARD_KINDS = ("leave", "unavailable")
 
 
+def check_day_or_range(date: dt.date | None, start_date: dt.date | None,
+                       end_date: dt.date | None) -> None:
+    """One day (date) or a range (start_date and end_date, in order), not both."""
+    if date is not None:
+        if start_date is not None or end_date is not None:
+            raise ValueError("give date, or start_date and end_date, not both")
+    elif start_date is None or end_date is None:
+        raise ValueError("give date, or start_date and end_date")
+    elif end_date < start_date:
+        raise ValueError("end_date is before start_date")
+
+
 class StaffRequest(Strict):
     """Leave, unavailability or a wish of one person over one day or a range of days."""
 
@@ -133,13 +145,7 @@ class StaffRequest(Strict):
 
     @model_validator(mode="after")
     def _check(self) -> StaffRequest:
-        if self.date is not None:
-            if self.start_date is not None or self.end_date is not None:
-                raise ValueError("give date, or start_date and end_date, not both")
-        elif self.start_date is None or self.end_date is None:
-            raise ValueError("give date, or start_date and end_date")
-        elif self.end_date < self.start_date:
-            raise ValueError("end_date is before start_date")
+        check_day_or_range(self.date, self.start_date, self.end_date)
         about_shift = self.shift_type is not None or self.start_from is not None \
             or self.start_until is not None
         if self.kind in ("shift", "not_shift") and not about_shift:
@@ -352,13 +358,8 @@ class RosterChange(Strict):
         if self.kind == "leaves":
             if self.date is None or self.start_date is not None or self.end_date is not None:
                 raise ValueError("a leaves change needs date (the first day gone) only")
-        elif self.date is not None:
-            if self.start_date is not None or self.end_date is not None:
-                raise ValueError("give date, or start_date and end_date, not both")
-        elif self.start_date is None or self.end_date is None:
-            raise ValueError("give date, or start_date and end_date")
-        elif self.end_date < self.start_date:
-            raise ValueError("end_date is before start_date")
+        else:
+            check_day_or_range(self.date, self.start_date, self.end_date)
         return self
 
     @property

@@ -76,14 +76,19 @@ def test_the_bundle_is_made_once_per_process():
     assert "vegaEmbed" in javascript_bundle() and "</script" not in javascript_bundle().lower()
 
 
+def _tooltip(browser) -> dict[str, str]:
+    """The figures of the tooltip Vega shows (waited for), as title -> value."""
+    text = browser.wait_until(
+        "(() => { const e = document.getElementById('vg-tooltip-element');"
+        " return e && e.classList.contains('visible') ? e.innerText : ''; })()")
+    return dict(re.findall(r"([^\n\t]+)\t\s*\n([^\n]+)", text))
+
+
 def test_the_tooltip_gives_the_slots_figures(page, data, browser):
     _load(browser, page)
     x, y, width, height = _box(browser, "#coverage-chart .hover_marks")
     browser.mouse("mouseMoved", x + width * 0.4, y + height / 2)
-    text = browser.wait_until(
-        "(() => { const e = document.getElementById('vg-tooltip-element');"
-        " return e && e.classList.contains('visible') ? e.innerText : ''; })()")
-    figures = dict(re.findall(r"([^\n\t]+)\t\s*\n([^\n]+)", text))
+    figures = _tooltip(browser)
     t = translator("en")
     slot = next(c for c in data.result.coverage if slot_label(t, c.start) == figures["Time"])
     pools = pool_on_duty(data)
@@ -98,10 +103,7 @@ def test_the_heat_map_cells_give_their_slots_figures(page, data, browser):
     _load(browser, page)
     x, y, width, height = _box(browser, "#heatmap .cells_marks path:nth-child(60)")
     browser.mouse("mouseMoved", x + width / 2, y + height / 2)
-    text = browser.wait_until(
-        "(() => { const e = document.getElementById('vg-tooltip-element');"
-        " return e && e.classList.contains('visible') ? e.innerText : ''; })()")
-    figures = dict(re.findall(r"([^\n\t]+)\t\s*\n([^\n]+)", text))
+    figures = _tooltip(browser)
     t = translator("en")
     slot = next(c for c in data.result.coverage if slot_label(t, c.start) == figures["Time"])
     assert figures["required"] == str(slot.required)
@@ -172,10 +174,7 @@ def test_the_simulated_service_chart_has_a_line_per_queue_and_a_tooltip(data, br
     assert browser.evaluate("document.querySelectorAll('#simulation-chart .slots_marks path').length") == 48
     x, y, width, height = _box(browser, "#simulation-chart .slots_marks path:nth-child(30)")
     browser.mouse("mouseMoved", x + width / 2, y + height / 2)
-    text = browser.wait_until(
-        "(() => { const e = document.getElementById('vg-tooltip-element');"
-        " return e && e.classList.contains('visible') ? e.innerText : ''; })()")
-    figures = dict(re.findall(r"([^\n\t]+)\t\s*\n([^\n]+)", text))
+    figures = _tooltip(browser)
     assert figures["queue"] in ("voice", "chat") and figures["goal"] == "80%"
     assert figures["service level"] == {"voice": "70.0%", "chat": "90.0%"}[figures["queue"]]
 
