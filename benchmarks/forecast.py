@@ -22,7 +22,7 @@ errors of earlier origins on slots already past (no look-ahead). `auto` picks pe
 by its own 3-origin backtest within the history before the origin.
 
 Speed: a synthetic year of half-hourly contacts x 3 channels forecast 28 days ahead with
-`auto` (make_forecast, statsmodels imported), and a 6-origin backtest of the five
+`auto` (make_forecast, statsmodels imported), and a 6-origin backtest of the six
 methods at 28 days; medians of 3 runs, /proc/loadavg before and after.
 """
 
@@ -159,7 +159,8 @@ def accuracy(quick: bool) -> list[dict]:
                     if (first + dt.timedelta(days=d)).weekday() < 5 and d >= 21]
         if quick:
             weekdays = weekdays[::5]
-        methods = ["seasonal_naive", "weekly_median", "profile", "ets", "mstl", "auto"]
+        methods = ["seasonal_naive", "weekly_median", "profile", "ets", "mstl", "ensemble",
+                   "auto"]
         runs = evaluate(history, weekdays, methods, 28, scored)
         for m, run in runs.items():
             for r in split_scores(run, spd, first, HORIZONS):
@@ -207,7 +208,7 @@ def timing(runs: int = 3) -> list[dict]:
     rows = []
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for name, code in (("forecast_1y_3ch_28d_auto", code_fc),
-                       ("backtest_1y_3ch_6origins_28d_5methods", code_bt)):
+                       ("backtest_1y_3ch_6origins_28d_6methods", code_bt)):
         seconds, loads = [], [loadavg()]
         for _ in range(runs):
             done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

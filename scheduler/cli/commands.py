@@ -447,7 +447,7 @@ def forecast_command(
     start: Annotated[str, typer.Option("--start", help="First day forecast (YYYY-MM-DD), from 00:00.")],
     days: Annotated[int, typer.Option("--days", help="Days forecast.", min=1, max=366)],
     out_file: Annotated[Path, typer.Option("--out", help="Volume file written (the long file with intervals goes beside it as <stem>_intervals.csv).")] = Path("forecast.csv"),
-    method: Annotated[str, typer.Option("--method", help="auto, seasonal_naive, weekly_median, profile, ets or mstl.")] = "auto",
+    method: Annotated[str, typer.Option("--method", help="auto, seasonal_naive, weekly_median, profile, ets, mstl or ensemble.")] = "auto",
     quantile: Annotated[float, typer.Option("--quantile", help="Quantile planned to (0.5 the median, 0.8 the 80th percentile).", min=0.01, max=0.99)] = 0.5,
     quantiles: Annotated[str, typer.Option("--quantiles", help="Quantiles of the long file, comma-separated.")] = "0.1,0.5,0.9",
     holidays: Annotated[Optional[str], typer.Option("--holidays", help="CN (China's statutory holidays and make-up working days) or dates YYYY-MM-DD,...")] = None,

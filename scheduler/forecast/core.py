@@ -17,7 +17,7 @@ from scheduler.forecast.effects import Calendar, EventSpec, apply, learn
 from scheduler.forecast.history import History
 from scheduler.forecast.methods import MIN_DAYS, point_forecast
 
-AUTO_METHODS = ("seasonal_naive", "weekly_median", "profile", "ets")
+AUTO_METHODS = ("seasonal_naive", "weekly_median", "profile", "ets", "ensemble")
 """The candidates of `auto` (mstl is left out for speed: about 0.5 s a fit)."""
 DEFAULT_QUANTILES = (0.1, 0.5, 0.9)
 STEP_DAYS = 7

@@ -12,9 +12,10 @@ from pydantic import Field, model_validator
 
 from scheduler.models.sections import Strict
 
-METHODS = ("seasonal_naive", "weekly_median", "profile", "ets", "mstl")
+METHODS = ("seasonal_naive", "weekly_median", "profile", "ets", "mstl", "ensemble")
 """The forecasting methods (docs/forecast.md); `auto` picks one per channel by backtest."""
-Method = Literal["auto", "seasonal_naive", "weekly_median", "profile", "ets", "mstl"]
+Method = Literal["auto", "seasonal_naive", "weekly_median", "profile", "ets", "mstl",
+                 "ensemble"]
 
 
 class DateRange(Strict):
@@ -83,9 +84,10 @@ class ForecastSettings(Strict):
     date-time, one row per slot, sorted) and one column of contacts per channel, named
     after the channel; the slot length is read from it."""
     method: Method = "auto"
-    """seasonal_naive, weekly_median, profile, ets, mstl, or auto: per channel the
-    method with the lowest WAPE in a rolling-origin backtest at the horizon's length
-    (docs/forecast.md). Default auto."""
+    """seasonal_naive, weekly_median, profile, ets, mstl, ensemble (the mean of
+    weekly_median, profile and ets), or auto: per channel the method with the lowest WAPE
+    in a rolling-origin backtest at the horizon's length (docs/forecast.md). Default
+    auto."""
     quantile: Annotated[float, Field(gt=0, lt=1)] = 0.5
     """[share 0-1] The quantile of the forecast distribution planned to: 0.5 the
     median, 0.8 the 80th percentile (fewer short slots, more agents). Default 0.5."""

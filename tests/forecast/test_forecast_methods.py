@@ -134,3 +134,14 @@ def test_backtest_origins_keep_the_history_each_method_needs():
     bt = run("seasonal_naive", pattern(40), SPD, 7, points)
     assert bt.scores(7, SPD).wape == pytest.approx(0.0)
     assert bt.lower[0] is None and bt.lower[1] is not None  # intervals from earlier origins
+
+
+def test_the_ensemble_is_the_mean_of_its_three_methods_and_keeps_closed_slots_shut():
+    y = pattern(70, trend_per_week=0.05)  # 10 weeks: the last 8 decide what is closed
+    horizon = 14 * SPD
+    parts = [point_forecast(m, y, SPD, horizon) for m in ("weekly_median", "profile", "ets")]
+    mixed = point_forecast("ensemble", y, SPD, horizon)
+    np.testing.assert_allclose(mixed, sum(parts) / 3, rtol=1e-9, atol=1e-9)
+    closed = (y[-8 * 7 * SPD:].reshape(8, 7 * SPD) == 0).all(axis=0)
+    assert closed.any() and (np.resize(closed, horizon) <= (mixed == 0)).all()
+    assert MIN_DAYS["ensemble"] == max(MIN_DAYS[m] for m in ("weekly_median", "profile", "ets"))
