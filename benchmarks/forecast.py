@@ -112,7 +112,7 @@ def evaluate(history, origins_days: list[int], methods, horizon_days: int, score
                 run.forecasts.append(f)
                 run.actuals.append(actual[o:o + horizon_days * spd])
                 run.scales.append(bt.naive_scale(y[:o], spd))
-                model = run.error_model((0.1, 0.9), upto=k)
+                model = run.error_model((0.1, 0.9), upto=k, slots_per_day=spd)
                 run.lower.append(None if model is None else model.apply(f, 0.1))
                 run.upper.append(None if model is None else model.apply(f, 0.9))
             out[m] = run

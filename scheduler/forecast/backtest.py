@@ -24,14 +24,21 @@ HORIZONS_DAYS = (1, 7, 28)
 
 @dataclass
 class ErrorModel:
-    """Quantiles of the log ratio actual/forecast per band of forecast size."""
+    """Quantiles of the log ratio actual/forecast per lead time and band of forecast size:
+    errors grow with the lead (a forecast four weeks out misses more than tomorrow's), so
+    one distribution for all leads makes next-day intervals too wide and four-week ones
+    too narrow. Leads are bucketed in days (LEAD_EDGES_DAYS); a bucket with fewer than
+    MIN_BUCKET errors uses every lead's."""
 
     edges: np.ndarray
     quantiles: dict[float, np.ndarray]
-    """q -> one log ratio per band (len(edges) + 1 bands)."""
+    """q -> log ratios, one row per lead bucket, one column per size band."""
+    slots_per_day: int = 0
+    """0: one bucket for every lead (no lead given when fitted)."""
 
     @classmethod
-    def fit(cls, forecast: np.ndarray, actual: np.ndarray, qs) -> ErrorModel | None:
+    def fit(cls, forecast: np.ndarray, actual: np.ndarray, qs,
+            lead: np.ndarray | None = None, slots_per_day: int = 0) -> ErrorModel | None:
         f, a = np.asarray(forecast, float), np.asarray(actual, float)
         keep = (f > 0) | (a > 0)
         f, a = f[keep], a[keep]
@@ -40,20 +47,47 @@ class ErrorModel:
         r = np.log((a + 1) / (f + 1))
         edges = np.quantile(f, [0.25, 0.5, 0.75])
         band = np.searchsorted(edges, f, side="right")
+        buckets = 1
+        bucket = np.zeros(f.size, int)
+        if lead is not None and slots_per_day:
+            buckets = len(LEAD_EDGES_DAYS) + 1
+            bucket = _bucket(np.asarray(lead)[keep], slots_per_day)
         out = {}
         for q in qs:
-            per = []
-            for b in range(len(edges) + 1):
-                rb = r[band == b]
-                per.append(float(np.quantile(rb if rb.size >= 10 else r, q)))
-            out[q] = np.array(per)
-        return cls(edges, out)
+            rows = []
+            for k in range(buckets):
+                mine = bucket == k
+                use_k = mine if mine.sum() >= MIN_BUCKET else np.ones(f.size, bool)
+                row = []
+                for b in range(len(edges) + 1):
+                    rb = r[use_k & (band == b)]
+                    row.append(float(np.quantile(rb if rb.size >= 10 else r[use_k], q)))
+                rows.append(row)
+            out[q] = np.array(rows)
+        return cls(edges, out, slots_per_day if buckets > 1 else 0)
 
-    def apply(self, forecast: np.ndarray, q: float) -> np.ndarray:
+    def apply(self, forecast: np.ndarray, q: float, first_lead: int = 0) -> np.ndarray:
+        """The q-quantile of each slot of `forecast`, whose first slot is `first_lead`
+        slots after the origin."""
         f = np.asarray(forecast, float)
         band = np.searchsorted(self.edges, f, side="right")
-        out = (f + 1) * np.exp(self.quantiles[q][band]) - 1
+        if self.slots_per_day:
+            bucket = _bucket(first_lead + np.arange(f.size), self.slots_per_day)
+        else:
+            bucket = np.zeros(f.size, int)
+        out = (f + 1) * np.exp(self.quantiles[q][bucket, band]) - 1
         return np.where(f > 0, np.maximum(out, 0.0), 0.0)
+
+
+LEAD_EDGES_DAYS = (1, 7)
+"""Lead-time buckets of the error model: the next day, the rest of the week, later."""
+MIN_BUCKET = 200
+"""Errors a lead bucket needs of its own (else it borrows every lead's)."""
+
+
+def _bucket(lead_slots: np.ndarray, slots_per_day: int) -> np.ndarray:
+    return np.searchsorted(np.asarray(LEAD_EDGES_DAYS) * slots_per_day, lead_slots,
+                           side="right")
 
 
 def poisson_quantile(forecast: np.ndarray, q: float) -> np.ndarray:
@@ -112,17 +146,20 @@ class Backtest:
             coverage = float(joined.mean()) if joined.size else None
         return Scores(wape, float(np.mean(mases)) if mases else float("nan"), bias, coverage)
 
-    def error_model(self, qs, upto: int | None = None) -> ErrorModel | None:
+    def error_model(self, qs, upto: int | None = None,
+                    slots_per_day: int = 0) -> ErrorModel | None:
         """From the errors of every origin (upto None), or of the origins before origin
-        `upto`, only their slots before it (known by then)."""
+        `upto`, only their slots before it (known by then); by lead time when
+        `slots_per_day` is given."""
         k = len(self.forecasts) if upto is None else upto
         if k == 0:
             return None
         cut = [None] * k if upto is None else [self.origins[upto] - o for o in self.origins[:k]]
         f = np.concatenate([x[:c] for x, c in zip(self.forecasts[:k], cut)])
         a = np.concatenate([x[:c] for x, c in zip(self.actuals[:k], cut)])
+        lead = np.concatenate([np.arange(len(x[:c])) for x, c in zip(self.forecasts[:k], cut)])
         ok = ~np.isnan(a)
-        return ErrorModel.fit(f[ok], a[ok], qs)
+        return ErrorModel.fit(f[ok], a[ok], qs, lead[ok], slots_per_day)
 
 
 def naive_scale(y: np.ndarray, spd: int) -> float:
@@ -155,7 +192,7 @@ def run(method: str, y: np.ndarray, spd: int, horizon_days: int, origins: list[i
         bt.forecasts.append(f)
         bt.actuals.append(np.asarray(actual[o:o + h], float))
         bt.scales.append(naive_scale(y[:o], spd))
-        model = bt.error_model(interval, upto=k)
+        model = bt.error_model(interval, upto=k, slots_per_day=spd)
         if model is None:
             bt.lower.append(None)
             bt.upper.append(None)

@@ -131,7 +131,7 @@ def make_forecast(history: History, start: dt.date, days: int, method: str = "au
         point, notes = apply(base, coming, calendar, list(events), learnt, name)
         result.warnings += notes
         point = point.reshape(-1)
-        model = tests[chosen].error_model(qs) if chosen in tests else None
+        model = tests[chosen].error_model(qs, slots_per_day=spd) if chosen in tests else None
         source = "backtest"
         if model is None:
             source = "poisson"
@@ -140,7 +140,8 @@ def make_forecast(history: History, start: dt.date, days: int, method: str = "au
                 "intervals are Poisson counts around the forecast, likely too narrow")
             quants = {q: bt.poisson_quantile(point, q) for q in qs}
         else:
-            quants = {q: model.apply(point, q) for q in qs}
+            # the forecast's first slot is gap_days after the history's end
+            quants = {q: model.apply(point, q, gap_days * spd) for q in qs}
         for a, b in zip(qs, qs[1:]):  # quantiles never cross
             quants[b] = np.maximum(quants[b], quants[a])
         result.channels.append(ChannelForecast(name, chosen, point, quants, scores, source))

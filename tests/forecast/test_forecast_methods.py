@@ -145,3 +145,24 @@ def test_the_ensemble_is_the_mean_of_its_three_methods_and_keeps_closed_slots_sh
     closed = (y[-8 * 7 * SPD:].reshape(8, 7 * SPD) == 0).all(axis=0)
     assert closed.any() and (np.resize(closed, horizon) <= (mixed == 0)).all()
     assert MIN_DAYS["ensemble"] == max(MIN_DAYS[m] for m in ("weekly_median", "profile", "ets"))
+
+
+def test_intervals_widen_with_the_lead_when_errors_do():
+    spd, days = 24, 28
+    rng = np.random.default_rng(5)
+    lead = np.tile(np.arange(days * spd), 6)  # six origins of 28 days
+    forecast = np.full(lead.size, 100.0)
+    spread = np.where(lead < spd, 0.02, np.where(lead < 7 * spd, 0.08, 0.2))
+    actual = forecast * np.exp(rng.normal(0, spread))
+    model = ErrorModel.fit(forecast, actual, (0.1, 0.9), lead, spd)
+    f = np.full(days * spd, 100.0)
+    width = model.apply(f, 0.9) - model.apply(f, 0.1)
+    next_day, week, later = width[0], width[3 * spd], width[20 * spd]
+    assert next_day < week < later
+    # a forecast that starts 10 days after the origin is judged at its own leads
+    assert model.apply(f[:24], 0.9, first_lead=10 * spd)[0] == pytest.approx(
+        model.apply(f, 0.9)[10 * spd])
+    # without leads: one distribution for every lead, as before
+    flat = ErrorModel.fit(forecast, actual, (0.1, 0.9))
+    flat_width = flat.apply(f, 0.9) - flat.apply(f, 0.1)
+    assert np.ptp(flat_width) == 0 and next_day < flat_width[0] < later
