@@ -150,7 +150,7 @@ def test_the_ensemble_is_the_mean_of_its_three_methods_and_keeps_closed_slots_sh
 def test_intervals_widen_with_the_lead_when_errors_do():
     spd, days = 24, 28
     rng = np.random.default_rng(5)
-    lead = np.tile(np.arange(days * spd), 6)  # six origins of 28 days
+    lead = np.tile(np.arange(days * spd), 12)  # twelve origins of 28 days
     forecast = np.full(lead.size, 100.0)
     spread = np.where(lead < spd, 0.02, np.where(lead < 7 * spd, 0.08, 0.2))
     actual = forecast * np.exp(rng.normal(0, spread))
@@ -166,3 +166,9 @@ def test_intervals_widen_with_the_lead_when_errors_do():
     flat = ErrorModel.fit(forecast, actual, (0.1, 0.9))
     flat_width = flat.apply(f, 0.9) - flat.apply(f, 0.1)
     assert np.ptp(flat_width) == 0 and next_day < flat_width[0] < later
+    # a lead with fewer than 200 errors of its own borrows every lead's: 6 origins give
+    # the next day 144
+    few = lead < 6 * days * spd
+    borrowed = ErrorModel.fit(forecast[few], actual[few], (0.1, 0.9), lead[few], spd)
+    w = borrowed.apply(f, 0.9) - borrowed.apply(f, 0.1)
+    assert w[0] > w[3 * spd]
