@@ -18,6 +18,9 @@ from scheduler.forecast.history import History
 from scheduler.forecast.methods import MIN_DAYS, point_forecast
 
 AUTO_METHODS = ("seasonal_naive", "weekly_median", "profile", "ets", "ensemble")
+AUTO_MARGIN = 0.05
+"""`auto` keeps the ensemble unless another method's backtest WAPE is more than this
+share lower."""
 """The candidates of `auto` (mstl is left out for speed: about 0.5 s a fit)."""
 DEFAULT_QUANTILES = (0.1, 0.5, 0.9)
 STEP_DAYS = 7
@@ -114,6 +117,12 @@ def make_forecast(history: History, start: dt.date, days: int, method: str = "au
             if scores:
                 chosen = min(scores, key=lambda m: (np.nan_to_num(scores[m].wape, nan=np.inf),
                                                     AUTO_METHODS.index(m)))
+                # three origins tell methods apart only roughly: the ensemble, which errs
+                # least on average, stays unless another method beats it clearly
+                mixed = scores.get("ensemble")
+                if mixed is not None and np.isfinite(mixed.wape) and \
+                        mixed.wape <= (1 + AUTO_MARGIN) * scores[chosen].wape:
+                    chosen = "ensemble"
             else:
                 chosen = next(m for m in ("profile", "seasonal_naive") if n_days >= MIN_DAYS[m])
                 result.warnings.append(
