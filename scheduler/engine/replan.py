@@ -36,7 +36,12 @@ from scheduler.engine.cpsat import solver_parameters, versions
 from scheduler.engine.instance import Instance
 from scheduler.engine.plan_steps import hint_all
 from scheduler.engine.records import records
-from scheduler.engine.replan_model import PoolRoster, ReplanModel, previous_roster
+from scheduler.engine.replan_model import (
+    PoolRoster,
+    ReplanModel,
+    first_free_slot,
+    previous_roster,
+)
 from scheduler.engine.staff_stage import on_duty, uncapped, with_staff_figures
 from scheduler.engine.stopping import StopSignal, apply_parameters, watched
 from scheduler.errors import InputError
@@ -212,7 +217,7 @@ def _describe(view: Instance, k: int | None) -> str:
 
 
 def _change_records(pool: PoolRoster, assignment: dict[int, list[tuple[int, int]]],
-                    labels: list[tuple[str, str]], start: dt.datetime,
+                    labels: list[tuple[str, str]],
                     reasons: dict[tuple[str, dt.date], str], demand_changed: bool
                     ) -> list[ChangeRecord]:
     view = pool.view
@@ -263,6 +268,7 @@ def replan(loaded: LoadedScenario, shifts: list[ShiftRecord], breaks: list[Break
         mine = [s for s in shifts if (s.pool or None) == view.pool_name]
         previous, hires = previous_roster(view, members, mine, breaks)
         pools.append(PoolRoster(view, members, previous, hires))
+    first_slot = first_free_slot(loaded, start, inst.slot)
     duty = [on_duty(pool.view, [((d, k), 1) for days in pool.previous.values()
                                 for d, k in days.items()]) for pool in pools]
     assignments, labels, hires_used = [], [], {}
@@ -275,7 +281,6 @@ def replan(loaded: LoadedScenario, shifts: list[ShiftRecord], breaks: list[Break
         required = [max(0, r - o) for r, o in zip(inst.required, others)]
         ids = {m.id for m in pool.members}
         absent = sum(1 for who, _ in reasons if who in ids)
-        first_slot = max(0, math.ceil((start - loaded.start).total_seconds() / 60 / inst.slot))
         short = inst.slot * sum(max(0, r - d) for r, d in zip(required[first_slot:],
                                                               duty[p][first_slot:]))
         days_left = max(1, (loaded.start + dt.timedelta(days=sc.horizon.days) - start).days)
@@ -310,7 +315,7 @@ def replan(loaded: LoadedScenario, shifts: list[ShiftRecord], breaks: list[Break
         duty[p] = on_duty(view, [((d, k), 1) for items in assignment.values()
                                  for d, k in items])
         hires_used[view.pool_name] = len({key for key in assignment if key >= len(pool.members)})
-        changed = _change_records(pool, assignment, mine, start, reasons, demand_changed)
+        changed = _change_records(pool, assignment, mine, reasons, demand_changed)
         records_out += changed
         figures["forced"] += r.forced
         figures["new"] += new

@@ -102,6 +102,12 @@ def offered_days(view: Instance, previous: dict[int, dict[int, int]], widen: boo
     return out
 
 
+def first_free_slot(loaded: LoadedScenario, start: dt.datetime, slot_minutes: int) -> int:
+    """The first slot that starts at or after the re-plan's start (the requirement the
+    re-plan covers begins there)."""
+    return max(0, math.ceil((start - loaded.start).total_seconds() / 60 / slot_minutes))
+
+
 class ReplanModel:
     """One pool's re-plan model: the staff model with the kept shifts fixed, the days
     outside `free_days` held as they are in `current`, and the disruption terms against
@@ -159,7 +165,7 @@ class ReplanModel:
                                          f"scenario no longer lets them work it",
                                          key_path="changes")
                 person.eligible[i] = sorted(keep)
-        first_slot = max(0, math.ceil((start - loaded.start).total_seconds() / 60 / view.slot))
+        first_slot = first_free_slot(loaded, start, view.slot)
         cover = [0 if t < first_slot else r for t, r in enumerate(required)]
         if free_days is not None:
             cover = self._held_cover(cover, people, free_days)
