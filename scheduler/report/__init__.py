@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 from scheduler.i18n import choose_language, translator
 from scheduler.models import Result, Scenario
@@ -23,6 +24,7 @@ from scheduler.report.ical import write_calendars
 from scheduler.report.saved import SCENARIO_FILE, horizon_of, read_result, write_scenario
 from scheduler.report.simulation_view import read_simulation
 from scheduler.report.workbook import write_workbook
+from scheduler.report.writing import collector_resting, in_child, use_child
 
 CALENDAR_DIR = "calendar"
 REPORT_FILES = ("roster.xlsx", "report.html", "activities.csv")
@@ -33,27 +35,37 @@ def write_reports(result: Result, folder: Path, start_date: dt.date, days: int,
                   scenario: Scenario | None = None, required=None,
                   save_scenario: bool = True, source_dir: Path | None = None,
                   simulation: list[dict] | None = None,
-                  source_path: Path | None = None, lang: str | None = None) -> list[str]:
+                  source_path: Path | None = None, lang: str | None = None,
+                  parallel: bool | None = None,
+                  meanwhile: Callable[[], None] | None = None) -> list[str]:
     """Write the readable outputs into folder; return the names written. `simulation`:
     the rows of the folder's simulation.csv, shown in the workbook and the report;
     `source_path`: the scenario file read, named in scenario.yaml; `lang`: the language
-    (default: the scenario's locale, else the environment's, see `choose_language`)."""
+    (default: the scenario's locale, else the environment's, see `choose_language`).
+
+    `parallel`: whether a forked child writes the workbook while this process writes the
+    rest (report/writing.py; None: for big rosters); `meanwhile`: more writing for this
+    process to do while the child works (write_result's summary and CSVs)."""
     folder = Path(folder)
     lang = lang or choose_language(None, getattr(scenario, "locale", None))
     data = ReportData(result, start_date, days, scenario, simulation=simulation,
                       t=translator(lang))
-    write_workbook(data, folder / "roster.xlsx")
-    write_html(data, folder / "report.html")
-    write_activities(data, folder / "activities.csv")
     names = list(REPORT_FILES)
-    if scenario is not None:
-        if required is None and len(result.coverage) == scenario.horizon.num_slots:
-            required = [c.required for c in result.coverage]
-        if save_scenario:
-            write_scenario(scenario, required, folder / SCENARIO_FILE, source_dir, source_path)
-            names.append(SCENARIO_FILE)
-        write_calendars(data, folder / CALENDAR_DIR)
-        names.append(CALENDAR_DIR)
+    child = use_child(len(result.shifts), parallel)
+    with in_child(lambda: write_workbook(data, folder / "roster.xlsx"), child):
+        if meanwhile is not None:
+            meanwhile()
+        write_html(data, folder / "report.html")
+        write_activities(data, folder / "activities.csv")
+        if scenario is not None:
+            if required is None and len(result.coverage) == scenario.horizon.num_slots:
+                required = [c.required for c in result.coverage]
+            if save_scenario:
+                write_scenario(scenario, required, folder / SCENARIO_FILE, source_dir,
+                               source_path)
+                names.append(SCENARIO_FILE)
+            write_calendars(data, folder / CALENDAR_DIR)
+            names.append(CALENDAR_DIR)
     return names
 
 
@@ -131,10 +143,11 @@ def rebuild(out_dir: Path, scenario_path: Path | None = None,
     lang = lang or recorded_language(out_dir) or choose_language(None, scenario.locale)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=out_dir))
     try:
-        names = write_reports(result, tmp, start_date, days, scenario, loaded.required,
-                              save_scenario=scenario_path is not None,
-                              source_dir=loaded.directory, simulation=simulation,
-                              source_path=loaded.path, lang=lang)
+        with collector_resting():
+            names = write_reports(result, tmp, start_date, days, scenario, loaded.required,
+                                  save_scenario=scenario_path is not None,
+                                  source_dir=loaded.directory, simulation=simulation,
+                                  source_path=loaded.path, lang=lang)
         return move_into(tmp, out_dir, names)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

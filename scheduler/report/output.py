@@ -15,6 +15,7 @@ import json
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 from scheduler.models import Result
 
@@ -71,21 +72,34 @@ def write_changes(result: Result, path: Path) -> None:
             w.writerow([c.agent, c.name or "", c.day.isoformat(), c.was, c.now, c.reason])
 
 
+def _iso_cached() -> Callable[[dt.datetime], str]:
+    """_iso that formats each distinct moment once (a roster's shifts and breaks share
+    a few thousand start and end times)."""
+    known: dict[dt.datetime, str] = {}
+
+    def iso(value: dt.datetime) -> str:
+        text = known.get(value)
+        if text is None:
+            text = known[value] = value.strftime(ISO)
+        return text
+    return iso
+
+
 def write_csvs(result: Result, folder: Path) -> None:
+    iso = _iso_cached()
     with open(folder / "shifts.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         named = any(r.name is not None for r in result.shifts)
         w.writerow(["agent", "shift_type", "start", "end", "paid_minutes", "day", "pool",
                     "overtime_minutes"] + (["name"] if named else []))
-        for r in result.shifts:
-            day = r.day.isoformat() if r.day else ""
-            w.writerow([r.agent, r.shift_type, _iso(r.start), _iso(r.end), r.paid_minutes, day,
-                        r.pool or "", r.overtime_minutes] + ([r.name or ""] if named else []))
+        w.writerows([r.agent, r.shift_type, iso(r.start), iso(r.end), r.paid_minutes,
+                     r.day.isoformat() if r.day else "", r.pool or "", r.overtime_minutes]
+                    + ([r.name or ""] if named else []) for r in result.shifts)
     with open(folder / "breaks.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["agent", "start", "end", "paid"])
-        for b in result.breaks:
-            w.writerow([b.agent, _iso(b.start), _iso(b.end), "true" if b.paid else "false"])
+        w.writerows((b.agent, iso(b.start), iso(b.end), "true" if b.paid else "false")
+                    for b in result.breaks)
     with open(folder / "coverage.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         # workload scenarios append, per channel, the service the roster achieves
@@ -118,26 +132,34 @@ def output_seconds(shifts: int, agents: int = 0) -> float:
 
 
 def write_result(result: Result, out_dir: Path, start_date: dt.date, days: int,
-                 loaded=None, lang: str | None = None) -> list[Path]:
+                 loaded=None, lang: str | None = None,
+                 parallel: bool | None = None) -> list[Path]:
     """Write every output file atomically into out_dir; return their paths. `loaded` (a
     LoadedScenario or a Scenario) adds scenario.yaml and the calendars. `lang`: the
     language of the readable outputs (default: the scenario's locale, else the
-    environment's), recorded in summary.json."""
+    environment's), recorded in summary.json. `parallel`: whether a forked child writes
+    roster.xlsx meanwhile (None: for rosters of FORK_MIN_SHIFTS shifts or more, from the
+    main thread; report/writing.py)."""
     from scheduler.i18n import choose_language
     from scheduler.report import move_into, write_reports
+    from scheduler.report.writing import collector_resting
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=out_dir))
     scenario = getattr(loaded, "scenario", loaded)
     lang = lang or choose_language(None, getattr(scenario, "locale", None))
-    try:
+    def sources() -> None:
         write_summary(result, tmp / "summary.json", lang)
         write_csvs(result, tmp)
-        names = write_reports(result, tmp, start_date, days, scenario,
-                              getattr(loaded, "required", None),
-                              source_dir=getattr(loaded, "directory", None),
-                              source_path=getattr(loaded, "path", None), lang=lang)
+
+    try:
+        with collector_resting():  # and the workbook in a child for a big roster
+            names = write_reports(result, tmp, start_date, days, scenario,
+                                  getattr(loaded, "required", None),
+                                  source_dir=getattr(loaded, "directory", None),
+                                  source_path=getattr(loaded, "path", None), lang=lang,
+                                  parallel=parallel, meanwhile=sources)
         forecast = getattr(getattr(loaded, "staffing", None), "forecast", None)
         if forecast is not None:  # the scenario's `forecast:`: the volumes it planned to
             from scheduler.forecast.output import long_text, volume_text
