@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -118,17 +119,72 @@ def write_csvs(result: Result, folder: Path) -> None:
                        + [_blank(getattr(q, k)) for q in c.queues for k in kinds])
 
 
-def output_seconds(shifts: int, agents: int = 0) -> float:
-    """About how long write_result takes for a roster of `shifts` shifts and `agents`
-    agents (one calendar each), with a margin. Measured on one core: 1.1 s for 5,300
-    shifts of 600 agents, 11.3 s for 55,000 of 3,230 (two thirds of it the workbook),
-    about 11 s for 25,900 of 8,500; plus about 1.5 s for the chart library that report.html
-    inlines when it is neither made in this process nor cached on the machine
-    (report/charts.py)."""
-    from scheduler.report.charts import bundle_is_ready
+PARENT_CPU = (0.11, 6.0e-5, 1.45e-4)
+"""CPU seconds of the process that calls write_result, as a + b x shifts + c x agents:
+summary.json, the CSVs, report.html, activities.csv, scenario.yaml and a calendar per
+agent. Least squares over benchmarks/output_model.py's synthetic rosters (100 to 6,000
+agents, 1 and 4 weeks, five days in seven, two breaks a shift; medians of 3 runs,
+2026-12-02): 0.1075 + 5.99e-5 x shifts + 1.43e-4 x agents."""
+WORKBOOK_CPU = (0.07, 8.6e-5, 0.0)
+"""CPU seconds of roster.xlsx alone, the same way: 0.0653 + 8.58e-5 x shifts (- 7e-6 x
+agents, dropped). Solved rosters have one break a shift, not two, and come out lower:
+3.4-3.9 s for the 55,486 shifts of 4 weeks at peak 1,000 against 4.8 s here."""
+TEARDOWN_CPU = (0.1, 3e-6, 0.0)
+"""After the files: the summary printed and the process's exit, which frees the roster
+(0.5 s measured for 55,486 shifts at load average 4, about 0.2 s idle)."""
+RESERVE_MARGIN = 1.2
+"""The model times this: what the file system and a busy machine's scheduling add."""
+MAX_CONTENTION = 4.0
 
-    bundle = 0.0 if bundle_is_ready() else 1.6
-    return 0.4 + bundle + 0.0002 * shifts + 0.0009 * agents
+
+def _linear(coef: tuple[float, float, float], shifts: int, agents: int) -> float:
+    return coef[0] + coef[1] * shifts + coef[2] * agents
+
+
+def output_cpu_seconds(shifts: int, agents: int = 0) -> float:
+    """The CPU seconds on the critical path of write_result for a roster of `shifts`
+    shifts and `agents` agents (one calendar each): the larger of the two processes'
+    when a child writes the workbook (report/writing.py), else their sum."""
+    from scheduler.report.writing import use_child
+
+    parent = _linear(PARENT_CPU, shifts, agents)
+    workbook = _linear(WORKBOOK_CPU, shifts, agents)
+    return max(parent, workbook) if use_child(shifts) else parent + workbook
+
+
+def contention(processes: int) -> float:
+    """How many times longer than on an idle machine `processes` busy processes of ours
+    take: the 1-minute load average counts as the demand of other work, sharing the
+    cores with ours; 1 on an idle machine, at most MAX_CONTENTION. (Taken while this
+    process has run a few seconds, the average holds little of its own work; right after
+    another busy run of ours, it holds that run's and errs long.)"""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        load = 0.0
+    return min(MAX_CONTENTION, max(1.0, (load + processes) / max(1, cores)))
+
+
+def output_seconds(shifts: int, agents: int = 0) -> float:
+    """The wall seconds to keep for writing the outputs of a roster of `shifts` shifts
+    and `agents` agents and for the command's exit: the measured CPU model
+    (output_cpu_seconds, TEARDOWN_CPU) plus about 1.5 s for the chart library that
+    report.html inlines when it is neither made in this process nor cached on the
+    machine (report/charts.py), times RESERVE_MARGIN and the machine's `contention` now.
+
+    Before (one process, the cycle collector on): 0.4 + 0.0002 x shifts + 0.0009 x
+    agents, 14.4 s for the 55,486 shifts of 3,230 agents that took 8.6-10.6 s. Now 5.8 s
+    for them on an idle machine (4.8 s of CPU in the model)."""
+    from scheduler.report.charts import bundle_is_ready
+    from scheduler.report.writing import use_child
+
+    bundle = 0.0 if bundle_is_ready() else 1.5
+    cpu = output_cpu_seconds(shifts, agents) + _linear(TEARDOWN_CPU, shifts, agents) + bundle
+    return RESERVE_MARGIN * cpu * contention(2 if use_child(shifts) else 1)
 
 
 def write_result(result: Result, out_dir: Path, start_date: dt.date, days: int,
