@@ -321,6 +321,22 @@ def render_export(rows: list[dict]) -> str:
     return _table(["step", "median s", "fastest s", "size"], body)
 
 
+def render_output_model(rows: list[dict]) -> str:
+    """output_model.py: per roster size, the writers' wall and CPU seconds (medians) and
+    the CPU seconds output_seconds' model gives."""
+    _need(rows, ("agents", "days", "shifts", "child", "wall_s", "parent_cpu_s", "child_cpu_s",
+                 "critical_cpu_s", "model_cpu_s", "load_avg_1min"), "output_model")
+    body = [[whole(r["agents"]), r["days"], whole(r["shifts"]),
+             "yes" if str(r["child"]) == "True" else "no", fmt(r["wall_s"], "{:.2f}"),
+             fmt(r["parent_cpu_s"], "{:.2f}"),
+             fmt(r["child_cpu_s"], "{:.2f}") if str(r["child"]) == "True" else "-",
+             fmt(r["critical_cpu_s"], "{:.2f}"), fmt(r["model_cpu_s"], "{:.2f}"),
+             fmt(r["load_avg_1min"], "{:.1f}")] for r in rows]
+    return _table(["agents", "days", "shifts", "workbook in a child", "wall s",
+                   "CPU s, this process", "CPU s, workbook child", "CPU s, critical path",
+                   "model CPU s", "load"], body)
+
+
 def render_staffing(rows: list[dict]) -> str:
     _need(rows, ("model", "peak_scale", "peak_erlangs", "median_s"), "staffing")
     body = []
@@ -564,6 +580,8 @@ TABLES: dict[str, Table | Headline] = {
     "first_roster": Table("first_roster", "first_roster.csv", render_first_roster,
                           optional=True),
     "export": Table("export", "export.csv", render_export),
+    "output_model": Table("output_model", "output_model.csv", render_output_model,
+                          optional=True),
     "staffing": Table("staffing", "staffing.csv", render_staffing),
     "skills": Table("skills", "skills.csv", render_skills),
     "curtois": Table("curtois", "curtois.csv", render_curtois),

@@ -1,8 +1,8 @@
 """The measurements behind scheduler.report.output.output_seconds: how long write_result
 takes for rosters of every size, and the linear model fitted to them.
 
-A synthetic result (scheduler/report/synthetic.py: five days in seven, two breaks a shift)
-of each AGENTS x DAYS size is written RUNS times with `write_result` as `scheduler solve`
+A synthetic result (scheduler/report/synthetic.py: five days in seven, one break a shift
+as in the solved rosters of the scale grid; --rest-breaks: two) of each AGENTS x DAYS size is written RUNS times with `write_result` as `scheduler solve`
 writes it (the workbook in a forked child from FORK_MIN_SHIFTS shifts on,
 report/writing.py). Each run records the wall time and the CPU seconds of this process
 (summary, CSVs, report, activities, calendars, scenario) and of the child (the
@@ -35,15 +35,15 @@ from results_csv import write_rows
 
 from scheduler.report.output import output_cpu_seconds, write_result
 from scheduler.report.synthetic import synthetic_result, synthetic_scenario
-from scheduler.report.writing import use_child
+from scheduler.report.writing import child_writes
 
 FIELDS = ["agents", "days", "shifts", "breaks", "runs", "child", "wall_s", "parent_cpu_s",
           "child_cpu_s", "critical_cpu_s", "model_cpu_s", "load_avg_1min",
           "load_avg_1min_after"]
 
 
-def measure(agents: int, days: int, runs: int) -> dict:
-    result = synthetic_result(agents, days)
+def measure(agents: int, days: int, runs: int, rest_breaks: bool = False) -> dict:
+    result = synthetic_result(agents, days, rest_breaks=rest_breaks)
     scenario = synthetic_scenario(days)
     load = os.getloadavg()[0]
     walls, parents, children = [], [], []
@@ -60,7 +60,7 @@ def measure(agents: int, days: int, runs: int) -> dict:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     shifts = len(result.shifts)
-    child = use_child(shifts)
+    child = child_writes(shifts)
     parent_cpu, child_cpu = statistics.median(parents), statistics.median(children)
     return {"agents": agents, "days": days, "shifts": shifts, "breaks": len(result.breaks),
             "runs": runs, "child": child, "wall_s": round(statistics.median(walls), 3),
@@ -85,12 +85,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--agents", default="100,500,1500,3000,6000")
     ap.add_argument("--days", default="7,28")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--rest-breaks", action="store_true",
+                    help="two breaks a shift (the meal and a paid rest) instead of one")
     ap.add_argument("--csv", type=Path, default=None)
     args = ap.parse_args(argv)
     rows = []
     for days in (int(v) for v in args.days.split(",")):
         for agents in (int(v) for v in args.agents.split(",")):
-            row = measure(agents, days, args.runs)
+            row = measure(agents, days, args.runs, args.rest_breaks)
             rows.append(row)
             print(", ".join(f"{k} {row[k]}" for k in FIELDS), flush=True)
             if args.csv:

@@ -124,6 +124,15 @@ BENCHMARKS: dict[str, Bench] = {
         quick=(("--runs", "1", "--agents", "20", "--days", "7"),),
         packages=("XlsxWriter",),
         about="outputs of 1,000 agents x 28 days, 5 runs (about 2 min)"),
+    "output_model": Bench(
+        "output_model.py", "output_model.csv",
+        full=(("--runs", "3", "--agents", "20,50,100,300,500,1000,1500,3000,6000",
+               "--days", "7,28"),),
+        quick=(("--runs", "1", "--agents", "20,50,100", "--days", "7"),),
+        packages=("XlsxWriter", "numpy"),
+        about="output_seconds' measurements: synthetic rosters of 20-6,000 agents x 1 and "
+              "4 weeks written 3 times each, CPU per process (about 5 min)",
+        headline=False),
     "staffing": Bench(
         "staffing.py", "staffing.csv",
         full=(("--runs", "7", "--peak-scale", "1", "100"),),

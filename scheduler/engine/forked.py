@@ -56,7 +56,7 @@ def run_forked(work: Callable[[Callable[[Any], None]], None], deadline: float,
         try:
             receiver.close()
             signal.signal(signal.SIGINT, signal.SIG_IGN)
-            _die_with_parent()
+            die_with_parent()
             work(sender.send)
             sender.send(_Done())
         except BaseException:  # noqa: BLE001 - the parent sees a child that did not finish
@@ -101,7 +101,7 @@ def _collect(receiver: Connection, outcome: Outcome, deadline: float,
         outcome.messages.append(message)
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Ask Linux to kill this child when its parent dies (prctl PR_SET_PDEATHSIG)."""
     with contextlib.suppress(Exception):
         import ctypes

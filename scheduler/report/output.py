@@ -132,7 +132,7 @@ agents, dropped). Solved rosters have one break a shift, not two, and come out l
 TEARDOWN_CPU = (0.1, 3e-6, 0.0)
 """After the files: the summary printed and the process's exit, which frees the roster
 (0.5 s measured for 55,486 shifts at load average 4, about 0.2 s idle)."""
-RESERVE_MARGIN = 1.2
+RESERVE_MARGIN = 1.1
 """The model times this: what the file system and a busy machine's scheduling add."""
 MAX_CONTENTION = 4.0
 
@@ -145,11 +145,11 @@ def output_cpu_seconds(shifts: int, agents: int = 0) -> float:
     """The CPU seconds on the critical path of write_result for a roster of `shifts`
     shifts and `agents` agents (one calendar each): the larger of the two processes'
     when a child writes the workbook (report/writing.py), else their sum."""
-    from scheduler.report.writing import use_child
+    from scheduler.report.writing import child_writes
 
     parent = _linear(PARENT_CPU, shifts, agents)
     workbook = _linear(WORKBOOK_CPU, shifts, agents)
-    return max(parent, workbook) if use_child(shifts) else parent + workbook
+    return max(parent, workbook) if child_writes(shifts) else parent + workbook
 
 
 def contention(processes: int) -> float:
@@ -176,15 +176,17 @@ def output_seconds(shifts: int, agents: int = 0) -> float:
     report.html inlines when it is neither made in this process nor cached on the
     machine (report/charts.py), times RESERVE_MARGIN and the machine's `contention` now.
 
-    Before (one process, the cycle collector on): 0.4 + 0.0002 x shifts + 0.0009 x
-    agents, 14.4 s for the 55,486 shifts of 3,230 agents that took 8.6-10.6 s. Now 5.8 s
-    for them on an idle machine (4.8 s of CPU in the model)."""
+    Before (one process, the cycle collector on, no load counted): 0.4 + 0.0002 x shifts
+    + 0.0009 x agents, 14.4 s for the 55,486 shifts of 3,230 agents of 4 weeks at peak
+    1,000, which took 8.6-10.6 s to write then. Now 6.1 s for them on an idle machine
+    (4.8 s of CPU on the critical path in the model, 3.4-3.9 s measured), about 15 s at a
+    load average of 3 on 2 cores."""
     from scheduler.report.charts import bundle_is_ready
-    from scheduler.report.writing import use_child
+    from scheduler.report.writing import child_writes
 
     bundle = 0.0 if bundle_is_ready() else 1.5
     cpu = output_cpu_seconds(shifts, agents) + _linear(TEARDOWN_CPU, shifts, agents) + bundle
-    return RESERVE_MARGIN * cpu * contention(2 if use_child(shifts) else 1)
+    return RESERVE_MARGIN * cpu * contention(2 if child_writes(shifts) else 1)
 
 
 def write_result(result: Result, out_dir: Path, start_date: dt.date, days: int,

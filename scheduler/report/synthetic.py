@@ -36,7 +36,10 @@ def synthetic_scenario(days: int, start_date: dt.date = dt.date(2026, 11, 2),
 
 
 def synthetic_result(agents: int, days: int, start_date: dt.date = dt.date(2026, 11, 2),
-                     seed: int = 0, pools: tuple[str, ...] = ()) -> Result:
+                     seed: int = 0, pools: tuple[str, ...] = (),
+                     rest_breaks: bool = True) -> Result:
+    """`rest_breaks`: each shift has its paid 30-minute rest after the meal (two breaks a
+    shift); without, the meal alone, as in the solved rosters of the scale grid."""
     rng = random.Random(seed)
     origin = dt.datetime.combine(start_date, dt.time())
     slots = days * 1440 // SLOT_MINUTES
@@ -65,11 +68,13 @@ def synthetic_result(agents: int, days: int, start_date: dt.date = dt.date(2026,
             shifts.append(kwargs)
             breaks.append(BreakRecord(agent=agent, start=origin + dt.timedelta(minutes=meal),
                                       end=origin + dt.timedelta(minutes=meal + 60), paid=False))
-            breaks.append(BreakRecord(agent=agent, start=origin + dt.timedelta(minutes=rest),
-                                      end=origin + dt.timedelta(minutes=rest + 30), paid=True))
+            if rest_breaks:
+                breaks.append(BreakRecord(agent=agent, start=origin + dt.timedelta(minutes=rest),
+                                          end=origin + dt.timedelta(minutes=rest + 30),
+                                          paid=True))
             for k in range(start // SLOT_MINUTES, min(slots, end // SLOT_MINUTES)):
                 on_duty[k] += 1
-            for b0, b1 in ((meal, meal + 60), (rest, rest + 30)):
+            for b0, b1 in ((meal, meal + 60), (rest, rest + 30))[:2 if rest_breaks else 1]:
                 for k in range(b0 // SLOT_MINUTES, min(slots, b1 // SLOT_MINUTES)):
                     on_duty[k] -= 1
     coverage = []

@@ -9,20 +9,26 @@ core each): the workbook takes about 3.5 s of CPU and the other files together a
 again and again while the writers made a million short-lived ones (see output_seconds
 for the model of the whole).
 
-A child is used only where it is safe and worth it: where os.fork exists, from the main
-thread (a forked child gets only the thread that forked; a lock another thread held would
-stay locked in it) and for rosters of at least FORK_MIN_SHIFTS shifts (forking costs a
-few milliseconds and a second process' memory pages as they change)."""
+A child is used only where it is safe and worth it: on Linux (engine/forked.py's
+can_fork, as for HiGHS), from the main thread (a forked child gets only the thread that
+forked; a lock another thread held would stay locked in it) and for rosters of at least
+FORK_MIN_SHIFTS shifts (forking costs a few milliseconds and a second process' memory
+pages as they change). As engine/forked.py's children, it ignores Ctrl-C (the parent
+decides and kills it) and dies with its parent."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import pickle
 import signal
+import sys
 import threading
 from contextlib import contextmanager
 from typing import Callable, Iterator
+
+from scheduler.engine import forked
 
 FORK_MIN_SHIFTS = 3000
 """Rosters with fewer shifts are written in one process (the workbook of 3,000 shifts
@@ -30,9 +36,17 @@ takes about 0.2 s)."""
 
 
 def can_fork() -> bool:
-    """Whether a child process can write here: os.fork exists and this is the main
-    thread."""
-    return hasattr(os, "fork") and threading.current_thread() is threading.main_thread()
+    """Whether a child process can write here: forking works (engine/forked.py) and
+    this is the main thread."""
+    return (hasattr(os, "fork") and forked.can_fork()
+            and threading.current_thread() is threading.main_thread())
+
+
+def child_writes(shifts: int) -> bool:
+    """Whether write_result called from the main thread (as `scheduler solve` calls it)
+    writes the workbook of a roster of `shifts` shifts in a child, asked from any
+    thread (the solver's reserve is computed in the solve's thread)."""
+    return shifts >= FORK_MIN_SHIFTS and hasattr(os, "fork") and forked.can_fork()
 
 
 def use_child(shifts: int, parallel: bool | None = None) -> bool:
@@ -55,11 +69,16 @@ def in_child(write: Callable[[], None], parallel: bool = True) -> Iterator[None]
         yield
         return
     read_end, write_end = os.pipe()
+    for stream in (sys.stdout, sys.stderr):  # the child must not write the parent's buffers
+        with contextlib.suppress(Exception):
+            stream.flush()
     pid = os.fork()
     if pid == 0:  # the child: write, report a failure through the pipe, never return
         code = 1
         try:
             os.close(read_end)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            forked.die_with_parent()
             write()
             code = 0
         except BaseException as exc:  # noqa: BLE001 - handed to the parent

@@ -154,6 +154,24 @@ def test_no_fork_means_no_child(monkeypatch):
     monkeypatch.delattr(writing.os, "fork", raising=False)
     assert not can_fork()
     assert not use_child(10 ** 6, parallel=True)
+    assert not writing.child_writes(10 ** 6)
+
+
+@needs_fork
+def test_the_reserve_counts_the_child_whichever_thread_asks():
+    # the solver computes its reserve in the solve's thread; the writing happens in the
+    # main thread, with the child
+    seen = {}
+
+    def ask():
+        seen["big"] = writing.child_writes(FORK_MIN_SHIFTS)
+        seen["small"] = writing.child_writes(FORK_MIN_SHIFTS - 1)
+        seen["here"] = use_child(FORK_MIN_SHIFTS)
+
+    thread = threading.Thread(target=ask)
+    thread.start()
+    thread.join()
+    assert seen == {"big": True, "small": False, "here": False}
 
 
 def test_the_collector_rests_while_writing_and_comes_back_as_it_was():
@@ -261,9 +279,9 @@ def test_the_critical_path_is_the_slower_process_with_a_child_else_the_sum(monke
     shifts, agents = 20000, 1000
     parent = output._linear(output.PARENT_CPU, shifts, agents)
     workbook = output._linear(output.WORKBOOK_CPU, shifts, agents)
-    monkeypatch.setattr(writing, "use_child", lambda n, parallel=None: True)
+    monkeypatch.setattr(writing, "child_writes", lambda n: True)
     assert output.output_cpu_seconds(shifts, agents) == max(parent, workbook)
-    monkeypatch.setattr(writing, "use_child", lambda n, parallel=None: False)
+    monkeypatch.setattr(writing, "child_writes", lambda n: False)
     assert output.output_cpu_seconds(shifts, agents) == parent + workbook
 
 
@@ -284,3 +302,15 @@ def test_the_reserve_grows_with_shifts_agents_and_the_load(monkeypatch):
                     pytest.approx(output.RESERVE_MARGIN * (cpu + 1.5)))
     monkeypatch.setattr(output.os, "getloadavg", lambda: (2.0, 0.0, 0.0))
     assert output.output_seconds(55000, 3000) == pytest.approx(2 * idle)
+
+
+def test_a_synthetic_roster_with_the_meal_alone_has_one_break_a_shift():
+    from scheduler.report.synthetic import synthetic_result
+
+    two = synthetic_result(30, 7)
+    one = synthetic_result(30, 7, rest_breaks=False)
+    assert len(two.breaks) == 2 * len(two.shifts)
+    assert len(one.breaks) == len(one.shifts) == len(two.shifts)
+    assert [b for b in two.breaks if not b.paid] == one.breaks  # the same meals
+    # on duty counts the rest only where it is taken: one break less, more on duty
+    assert sum(c.scheduled for c in one.coverage) > sum(c.scheduled for c in two.coverage)
