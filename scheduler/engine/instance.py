@@ -272,9 +272,10 @@ class Instance:
         """Slots relative to the day's 00:00 as horizon slots: wrapped when cyclic,
         dropped outside the horizon otherwise."""
         base = day * self.slots_per_day
+        n = self.num_slots  # a property: read once, not once a slot
         if self.cyclic:
-            return [(base + rel) % self.num_slots for rel in relative]
-        return [base + rel for rel in relative if 0 <= base + rel < self.num_slots]
+            return [(base + rel) % n for rel in relative]
+        return [base + rel for rel in relative if 0 <= base + rel < n]
 
     @cached_property
     def instances(self) -> list[tuple[int, int]]:
