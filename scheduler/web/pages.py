@@ -33,12 +33,16 @@ def _page(request, name: str, status: int = 200, **context):
     return _state(request).renderer.page(request, name, status=status, **context)
 
 
-def _message(request, status: int, title: str, message: str | None = None):
-    return _page(request, "message.html", status=status, title=title, message=message)
+def _message(request, status: int, title: str, message: str | None = None,
+             prose: bool = False):
+    """A page with a title and a detail: data (a path, a name) as it is, or a sentence
+    (`prose`) in the page's language."""
+    return _page(request, "message.html", status=status, title=title, message=message,
+                 prose=prose)
 
 
 def _refused(request, exc: Exception):
-    return _message(request, 400, "That path is not allowed.", str(exc))
+    return _message(request, 400, "That path is not allowed.", str(exc), prose=True)
 
 
 # ---------------------------------------------------------------- scenarios
