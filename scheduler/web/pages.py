@@ -245,7 +245,8 @@ async def run_events(request):
                     "headcount": last.get("headcount"),
                     "bound": last.get("headcount_bound"),
                     "elapsed": round(last.get("elapsed") or 0.0, 1) if last else None,
-                    "reports": len(reports), "message": current.message}
+                    "reports": len(reports),
+                    "message": t.message(current.message) if current.message else None}
             text = json.dumps(data, ensure_ascii=False)
             if text != sent:
                 yield f"event: progress\ndata: {text}\n\n"
