@@ -550,6 +550,7 @@ def serve_command(
     token: Annotated[Optional[str], typer.Option("--token", help="Token required on every request [default: $SCHEDULER_TOKEN]; needed with a --host beyond loopback.")] = None,
     max_runs: Annotated[int, typer.Option("--max-runs", help="Runs executed at once; the others wait in a queue.", min=1)] = 1,
     max_upload_mb: Annotated[float, typer.Option("--max-upload-mb", help="Largest upload (MB).", min=0.001)] = 10.0,
+    cluster: Annotated[Optional[str], typer.Option("--cluster", metavar="tcp://HOST:PORT", help="A running Dask scheduler over whose workers comparison runs spread their variants [default: none, one after the other in the run's process].")] = None,
 ) -> None:
     """Serve the planner's web page: scenarios, edits, uploads, runs followed live,
     results with the report, KPIs, roster and downloads.
@@ -557,7 +558,7 @@ def serve_command(
     Exit codes: 0 stopped; 2 bad settings (a host beyond loopback without a token)."""
     from scheduler.cli.serve import serve
 
-    serve(host, port, scenarios, runs, token, max_runs, max_upload_mb)
+    serve(host, port, scenarios, runs, token, max_runs, max_upload_mb, cluster)
 
 
 _program_start: float | None = None
