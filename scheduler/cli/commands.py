@@ -134,7 +134,8 @@ def solve(
         if stop.is_set():
             err.print(t("interrupted before a roster was found: nothing written"))
             raise typer.Exit(EXIT_INTERRUPTED)
-        err.print(f"[bold red]{t(summary.status)}:[/] {t.message(summary.message)}", soft_wrap=True)
+        err.print(f"[bold red]{t('{status}:', status=t(summary.status))}[/] "
+                  f"{t.message(summary.message)}", soft_wrap=True)
         raise typer.Exit(EXIT_INFEASIBLE)
     written = write_result(result, target, sc.horizon.start_date, sc.horizon.days, loaded,
                            lang=t.lang)
@@ -386,7 +387,8 @@ def replan(
     chosen = choose_language(lang) if lang else recorded_language(out_dir)
     t = translator(chosen) if chosen else command_translator(None, sc.locale, console=err)
     if not done.result.feasible:
-        err.print(f"[bold red]{t(summary.status)}:[/] {t.message(summary.message)}", soft_wrap=True)
+        err.print(f"[bold red]{t('{status}:', status=t(summary.status))}[/] "
+                  f"{t.message(summary.message)}", soft_wrap=True)
         raise typer.Exit(EXIT_INFEASIBLE)
     written = write_result(done.result, done.target, sc.horizon.start_date, sc.horizon.days,
                            done.loaded, lang=t.lang)
