@@ -52,21 +52,19 @@ def forecast_panels(result: ForecastResult, history) -> list[dict]:
     of the history (actual contacts), then the forecast (point, and the band between the
     lowest and highest quantile)."""
     step = dt.timedelta(minutes=result.slot_minutes)
-    lead = 0
+    lead = end = 0  # slots shown before the forecast; the forecast's first slot's index
     if history is not None and history.slot_minutes == result.slot_minutes:
-        lead = max(0, min(HISTORY_DAYS_SHOWN * 1440 // result.slot_minutes,
-                          int((result.start - history.start) / step)))
+        end = int((result.start - history.start) / step)
+        lead = max(0, min(HISTORY_DAYS_SHOWN * 1440 // result.slot_minutes, end))
     panels = []
     for ch in result.channels:
         qs = sorted(ch.quantiles)
         n = len(ch.point)
         past = [None] * lead
-        if lead:
-            row = history.values[history.channels.index(ch.name)] \
-                if ch.name in history.channels else None
-            end = int((result.start - history.start) / step)
-            past = [None] * lead if row is None else list(row[end - lead:end])
-            past += [None] * (lead - len(past))
+        if lead and ch.name in history.channels:
+            row = history.values[history.channels.index(ch.name)]
+            past = list(row[end - lead:min(end, history.num_slots)])
+            past += [None] * (lead - len(past))  # a gap between the history and the start
         panels.append({
             "channel": ch.name, "method": ch.method, "origin": f"{result.start:%Y-%m-%d}",
             "start": result.start - lead * step, "slot_minutes": result.slot_minutes,
