@@ -120,6 +120,21 @@ def test_the_forecast_chart_shows_the_last_weeks_of_history_then_the_forecast(tm
     assert [v["high"] for v in ahead] == pytest.approx(p90, abs=0.006)
 
 
+def test_a_history_ending_before_the_forecast_is_charted_at_its_own_times(tmp_path):
+    path = history_file(tmp_path)  # 21 days to 2026-03-22; the forecast starts a week later
+    res = runner.invoke(app, ["forecast", str(path), "--start", "2026-03-30", "--days", "7",
+                              "--out", str(tmp_path / "fc.csv")])
+    assert res.exit_code == 0, res.output
+    page = (tmp_path / "fc.html").read_text()
+    specs = json.loads(re.search(r'id="chart-specs">(.*?)</script>', page, re.S).group(1))
+    values = specs["specs"]["panel-0"]["data"]["values"]
+    history = [float(r["voice"]) for r in csv.DictReader(open(path))]
+    assert len(values) == 35 * 24  # 28 days before the start (the last 7 empty), 7 ahead
+    assert [v["actual"] for v in values[:21 * 24]] == history
+    assert all(v["actual"] is None and v["forecast"] is None for v in values[21 * 24:28 * 24])
+    assert values[0]["when"].endswith("03-02 00:00")
+
+
 def test_the_forecast_chart_draws_in_chromium_without_the_network(tmp_path):
     from tests.report.browser import Browser, chromium_binary
 
