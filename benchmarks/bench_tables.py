@@ -337,6 +337,37 @@ def render_output_model(rows: list[dict]) -> str:
                    "model CPU s", "load"], body)
 
 
+def render_web(rows: list[dict]) -> str:
+    """Pages idle and while a solve runs (median / p95 / slowest ms), then the large
+    result's requests and its load in Chromium."""
+    _need(rows, ("part", "request", "state", "median_ms", "p95_ms", "max_ms"), "web")
+
+    def three(r: dict | None) -> list[str]:
+        if r is None:
+            return ["-", "-", "-"]
+        return [fmt(r[k], "{:,.0f}") for k in ("median_ms", "p95_ms", "max_ms")]
+
+    pages: dict[str, dict[str, dict]] = {}
+    for r in rows:
+        if r["part"] == "pages":
+            pages.setdefault(r["request"], {})[r["state"]] = r
+    body = [[f"`{name}`", *three(states.get("idle")), *three(states.get("solve running"))]
+            for name, states in pages.items()]
+    text = _table(["page", "idle: median ms", "p95", "slowest", "solve running: median ms",
+                   "p95", "slowest"], body)
+    result = [r for r in rows if r["part"] in ("result", "chromium")]
+    if result:
+        first = result[0]
+        size = lambda r: "" if num(r.get("size_mb")) is None else f"{num(r['size_mb']):.2f} MB"  # noqa: E731
+        body = [[f"`{r['request']}`" if r["part"] == "result" else
+                 "Chromium: the result page to its load event (report frame included)",
+                 *three(r), size(r)] for r in result]
+        text += (f"\n\nResult of {whole(first['agents'])} agents x {whole(first['days'])} days "
+                 f"({whole(first['shifts'])} shifts, written in {fmt(first['write_s'], '{:.1f}')} s):"
+                 "\n\n" + _table(["request", "median ms", "p95", "slowest", "size"], body))
+    return text
+
+
 def render_staffing(rows: list[dict]) -> str:
     _need(rows, ("model", "peak_scale", "peak_erlangs", "median_s"), "staffing")
     body = []
@@ -588,6 +619,7 @@ TABLES: dict[str, Table | Headline] = {
     "forecast": Table("forecast", "forecast.csv", render_forecast),
     "staff": Table("staff", "staff.csv", render_staff, optional=True),
     "patterns": Table("patterns", "patterns.csv", render_patterns, optional=True),
+    "web": Table("web", "web.csv", render_web, optional=True),
     "headline": Headline(
         tuple((b, f"{b}.csv") for b in ("core_week", "scale", "msd", "promotion", "peer",
                                          "staffing", "export", "first_roster")),

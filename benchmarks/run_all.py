@@ -188,6 +188,14 @@ BENCHMARKS: dict[str, Bench] = {
         headline=False,
         about="issue 17: the named month with and without its pattern rules (livable), "
               "3 runs x 60 s each (about 7 min)"),
+    "web": Bench(
+        "web.py", "web.csv",
+        full=(("--repeat", "20", "--solve-seconds", "30", "--agents", "1000", "--days", "28"),),
+        quick=(("--repeat", "2", "--solve-seconds", "3", "--agents", "20", "--days", "7"),),
+        packages=("starlette", "uvicorn", "playwright"),
+        headline=False,
+        about="issue 19: pages of `scheduler serve` idle and while a solve runs, and the "
+              "result page of 1,000 agents x 28 days over HTTP and in Chromium (about 3 min)"),
 }
 
 

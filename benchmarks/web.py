@@ -12,9 +12,12 @@ Chromium present, the result page is also loaded in headless Chromium until its 
 event (the report in its frame included).
 
     python benchmarks/web.py [--repeat 20] [--solve-seconds 30] [--agents 1000] [--days 28]
+                             [--csv benchmarks/results/web.csv]
 
-Prints Markdown tables (median, 95th percentile and slowest, in milliseconds). Only
-loopback traffic; every loop is bounded.
+Prints Markdown tables (median, 95th percentile and slowest, in milliseconds); with --csv
+one row per request and state (idle / solve running / result / Chromium), from which
+benchmarks/run_all.py renders the tables in docs/benchmarks.md. Only loopback traffic;
+every loop is bounded.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 def free_port() -> int:
@@ -52,10 +56,17 @@ def fetch(url: str, data: bytes | None = None) -> tuple[float, int, str]:
     return time.perf_counter() - started, len(body), final
 
 
-def stats(values: list[float]) -> str:
+def figures(values: list[float]) -> dict:
+    """Median, 95th percentile and slowest of times in seconds, as milliseconds."""
     ms = sorted(v * 1000 for v in values)
     p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
-    return f"{statistics.median(ms):.0f} | {p95:.0f} | {ms[-1]:.0f}"
+    return {"median_ms": round(statistics.median(ms), 1), "p95_ms": round(p95, 1),
+            "max_ms": round(ms[-1], 1), "requests": len(ms)}
+
+
+def stats(values: list[float]) -> str:
+    f = figures(values)
+    return f"{f['median_ms']:.0f} | {f['p95_ms']:.0f} | {f['max_ms']:.0f}"
 
 
 def time_pages(base: str, pages: list[str], repeat: int, pause: float = 0.1) -> dict:
@@ -112,7 +123,16 @@ def main() -> None:
     ap.add_argument("--solve-seconds", type=float, default=30.0)
     ap.add_argument("--agents", type=int, default=1000)
     ap.add_argument("--days", type=int, default=28)
+    ap.add_argument("--csv", type=Path, default=None, help="also write one row per request")
     args = ap.parse_args()
+    rows: list[dict] = []
+
+    def row(part: str, request: str, state: str, times: list[float], **extra) -> None:
+        rows.append({"part": part, "request": request, "state": state, **figures(times),
+                     "size_mb": extra.get("size_mb", ""), "agents": args.agents,
+                     "days": args.days, "shifts": extra.get("shifts", ""),
+                     "write_s": extra.get("write_s", ""),
+                     "load_avg_1min": round(os.getloadavg()[0], 2)})
 
     tmp = Path(tempfile.mkdtemp(prefix="web-bench-"))
     scenarios = tmp / "scenarios"
@@ -156,6 +176,9 @@ def main() -> None:
             shown = "/runs/ID (the running run)" if p == run_page else p
             print(f"| `{shown}` | {stats(idle[p]) if p in idle else '- | - | -'} | "
                   f"{stats(busy[p])} |")
+            if p in idle:
+                row("pages", shown, "idle", idle[p])
+            row("pages", shown, "solve running", busy[p])
         # wait for the solve to end (bounded) so the next part runs on a quiet machine
         from scheduler.web.store import FINISHED, RunStore
 
@@ -178,12 +201,19 @@ def main() -> None:
         for p in result_pages:
             size = fetch(base + p)[1]
             print(f"| `{p.replace(run_id, 'ID')}` | {stats(result[p])} | {size / 1e6:.2f} MB |")
+            row("result", p.replace(run_id, "ID"), "idle", result[p],
+                size_mb=round(size / 1e6, 2), shifts=shifts, write_s=round(made, 1))
         loads = browser_load(base + f"/runs/{run_id}", 5)
         if loads:
             print(f"| Chromium: result page to its load event (report frame included) | "
                   f"{stats(loads)} | |")
+            row("chromium", "/runs/ID", "idle", loads, shifts=shifts, write_s=round(made, 1))
         print(f"\n{len(loads or [])} Chromium loads; HTTP times are the whole answer, body "
               "included, read by urllib on the same machine.")
+        if args.csv:
+            from results_csv import write_rows
+
+            write_rows(args.csv, rows)
     finally:
         server.terminate()
         try:

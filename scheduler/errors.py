@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 EXIT_OK = 0
@@ -32,13 +33,16 @@ class InputError(SchedulerError):
         self.line = line
         super().__init__(self.render())
 
-    def render(self) -> str:
+    def render(self, translate: Callable[[str], str] | None = None) -> str:
+        """'file:line: key.path: message', the message through `translate` when given
+        (the reader's language; the core writes English)."""
+        message = translate(self.message) if translate is not None else self.message
         where = self.file or ""
         if self.line is not None:
             where += f":{self.line}"
         parts = [p for p in (where, self.key_path) if p]
         prefix = ": ".join(parts)
-        return f"{prefix}: {self.message}" if prefix else self.message
+        return f"{prefix}: {message}" if prefix else message
 
 
 class InputErrors(SchedulerError):
@@ -49,3 +53,13 @@ class InputErrors(SchedulerError):
     def __init__(self, errors: list[InputError]) -> None:
         self.errors = errors
         super().__init__("\n".join(e.render() for e in errors))
+
+
+def error_lines(exc: Exception, translate: Callable[[str], str] | None = None) -> list[str]:
+    """An error as the lines a person reads, each message through `translate` when given."""
+    if isinstance(exc, InputErrors):
+        return [e.render(translate) for e in exc.errors]
+    if isinstance(exc, InputError):
+        return [exc.render(translate)]
+    lines = str(exc).splitlines() or [str(exc)]
+    return [translate(line) for line in lines] if translate is not None else lines

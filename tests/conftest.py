@@ -77,3 +77,12 @@ def write_scenario(tmp_path):
         return path
 
     return _write
+
+
+def untranslated(message: str, lang: str = "zh") -> set[str]:
+    """The parts of a core message the language's message catalogue leaves in English."""
+    from scheduler.i18n import translator
+
+    t = translator(lang)
+    t.message(message)
+    return t.missing

@@ -20,7 +20,8 @@ from rich.console import Console
 from rich.live import Live
 
 from scheduler.cli.language import LangOption, command_translator, error_prefix
-from scheduler.errors import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_INTERRUPTED, SchedulerError
+from scheduler.errors import (EXIT_INFEASIBLE, EXIT_INPUT, EXIT_INTERRUPTED, SchedulerError,
+                              error_lines)
 from scheduler.i18n import DEFAULT_LANGUAGE, Translator, translator
 
 app = typer.Typer(
@@ -34,8 +35,9 @@ err = Console(stderr=True)
 
 
 def _fail(exc: SchedulerError, t: Translator | None = None) -> None:
-    prefix = error_prefix(t or translator(DEFAULT_LANGUAGE))
-    for line in str(exc).splitlines():
+    t = t or translator(DEFAULT_LANGUAGE)
+    prefix = error_prefix(t)
+    for line in error_lines(exc, t.message):
         err.print(f"{prefix} {line}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(exc.exit_code)
 
@@ -91,7 +93,7 @@ def solve(
     t = command_translator(lang, sc.locale, console=err)
     forecast = getattr(loaded.staffing, "forecast", None)
     for note in forecast.warnings if forecast is not None else ():
-        err.print(f"[yellow]{t('warning:')}[/] {note}", highlight=False, soft_wrap=True)
+        err.print(f"[yellow]{t('warning:')}[/] {t.message(note)}", highlight=False, soft_wrap=True)
     target = out_dir if out_dir is not None else Path("out") / sc.name
 
     state = {"text": t("building the model")}
@@ -132,7 +134,8 @@ def solve(
         if stop.is_set():
             err.print(t("interrupted before a roster was found: nothing written"))
             raise typer.Exit(EXIT_INTERRUPTED)
-        err.print(f"[bold red]{t(summary.status)}:[/] {summary.message}", soft_wrap=True)
+        err.print(f"[bold red]{t('{status}:', status=t(summary.status))}[/] "
+                  f"{t.message(summary.message)}", soft_wrap=True)
         raise typer.Exit(EXIT_INFEASIBLE)
     written = write_result(result, target, sc.horizon.start_date, sc.horizon.days, loaded,
                            lang=t.lang)
@@ -270,7 +273,7 @@ def check(
             shifts = read_shifts_csv(shifts_path)
             breaks = read_breaks_csv(folder / "breaks.csv")
     except CheckFileError as exc:
-        err.print(f"{error_prefix(t)} {exc}", soft_wrap=True)
+        err.print(f"{error_prefix(t)} {t.message(str(exc))}", soft_wrap=True)
         raise typer.Exit(EXIT_INPUT)
     # after the staffing loop the roster covers the adjusted requirement coverage.csv
     # records beside the Erlang one (check/queues.py): checked with its columns
@@ -291,7 +294,7 @@ def check(
     for v in report.violations:
         who = f"{v.agent} " if v.agent else ""
         when = f"{v.time:%Y-%m-%d %H:%M} " if v.time else ""
-        out.print(f"{v.rule}: {who}{when}{v.message}", highlight=False, soft_wrap=True, markup=False)
+        out.print(f"{v.rule}: {who}{when}{t.message(v.message)}", highlight=False, soft_wrap=True, markup=False)
     out.print(t("{n} violations; headcount {headcount}, paid hours {hours}, short agent-slots "
                 "{short}", n=len(report.violations), headcount=report.headcount,
                 hours=f"{report.paid_minutes / 60:.2f}", short=report.short_agent_slots))
@@ -384,12 +387,14 @@ def replan(
     chosen = choose_language(lang) if lang else recorded_language(out_dir)
     t = translator(chosen) if chosen else command_translator(None, sc.locale, console=err)
     if not done.result.feasible:
-        err.print(f"[bold red]{t(summary.status)}:[/] {summary.message}", soft_wrap=True)
+        err.print(f"[bold red]{t('{status}:', status=t(summary.status))}[/] "
+                  f"{t.message(summary.message)}", soft_wrap=True)
         raise typer.Exit(EXIT_INFEASIBLE)
     written = write_result(done.result, done.target, sc.horizon.start_date, sc.horizon.days,
                            done.loaded, lang=t.lang)
     out.print(summary_table(summary, t))
-    out.print(summary.message[0].upper() + summary.message[1:] + ".", soft_wrap=True)
+    said = t.message(summary.message)
+    out.print(said[0].upper() + said[1:] + ("." if t.lang == "en" else "。"), soft_wrap=True)
     out.print(t("wrote {n} files to {folder}/ (changes.csv lists the changes)", n=len(written),
                 folder=done.target))
 
@@ -435,7 +440,7 @@ def simulate(
     for line in simulation_lines(outcome, t):
         out.print(line, highlight=False, soft_wrap=True)
     for note in outcome.notes:
-        out.print(t("note: {text}", text=note), highlight=False, soft_wrap=True)
+        out.print(t("note: {text}", text=t.message(note)), highlight=False, soft_wrap=True)
     out.print(t("wrote {files} to {folder}/ in {seconds} s",
                 files=", ".join(p.name for p in outcome.written), folder=out_dir,
                 seconds=f"{time.monotonic() - started:.1f}"))
@@ -468,11 +473,11 @@ def forecast_command(
     try:
         result, written = run.forecast_files(history, start, days, out_file, method, quantile,
                                              quantiles, holidays, events, time_zone, origins,
-                                             orders, orders_channels)
+                                             orders, orders_channels, t)
     except SchedulerError as exc:
         _fail(exc, t)
     for note in result.warnings:
-        err.print(f"[yellow]{t('warning:')}[/] {note}", highlight=False, soft_wrap=True)
+        err.print(f"[yellow]{t('warning:')}[/] {t.message(note)}", highlight=False, soft_wrap=True)
     for ch in result.channels:
         total = float(result.planned(ch.name).sum())
         out.print(t("{channel}: {method}, {n} contacts at P{quantile}", channel=ch.name,
@@ -547,6 +552,7 @@ def serve_command(
     token: Annotated[Optional[str], typer.Option("--token", help="Token required on every request [default: $SCHEDULER_TOKEN]; needed with a --host beyond loopback.")] = None,
     max_runs: Annotated[int, typer.Option("--max-runs", help="Runs executed at once; the others wait in a queue.", min=1)] = 1,
     max_upload_mb: Annotated[float, typer.Option("--max-upload-mb", help="Largest upload (MB).", min=0.001)] = 10.0,
+    cluster: Annotated[Optional[str], typer.Option("--cluster", metavar="tcp://HOST:PORT", help="A running Dask scheduler over whose workers comparison runs spread their variants [default: none, one after the other in the run's process].")] = None,
 ) -> None:
     """Serve the planner's web page: scenarios, edits, uploads, runs followed live,
     results with the report, KPIs, roster and downloads.
@@ -554,7 +560,7 @@ def serve_command(
     Exit codes: 0 stopped; 2 bad settings (a host beyond loopback without a token)."""
     from scheduler.cli.serve import serve
 
-    serve(host, port, scenarios, runs, token, max_runs, max_upload_mb)
+    serve(host, port, scenarios, runs, token, max_runs, max_upload_mb, cluster)
 
 
 _program_start: float | None = None

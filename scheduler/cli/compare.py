@@ -493,7 +493,7 @@ def terminal_table(comparison: Comparison, tr=None):
             delta = format_delta(r[f"{key}_delta"], key)
             cells.append(format_number(r[key], key) + (f" ({delta})" if delta else ""))
         cells.append(f"{r['gap']:.1%}" if r["gap"] is not None else "-")
-        cells.append(r["reason"])
+        cells.append(tr.message(r["reason"]))
         table.add_row(*cells)
     return table
 

@@ -3,8 +3,8 @@ and the tables and lines the commands print, written in that language.
 
 `--lang` wins; else the scenario's `locale` (commands that read a scenario); else the
 environment (SCHEDULER_LANG, LC_ALL, LC_MESSAGES, LANG); else English. Messages of the
-core (a bad key, a rule violated) are written in English where they are raised and are
-printed as they are; what the commands say around them is translated."""
+core (a bad key, a rule violated, an infeasibility) are raised in English and translated
+here, at the edge, through the message catalogue (`Translator.message`)."""
 
 from __future__ import annotations
 

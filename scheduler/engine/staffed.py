@@ -72,7 +72,7 @@ def _explain(view: Instance, days: list[DayClasses],
     i, what, planned, able = max(short, key=lambda s: s[2] - s[3])
     date = view.date(days[i].day)
     people = "people who can work nights" if what == "night shifts" else "people"
-    return (f"pool {pool!r} needs {planned} {people} on {date:%d %B %Y} ({what} planned); "
+    return (f"pool {pool!r} needs {planned} {people} on {date:%Y-%m-%d} ({what} planned); "
             f"{able} of its named staff are available (leave, start and end dates, nights, "
             f"weekends and hours windows counted); allow hires (pools[].max_hire), move "
             f"leave, or widen the people's availability")

@@ -43,11 +43,63 @@ def long_path(out: Path) -> Path:
     return out.with_name(out.stem + "_intervals.csv")
 
 
-def write_forecast(result: ForecastResult, out: Path) -> list[Path]:
-    """The volume file `out` and the long file beside it (<stem>_intervals.csv)."""
+HISTORY_DAYS_SHOWN = 28
+"""Days of history the forecast chart shows before the forecast starts."""
+
+
+def forecast_panels(result: ForecastResult, history) -> list[dict]:
+    """Per channel, the chart's series on one time line: the last HISTORY_DAYS_SHOWN days
+    of the history (actual contacts), then the forecast (point, and the band between the
+    lowest and highest quantile)."""
+    step = dt.timedelta(minutes=result.slot_minutes)
+    lead = end = 0  # slots shown before the forecast; the forecast's first slot's index
+    if history is not None and history.slot_minutes == result.slot_minutes:
+        end = int((result.start - history.start) / step)
+        lead = max(0, min(HISTORY_DAYS_SHOWN * 1440 // result.slot_minutes, end))
+    panels = []
+    for ch in result.channels:
+        qs = sorted(ch.quantiles)
+        n = len(ch.point)
+        past = [None] * lead
+        if lead and ch.name in history.channels:
+            row = history.values[history.channels.index(ch.name)]
+            past = list(row[end - lead:min(end, history.num_slots)])
+            past += [None] * (lead - len(past))  # a gap between the history and the start
+        panels.append({
+            "channel": ch.name, "method": ch.method, "origin": f"{result.start:%Y-%m-%d}",
+            "start": result.start - lead * step, "slot_minutes": result.slot_minutes,
+            "actual": past + [None] * n,
+            "point": [None] * lead + list(ch.point),
+            "low": [None] * lead + list(ch.quantiles[qs[0]]),
+            "high": [None] * lead + list(ch.quantiles[qs[-1]]),
+            "band": (qname(qs[0]).upper(), qname(qs[-1]).upper()),
+        })
+    return panels
+
+
+def forecast_html(result: ForecastResult, history, t=None) -> str:
+    """The forecast as a chart per channel: the recent history against the forecast and
+    its interval; one self-contained page."""
+    from scheduler.i18n import translator
+
+    t = t or translator()
+    qs = sorted(result.channels[0].quantiles) if result.channels else [0.1, 0.9]
+    title = t("Forecast from {first}, {days} days", first=f"{result.start:%Y-%m-%d}",
+              days=result.days)
+    legend = t("Orange: the last {days} days of history; blue: forecast; band: {low}-{high} "
+               "interval.", days=HISTORY_DAYS_SHOWN, low=qname(qs[0]).upper(),
+               high=qname(qs[-1]).upper())
+    return chart_html(title, forecast_panels(result, history), t, legend=legend,
+                      heading="{channel}: {method}")
+
+
+def write_forecast(result: ForecastResult, out: Path, history=None, t=None) -> list[Path]:
+    """The volume file `out`, the long file beside it (<stem>_intervals.csv) and the
+    chart (<stem>.html: the history's last weeks against the forecast)."""
     out = Path(out)
     return [write_atomically(out, volume_text(result)),
-            write_atomically(long_path(out), long_text(result))]
+            write_atomically(long_path(out), long_text(result)),
+            write_atomically(out.with_suffix(".html"), forecast_html(result, history, t))]
 
 
 def backtest_text(rows: list[dict]) -> str:
@@ -61,6 +113,8 @@ def backtest_text(rows: list[dict]) -> str:
 
 
 def _number(value) -> float | None:
+    if value is None:
+        return None
     value = float(value)
     return round(value, 3) if math.isfinite(value) else None
 
@@ -109,14 +163,16 @@ def panel_spec(panel: dict, t) -> dict:
                  {"field": "when", "type": "nominal", "title": t("Time")},
                  {"field": actual, "type": "quantitative", "format": ",.1f"},
                  {"field": forecast, "type": "quantitative", "format": ",.1f"},
-                 {"field": "low", "type": "quantitative", "format": ",.1f", "title": "P10"},
+                 {"field": "low", "type": "quantitative", "format": ",.1f",
+                  "title": panel.get("band", ("P10", "P90"))[0]},
                  {"field": "high", "type": "quantitative", "format": ",.1f",
-                  "title": "P90"}]}},
+                  "title": panel.get("band", ("P10", "P90"))[1]}]}},
         ],
     }
 
 
-def chart_html(title: str, panels: list[dict], t=None) -> str:
+def chart_html(title: str, panels: list[dict], t=None, legend: str | None = None,
+               heading: str = "{channel}: {method}, from {origin}") -> str:
     """One panel per channel: actual (orange) against forecast (blue) with its P10-P90
     band, from the last origin, drawn by Vega from the script inlined in the page (no
     network); in the language of the translator `t` (English without one)."""
@@ -126,13 +182,13 @@ def chart_html(title: str, panels: list[dict], t=None) -> str:
     t = t or translator()
     body, specs = [], {}
     for i, p in enumerate(panels):
-        heading = t("{channel}: {method}, from {origin}", channel=p["channel"],
-                    method=p["method"], origin=p["origin"])
-        body.append(f"<h2>{html.escape(heading)}</h2><div id=\"panel-{i}\"></div>")
+        heading_text = t(heading, channel=p["channel"], method=p["method"],
+                         origin=p["origin"])
+        body.append(f"<h2>{html.escape(heading_text)}</h2><div id=\"panel-{i}\"></div>")
         specs[f"panel-{i}"] = panel_spec(p, t)
     lang = "zh-CN" if t.lang == "zh" else t.lang
-    legend = t("Orange: actual contacts; blue: forecast; band: P10-P90 interval (from the "
-               "earlier origins' errors).")
+    legend = legend or t("Orange: actual contacts; blue: forecast; band: P10-P90 interval "
+                         "(from the earlier origins' errors).")
     return (f"<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>"
             f"{html.escape(title)}</title><style>body{{font-family:system-ui,\"Noto Sans\","
             "\"Noto Sans CJK SC\",sans-serif;margin:1em}</style></head><body>"

@@ -192,10 +192,10 @@ __all__ = ["AUTO_METHODS", "backtest", "calendar_for", "load_history", "read_eve
 def forecast_files(history_path, start: str, days: int, out: Path, method: str,
                    quantile: float, quantiles: str, holidays: str | None, events_path,
                    time_zone: str, origins: int, orders_path=None,
-                   orders_channels: str | None = None):
+                   orders_channels: str | None = None, t=None):
     """`scheduler forecast`: the forecast and the files written. `orders_path` (date,
     orders) forecasts `orders_channels` (comma-separated; default every channel) as
-    planned orders x contacts per order."""
+    planned orders x contacts per order. `t`: the translator of the chart page."""
     from scheduler.forecast.output import write_forecast
 
     if method != "auto" and method not in METHODS:
@@ -234,7 +234,7 @@ def forecast_files(history_path, start: str, days: int, out: Path, method: str,
     result = make_forecast(history, first, days, method, qs, quantile, calendar,
                            specs(events), origins, orders)
     result.warnings = notes + result.warnings
-    return result, write_forecast(result, out)
+    return result, write_forecast(result, out, history, t)
 
 
 def backtest_files(history_path, horizon: int, origins: int, out: Path, methods: str | None,

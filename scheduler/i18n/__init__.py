@@ -26,6 +26,8 @@ import yaml
 from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal, format_percent
 
+from scheduler.i18n.messages import MessageTranslator
+
 LANGUAGES: dict[str, str] = {"en": "English", "zh": "简体中文"}
 DEFAULT_LANGUAGE = "en"
 ENV_VARIABLES = ("SCHEDULER_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -90,6 +92,7 @@ class Translator:
         self.locale = BABEL_LOCALE[lang]
         self._table = catalogue(lang)
         self.missing: set[str] = set()
+        self._messages: MessageTranslator | None = None
 
     def __call__(self, text: str, /, **values: object) -> str:
         if self.lang != DEFAULT_LANGUAGE:
@@ -99,6 +102,16 @@ class Translator:
             else:
                 text = found
         return text.format(**values) if values else text
+
+    def message(self, text: str) -> str:
+        """A finished message of the core (raised in English) in the language; see
+        `scheduler.i18n.messages`. What no template matches stays English and is added
+        to `missing`."""
+        if self.lang == DEFAULT_LANGUAGE:
+            return text
+        if self._messages is None:
+            self._messages = MessageTranslator(self.lang, self._table, self.missing)
+        return self._messages(text)
 
     def day_runs(self, days: list) -> str:
         """Days (dates or ISO strings) as runs: '11-12 November, 14 November' /

@@ -33,6 +33,10 @@ class Settings:
     """Largest request body accepted (an upload of a scenario and its files)."""
     python: str | None = None
     """Interpreter of the run processes [default: this one]."""
+    cluster: str | None = None
+    """Address of a running Dask scheduler (tcp://HOST:PORT) over whose workers a
+    comparison run spreads its variants; None: a comparison solves them one after the
+    other in its own process."""
 
     def problem(self) -> str | None:
         """Why the server must not start with these settings, or None."""
@@ -41,6 +45,8 @@ class Settings:
                     f"{TOKEN_VARIABLE}")
         if self.max_runs < 1:
             return "--max-runs must be at least 1"
+        if self.cluster is not None and not self.cluster.startswith(("tcp://", "tls://")):
+            return f"--cluster {self.cluster!r}: give a Dask scheduler's address, tcp://HOST:PORT"
         if not self.scenarios_dir.is_dir():
             return f"{self.scenarios_dir}: the scenarios folder does not exist"
         return None

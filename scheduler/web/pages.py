@@ -33,12 +33,16 @@ def _page(request, name: str, status: int = 200, **context):
     return _state(request).renderer.page(request, name, status=status, **context)
 
 
-def _message(request, status: int, title: str, message: str | None = None):
-    return _page(request, "message.html", status=status, title=title, message=message)
+def _message(request, status: int, title: str, message: str | None = None,
+             prose: bool = False):
+    """A page with a title and a detail: data (a path, a name) as it is, or a sentence
+    (`prose`) in the page's language."""
+    return _page(request, "message.html", status=status, title=title, message=message,
+                 prose=prose)
 
 
 def _refused(request, exc: Exception):
-    return _message(request, 400, "That path is not allowed.", str(exc))
+    return _message(request, 400, "That path is not allowed.", str(exc), prose=True)
 
 
 # ---------------------------------------------------------------- scenarios
@@ -241,7 +245,8 @@ async def run_events(request):
                     "headcount": last.get("headcount"),
                     "bound": last.get("headcount_bound"),
                     "elapsed": round(last.get("elapsed") or 0.0, 1) if last else None,
-                    "reports": len(reports), "message": current.message}
+                    "reports": len(reports),
+                    "message": t.message(current.message) if current.message else None}
             text = json.dumps(data, ensure_ascii=False)
             if text != sent:
                 yield f"event: progress\ndata: {text}\n\n"

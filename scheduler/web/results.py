@@ -14,8 +14,8 @@ from pathlib import Path
 ROWS_PER_PAGE = 50
 DOWNLOADS = ("roster.xlsx", "report.html", "shifts.csv", "breaks.csv", "coverage.csv",
              "activities.csv", "summary.json", "scenario.yaml", "staffing.csv",
-             "comparison.csv", "comparison.xlsx", "forecast.csv", "forecast_intervals.csv",
-             "simulation.csv")
+             "comparison.csv", "comparison.xlsx", "forecast.html", "forecast.csv",
+             "forecast_intervals.csv", "simulation.csv")
 KPI_LABELS = {
     "status": "Status", "headcount": "Headcount", "headcount_lower_bound": "Lower bound",
     "headcount_gap": "Gap to the bound", "paid_hours": "Paid hours", "shifts": "Shifts",

@@ -23,8 +23,10 @@ KILL_AFTER_SECONDS = 5.0
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 
-def command(run: Run, scenario: Path, folder: Path, python: str) -> list[str]:
-    """The command line of a run; its outputs go to folder/out."""
+def command(run: Run, scenario: Path, folder: Path, python: str,
+            cluster: str | None = None) -> list[str]:
+    """The command line of a run; its outputs go to folder/out. A comparison runs on the
+    Dask scheduler at `cluster` when given, else one variant after the other."""
     out = str(folder / OUT_DIR)
     opts = run.options
     if run.kind == "forecast":  # `scenario` is the history file
@@ -37,7 +39,8 @@ def command(run: Run, scenario: Path, folder: Path, python: str) -> list[str]:
     limit = ["--time-limit", str(opts["time_limit"])] if opts.get("time_limit") else []
     if run.kind == "compare":
         variants = ["--variants", "all"] if opts.get("variants") else []
-        return base + variants + ["--out", out, "--cluster", "none", "--quiet"] + limit
+        return base + variants + ["--out", out, "--cluster", cluster or "none",
+                                  "--quiet"] + limit
     extra = ["--allow-understaffing"] if opts.get("allow_understaffing") else []
     return base + ["--out", out, "--quiet", "--progress-jsonl",
                    str(folder / PROGRESS_FILE)] + limit + extra
@@ -195,7 +198,8 @@ class Runner:
         except (PathRefused, OSError) as exc:
             self.store.update(run.id, status="failed", finished=now(), message=str(exc))
             return
-        argv = command(run, scenario, folder, self.settings.python or sys.executable)
+        argv = command(run, scenario, folder, self.settings.python or sys.executable,
+                       self.settings.cluster)
         try:
             with log:
                 proc = subprocess.Popen(argv, cwd=folder, stdin=subprocess.DEVNULL, stdout=log,

@@ -229,7 +229,7 @@ def test_the_headline_uses_every_benchmark_and_names_a_missing_one(tmp_path):
     headline = tables.TABLES["headline"]
     assert set(headline.benchmarks) == {n for n, b in run_all.BENCHMARKS.items() if b.headline}
     assert {n for n, b in run_all.BENCHMARKS.items() if not b.headline} == {
-        "skills", "forecast", "staff", "patterns", "curtois", "output_model"}
+        "skills", "forecast", "staff", "patterns", "curtois", "web", "output_model"}
     page = page_with("headline")
     # re-rendered when any of its benchmarks ran; left alone otherwise
     assert tables.replace_blocks(page, tmp_path, only={"nosuch"}) == (page, [])

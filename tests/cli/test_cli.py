@@ -157,8 +157,12 @@ def test_every_bundled_scenario_solves_and_passes_the_checker(name, tmp_path):
         if summary["objective_bound"] is not None:
             assert 0 < summary["objective_bound"] <= summary["cost"]
             assert summary["cost_gap"] < 0.15
-    else:
+    elif summary["headcount_lower_bound"] is not None:
+        # under a short limit on a busy machine a run may return its first roster before
+        # the plan has proven a bound (the anytime answer); when it has one, it holds
         assert summary["headcount"] >= summary["headcount_lower_bound"] > 0
+    else:
+        assert summary["headcount_gap"] is None and summary["headcount"] > 0
     report = check_output_dir(path, out)
     assert report.ok, report.violations[:10]
     assert report.short_agent_slots == 0

@@ -169,3 +169,45 @@ def test_staffing_and_simulate_in_chinese(write_scenario, tmp_path):
     text = (out / "report.html").read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in text and 'id="simulation-chart"' in text
     assert "仿真" in openpyxl.load_workbook(out / "roster.xlsx").sheetnames
+
+
+def _english_words(output: str, *allowed: str) -> set[str]:
+    """English words printed, once the allowed names (paths, keys, ids) are taken out."""
+    text = " ".join(output.split())
+    for name in allowed:
+        text = text.replace(name, "")
+    return set(WORD.findall(text))
+
+
+def test_bad_input_is_reported_in_chinese(write_scenario, tmp_path):
+    path = write_scenario(small_scenario(horizon={"start_date": "2026-11-16", "days": "many",
+                                                  "slot_minutes": 60, "cyclic": True,
+                                                  "colour": "red"}))
+    result = _solve(path, tmp_path / "out", "--lang", "zh")
+    assert result.exit_code == 2, result.output
+    assert "输入应为有效的整数" in result.output and "未知的键" in result.output
+    assert _english_words(result.output, str(path), "horizon.days", "horizon.colour") == set()
+    english = _solve(path, tmp_path / "out", "--lang", "en")
+    assert english.exit_code == 2 and "unknown key" in english.output
+
+
+def test_infeasibility_is_explained_in_chinese(write_scenario, tmp_path):
+    data = small_scenario()
+    data["rules"] = {"max_days_per_week": 5}  # a cyclic day: 7 working days in 7
+    result = _solve(write_scenario(data), tmp_path / "out", "--lang", "zh")
+    assert result.exit_code == 1, result.output
+    assert "循环周期" in result.output and "劳动规则不允许" in result.output
+    assert _english_words(result.output, "max_days_per_week") == set(), result.output
+
+
+def test_checker_violations_are_reported_in_chinese(write_scenario, tmp_path):
+    path = write_scenario(small_scenario())
+    out = tmp_path / "out"
+    assert _solve(path, out).exit_code == 0
+    lines = (out / "shifts.csv").read_text().splitlines()
+    (out / "shifts.csv").write_text("\n".join(lines[:-1]) + "\n")  # one shift fewer: short
+    broken = runner.invoke(app, ["check", str(path), str(out / "shifts.csv"), "--lang", "zh"])
+    assert broken.exit_code == 1, broken.output
+    assert "在岗" in broken.output and "缺" in broken.output
+    # rule names (coverage) stay as the checker's identifiers
+    assert _english_words(broken.output, "coverage") == set(), broken.output

@@ -16,6 +16,8 @@ from scheduler.workload.loaded import load_scenario
 from scheduler.report.output import write_result
 from scheduler.engine.solve import solve
 
+from conftest import untranslated
+
 
 @st.composite
 def scenarios(draw):
@@ -64,6 +66,7 @@ def test_every_returned_roster_passes_the_checker(data):
         if not result.feasible:
             assert result.summary.status in ("infeasible", "unknown")
             assert result.summary.message
+            assert untranslated(result.summary.message) == set()
             return
         out = Path(tmp) / "out"
         write_result(result, out, loaded.scenario.horizon.start_date, loaded.scenario.horizon.days)

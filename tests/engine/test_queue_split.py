@@ -13,6 +13,8 @@ from scheduler.engine.queue_split import AGENT_UNITS, PERSON_UNITS, worth
 from scheduler.engine.solve import solve
 from scheduler.workload.loaded import load_scenario, with_queue_required
 
+from conftest import untranslated
+
 SLOTS = 24
 ANY_START = {"name": "d8", "paid_hours": [8], "earliest_start": "00:00",
              "latest_start": "23:00"}
@@ -161,6 +163,7 @@ def test_without_understaffing_the_cap_is_infeasible_and_names_the_queue(write_s
     result = solve(loaded(write_scenario, data, A_ALL_DAY, B_DAY))
     assert result.summary.status == "infeasible"
     assert "queue 'B'" in result.summary.message and "max_hire" in result.summary.message
+    assert untranslated(result.summary.message) == set()
 
 
 def test_a_queue_its_pools_cannot_reach_is_infeasible_before_any_model(write_scenario):
@@ -174,3 +177,4 @@ def test_a_queue_its_pools_cannot_reach_is_infeasible_before_any_model(write_sce
     message = result.summary.message
     assert "queue 'B'" in message and "16:00-18:00" in message
     assert "add 'B' to the serves of pool 'junior'" in message
+    assert untranslated(message) == set()

@@ -13,6 +13,8 @@ from scheduler.check import check_roster
 from scheduler.engine.solve import solve
 from scheduler.workload.loaded import load_scenario
 
+from conftest import untranslated
+
 START = dt.date(2026, 11, 16)
 
 
@@ -81,6 +83,7 @@ def test_too_few_people_and_no_hires_is_infeasible_and_says_why(write_scenario, 
     assert result.summary.status == "infeasible"
     assert "named staff are available" in result.summary.message
     assert "max_hire" in result.summary.message
+    assert untranslated(result.summary.message) == set()
 
 
 def test_start_variation_holds_for_every_named_person(write_scenario, tmp_path):
@@ -113,3 +116,4 @@ def test_every_named_roster_passes_the_checker(write_scenario, tmp_path, staff, 
         assert report.ok, report.violations[:5]
     else:
         assert result.summary.status == "infeasible" and result.summary.message
+        assert untranslated(result.summary.message) == set()

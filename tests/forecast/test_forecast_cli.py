@@ -99,6 +99,60 @@ def test_the_backtest_chart_draws_in_chromium_without_the_network(tmp_path):
         assert lines == 2  # actual and forecast
 
 
+def test_the_forecast_chart_shows_the_last_weeks_of_history_then_the_forecast(tmp_path):
+    path = history_file(tmp_path)
+    res = forecast(path, "--quantiles", "0.1,0.5,0.9", "--lang", "zh")
+    assert res.exit_code == 0, res.output
+    page = (path.parent / "out" / "fc.html").read_text()
+    assert "vegaEmbed" in page and not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+    assert "自 2026-03-23 起 7 天的预测" in page
+    specs = json.loads(re.search(r'id="chart-specs">(.*?)</script>', page, re.S).group(1))
+    assert len(specs["specs"]) == 2
+    with open(path.parent / "out" / "fc_intervals.csv") as f:
+        p90 = [float(r["p90"]) for r in csv.DictReader(f) if r["channel"] == "voice"]
+    history = list(csv.DictReader(open(path)))
+    values = specs["specs"]["panel-0"]["data"]["values"]
+    # 21 days of history (all there is, below the 28 shown at most), then 7 forecast
+    assert len(values) == 28 * 24
+    past, ahead = values[:21 * 24], values[21 * 24:]
+    assert [v["实际"] for v in past] == [float(r["voice"]) for r in history]
+    assert all(v["预测"] is None for v in past) and all(v["实际"] is None for v in ahead)
+    assert [v["high"] for v in ahead] == pytest.approx(p90, abs=0.006)
+
+
+def test_a_history_ending_before_the_forecast_is_charted_at_its_own_times(tmp_path):
+    path = history_file(tmp_path)  # 21 days to 2026-03-22; the forecast starts a week later
+    res = runner.invoke(app, ["forecast", str(path), "--start", "2026-03-30", "--days", "7",
+                              "--out", str(tmp_path / "fc.csv")])
+    assert res.exit_code == 0, res.output
+    page = (tmp_path / "fc.html").read_text()
+    specs = json.loads(re.search(r'id="chart-specs">(.*?)</script>', page, re.S).group(1))
+    values = specs["specs"]["panel-0"]["data"]["values"]
+    history = [float(r["voice"]) for r in csv.DictReader(open(path))]
+    assert len(values) == 35 * 24  # 28 days before the start (the last 7 empty), 7 ahead
+    assert [v["actual"] for v in values[:21 * 24]] == history
+    assert all(v["actual"] is None and v["forecast"] is None for v in values[21 * 24:28 * 24])
+    assert values[0]["when"].endswith("03-02 00:00")
+
+
+def test_the_forecast_chart_draws_in_chromium_without_the_network(tmp_path):
+    from tests.report.browser import Browser, chromium_binary
+
+    try:
+        chromium_binary()
+    except Exception:  # pragma: no cover - CI installs it
+        pytest.skip("no Chromium")
+    path = history_file(tmp_path)
+    assert forecast(path).exit_code == 0
+    with Browser() as browser:
+        browser.load(path.parent / "out" / "fc.html")
+        assert browser.wait_until("document.body.getAttribute('data-charts')") == "ready"
+        assert browser.errors() == []
+        assert all(u.startswith(("file:", "data:")) for u in browser.requests())
+        lines = browser.evaluate("document.querySelectorAll('#panel-0 .mark-line path').length")
+        assert lines == 2  # history and forecast
+
+
 def test_a_missing_slot_is_filled_from_a_week_earlier_with_a_warning(tmp_path):
     path = history_file(tmp_path)
     lines = path.read_text().splitlines()

@@ -225,12 +225,29 @@ def _solved_run(server) -> str:
     return run_id
 
 
+def _history_text(days: int = 28) -> str:
+    """Four weeks of hourly contacts on two channels, closed at night."""
+    import datetime as dt
+
+    import numpy as np
+
+    from scheduler.forecast.history import write_history
+
+    rng = np.random.default_rng(1)
+    hour = np.tile(np.arange(24), days)
+    lam = np.where(hour < 7, 0.0, 20 + 10 * np.sin(hour / 24 * np.pi))
+    return write_history(None, dt.datetime(2026, 3, 2), 60,
+                         {"voice": rng.poisson(lam), "chat": rng.poisson(2 * lam)})
+
+
 def test_screenshots_of_the_main_pages_in_both_languages(server, browser, tmp_path):
     """The docs' pictures: written into docs/images when SCHEDULER_SCREENSHOTS=1 (to
     refresh them), else into a temporary folder (a test run leaves the tree clean)."""
     images = IMAGES if os.environ.get("SCHEDULER_SCREENSHOTS") == "1" else tmp_path
     run_id = _solved_run(server)
     images.mkdir(parents=True, exist_ok=True)
+    history = tmp_path / "calls.csv"
+    history.write_text(_history_text())
     _bundled(server, "normal_week.yaml", "normal_week_demand.csv", "double11.yaml",
              "double11_demand.csv", "618.yaml", "618_demand.csv")  # a fuller list to show
     for lang in ("en", "zh"):
@@ -251,7 +268,17 @@ def test_screenshots_of_the_main_pages_in_both_languages(server, browser, tmp_pa
         page.screenshot(path=images / f"web-run-{lang}.png", full_page=True)
         if lang == "zh":
             assert "排班" in page.inner_text("main")
+        # a forecast from an uploaded history: the run page with its chart
+        page.goto(server["url"] + "/forecast")
+        page.set_input_files("input[name='file']", str(history))
+        page.fill("#start", "2026-03-30")
+        page.fill("#days", "7")
+        page.click("#run-forecast")
+        page.wait_for_selector("#forecast-page iframe", timeout=60_000)
+        page.frame_locator("#forecast-page iframe").locator(
+            "body[data-charts='ready']").wait_for()
+        page.screenshot(path=images / f"web-forecast-{lang}.png", full_page=True)
         context.close()
-    for name in ("scenarios", "scenario", "run"):
+    for name in ("scenarios", "scenario", "run", "forecast"):
         for lang in ("en", "zh"):
             assert (images / f"web-{name}-{lang}.png").stat().st_size > 10_000

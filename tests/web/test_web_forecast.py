@@ -48,6 +48,11 @@ def test_an_uploaded_history_is_forecast_in_a_child_process(tmp_path):
         page = c.get(f"/runs/{run_id}").text
         assert "forecast_intervals.csv" in page and f"{7 * 24} rows" in page
         assert c.get(f"/runs/{run_id}/files/forecast.csv").status_code == 200
+        # the chart of the history's last weeks against the forecast, shown on the page
+        assert 'id="forecast-page"' in page and 'src="/runs/%s/files/forecast.html"' % run_id \
+            in page
+        chart = c.get(f"/runs/{run_id}/files/forecast.html")
+        assert chart.status_code == 200 and "vegaEmbed" in chart.text
         # the history is kept and offered for the next forecast
         assert (s.scenarios_dir / "histories" / "calls.csv").is_file()
         assert 'value="histories/calls.csv"' in c.get("/forecast").text
@@ -74,6 +79,17 @@ def test_bad_choices_are_refused_on_the_page(tmp_path, form, upload, needle):
         r = c.post("/forecast", data=form, files=files)
         assert r.status_code == 400 and needle in r.text
         assert app.state.store.all() == []
+
+
+def test_a_bad_choice_is_refused_in_chinese_on_the_chinese_page(tmp_path):
+    app = create_app(settings(tmp_path))
+    with client(app) as c:
+        r = c.post("/forecast?lang=zh", data={**FORM, "days": "0"},
+                   files={"file": ("calls.csv", history_text().encode(), "text/csv")})
+        assert r.status_code == 400 and "预测天数必须是 1 到 366 之间的整数" in r.text
+        r = c.post("/forecast?lang=zh", data={**FORM, "start": "30/03/2026"},
+                   files={"file": ("calls.csv", history_text().encode(), "text/csv")})
+        assert r.status_code == 400 and "不是日期（YYYY-MM-DD）" in r.text and "30/03/2026" in r.text
 
 
 def test_a_bad_history_is_refused_with_its_line_and_nothing_is_kept(tmp_path):

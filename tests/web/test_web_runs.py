@@ -18,6 +18,7 @@ pytest.importorskip("httpx")
 from scheduler.cli import app as cli  # noqa: E402
 from scheduler.web import create_app  # noqa: E402
 from scheduler.web.store import RunStore  # noqa: E402
+from tests.cli.test_compare_dask import dask_scheduler  # noqa: E402,F401 - a fixture
 from tests.web.webcases import SMALL, client, settings, sleeper, wait_for_end  # noqa: E402
 
 
@@ -170,6 +171,27 @@ def test_the_page_keeps_the_last_headcount_and_bound_a_later_phase_leaves_out():
     assert latest(reports) == {"phase": "plan", "elapsed": 0.2, "headcount": 208,
                                "headcount_bound": 148}
     assert latest([]) is None
+
+
+def test_a_comparison_runs_on_a_dask_scheduler_when_one_is_configured(tmp_path,
+                                                                     dask_scheduler):
+    from distributed import Client
+
+    s = settings(tmp_path, cluster=dask_scheduler.address)
+    app = create_app(s)
+    with client(app) as c:
+        run_id = _start(c, kind="compare", variants="on")
+        run = wait_for_end(app.state.store, run_id, seconds=120)
+        assert run.status == "done", run.message
+        page = c.get(f"/runs/{run_id}").text
+        assert 'id="comparison"' in page and "rest-11h" in page
+    # the two variants were solved as tasks of that scheduler
+    with Client(dask_scheduler.address, timeout="10s") as dask:
+        done = dask.run_on_scheduler(
+            lambda dask_scheduler: sum(1 for key in dask_scheduler.transition_log
+                                       if key[2] == "memory"))
+    assert done >= 2
+    assert settings(tmp_path / "x", cluster="localhost:8786").problem() is not None
 
 
 def test_a_comparison_shows_its_table_and_each_roster(tmp_path):
