@@ -1,0 +1,86 @@
+"""The re-plan's revert pass (engine/replan.py: _revert): a change the local repair made
+that the roster does not need is undone, and a roster whose every change is needed is
+left as it is."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import yaml
+from ortools.sat.python import cp_model
+
+from scheduler.engine.instance import Instance
+from scheduler.engine.replan import CHANGE_WEIGHT, _first_solve, _revert
+from scheduler.engine.replan_model import PoolRoster, ReplanModel, previous_roster
+from scheduler.engine.solve import solve
+from scheduler.engine.staff_stage import uncapped
+from scheduler.workload.loaded import load_scenario
+
+START = dt.date(2026, 11, 16)
+DAYS = 14
+PARAMS = {"num_workers": 2}
+
+
+def fortnight(requests: list[dict]) -> dict:
+    return {
+        "name": "fortnight",
+        "horizon": {"start_date": START.isoformat(), "days": DAYS, "slot_minutes": 60},
+        "demand": {"required": ([1] * 7 + [2] * 15 + [1] * 2) * DAYS},
+        "shift_types": [{"name": "day", "paid_hours": [8], "earliest_start": "00:00",
+                         "latest_start": "23:00", "start_step_minutes": 60}],
+        "rules": {"max_days_per_week": 5, "min_rest_hours": 12, "max_weekly_paid_hours": 40},
+        "pools": [{"name": "ft", "shift_types": ["day"], "max_hire": 4}],
+        "staff": {"people": [{"id": f"E{i:02d}", "name": f"Person {i}", "pool": "ft"}
+                             for i in range(12)]},
+        "requests": {"items": requests},
+        "solver": {"time_limit_seconds": 8, "workers": 2},
+    }
+
+
+@pytest.fixture(scope="module")
+def repair(tmp_path_factory):
+    """A roster, one of its people sick on a day of the second week, and the local
+    repair's model of that day with its best roster."""
+    folder = tmp_path_factory.mktemp("revert")
+    path = folder / "fortnight.yaml"
+    path.write_text(yaml.safe_dump(fortnight([]), sort_keys=False), encoding="utf-8")
+    result = solve(load_scenario(path))
+    day = START + dt.timedelta(days=9)
+    agent = next(s.agent for s in result.shifts if s.day == day and "-hire-" not in s.agent)
+    sick = [{"id": agent, "kind": "leave", "date": day.isoformat()}]
+    path.write_text(yaml.safe_dump(fortnight(sick), sort_keys=False), encoding="utf-8")
+    loaded = load_scenario(path)
+    inst = Instance(uncapped(loaded))
+    view = inst.pool_views()[0]
+    members = loaded.scenario.staff.people
+    previous, hires = previous_roster(view, members, result.shifts, result.breaks)
+    pool = PoolRoster(view, members, previous, hires)
+    start = dt.datetime.combine(START + dt.timedelta(days=7), dt.time())
+    r = ReplanModel(pool, loaded, start, list(inst.required), False, 2, previous,
+                    {day.toordinal() - START.toordinal()}, False).build()
+    (status, solver), changes = _first_solve(r, 10, PARAMS, None, previous)
+    assert status == cp_model.OPTIMAL
+    return r, solver, changes
+
+
+def test_a_needless_change_is_undone(repair):
+    r, solver, changes = repair
+    needed = round(solver.value(changes))
+    # the same model made to change one person-day more than it needs
+    worse_model = r.m.model.clone()
+    worse_model.add(changes >= needed + 1)
+    worse = cp_model.CpSolver()
+    worse.parameters.num_workers = 2
+    worse.parameters.max_time_in_seconds = 10
+    assert worse.solve(worse_model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    assert round(worse.value(changes)) >= needed + 1
+    again = _revert(r, worse, changes, 10, PARAMS, None)
+    assert again is not None
+    assert round(again.value(changes)) == needed
+    assert again.objective_value <= worse.objective_value - CHANGE_WEIGHT
+
+
+def test_a_roster_whose_changes_are_all_needed_is_kept(repair):
+    r, solver, changes = repair
+    assert _revert(r, solver, changes, 10, PARAMS, None) is None
