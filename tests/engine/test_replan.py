@@ -77,14 +77,23 @@ def repair(tmp_path_factory):
 def test_a_needless_change_is_undone(repair):
     r, solver, changes = repair
     needed = round(solver.value(changes))
-    # the same model made to change one person-day more than it needs
-    worse_model = r.m.model.clone()
-    worse_model.add(changes >= needed + 1)
-    worse = cp_model.CpSolver()
-    worse.parameters.num_workers = 2
-    worse.parameters.max_time_in_seconds = 10
-    assert worse.solve(worse_model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    assert round(worse.value(changes)) >= needed + 1
+    # the repair's roster with one more shift: someone off on a free day made to work
+    for extra, var in r.m.x.items():
+        p, i, _ = extra
+        if r.before(p, i) is not None or solver.value(r.m.works[(p, i)]):
+            continue
+        worse_model = r.m.model.clone()
+        for key, other in r.m.x.items():
+            worse_model.add(worse_model.get_bool_var_from_proto_index(other.index)
+                            == (1 if key == extra else solver.value(other)))
+        worse = cp_model.CpSolver()
+        worse.parameters.num_workers = 2
+        worse.parameters.max_time_in_seconds = 10
+        if worse.solve(worse_model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            break
+    else:
+        pytest.fail("no one off on the free day can be made to work")
+    assert round(worse.value(changes)) == needed + 1
     again = _revert(r, worse, changes, 10, PARAMS, None)
     assert again is not None
     assert round(again.value(changes)) == needed
