@@ -420,19 +420,27 @@ def render_forecast(rows: list[dict]) -> str:
 
 
 def render_staff(rows: list[dict]) -> str:
-    """The named month and its re-plan per run, then the medians."""
+    """The named month and its re-plan per run, then the medians: headcount and paid
+    hours against the anonymous twin's bounds (the gaps in %)."""
     _need(rows, ("people", "anon_headcount", "anon_bound", "named_working", "changed",
                  "forced", "replan_wall"), "staff")
-    cols = [("people", "people"), ("anon_headcount", "anonymous headcount"),
-            ("anon_bound", "its bound"), ("named_working", "named: people at work"),
-            ("named_hires", "of them hires"), ("named_paid_hours", "paid h named"),
-            ("anon_paid_hours", "paid h anonymous"), ("named_wall", "named solve s"),
-            ("changed", "re-plan: changed"), ("forced", "forced"), ("other", "beyond forced"),
-            ("people_affected", "people affected"), ("replan_wall", "re-plan wall s"),
-            ("violations", "checker violations")]
-    body = [[f"seed {r['seed']}"] + [whole(r[k]) for k, _ in cols] for r in rows]
-    body.append(["median"] + [whole(median(r[k] for r in rows)) for k, _ in cols])
-    return _table(["run"] + [label for _, label in cols], body)
+    cols = [("people", "people", whole), ("peak", "peak", whole),
+            ("anon_headcount", "anonymous headcount", whole),
+            ("anon_bound", "its bound", whole),
+            ("named_headcount", "named headcount", whole),
+            ("named_hires", "of them hires", whole),
+            ("headcount_gap_pct", "headcount gap", lambda v: fmt(v, "{:.1f}%")),
+            ("named_paid_hours", "paid h named", whole),
+            ("anon_paid_hours_bound", "paid h bound (anonymous)", whole),
+            ("paid_hours_gap_pct", "paid hours gap", lambda v: fmt(v, "{:.2f}%")),
+            ("named_wall", "named solve s", whole),
+            ("changed", "re-plan: changed", whole), ("forced", "forced", whole),
+            ("other", "beyond forced", whole), ("people_affected", "people affected", whole),
+            ("replan_wall", "re-plan wall s", whole),
+            ("violations", "checker violations", whole)]
+    body = [[f"seed {r['seed']}"] + [show(r.get(k)) for k, _, show in cols] for r in rows]
+    body.append(["median"] + [show(median(r.get(k) for r in rows)) for k, _, show in cols])
+    return _table(["run"] + [label for _, label, _ in cols], body)
 
 
 def render_patterns(rows: list[dict]) -> str:

@@ -1,16 +1,27 @@
 """Issue 17's scale figures: a month for N named people (the bundled named_month's
-generator at N people, peak and hiring caps scaled with N; leave on 5% of person-days, two
-wishes each), solved with names and without them (the same demand, shifts and rules, an
-anonymous pool), then re-planned after --sick sick days.
+generator at N people, hiring caps scaled with N; leave on 5% of person-days, two wishes
+each), solved with names and without them (the same demand, shifts and rules, no staff),
+then re-planned after --sick sick days.
 
-Per run (seeds 0, 1, ...): the anonymous solve's headcount and proven bound; the named
-solve's people rostered (named people with a shift, and hires), hires, paid hours and
-seconds; the re-plan's changed shifts, those forced by the sickness, the others, people
-affected, new hires and wall seconds. Every roster is checked by the independent checker.
-Prints a Markdown table with medians and writes benchmarks/results/staff.csv.
+The demand is sized to the team: its peak is PEAK_PER_PERSON x N agents, at which the
+anonymous twin needs 95% of N people (475 at N = 500): the team covers the demand and the
+5% of person-days on leave. With the bundled month's peak scaled instead (24 x N / 86), 500
+named people faced a demand that 378 people cover, and the named roster's headcount (every
+named person is employed) could not come near the twin's bound whatever the solver did.
+--peak sets another peak (185 at N = 500: the twin needs 499, the team is short by its
+leave).
+
+Per run (seeds 0, 1, ...): the anonymous twin's headcount and proven headcount bound, and
+its proven paid-hours bound (the twin solved again with objective paid_hours,
+--bound-seconds); the named solve's headcount (named people and hires), people at work,
+hires, paid hours (= cost: one money unit per paid hour, no contract pay) and seconds, with
+the gaps of its headcount and paid hours to the twin's bounds; the re-plan's changed
+shifts, those forced by the sickness, the others, people affected, new hires and wall
+seconds. Every roster is checked by the independent checker. Prints a Markdown table with
+medians and writes benchmarks/results/staff.csv.
 
     python benchmarks/staff.py [--people 500] [--runs 3] [--solve-seconds 120]
-                               [--replan-seconds 20] [--sick 10]
+                               [--bound-seconds 30] [--replan-seconds 20] [--sick 10]
 """
 
 from __future__ import annotations
@@ -40,13 +51,23 @@ from scheduler.report.output import write_result  # noqa: E402
 from scheduler.workload.loaded import load_scenario  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "staff.csv"
+PEAK_PER_PERSON = 0.352
+"""Peak agents on duty per named person: at 176 for 500 people the anonymous twin needs
+475 (its bound in 60 s), 95% of the team, so that the team is what the demand needs with
+its leave (5% of the person-days) covered."""
 
 
-def scenario(folder: Path, people: int, seed: int) -> tuple[Path, Path]:
-    """The named month at `people` and its anonymous twin (no staff, no requests)."""
+def peak_of(people: int, peak: int | None) -> int:
+    return peak or max(4, round(PEAK_PER_PERSON * people))
+
+
+def scenario(folder: Path, people: int, seed: int, peak: int | None = None
+             ) -> tuple[Path, Path, Path]:
+    """The named month at `people`, its anonymous twin (no staff, no requests, no
+    hiring caps) and the twin with objective paid_hours (for the cost bound)."""
     full = round(people * make_staff.FULL / (make_staff.FULL + make_staff.PART))
     part = people - full
-    peak = max(4, round(make_staff.PEAK * people / (make_staff.FULL + make_staff.PART)))
+    peak = peak_of(people, peak)
     named = make_staff.build(folder, full, part, peak, name=f"month_{people}")
     data = yaml.safe_load(named.read_text(encoding="utf-8"))
     data["solver"].update(seed=seed)
@@ -57,7 +78,10 @@ def scenario(folder: Path, people: int, seed: int) -> tuple[Path, Path]:
         pool.pop("max_hire", None)
     anonymous = folder / f"month_{people}_anonymous.yaml"
     anonymous.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    return named, anonymous
+    data["objective"] = {"kind": "paid_hours"}
+    hours = folder / f"month_{people}_anonymous_hours.yaml"
+    hours.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return named, anonymous, hours
 
 
 def solved(path: Path, seconds: float, out: Path):
@@ -85,8 +109,10 @@ def sick_days(result, count: int, first: dt.date, seed: int) -> list[tuple[str, 
 def one_run(people: int, seed: int, args) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-staff-") as tmp:
         folder = Path(tmp)
-        named, anonymous = scenario(folder, people, seed)
+        named, anonymous, hours = scenario(folder, people, seed, args.peak)
         anon, anon_wall, anon_bad = solved(anonymous, args.solve_seconds, folder / "anon")
+        cheap, _, cheap_bad = solved(hours, args.bound_seconds, folder / "anon_hours")
+        anon_bad += cheap_bad
         result, wall, bad = solved(named, args.solve_seconds, folder / "named")
         start = result.summary.days[0].date + dt.timedelta(days=args.from_day)
         sick = sick_days(result, args.sick, start, seed)
@@ -111,13 +137,18 @@ def one_run(people: int, seed: int, args) -> dict:
     working = len({s.agent for s in result.shifts})
     hires = sum(h.hires for h in result.summary.hires_needed or [])
     figures = done.result.summary.replan
+    bound, hours_bound = anon.summary.headcount_lower_bound, cheap.summary.objective_bound
+    headcount, paid = result.summary.headcount, result.summary.paid_hours
     return {
-        "people": people, "seed": seed, "solve_seconds": args.solve_seconds,
-        "anon_headcount": anon.summary.headcount,
-        "anon_bound": anon.summary.headcount_lower_bound,
+        "people": people, "seed": seed, "peak": peak_of(people, args.peak),
+        "solve_seconds": args.solve_seconds,
+        "anon_headcount": anon.summary.headcount, "anon_bound": bound,
         "anon_paid_hours": anon.summary.paid_hours, "anon_wall": round(anon_wall, 1),
-        "named_working": working, "named_hires": hires,
-        "named_paid_hours": result.summary.paid_hours, "named_wall": round(wall, 1),
+        "anon_paid_hours_bound": hours_bound,
+        "named_headcount": headcount, "named_working": working, "named_hires": hires,
+        "named_paid_hours": paid, "named_wall": round(wall, 1),
+        "headcount_gap_pct": round(100 * (headcount - bound) / bound, 2),
+        "paid_hours_gap_pct": round(100 * (paid - hours_bound) / hours_bound, 2),
         "requests_honoured": result.summary.requests.honoured if result.summary.requests
         else "",
         "requests_total": result.summary.requests.total if result.summary.requests else "",
@@ -136,6 +167,10 @@ def main() -> None:
     ap.add_argument("--people", type=int, default=500)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--solve-seconds", type=float, default=120.0)
+    ap.add_argument("--bound-seconds", type=float, default=30.0,
+                    help="the paid-hours twin's limit (its LP bound comes in seconds)")
+    ap.add_argument("--peak", type=int, default=None,
+                    help="peak agents on duty (default PEAK_PER_PERSON x people)")
     ap.add_argument("--replan-seconds", type=float, default=20.0)
     ap.add_argument("--sick", type=int, default=10)
     ap.add_argument("--from-day", type=int, default=14,
@@ -148,8 +183,9 @@ def main() -> None:
         print(row, flush=True)
         rows.append(row)
         write_rows(args.out, rows)
-    keys = ["anon_headcount", "anon_bound", "named_working", "named_hires",
-            "named_paid_hours", "anon_paid_hours", "named_wall", "changed", "forced",
+    keys = ["anon_headcount", "anon_bound", "named_headcount", "named_hires",
+            "headcount_gap_pct", "named_paid_hours", "anon_paid_hours_bound",
+            "paid_hours_gap_pct", "named_wall", "changed", "forced",
             "other", "people_affected", "replan_wall"]
     print(f"\n{args.people} people, {args.runs} runs, medians "
           f"(solves {args.solve_seconds:g} s, re-plan {args.replan_seconds:g} s):\n")

@@ -22,6 +22,7 @@ RULE_WORDS = {
     "max_consecutive_days": "rules.max_consecutive_days",
     "max_weekly_paid_hours": "rules.max_weekly_paid_hours",
     "min_weekly_paid_hours": "rules.min_weekly_paid_hours",
+    "named_staff": "what the named people can work (leave, dates, windows, weekly hours)",
 }
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduler.engine.instance import Instance
+from scheduler.engine.plan_named import named_cuts
 from scheduler.engine.queue_split import (QueueSplit, add_queue_split, people_per_agent,
                                           total_floor)
 
@@ -289,7 +290,7 @@ def build_plan_model(
                     cost_terms.append(x * math.floor(rate_at[(d, end)] * extra * view.premium(d) + 1e-9))
                 if made:
                     model.add(sum(made) <= sum(vs))
-        _pool_rules(view, model, own, w, guard, suffix, useful, own_ext)
+        _pool_rules(view, model, own, w, guard, suffix, useful, own_ext, hire)
         contract = 0.0 if view.pool is None else view.pool.contract_weekly_hours
         if contract > 0 and standing > 0:
             # Standing agents are paid their contract hours whether rostered or not: at least
@@ -407,8 +408,9 @@ def _per_minute(model: cp_model.CpModel, minutes, rate_per_hour: int, ub: int, n
 
 
 def _pool_rules(view: Instance, model: cp_model.CpModel, n: dict, agents, guard, suffix: str,
-                useful: int, ext: dict) -> None:
-    """The per-agent rules of one pool as cuts on its headcount W."""
+                useful: int, ext: dict, hire=None) -> None:
+    """The per-agent rules of one pool as cuts on its headcount W (and, with named
+    staff, on its hires: engine/plan_named.py)."""
     rules = view.rules
     by_day: dict[int, list] = {}
     paid_by_day: dict[int, list] = {}
@@ -445,12 +447,14 @@ def _pool_rules(view: Instance, model: cp_model.CpModel, n: dict, agents, guard,
     if m is not None and m < len(view.shift_days) + (7 if view.cyclic else 0):
         for window in view.day_windows(m + 1):
             guard("max_consecutive_days" + suffix, model.add(day_sum(window) <= m * agents))
+    block_paid = []
     for days, horizon_days in view.week_blocks():
         terms = [t for d in days for t in paid_by_day.get(d, [])]
         paid = 0
         if terms:  # one variable per block, summed once (see `total` above)
             paid = model.new_int_var(0, sum(paid_top.get(d, 0) for d in days), f"paid{suffix}")
             model.add(paid == sum(terms))
+        block_paid.append(paid)
         hi = view.max_weekly_paid_minutes(horizon_days)
         if hi is not None:
             guard("max_weekly_paid_hours" + suffix, model.add(paid <= hi * agents))
@@ -463,6 +467,9 @@ def _pool_rules(view: Instance, model: cp_model.CpModel, n: dict, agents, guard,
         lo = view.min_weekly_paid_minutes(horizon_days)
         if lo > 0:
             guard("min_weekly_paid_hours" + suffix, model.add(paid >= lo * agents))
+    if hire is not None:
+        named_cuts(view, model, n, total, block_paid, hire,
+                   lambda name, c: guard(name + suffix, c))
     cap = view.max_monthly_overtime_minutes
     if cap is not None:
         for days in view.month_blocks():

@@ -222,3 +222,15 @@ def plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, stop
     if values is not None:
         return PlanStep("feasible", counts, agents, objective, bound, pool_agents, full)
     return PlanStep(name, {}, 0, 0, 0, [])
+
+
+def rounded_up_plan(pm: PlanModel, lp_values: list[float]) -> PlanStep:
+    """Out of time: the LP solution rounded up still covers every slot."""
+    counts = {key: math.ceil(lp_values[v.index] - 1e-6) for key, v in pm.count_vars().items()}
+    per_day: dict[tuple[int, int], int] = {}
+    for key, c in counts.items():
+        if len(key) == 3:
+            per_day[key[:2]] = per_day.get(key[:2], 0) + c
+    pool_agents = [max((c for (q, _), c in per_day.items() if q == p), default=0)
+                   for p in range(len(pm.pools))]
+    return PlanStep("feasible", counts, sum(pool_agents), math.inf, 0, pool_agents)

@@ -66,6 +66,8 @@ FULL_AFTER = 0.4
 FULL_MAX_VARS = 40_000
 """...and when its model would have at most this many shift variables (a month of 500
 people has about 100,000: its build and search do not pay within seconds)."""
+REVERT_SECONDS = 3.0
+"""At most this long for undoing the local repairs' needless changes (_revert)."""
 FIRST_SHARE = 0.6
 """Share of the time left that the search with every day free may take (then the goals)."""
 
@@ -110,6 +112,37 @@ def _first_solve(r: ReplanModel, seconds: float, params: dict, stop: StopSignal 
         hint_all(m.model, whole)
     seconds -= time.monotonic() - t0
     return _solve(m.model, seconds, params, stop), changes
+
+
+def _revert(r: ReplanModel, solver: cp_model.CpSolver, changes, seconds: float, params: dict,
+            stop: StopSignal | None) -> cp_model.CpSolver | None:
+    """The repair's changes undone where the roster stays whole: every person-day held at
+    the repair's solution except the changed ones, each of which may go back to the
+    earlier roster's shift (or off) or stay as repaired; a small model (a copy of the
+    repair's, its objective the same), solved at once. The repair's search may leave two
+    stand-ins for one lost shift (a month of 500 people: 12 to 14 changes for 7 lost
+    shifts). Returns the solver with fewer changes, or None."""
+    m = r.m
+    model = m.model.clone()
+    now = {(p, i): c for (p, i, c), var in m.x.items() if solver.value(var)}
+    free = 0
+    for (p, i, c), var in m.x.items():
+        before, after = r.before(p, i), now.get((p, i))
+        mine = model.get_bool_var_from_proto_index(var.index)
+        if before == after:
+            model.add(mine == solver.value(var))  # unchanged: held
+        elif c not in (before, after):
+            model.add(mine == 0)
+        else:
+            free += 1
+    if not free:
+        return None
+    hint_all(model, list(solver.response_proto.solution))
+    status, again = _solve(model, seconds, params, stop)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) \
+            and again.objective_value < solver.objective_value - 0.5:
+        return again
+    return None
 
 
 def _windows(r: ReplanModel, i: int) -> list[tuple[set[int], bool]]:
@@ -168,6 +201,12 @@ def _replan_pool(pool: PoolRoster, make, seconds: float, params: dict, stop: Sto
                            if left() > 0 and not stopped()):
                     best = None  # some day could not be repaired locally
                     break
+    if best is not None and best[0].local and left() > 1 and not stopped():
+        r, solver, changes, status = best
+        again = _revert(r, solver, changes, min(REVERT_SECONDS, 0.3 * left()), params, stop)
+        if again is not None:
+            best = (r, again, changes, status)
+            current = {key: dict(items) for key, items in r.assignment(again).items()}
     if best is None or (left() > FULL_AFTER * seconds and probe.full_size <= FULL_MAX_VARS
                         and not stopped()):
         r = make(current, None).build()

@@ -188,11 +188,14 @@ class ReplanModel:
         """With only some days free, the slots of the held days need no more than the
         current roster gives them there (a forced change on a held day is repaired in
         its own turn): the requirement capped at the current on-duty count, the
-        shifts that may no longer be worked left out. Slots of free days need it all."""
+        shifts of held days that may no longer be worked left out (those of free days
+        stay in: a night shift lost on a free day is covered again past midnight too).
+        Slots of free days need it all."""
         view = self.view
         worked = [((self.days[i].day, self.current[p.key][self.days[i].day]), 1)
                   for p in people for i in range(len(self.days))
-                  if self._class(self.current, p.key, i) in p.eligible[i]]
+                  if self._class(self.current, p.key, i) is not None
+                  and (i in free_days or self._class(self.current, p.key, i) in p.eligible[i])]
         duty = on_duty(view, worked)
         per_day = view.slots_per_day
         free = {self.days[i].day for i in free_days}

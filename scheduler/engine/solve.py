@@ -24,7 +24,7 @@ from scheduler.engine.highs import solve_with_highs
 from scheduler.engine.incumbent import better
 from scheduler.engine.instance import Instance
 from scheduler.engine.plan import PlanModel, PlanStep, build_plan_model
-from scheduler.engine.plan_steps import LARGE_PLAN, hint_all, plan_step
+from scheduler.engine.plan_steps import LARGE_PLAN, hint_all, plan_step, rounded_up_plan
 from scheduler.engine.records import agent_name, records
 from scheduler.engine.roster_stage import ROSTER_MAX_BOOLEANS, roster_pool
 from scheduler.engine.staff_stage import named_result, uncapped
@@ -47,6 +47,9 @@ log = logging.getLogger(__name__)
 
 SCALE = 100  # objective weights are scaled to integers (hundredths)
 NAMED_PLAN_SHARE = 0.45  # with named staff, the plan's share of the limit (then theirs)
+NAMED_HIRE_HOURS = 50
+"""Named staff: the plan minimises hires beyond them (each weighing this many paid hours
+a week) plus paid hours (see docs/staff.md: how it is solved)."""
 
 
 def solve(
@@ -354,6 +357,9 @@ def objectives(run: _Run, pm: PlanModel) -> _Objective:
     cost = pm.cost_expr + round(sc.objective.cost_per_agent * SCALE) * pm.agents
     if kind in ("headcount", "headcount_then_cost"):
         primary = pm.agents * SCALE + penalty
+        if sc.staff is not None:  # see NAMED_HIRE_HOURS
+            primary = sum(pm.hires) * round(NAMED_HIRE_HOURS * 100 * run.inst.days / 7) \
+                + pm.paid_centi_expr + penalty
     elif kind == "paid_hours":
         # centi-hours: paid minutes * 100 / 60; every length is a multiple of 15 minutes
         primary = pm.paid_centi_expr + penalty
@@ -407,7 +413,7 @@ def primary_plan(run: _Run, pm: PlanModel, objective: _Objective) -> _Plan | Res
         run.charge(budget)
     # With headcount the roster needs time of its own; with the other kinds the plan is the
     # objective and the roster only has to be valid.
-    share = 0.25 if objective.headcount_matters else 0.7
+    share = 0.25 if objective.headcount_matters and sc.staff is None else 0.7
     budget = max(0.5, share * limit - (run.elapsed() if not run.deterministic else 0))
     if not run.deterministic:
         budget = min(budget, max(0.2, run.left()))
@@ -433,7 +439,7 @@ def primary_plan(run: _Run, pm: PlanModel, objective: _Objective) -> _Plan | Res
         return run.infeasible()
     if plan.status not in ("optimal", "feasible") and lp_bound is not None and not soft \
             and all(v.max_headcount is None for v in pm.pools):
-        plan = _rounded_up(pm, lp_values)
+        plan = rounded_up_plan(pm, lp_values)
     if plan.status not in ("optimal", "feasible"):
         return run.unfinished("shift plan")
     primary_value = math.inf if plan.objective == math.inf else round(plan.objective)
@@ -444,6 +450,9 @@ def primary_plan(run: _Run, pm: PlanModel, objective: _Objective) -> _Plan | Res
     headcount_bound = None
     if objective.kind in ("headcount", "headcount_then_cost") and not soft:
         headcount_bound = math.ceil(primary_bound / SCALE - 1e-9)
+        if sc.staff is not None:  # the primary is hires and hours: the anonymous bound
+            quick = run.first.bound if run.first is not None else None
+            headcount_bound = max(len(sc.staff.people), quick or 0)
     optimal = (plan.status == "optimal" and run.repair is None) or primary_value <= primary_bound
     return _Plan(plan, plan.counts, plan.pool_agents, primary_value, primary_bound,
                  headcount_bound, optimal, standing)
@@ -458,21 +467,9 @@ def first_as_plan(run: _Run) -> _Plan:
             for d, k in items:
                 counts[(p, d, k)] = counts.get((p, d, k), 0) + 1
     pool_agents = [len(a) for a in run.first.assignments]
-    bound = run.first.bound
+    bound = max(run.first.bound or 0, len(run.sc.staff.people))
     step = PlanStep("feasible", counts, sum(pool_agents), math.inf, 0, pool_agents)
-    return _Plan(step, counts, pool_agents, math.inf, (bound or 0) * SCALE, bound, False, None)
-
-
-def _rounded_up(pm: PlanModel, lp_values: list[float]) -> PlanStep:
-    """Out of time: the LP solution rounded up still covers every slot."""
-    counts = {key: math.ceil(lp_values[v.index] - 1e-6) for key, v in pm.count_vars().items()}
-    per_day: dict[tuple[int, int], int] = {}
-    for key, c in counts.items():
-        if len(key) == 3:
-            per_day[key[:2]] = per_day.get(key[:2], 0) + c
-    pool_agents = [max((c for (q, _), c in per_day.items() if q == p), default=0)
-                   for p in range(len(pm.pools))]
-    return PlanStep("feasible", counts, sum(pool_agents), math.inf, 0, pool_agents)
+    return _Plan(step, counts, pool_agents, math.inf, 0, bound, False, None)
 
 
 def secondary_plan(run: _Run, pm: PlanModel, objective: _Objective, plan: _Plan) -> _Plan:

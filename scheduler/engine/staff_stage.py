@@ -84,8 +84,9 @@ def named_result(run, pm, plan, shifts: dict[tuple[int, int, int], int], scale: 
     note = "interrupted: the best roster found so far" if run.stopped() else ""
     result = records(run.inst, pm.pools, assignments, "optimal" if proven else "feasible",
                      run.summary, headcount, plan.headcount_bound, paid_minutes,
-                     objective_value=None if plan.rounded_lp else plan.primary_value / scale,
-                     objective_bound=plan.primary_bound / scale, message=note,
+                     # the plan's primary weighs hires and hours: the headcount here
+                     objective_value=headcount, objective_bound=plan.headcount_bound,
+                     message=note,
                      standing_short=plan.standing_short, labels=labels)
     if run.loaded.staffing is not None:
         from scheduler.workload.service import attach_service

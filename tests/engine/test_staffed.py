@@ -117,3 +117,43 @@ def test_every_named_roster_passes_the_checker(write_scenario, tmp_path, staff, 
     else:
         assert result.summary.status == "infeasible" and result.summary.message
         assert untranslated(result.summary.message) == set()
+
+
+def two_pools(named_in_short_pool: int) -> dict:
+    """Two agents 08:00-14:00 every day; pool `long` works 8-hour shifts, pool `short`
+    6-hour ones (fewer paid hours for the same cover); three named people in `long` and
+    `named_in_short_pool` in `short`."""
+    people = [{"id": f"L{i}", "name": f"L{i}", "pool": "long"} for i in range(3)] + [
+        {"id": f"S{i}", "name": f"S{i}", "pool": "short"} for i in range(named_in_short_pool)]
+    return {
+        "name": "two_pools",
+        "horizon": {"start_date": START.isoformat(), "days": 7, "slot_minutes": 60},
+        "demand": {"required": ([0] * 8 + [2] * 6 + [0] * 10) * 7},
+        "shift_types": [
+            {"name": "eight", "paid_hours": [8], "earliest_start": "06:00",
+             "latest_start": "08:00"},
+            {"name": "six", "paid_hours": [6], "earliest_start": "08:00",
+             "latest_start": "08:00"}],
+        "rules": {"max_days_per_week": 5, "min_rest_hours": 12},
+        "pools": [{"name": "long", "shift_types": ["eight"], "max_hire": 4},
+                  {"name": "short", "shift_types": ["six"], "max_hire": 4}],
+        "staff": {"people": people},
+        "solver": {"time_limit_seconds": 8, "workers": 2},
+    }
+
+
+def test_the_plan_gives_the_work_to_the_pool_whose_people_are_employed(write_scenario,
+                                                                        tmp_path):
+    # the fewest agents with the fewest paid hours would be two hires of pool `short`
+    result, report = solved(write_scenario, two_pools(0), tmp_path)
+    assert report.ok, report.violations[:3]
+    assert result.summary.headcount == 3
+    assert sum(h.hires for h in result.summary.hires_needed or []) == 0
+    assert {s.pool for s in result.shifts} == {"long"}
+
+
+def test_with_people_in_both_pools_the_cheaper_shifts_are_worked(write_scenario, tmp_path):
+    result, report = solved(write_scenario, two_pools(3), tmp_path)
+    assert report.ok, report.violations[:3]
+    assert result.summary.headcount == 6
+    assert {s.pool for s in result.shifts} == {"short"}

@@ -1,0 +1,102 @@
+"""Cuts on a pool's shift plan from its named people: what they can work, with their
+leave, start and end dates, weekends, windows and weekly limits, bounds the pool's shifts
+beyond what its hires add. Without them the plan loads a pool up to its headcount as if
+every named person could work every shift of every day, and the named roster then needs
+hires the plan did not count (a month of 500 people: 27 part-time hires for shifts the
+plan gave the 93 part-timers, of whom a third are evening-only students)."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from scheduler.engine.instance import Instance
+from scheduler.engine.staff_data import is_night
+from scheduler.models import parse_hhmm
+
+
+def _can_take(member, start: int, end: int) -> bool:
+    """Whether the person's window and nights allow a shift from `start` to `end` (minutes
+    from its day's 00:00)."""
+    if not member.nights and is_night(start, end):
+        return False
+    if member.earliest_start is not None and start < parse_hhmm(member.earliest_start):
+        return False
+    return member.latest_end is None or end <= parse_hhmm(member.latest_end)
+
+
+def available_days(view: Instance, members: list) -> list[set[int]]:
+    """Per named person, the shift days they may work at all (dates, hard requests,
+    weekends)."""
+    sc = view.scenario
+    blocked: dict[str, set] = {}
+    for r in sc.requests.items if sc.requests is not None else []:
+        if r.hard:
+            blocked.setdefault(r.id, set()).update(r.days())
+    out = []
+    for member in members:
+        mine = blocked.get(member.id, set())
+        days = set()
+        for d in view.shift_days:
+            date = view.date(d)
+            if member.works_on(date) and date not in mine \
+                    and (member.weekends or date.isoweekday() < 6):
+                days.add(d)
+        out.append(days)
+    return out
+
+
+def named_cuts(view: Instance, model: cp_model.CpModel, n: dict, total: dict,
+               block_paid: list, hire, guard) -> None:
+    """With named staff in the pool: each day's shifts at most the people available that
+    day plus the hires; each day's shifts that some people may not take (nights, before
+    an earliest start, after a latest end) at most the available people who may take one
+    of them plus the hires; each week block's shifts and paid minutes at most what the
+    people can give in it (days at most max_days_per_week, minutes at most their weekly
+    maximum) plus the hires'. `n`: (day, option) -> count; `total`: day -> shifts;
+    `block_paid`: per week block, its paid minutes (or 0)."""
+    sc = view.scenario
+    if sc.staff is None:
+        return
+    members = [m for m in sc.staff.people if m.pool == view.pool_name]
+    if not members:
+        return
+    days_of = available_days(view, members)
+    by_day: dict[int, list[tuple[int, object]]] = {}
+    for (d, k), var in n.items():
+        by_day.setdefault(d, []).append((k, var))
+    profiles = {(m.nights, m.earliest_start, m.latest_end) for m in members}
+    for d, items in sorted(by_day.items()):
+        able = [m for m, days in zip(members, days_of) if d in days]
+        if d in total:
+            guard("named_staff", model.add(total[d] <= len(able) + hire))
+        for profile in profiles:
+            probe = next(m for m in members if (m.nights, m.earliest_start, m.latest_end)
+                         == profile)
+            barred = [(k, var) for k, var in items
+                      if not _can_take(probe, view.options[k].start_minute,
+                                       view.options[k].end_minute)]
+            if not barred:
+                continue
+            takers = sum(1 for m in able if any(
+                _can_take(m, view.options[k].start_minute, view.options[k].end_minute)
+                for k, _ in barred))
+            guard("named_staff", model.add(sum(v for _, v in barred) <= takers + hire))
+    k7 = view.rules.max_days_per_week
+    for b, (block_days, horizon_days) in enumerate(view.week_blocks()):
+        shifts = [total[d] for d in block_days if d in total]
+        if not shifts:
+            continue
+        most = min(k7, len(block_days))
+        days_cap = sum(min(most, len(days & set(block_days))) for days in days_of)
+        guard("named_staff", model.add(sum(shifts) <= days_cap + most * hire))
+        pool_hi = view.max_weekly_paid_minutes(horizon_days)
+        if pool_hi is None or isinstance(block_paid[b], int):
+            continue
+        longest = max(view.options[k].contract_minutes for (d, k) in n if d in block_days)
+        cap = 0
+        for member, days in zip(members, days_of):
+            hi = pool_hi
+            if member.max_weekly_hours is not None:
+                hi = min(hi, round(member.max_weekly_hours * 60 * min(horizon_days, 7) / 7))
+            cap += min(hi, min(most, len(days & set(block_days))) * longest)
+        guard("named_staff", model.add(block_paid[b] <= cap + pool_hi * hire))
