@@ -5,32 +5,17 @@ run of the command line on `tiny` (limit 5 s, one run)."""
 from __future__ import annotations
 
 import csv
-import importlib.util
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parents[2]
-BENCH = PROJECT / "benchmarks"
-if str(BENCH) not in sys.path:
-    sys.path.insert(0, str(BENCH))  # the scripts import their sibling modules
+from tests.benchmarks.benchcases import BENCH, PROJECT, load_benchmark
 
 
-def _load(name: str):
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
-first_roster = _load("first_roster")
-tables = _load("bench_tables")
-run_all = _load("run_all")
+first_roster = load_benchmark("first_roster")
+tables = load_benchmark("bench_tables")
+run_all = load_benchmark("run_all")
 
 
 def table_rows(text: str) -> list[list[str]]:

@@ -5,30 +5,14 @@ child)."""
 from __future__ import annotations
 
 import csv
-import importlib.util
-import sys
-from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parents[2]
-BENCH = PROJECT / "benchmarks"
-if str(BENCH) not in sys.path:
-    sys.path.insert(0, str(BENCH))  # the scripts import their sibling modules
+from tests.benchmarks.benchcases import load_benchmark
 
 
-def _load(name: str):
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
-output_model = _load("output_model")
-tables = _load("bench_tables")
+output_model = load_benchmark("output_model")
+tables = load_benchmark("bench_tables")
 
 
 def test_the_fit_recovers_the_coefficients_of_exact_data():

@@ -7,7 +7,6 @@ stand-in scripts that succeed or fail)."""
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import statistics
 import subprocess
@@ -16,22 +15,11 @@ from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parents[2]
-BENCH = PROJECT / "benchmarks"
+from tests.benchmarks.benchcases import BENCH, PROJECT, load_benchmark
 
 
-def _load(name: str):
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod  # run_all imports bench_tables by name; dataclasses need it
-    spec.loader.exec_module(mod)
-    return mod
-
-
-tables = _load("bench_tables")
-run_all = _load("run_all")
+tables = load_benchmark("bench_tables")
+run_all = load_benchmark("run_all")
 
 
 def write_csv(path: Path, rows: list[dict]) -> Path:
