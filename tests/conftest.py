@@ -86,3 +86,23 @@ def untranslated(message: str, lang: str = "zh") -> set[str]:
     t = translator(lang)
     t.message(message)
     return t.missing
+
+
+def named_fortnight(requests: list[dict], time_limit_seconds: float = 8) -> dict:
+    """Twelve named people of one pool `ft` (E00-E11, up to 4 hires) over two weeks from
+    Mon 2026-11-16: one agent a slot at night, two 07:00-22:00; 8-hour shifts starting on
+    any hour; five-day weeks, 12 h rest, 40 h a week."""
+    days = 14
+    return {
+        "name": "fortnight",
+        "horizon": {"start_date": "2026-11-16", "days": days, "slot_minutes": 60},
+        "demand": {"required": ([1] * 7 + [2] * 15 + [1] * 2) * days},
+        "shift_types": [{"name": "day", "paid_hours": [8], "earliest_start": "00:00",
+                         "latest_start": "23:00", "start_step_minutes": 60}],
+        "rules": {"max_days_per_week": 5, "min_rest_hours": 12, "max_weekly_paid_hours": 40},
+        "pools": [{"name": "ft", "shift_types": ["day"], "max_hire": 4}],
+        "staff": {"people": [{"id": f"E{i:02d}", "name": f"Person {i}", "pool": "ft"}
+                             for i in range(12)]},
+        "requests": {"items": requests},
+        "solver": {"time_limit_seconds": time_limit_seconds, "workers": 2},
+    }

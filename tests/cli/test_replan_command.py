@@ -15,26 +15,16 @@ from typer.testing import CliRunner
 from scheduler.check import check_output_dir
 from scheduler.cli import app
 
+from conftest import named_fortnight
+
 runner = CliRunner()
 START = dt.date(2026, 11, 16)
 DAYS = 14
 
 
 def fortnight() -> dict:
-    demand = ([1] * 7 + [2] * 15 + [1] * 2) * DAYS
-    return {
-        "name": "fortnight",
-        "horizon": {"start_date": START.isoformat(), "days": DAYS, "slot_minutes": 60},
-        "demand": {"required": demand},
-        "shift_types": [{"name": "day", "paid_hours": [8], "earliest_start": "00:00",
-                         "latest_start": "23:00", "start_step_minutes": 60}],
-        "rules": {"max_days_per_week": 5, "min_rest_hours": 12, "max_weekly_paid_hours": 40},
-        "pools": [{"name": "ft", "shift_types": ["day"], "max_hire": 4}],
-        "staff": {"people": [{"id": f"E{i:02d}", "name": f"Person {i}", "pool": "ft"}
-                             for i in range(12)]},
-        "requests": {"items": [{"id": "E05", "kind": "leave", "date": "2026-11-20"}]},
-        "solver": {"time_limit_seconds": 10, "workers": 2},
-    }
+    return named_fortnight([{"id": "E05", "kind": "leave", "date": "2026-11-20"}],
+                           time_limit_seconds=10)
 
 
 @pytest.fixture(scope="module")

@@ -22,25 +22,11 @@ from scheduler.engine.solve import solve
 from scheduler.engine.staff_stage import uncapped
 from scheduler.workload.loaded import load_scenario
 
+from conftest import named_fortnight
+
 START = dt.date(2026, 11, 16)
 DAYS = 14
 PARAMS = {"num_workers": 2}
-
-
-def fortnight(requests: list[dict]) -> dict:
-    return {
-        "name": "fortnight",
-        "horizon": {"start_date": START.isoformat(), "days": DAYS, "slot_minutes": 60},
-        "demand": {"required": ([1] * 7 + [2] * 15 + [1] * 2) * DAYS},
-        "shift_types": [{"name": "day", "paid_hours": [8], "earliest_start": "00:00",
-                         "latest_start": "23:00", "start_step_minutes": 60}],
-        "rules": {"max_days_per_week": 5, "min_rest_hours": 12, "max_weekly_paid_hours": 40},
-        "pools": [{"name": "ft", "shift_types": ["day"], "max_hire": 4}],
-        "staff": {"people": [{"id": f"E{i:02d}", "name": f"Person {i}", "pool": "ft"}
-                             for i in range(12)]},
-        "requests": {"items": requests},
-        "solver": {"time_limit_seconds": 8, "workers": 2},
-    }
 
 
 def index_of(view, previous, day: int) -> int:
@@ -54,12 +40,12 @@ def repair(tmp_path_factory):
     repair's model of that day with its best roster."""
     folder = tmp_path_factory.mktemp("revert")
     path = folder / "fortnight.yaml"
-    path.write_text(yaml.safe_dump(fortnight([]), sort_keys=False), encoding="utf-8")
+    path.write_text(yaml.safe_dump(named_fortnight([]), sort_keys=False), encoding="utf-8")
     result = solve(load_scenario(path))
     day = START + dt.timedelta(days=9)
     agent = next(s.agent for s in result.shifts if s.day == day and "-hire-" not in s.agent)
     sick = [{"id": agent, "kind": "leave", "date": day.isoformat()}]
-    path.write_text(yaml.safe_dump(fortnight(sick), sort_keys=False), encoding="utf-8")
+    path.write_text(yaml.safe_dump(named_fortnight(sick), sort_keys=False), encoding="utf-8")
     loaded = load_scenario(path)
     inst = Instance(uncapped(loaded))
     view = inst.pool_views()[0]

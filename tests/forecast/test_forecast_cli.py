@@ -38,6 +38,24 @@ def edit(path, fn):
     path.write_text("\n".join(lines) + "\n")
 
 
+def chart_specs(page: str) -> dict:
+    """The Vega-Lite specs a chart page inlines (its `chart-specs` script)."""
+    return json.loads(re.search(r'id="chart-specs">(.*?)</script>', page, re.S).group(1))
+
+
+def lines_drawn_offline(page_path) -> int:
+    """Line marks of the first panel once headless Chromium has drawn the page, after
+    checking it drew without errors and fetched nothing from the network."""
+    from tests.report.browser import Browser
+
+    with Browser() as browser:
+        browser.load(page_path)
+        assert browser.wait_until("document.body.getAttribute('data-charts')") == "ready"
+        assert browser.errors() == []
+        assert all(u.startswith(("file:", "data:")) for u in browser.requests())
+        return browser.evaluate("document.querySelectorAll('#panel-0 .mark-line path').length")
+
+
 def forecast(path, *extra):
     return runner.invoke(app, ["forecast", str(path), "--start", "2026-03-23", "--days", "7",
                                "--out", str(path.parent / "out" / "fc.csv"), *extra])
@@ -72,7 +90,7 @@ def test_backtest_writes_its_table_and_a_self_contained_chart(tmp_path):
     page = (tmp_path / "bt.html").read_text()
     # a Vega-Lite chart per channel, its library inlined: nothing fetched
     assert "vegaEmbed" in page and not re.search(r"""(src|href)=["']?(https?:)?//""", page)
-    specs = json.loads(re.search(r'id="chart-specs">(.*?)</script>', page, re.S).group(1))
+    specs = chart_specs(page)
     assert len(specs["specs"]) == 2
     for spec in specs["specs"].values():
         values = spec["data"]["values"]
@@ -80,7 +98,7 @@ def test_backtest_writes_its_table_and_a_self_contained_chart(tmp_path):
 
 
 def test_the_backtest_chart_draws_in_chromium_without_the_network(tmp_path):
-    from tests.report.browser import Browser, chromium_binary
+    from tests.report.browser import chromium_binary
 
     try:
         chromium_binary()
@@ -90,13 +108,7 @@ def test_the_backtest_chart_draws_in_chromium_without_the_network(tmp_path):
     res = runner.invoke(app, ["backtest", str(path), "--horizon", "7", "--origins", "3",
                               "--methods", "seasonal_naive", "--out", str(tmp_path / "bt.csv")])
     assert res.exit_code == 0, res.output
-    with Browser() as browser:
-        browser.load(tmp_path / "bt.html")
-        assert browser.wait_until("document.body.getAttribute('data-charts')") == "ready"
-        assert browser.errors() == []
-        assert all(u.startswith(("file:", "data:")) for u in browser.requests())
-        lines = browser.evaluate("document.querySelectorAll('#panel-0 .mark-line path').length")
-        assert lines == 2  # actual and forecast
+    assert lines_drawn_offline(tmp_path / "bt.html") == 2  # actual and forecast
 
 
 def test_the_forecast_chart_shows_the_last_weeks_of_history_then_the_forecast(tmp_path):
@@ -106,7 +118,7 @@ def test_the_forecast_chart_shows_the_last_weeks_of_history_then_the_forecast(tm
     page = (path.parent / "out" / "fc.html").read_text()
     assert "vegaEmbed" in page and not re.search(r"""(src|href)=["']?(https?:)?//""", page)
     assert "自 2026-03-23 起 7 天的预测" in page
-    specs = json.loads(re.search(r'id="chart-specs">(.*?)</script>', page, re.S).group(1))
+    specs = chart_specs(page)
     assert len(specs["specs"]) == 2
     with open(path.parent / "out" / "fc_intervals.csv") as f:
         p90 = [float(r["p90"]) for r in csv.DictReader(f) if r["channel"] == "voice"]
@@ -126,7 +138,7 @@ def test_a_history_ending_before_the_forecast_is_charted_at_its_own_times(tmp_pa
                               "--out", str(tmp_path / "fc.csv")])
     assert res.exit_code == 0, res.output
     page = (tmp_path / "fc.html").read_text()
-    specs = json.loads(re.search(r'id="chart-specs">(.*?)</script>', page, re.S).group(1))
+    specs = chart_specs(page)
     values = specs["specs"]["panel-0"]["data"]["values"]
     history = [float(r["voice"]) for r in csv.DictReader(open(path))]
     assert len(values) == 35 * 24  # 28 days before the start (the last 7 empty), 7 ahead
@@ -136,7 +148,7 @@ def test_a_history_ending_before_the_forecast_is_charted_at_its_own_times(tmp_pa
 
 
 def test_the_forecast_chart_draws_in_chromium_without_the_network(tmp_path):
-    from tests.report.browser import Browser, chromium_binary
+    from tests.report.browser import chromium_binary
 
     try:
         chromium_binary()
@@ -144,13 +156,7 @@ def test_the_forecast_chart_draws_in_chromium_without_the_network(tmp_path):
         pytest.skip("no Chromium")
     path = history_file(tmp_path)
     assert forecast(path).exit_code == 0
-    with Browser() as browser:
-        browser.load(path.parent / "out" / "fc.html")
-        assert browser.wait_until("document.body.getAttribute('data-charts')") == "ready"
-        assert browser.errors() == []
-        assert all(u.startswith(("file:", "data:")) for u in browser.requests())
-        lines = browser.evaluate("document.querySelectorAll('#panel-0 .mark-line path').length")
-        assert lines == 2  # history and forecast
+    assert lines_drawn_offline(path.parent / "out" / "fc.html") == 2  # history, forecast
 
 
 def test_a_missing_slot_is_filled_from_a_week_earlier_with_a_warning(tmp_path):
