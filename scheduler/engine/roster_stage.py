@@ -61,12 +61,18 @@ def roster_pool(inst: Instance, counts: dict[tuple[int, int], int], plan_agents:
     classes_per_agent = len({(d, inst.options[k].shape) for d, k in counts})
     greedy = greedy_roster(inst, counts, plan_agents)
 
+    def too_large(size: int) -> bool:
+        # building the model is Python time outside CP-SAT's limit: keep it affordable
+        return size * classes_per_agent > ROSTER_MAX_BOOLEANS
+
     def good_enough(r) -> bool:
         return r is not None and (len(r) <= target or not headcount_matters)
 
     # Working-day patterns from a state network: no agent symmetry, so long horizons fit.
     if not good_enough(greedy) and not stopped() and left() > 1:
-        spend = min(30.0, max(1.0, left() * 0.4))
+        # without the CP-SAT model (too large to build) the patterns are the best hope
+        spend = max(1.0, left() * 0.7) if too_large(plan_agents) \
+            else min(30.0, max(1.0, left() * 0.4))
         t_patterns = time.monotonic()
         found = pattern_roster(inst, counts, spend, params, stop, lower=lower)
         charged += spend if deterministic else time.monotonic() - t_patterns
@@ -101,8 +107,7 @@ def roster_pool(inst: Instance, counts: dict[tuple[int, int], int], plan_agents:
     for attempt, size in enumerate(pools):
         if attempt and size <= pools[attempt - 1]:
             continue
-        # building the model is Python time outside CP-SAT's limit: keep it affordable
-        if size * classes_per_agent > ROSTER_MAX_BOOLEANS or left() < 3 or stopped():
+        if too_large(size) or left() < 3 or stopped():
             continue
         if on_progress:
             on_progress(Progress("roster", headcount=len(greedy) if greedy else None,
