@@ -111,6 +111,33 @@ def test_four_weeks_of_three_shifts_at_the_headcount_bound(write_scenario, cycli
     assert len(roster) == math.ceil((5 * 9 + 2 * 6) / 5)
 
 
+
+@pytest.mark.parametrize("highs_finds", [True, False])
+def test_day_flow_by_highs_and_by_cpsat_when_highs_finds_none(write_scenario, monkeypatch,
+                                                              highs_finds):
+    inst = Instance(load_scenario(write_scenario(three_shift_scenario(28, True))))
+    counts = plan_counts(inst)
+    real = patterns_module._highs_flow
+    calls = []
+
+    def spy(*args):
+        calls.append(args[1])
+        return real(*args) if highs_finds else None
+
+    monkeypatch.setattr(patterns_module, "_highs_flow", spy)
+    roster = pattern_roster(inst, counts, 20.0, PARAMS)
+    assert calls and all(seconds > 0 for seconds in calls)
+    assert_rules_hold(inst, roster, counts)
+    assert len(roster) == math.ceil((5 * 9 + 2 * 6) / 5)  # either way the bound's 12
+
+
+def test_no_highs_day_flow_in_the_deterministic_profile(write_scenario, monkeypatch):
+    inst = Instance(load_scenario(write_scenario(three_shift_scenario(28, True))))
+    monkeypatch.setattr(patterns_module, "_highs_flow",
+                        lambda *args: pytest.fail("HiGHS stops on the wall clock"))
+    roster = pattern_roster(inst, plan_counts(inst), 20.0, {**PARAMS, "deterministic": True})
+    assert len(roster) == 12
+
 def _split_one_agent(roster):
     """The same shifts on one agent more: an agent with two or more shifts gives its first
     to a new agent."""
