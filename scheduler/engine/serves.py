@@ -81,7 +81,9 @@ def split_by_serves(loaded: LoadedScenario) -> ServesSplit | None:
               for m in sc.staff.people]
     split = sc.model_copy(update={
         "pools": pools, "staff": sc.staff.model_copy(update={"people": people})})
-    return ServesSplit(dataclasses.replace(loaded, scenario=split), contract, loaded)
+    groups = tuple(name for name, pool in contract.items() if name != pool)
+    return ServesSplit(dataclasses.replace(loaded, scenario=split, capped_pools=groups),
+                       contract, loaded)
 
 
 def solve_split(split: ServesSplit, solve: Callable[..., Result], **kw) -> Result:
@@ -117,10 +119,27 @@ def in_contract_pools(split: ServesSplit, result: Result) -> Result:
             phrases[i] = phrase.model_copy(update={"values": {**phrase.values, "team": team}})
     summary = s.model_copy(update={
         "pools": list(rows.values()), "answer_phrases": phrases,
-        "answer": ENGLISH.sentence(phrases) if phrases else s.answer})
+        "answer": ENGLISH.sentence(phrases) if phrases else s.answer,
+        "message": s.message + "".join(f"; {n}" for n in group_notes(split, s.message))})
     out = result.model_copy(update={"shifts": shifts, "summary": summary})
     if s.status in ("optimal", "feasible") and result.shifts:
         hires = {h.pool: h.hires for h in s.hires_needed or []}
         hires = {p.name: hires.get(p.name, 0) for p in split.original.scenario.pools}
         out = with_staff_figures(split.original.scenario, out, hires)
     return out
+
+
+def group_notes(split: ServesSplit, message: str) -> list[str]:
+    """For a message that names a split pool or one of its groups: which of the pool's
+    people work in which group (a pool that 'has 0 named staff available' may have
+    people who serve only part of its queues)."""
+    notes: list[str] = []
+    if not message:
+        return notes
+    for pool in dict.fromkeys(split.contract.values()):
+        groups = [g for g, p in split.contract.items() if p == pool and g != pool]
+        if groups and any(repr(name) in message for name in [pool, *groups]):
+            who = ", ".join(repr(g) for g in groups)
+            notes.append(f"pool {pool!r}'s people who serve only some of its queues are "
+                         f"rostered as {who} (counted on those queues only)")
+    return notes

@@ -21,9 +21,9 @@ from scheduler.workload.loaded import LoadedScenario
 def uncapped(loaded: LoadedScenario) -> LoadedScenario:
     """Named staff: the pools without their hiring caps, for the plan (a capped plan is a
     much harder search; the named roster holds the caps when it offers hires)."""
-    # a pool that may not hire stays so (the groups of people serving part of a pool's
-    # queues, engine/serves.py: the plan must not give them work for hires they cannot have)
-    pools = [p if p.max_hire == 0 else p.model_copy(update={"max_hire": None})
+    # the groups of people serving part of a pool's queues (engine/serves.py) stay capped:
+    # the plan must not give them work for hires they cannot have
+    pools = [p if p.name in loaded.capped_pools else p.model_copy(update={"max_hire": None})
              for p in loaded.scenario.pools]
     return dataclasses.replace(loaded, scenario=loaded.scenario.model_copy(
         update={"pools": pools}))

@@ -10,6 +10,8 @@ from scheduler.engine.serves import split_by_serves
 from scheduler.engine.solve import solve
 from scheduler.workload.loaded import load_scenario
 
+from conftest import untranslated
+
 WORK = range(8, 16)
 
 
@@ -90,7 +92,12 @@ def test_one_person_for_each_queue_just_meets_it(write_scenario):
 
 
 def test_without_hires_queue_b_is_infeasible_and_said_so(write_scenario):
+    """The plan gives B's shifts to the pool's own group, which has no one: the named
+    roster says so, and who of the pool's people went where."""
     _, result, _ = solved(write_scenario, scenario(["A"], max_hire=0))
     s = result.summary
     assert s.status == "infeasible"
-    assert "queue 'B'" in s.message and "team.A" in s.message
+    assert "pool 'team' needs 1 people on 2026-11-16" in s.message
+    assert "pool 'team''s people who serve only some of its queues are rostered as " \
+        "'team.A'" in s.message
+    assert not untranslated(s.message)
