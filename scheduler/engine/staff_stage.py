@@ -69,6 +69,10 @@ def named_result(run, pm, plan, shifts: dict[tuple[int, int, int], int], scale: 
                              plan.pool_agents[p], budget, run.params, required,
                              sc.pools[p].max_hire, run.stop)
         run.charge(out.charged)
+        if out.status == "infeasible" and plan.rounded_lp:
+            # the plan is the greedy roster's (no plan in time), which may load a pool
+            # whose people cannot take its shifts where a plan would not: no proof
+            return run.unfinished("shift plan")
         if out.status in ("infeasible", "unknown"):
             return run.ends(out.status, out.message)
         if out.status != "optimal":
