@@ -1,7 +1,6 @@
 """Per-person serves (engine/serves.py, issue 17 point 1): a named person who serves only
-part of their pool's queues is counted only on those. One day, queues A and B each
-needing one agent 08:00-16:00 (deferred: one contact an hour, an hour each), one pool
-`team` serving both, 8-hour shifts from 08:00, people P1 and P2."""
+part of their pool's queues is counted only on those (the day of conftest.serves_pair:
+queues A and B, one pool `team` serving both, people P1 and P2)."""
 
 from __future__ import annotations
 
@@ -10,32 +9,7 @@ from scheduler.engine.serves import split_by_serves
 from scheduler.engine.solve import solve
 from scheduler.workload.loaded import load_scenario
 
-from conftest import untranslated
-
-WORK = range(8, 16)
-
-
-def queue(name: str) -> dict:
-    return {"name": name, "kind": "deferred",
-            "volume": [1.0 if h in WORK else 0.0 for h in range(24)],
-            "aht_seconds": 3600, "response_deadline_minutes": 60}
-
-
-def scenario(p2_serves: list[str] | None, max_hire: int = 0) -> dict:
-    people = [{"id": "P1", "name": "Ann", "pool": "team", "serves": ["A"]},
-              {"id": "P2", "name": "Bo", "pool": "team"}]
-    if p2_serves is not None:
-        people[1]["serves"] = p2_serves
-    return {
-        "name": "serves",
-        "horizon": {"start_date": "2026-11-16", "days": 1, "slot_minutes": 60},
-        "channels": [queue("A"), queue("B")],
-        "shift_types": [{"name": "d8", "paid_hours": [8], "earliest_start": "08:00",
-                         "latest_start": "08:00"}],
-        "pools": [{"name": "team", "shift_types": ["d8"], "max_hire": max_hire}],
-        "staff": {"people": people},
-        "solver": {"time_limit_seconds": 8, "workers": 2},
-    }
+from conftest import serves_pair, untranslated
 
 
 def solved(write_scenario, data: dict):
@@ -52,7 +26,7 @@ def checked(loaded, result, folder):
 
 
 def test_a_pool_splits_into_its_people_s_serves_lists(write_scenario):
-    loaded = load_scenario(write_scenario(scenario(["A"], max_hire=3)))
+    loaded = load_scenario(write_scenario(serves_pair(["A"], max_hire=3)))
     split = split_by_serves(loaded)
     pools = {p.name: p for p in split.loaded.scenario.pools}
     assert set(pools) == {"team", "team.A"}
@@ -64,7 +38,7 @@ def test_a_pool_splits_into_its_people_s_serves_lists(write_scenario):
 
 
 def test_people_serving_all_their_pool_s_queues_need_no_split(write_scenario):
-    data = scenario(["A", "B"])
+    data = serves_pair(["A", "B"])
     data["staff"]["people"][0]["serves"] = ["B", "A"]
     assert split_by_serves(load_scenario(write_scenario(data))) is None
 
@@ -72,7 +46,7 @@ def test_people_serving_all_their_pool_s_queues_need_no_split(write_scenario):
 def test_two_people_serving_only_a_need_a_hire_for_b(write_scenario):
     """Broken if serves were ignored: P1 and P2 would cover A and B alone. Honoured, B
     needs a hire (who serves the pool's queues) and the checker passes the roster."""
-    loaded, result, folder = solved(write_scenario, scenario(["A"], max_hire=1))
+    loaded, result, folder = solved(write_scenario, serves_pair(["A"], max_hire=1))
     s = result.summary
     assert s.status in ("optimal", "feasible"), s.message
     assert s.headcount == 3 and [(h.pool, h.hires) for h in s.hires_needed] == [("team", 1)]
@@ -83,7 +57,7 @@ def test_two_people_serving_only_a_need_a_hire_for_b(write_scenario):
 
 
 def test_one_person_for_each_queue_just_meets_it(write_scenario):
-    loaded, result, folder = solved(write_scenario, scenario(["B"], max_hire=1))
+    loaded, result, folder = solved(write_scenario, serves_pair(["B"], max_hire=1))
     s = result.summary
     assert s.status in ("optimal", "feasible"), s.message
     assert s.headcount == 2 and not s.hires_needed
@@ -94,7 +68,7 @@ def test_one_person_for_each_queue_just_meets_it(write_scenario):
 def test_without_hires_queue_b_is_infeasible_and_said_so(write_scenario):
     """The plan gives B's shifts to the pool's own group, which has no one: the named
     roster says so, and who of the pool's people went where."""
-    _, result, _ = solved(write_scenario, scenario(["A"], max_hire=0))
+    _, result, _ = solved(write_scenario, serves_pair(["A"], max_hire=0))
     s = result.summary
     assert s.status == "infeasible"
     assert "pool 'team' needs 1 people on 2026-11-16" in s.message
