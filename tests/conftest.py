@@ -106,3 +106,30 @@ def named_fortnight(requests: list[dict], time_limit_seconds: float = 8) -> dict
         "requests": {"items": requests},
         "solver": {"time_limit_seconds": time_limit_seconds, "workers": 2},
     }
+
+
+def serves_pair(p2_serves: list[str] | None, max_hire: int = 0) -> dict:
+    """One day, queues A and B each needing one agent 08:00-16:00 (deferred: one contact
+    an hour, an hour each), one pool `team` serving both with 8-hour shifts from 08:00;
+    named people P1 (serves A only) and P2 (serves `p2_serves`; None: the pool's)."""
+    work = range(8, 16)
+
+    def queue(name: str) -> dict:
+        return {"name": name, "kind": "deferred",
+                "volume": [1.0 if h in work else 0.0 for h in range(24)],
+                "aht_seconds": 3600, "response_deadline_minutes": 60}
+
+    people = [{"id": "P1", "name": "Ann", "pool": "team", "serves": ["A"]},
+              {"id": "P2", "name": "Bo", "pool": "team"}]
+    if p2_serves is not None:
+        people[1]["serves"] = p2_serves
+    return {
+        "name": "serves",
+        "horizon": {"start_date": "2026-11-16", "days": 1, "slot_minutes": 60},
+        "channels": [queue("A"), queue("B")],
+        "shift_types": [{"name": "d8", "paid_hours": [8], "earliest_start": "08:00",
+                         "latest_start": "08:00"}],
+        "pools": [{"name": "team", "shift_types": ["d8"], "max_hire": max_hire}],
+        "staff": {"people": people},
+        "solver": {"time_limit_seconds": 8, "workers": 2},
+    }

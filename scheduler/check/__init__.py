@@ -150,6 +150,8 @@ def check_output_dir(scenario_path: Path, out_dir: Path) -> CheckReport:
         required = requirement(scenario, scenario_path.parent, grid, file_problems)
         return CheckReport(file_problems, 0, 0, sum(required), 0, required, [0] * len(required))
 
+    if scenario.staff is not None:  # the people inline: who serves which queue
+        scenario = with_named_standing(scenario, load_staff(scenario, scenario_path.parent)[0])
     adjusted = adjusted_requirement(out_dir / "coverage.csv", grid, scenario)
     report = check_roster(scenario, scenario_path.parent, rows["shifts.csv"], rows["breaks.csv"],
                           adjusted)

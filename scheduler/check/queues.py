@@ -62,23 +62,28 @@ def adjusted_requirement(path: Path, grid: Grid, scenario: models.Scenario
 
 
 def pool_on_duty(
-    scenario: models.Scenario, shifts: list[ShiftRecord], breaks: list[BreakRecord], grid: Grid
+    scenario: models.Scenario, shifts: list[ShiftRecord], breaks: list[BreakRecord], grid: Grid,
+    skills: Skills | None = None,
 ) -> list[tuple[int, ...]]:
     """People on duty per slot and pool: on a shift of that pool for the whole slot and
     on no break touching it (as coverage.scheduled_per_slot, counted by pool). A person
     counts once per slot, in the pool of the first shift covering it; shifts of unknown
-    pools (reported by check/pools.py) count in none."""
+    pools (reported by check/pools.py) count in none. With `skills`, per skills group:
+    a named person who serves only part of their pool's queues counts in their own group
+    (Skills.own) whatever pool their shifts name."""
     index = {p.name: i for i, p in enumerate(scenario.pools)}
+    own = dict(skills.own) if skills is not None else {}
+    width = len(skills.pools) if skills is not None else len(scenario.pools)
     pool_at: dict[str, dict[int, int]] = defaultdict(dict)
     on_break: dict[str, set[int]] = defaultdict(set)
     for sh in shifts:
         if sh.pool not in index:
             continue
         for i in grid.slots_within(sh.s, sh.e):
-            pool_at[sh.agent].setdefault(i, index[sh.pool])
+            pool_at[sh.agent].setdefault(i, own.get(sh.agent, index[sh.pool]))
     for br in breaks:
         on_break[br.agent].update(grid.slots_touching(br.s, br.e))
-    counts = [[0] * len(scenario.pools) for _ in range(grid.num_slots)]
+    counts = [[0] * width for _ in range(grid.num_slots)]
     for agent, slots in pool_at.items():
         for i, p in slots.items():
             if i not in on_break[agent]:
@@ -101,7 +106,7 @@ def check_queue_coverage(
     if not scenario.splits_queues:
         return QueueCoverage()
     skills = Skills.of(scenario)
-    on_duty = pool_on_duty(scenario, shifts, breaks, grid)
+    on_duty = pool_on_duty(scenario, shifts, breaks, grid, skills)
     needs = list(zip(*(queue_required[q] for q in skills.queues)))
     found = shortfalls(skills, on_duty, needs, demand_required)
     report = QueueCoverage(

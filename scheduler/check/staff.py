@@ -69,10 +69,13 @@ def load_staff(scenario: models.Scenario, scenario_dir: Path
 
 def with_named_standing(scenario: models.Scenario,
                         people: list[models.StaffMember]) -> models.Scenario:
-    """Each pool's standing is its number of named people."""
+    """Each pool's standing is its number of named people; the people inline (as read
+    from the staff file), for what is checked of their serves (check/transport.py)."""
     pools = [p.model_copy(update={"standing": sum(1 for m in people if m.pool == p.name)})
              for p in scenario.pools]
-    return scenario.model_copy(update={"pools": pools})
+    staff = scenario.staff.model_copy(update={"people": list(people), "file": None}) \
+        if scenario.staff is not None else None
+    return scenario.model_copy(update={"pools": pools, "staff": staff})
 
 
 def _hhmm(text: str) -> int:

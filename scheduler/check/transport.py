@@ -44,16 +44,41 @@ class Skills:
     queues: tuple[str, ...]
     serves: tuple[tuple[tuple[int, float], ...], ...]
 
+    own: tuple[tuple[str, int], ...] = ()
+    """Named people who serve only part of their pool's queues (staff.people[].serves):
+    (staff id, index of their own group). Such a group follows the pools, one per pool
+    and serves-list, named '<pool> (serving <queues>)'; its people count there, never in
+    their pool, so the LP gives their time only to the queues they serve."""
+
     @classmethod
     def of(cls, scenario: models.Scenario) -> Skills:
         queues = tuple(c.name for c in scenario.channels)
         index = {q: i for i, q in enumerate(queues)}
-        serves = tuple(
+        names = [p.name for p in scenario.pools]
+        serves = [
             tuple((index[q], float(p.handle_time_factor.get(q, 1.0)))
                   for q in scenario.queues_served(p))
             for p in scenario.pools
-        )
-        return cls(tuple(p.name for p in scenario.pools), queues, serves)
+        ]
+        pools = {p.name: p for p in scenario.pools}
+        own: list[tuple[str, int]] = []
+        groups: dict[tuple, int] = {}
+        for person in scenario.staff.people if scenario.staff is not None else []:
+            pool = pools.get(person.pool)
+            if pool is None or person.serves is None:
+                continue
+            served = scenario.queues_served(pool)
+            mine = tuple(q for q in served if q in person.serves)
+            if set(mine) == set(served):
+                continue
+            key = (pool.name, mine)
+            if key not in groups:
+                groups[key] = len(names)
+                names.append(f"{pool.name} (serving {', '.join(mine) or 'none'})")
+                serves.append(tuple((index[q], float(pool.handle_time_factor.get(q, 1.0)))
+                                    for q in mine))
+            own.append((person.id, groups[key]))
+        return cls(tuple(names), queues, tuple(serves), tuple(own))
 
 
 @dataclass(frozen=True)

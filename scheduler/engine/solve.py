@@ -27,6 +27,7 @@ from scheduler.engine.plan import PlanModel, PlanStep, build_plan_model
 from scheduler.engine.plan_steps import LARGE_PLAN, hint_all, plan_step, rounded_up_plan
 from scheduler.engine.records import agent_name, records
 from scheduler.engine.roster_stage import ROSTER_MAX_BOOLEANS, roster_pool
+from scheduler.engine.serves import solve_split, split_by_serves
 from scheduler.engine.staff_stage import named_result, uncapped
 from scheduler.engine.standing import standing_capacity
 from scheduler.engine.stopping import StopSignal
@@ -63,6 +64,9 @@ def solve(
     """Solve a loaded scenario within the time limit (the scenario's unless given).
     `reserve(shifts, agents)` is the time to keep at the end for what the caller does
     with a roster that size (writing the outputs): the search ends that much earlier."""
+    if _repair is None and (split := split_by_serves(loaded)) is not None:
+        return solve_split(split, solve, time_limit=time_limit, on_progress=on_progress,
+                           stop=stop, reserve=reserve)  # people serving part of a pool's queues
     run = _Run(loaded, time_limit, on_progress, stop, _repair)
     run.reserve = reserve
     if (gaps := unreachable(run)) is not None:

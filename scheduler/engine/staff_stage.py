@@ -21,7 +21,10 @@ from scheduler.workload.loaded import LoadedScenario
 def uncapped(loaded: LoadedScenario) -> LoadedScenario:
     """Named staff: the pools without their hiring caps, for the plan (a capped plan is a
     much harder search; the named roster holds the caps when it offers hires)."""
-    pools = [p.model_copy(update={"max_hire": None}) for p in loaded.scenario.pools]
+    # the groups of people serving part of a pool's queues (engine/serves.py) stay capped:
+    # the plan must not give them work for hires they cannot have
+    pools = [p if p.name in loaded.capped_pools else p.model_copy(update={"max_hire": None})
+             for p in loaded.scenario.pools]
     return dataclasses.replace(loaded, scenario=loaded.scenario.model_copy(
         update={"pools": pools}))
 
@@ -66,6 +69,10 @@ def named_result(run, pm, plan, shifts: dict[tuple[int, int, int], int], scale: 
                              plan.pool_agents[p], budget, run.params, required,
                              sc.pools[p].max_hire, run.stop)
         run.charge(out.charged)
+        if out.status == "infeasible" and plan.rounded_lp:
+            # the plan is the greedy roster's (no plan in time), which may load a pool
+            # whose people cannot take its shifts where a plan would not: no proof
+            return run.unfinished("shift plan")
         if out.status in ("infeasible", "unknown"):
             return run.ends(out.status, out.message)
         if out.status != "optimal":

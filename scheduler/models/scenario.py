@@ -292,13 +292,25 @@ class Scenario(Strict):
         only part of the channels, or handles some queue faster or slower than its
         aht_seconds. Otherwise every person serves every queue alike and the queues'
         requirements simply add up (as before queues). Also when the staffing loop runs
-        (runs_pooling_loop): it adjusts each queue's requirement apart."""
+        (runs_pooling_loop): it adjusts each queue's requirement apart; and when a named
+        person serves only part of their pool's queues (staff.people[].serves)."""
         if not self.channels or not self.pools:
             return False
         every = len(self.channels)
         return self.runs_pooling_loop or any(
             len(self.queues_served(p)) < every
-            or any(f != 1 for f in p.handle_time_factor.values()) for p in self.pools)
+            or any(f != 1 for f in p.handle_time_factor.values()) for p in self.pools) \
+            or self.people_serve_part
+
+    @property
+    def people_serve_part(self) -> bool:
+        """Whether some named person serves only part of their pool's queues."""
+        if self.staff is None:
+            return False
+        pools = {p.name: p for p in self.pools}
+        return any(m.serves is not None and m.pool in pools
+                   and set(self.queues_served(pools[m.pool])) - set(m.serves)
+                   for m in self.staff.people)
 
     @property
     def runs_pooling_loop(self) -> bool:

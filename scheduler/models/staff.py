@@ -46,8 +46,9 @@ class StaffMember(Strict):
     pool: str
     """The pool (pools[].name) of the person's contract: shift types, rules, pay."""
     serves: Annotated[list[QueueName], Field(min_length=1)] | None = None
-    """Queues this person answers, overriding the pool's serves (a subset of them).
-    Absent: the pool's."""
+    """Queues this person answers, overriding the pool's serves (a subset of them): the
+    roster counts the person's time on duty only on these (docs/staff.md: who serves which
+    queue). Absent: the pool's."""
     contract_weekly_hours: Annotated[float, Field(ge=0, le=84)] | None = None
     """[hours] Contract hours a week: the roster keeps each week's paid hours close to
     them (a soft goal). Absent: the pool's contract_weekly_hours, if any."""

@@ -43,6 +43,9 @@ class LoadedScenario:
     demand_required: tuple[int, ...] = ()
     """The scenario's own `demand` per slot (other work, events applied, no floor); zeros
     without demand."""
+    capped_pools: tuple[str, ...] = ()
+    """Named staff: pools whose hiring cap the plan keeps (the groups of people serving
+    part of a pool's queues, engine/serves.py); the plan drops the other pools' caps."""
 
     @property
     def directory(self) -> Path:

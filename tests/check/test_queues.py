@@ -299,3 +299,33 @@ def test_the_loops_columns_on_a_scenario_without_the_loop_are_a_mismatch(looped,
     found = [v for v in check_output_dir(other, out).violations
              if v.rule == "coverage_file_mismatch" and "does not run the loop" in v.message]
     assert found
+
+
+def named(p2_serves: list[str] | None) -> models.Scenario:
+    """One pool `team` serving A and B (one agent each 08-16); P1 serves only A, P2 as
+    given (None: the pool's queues)."""
+    data = scenario_data(1, 1)
+    data["pools"] = [{"name": "team", "shift_types": ["day"]}]
+    people = [{"id": "P1", "pool": "team", "serves": ["A"]}, {"id": "P2", "pool": "team"}]
+    if p2_serves is not None:
+        people[1]["serves"] = p2_serves
+    data["staff"] = {"people": people}
+    return models.Scenario.model_validate(data)
+
+
+def pair() -> list[dict]:
+    return [shift(p, "2024-01-01T08:00", "2024-01-01T16:00") | {"pool": "team"}
+            for p in ("P1", "P2")]
+
+
+def test_a_person_is_not_counted_on_a_queue_they_do_not_serve():
+    """Both serve only A: their pool serves B, but neither of them does."""
+    report = check(named(["A"]), pair())
+    assert rules_of(report) == {"queue_coverage": 8}
+    first = report.by_rule("queue_coverage")[0]
+    assert first.queue == "B" and "on duty: 2 team (serving A)" in first.message
+
+
+def test_one_person_for_each_queue_meets_them():
+    assert check(named(["B"]), pair()).ok
+    assert check(named(None), pair()).ok  # P2 serves the pool's queues
