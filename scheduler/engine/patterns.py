@@ -148,6 +148,8 @@ def pattern_roster(
         if found is None:
             break
         patterns, flow_agents = found
+        if best is not None and flow_agents >= len(best):
+            break  # (a flow cut short by the clock) no roster has fewer agents than its flow
         log.debug("patterns: %d agents after %.1f s", len(patterns), time.monotonic() - started)
         # two ways to break ties between agents: either can need fewer extra agents
         for best_fit in (False, True):
