@@ -264,7 +264,11 @@ def _highs_flow(model: cp_model.CpModel, seconds: float, seed: int,
                 stop: StopSignal | None) -> list[float] | None:
     """The day flow's values by HiGHS's MIP (its seed varies the flow among equals), or
     None when it finds none in time."""
-    h, offset = highs_model(model)
+    try:
+        h, offset = highs_model(model)
+    except (ValueError, RuntimeError) as exc:  # e.g. a day whose need no arc can meet
+        log.debug("patterns: no HiGHS day flow: %s", exc)
+        return None
     h.setOptionValue("random_seed", int(seed) % 2**31)
     status, values, value, _ = run_highs(h, offset, seconds, stop=stop)
     log.debug("patterns: HiGHS day flow %s (%s)", status, value)

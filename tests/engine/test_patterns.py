@@ -131,6 +131,20 @@ def test_day_flow_by_highs_and_by_cpsat_when_highs_finds_none(write_scenario, mo
     assert len(roster) == math.ceil((5 * 9 + 2 * 6) / 5)  # either way the bound's 12
 
 
+def test_a_day_flow_highs_cannot_take_is_left_to_cpsat(write_scenario, monkeypatch):
+    # a day whose need no arc can meet adds a constant constraint, which has no linear
+    # form for HiGHS: the flow falls back to CP-SAT instead of raising
+    inst = Instance(load_scenario(write_scenario(three_shift_scenario(28, True))))
+
+    def not_linear(model):
+        raise ValueError("only plain linear constraints")
+
+    monkeypatch.setattr(patterns_module, "highs_model", not_linear)
+    roster = pattern_roster(inst, plan_counts(inst), 20.0, PARAMS)
+    assert_rules_hold(inst, roster, plan_counts(inst))
+    assert len(roster) == 12
+
+
 def test_no_highs_day_flow_in_the_deterministic_profile(write_scenario, monkeypatch):
     inst = Instance(load_scenario(write_scenario(three_shift_scenario(28, True))))
     monkeypatch.setattr(patterns_module, "_highs_flow",
