@@ -324,12 +324,9 @@ def replan(loaded: LoadedScenario, shifts: list[ShiftRecord], breaks: list[Break
         mine = [s for s in shifts if group.get(s.agent, s.pool or None) == view.pool_name]
         previous, hires = previous_roster(view, members, mine, breaks)
         pools.append(PoolRoster(view, members, previous, hires))
-    if split is not None:  # a group takes the classes its whole contract pool worked
+    if queued:  # a pool may take over another's shifts (a lost one's): theirs on offer
         for pool in pools:
-            same = [q.previous for q in pools
-                    if split.contract[q.view.pool_name] == split.contract[pool.view.pool_name]]
-            pool.offer = {(g, key): days for g, roster in enumerate(same)
-                          for key, days in roster.items()}
+            pool.offer = _offer(pool, pools)
     run = _Run(work, inst, pools, start, params, t0, reasons or {}, demand_changed, stop)
     if not queued:
         done = run.pools(list(range(len(pools))), None)
@@ -345,6 +342,23 @@ def replan(loaded: LoadedScenario, shifts: list[ShiftRecord], breaks: list[Break
     if isinstance(done, Result):
         return done
     return run.result(done, split)
+
+
+def _offer(pool: PoolRoster, pools: list[PoolRoster]) -> dict:
+    """The earlier rosters of every pool, in `pool`'s shift options (the same shape:
+    type, start, hours), as the roster whose classes `pool` is offered each day; shifts
+    of types the pool does not work are left out."""
+    own = {}
+    for k, o in enumerate(pool.view.options):
+        own.setdefault(o.shape, k)
+    out = {}
+    for g, other in enumerate(pools):
+        for key, days in other.previous.items():
+            mine = {d: own[other.view.options[k].shape] for d, k in days.items()
+                    if other.view.options[k].shape in own}
+            if mine:
+                out[(g, key)] = mine
+    return out
 
 
 SHORT_WEIGHTS = (40, 5 * NEW_HIRE_WEIGHT)
