@@ -116,3 +116,22 @@ def test_a_sick_day_within_the_horizon_is_repaired_that_day_by_someone_serving_i
     assert working(result, 0) == {"P1", "P2"}  # the past kept
     assert working(result, 1) == {"P3", "P2"}
     assert violations(loaded, result) == []
+
+
+def test_a_pool_before_the_last_hires_when_the_last_cannot_serve_its_queue(tmp_path):
+    # pools pa (A) and pb (B), a hire each: pa is re-planned first and would leave A to
+    # pb, which cannot serve it; the second round prices A's shortfall above a hire
+    data = as_solved(serves_team([("P1", None), ("P2", None)]))
+    data["pools"] = [{"name": "pa", "shift_types": ["d8"], "serves": ["A"], "max_hire": 1},
+                     {"name": "pb", "shift_types": ["d8"], "serves": ["B"], "max_hire": 1}]
+    data["staff"]["people"][0]["pool"], data["staff"]["people"][1]["pool"] = "pa", "pb"
+    data["requests"] = {"items": [{"id": "P1", "kind": "leave", "date": START.isoformat()}]}
+    path = tmp_path / "pools.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    loaded = load_scenario(path)
+    earlier = [s.model_copy(update={"pool": "pa" if s.agent == "P1" else "pb"})
+               for s in shifts([["P1", "P2"]])]
+    result = replan(loaded, earlier, [], dt.datetime.combine(START, dt.time()), time_limit=8)
+    assert result.summary.status in ("optimal", "feasible"), result.summary.message
+    assert working(result) == {"P2", "pa-hire-01"}
+    assert violations(loaded, result) == []
