@@ -103,3 +103,26 @@ def test_a_demand_change_for_a_folder_with_queues_is_refused(solved, tmp_path):
     assert done.exit_code == 2
     text = " ".join(done.output.split())
     assert "changes.csv:2:" in text and "column kind" in text and "each queue's agents" in text
+
+
+def test_a_folder_of_the_staffing_loop_keeps_the_adjusted_figures(tmp_path):
+    # two live queues and people serving both: the loop adjusts each queue's requirement;
+    # the saved scenario states the adjusted one, coverage.csv keeps the Erlang columns
+    data = serves_team([("P0", ["A"]), ("P1", ["B"])] + [(f"Q{i}", None) for i in range(6)],
+                       max_hire=3)
+    for channel, peak in zip(data["channels"], (30.0, 20.0)):
+        channel.update(kind="voice", volume=[peak if v else 0.0 for v in channel["volume"]],
+                       aht_seconds=300, service_level=0.8, answer_within_seconds=20)
+        channel.pop("response_deadline_minutes")
+    data["pooling"] = {"max_iterations": 2, "runs": 2}
+    path = tmp_path / "loop.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "out"
+    done = runner.invoke(app, ["solve", str(path), "--out", str(out), "--quiet"])
+    assert done.exit_code == 0, done.output
+    coverage = rows(out / "coverage.csv")
+    assert "A_erlang_required" in coverage[0]
+    saved = yaml.safe_load((out / "scenario.yaml").read_text(encoding="utf-8"))
+    for channel in saved["channels"]:
+        assert channel["required"] == [int(r[f"{channel['name']}_required"]) for r in coverage]
+    assert check(out).violations == []
