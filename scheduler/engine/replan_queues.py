@@ -15,7 +15,8 @@ more than the exact rule), the scenario's own demand taking anyone:
 
 The pool's own on duty is its model's placement counts, the other pools' are numbers;
 only slots from the re-plan's start that some free person-day reaches get the rows (the
-others the model cannot change). The shortfalls u, ud, uf exist only in a pool re-planned
+model cannot change the others: in the last pool, one of them left short makes the model
+infeasible at once). The shortfalls u, ud, uf exist only in a pool re-planned
 before the last one (`QueueCover.short_weight`): it covers what it can and leaves the
 rest, at a price per agent-hour, to the pools after it; the last pool covers it all.
 
