@@ -133,3 +133,18 @@ def serves_pair(p2_serves: list[str] | None, max_hire: int = 0) -> dict:
         "staff": {"people": people},
         "solver": {"time_limit_seconds": 8, "workers": 2},
     }
+
+
+def serves_team(people: list[tuple[str, list[str] | None]], days: int = 1,
+                max_hire: int = 0) -> dict:
+    """serves_pair's queues A and B (one agent each 08:00-16:00, every day of `days`) and
+    its pool `team` serving both, with named people given as (id, serves; None: the
+    pool's)."""
+    data = serves_pair(None, max_hire)
+    data["horizon"]["days"] = days
+    for channel in data["channels"]:
+        channel["volume"] = channel["volume"] * days
+    data["staff"]["people"] = [{"id": pid, "name": pid, "pool": "team",
+                                **({"serves": serves} if serves is not None else {})}
+                               for pid, serves in people]
+    return data

@@ -78,7 +78,8 @@ def requirement_parts(
 def _queue_requirement(
     scenario: models.Scenario, scenario_dir: Path, out: list[Violation]
 ) -> dict[str, list[int]]:
-    """Agents each workload channel (queue) needs per slot. The queueing formulas are
+    """Agents each workload channel (queue) needs per slot: as stated when the channels
+    give them as solved (channels[].required, a saved folder's scenario). The queueing formulas are
     not the solver's model: they live in scheduler/workload/staffing.py and
     scheduler/workload/erlang.py (checked against published figures and a simulation in
     the tests), so the checker takes the per-slot figures from there rather than keeping a
@@ -86,6 +87,8 @@ def _queue_requirement(
     from scheduler.errors import SchedulerError
     from scheduler.workload.staffing import staffing_for
 
+    if scenario.channels_as_solved:  # a saved folder's scenario: the agents as solved
+        return {c.name: [int(v) for v in c.required] for c in scenario.channels}
     try:
         staffing, _ = staffing_for(scenario, Path(scenario_dir))
     except SchedulerError as exc:

@@ -30,18 +30,22 @@ import math
 import time
 from collections import Counter
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler.engine.cpsat import solver_parameters, versions
 from scheduler.engine.instance import Instance
 from scheduler.engine.plan_steps import hint_all
 from scheduler.engine.records import records
+from scheduler.engine.queue_cover import split
 from scheduler.engine.replan_model import (
     PoolRoster,
     ReplanModel,
     first_free_slot,
     previous_roster,
 )
+from scheduler.engine.replan_queues import QueueCover, by_queue
+from scheduler.engine.serves import in_contract_pools, split_by_serves
 from scheduler.engine.staff_stage import on_duty, uncapped, with_staff_figures
 from scheduler.engine.stopping import StopSignal, apply_parameters, watched
 from scheduler.errors import InputError
@@ -104,7 +108,8 @@ def _first_solve(r: ReplanModel, seconds: float, params: dict, stop: StopSignal 
     whole-model hint first when it is a whole roster of this model)."""
     m = r.m
     changes = sum(r.changed) if r.changed else 0
-    m.model.minimize(NEW_HIRE_WEIGHT * sum(r.new_hires) + CHANGE_WEIGHT * changes)
+    m.model.minimize(NEW_HIRE_WEIGHT * sum(r.new_hires) + CHANGE_WEIGHT * changes
+                     + r.penalty)
     r.hint(hint)
     t0 = time.monotonic()
     whole = _complete(m.model, min(2.0, 0.2 * seconds), stop)
@@ -226,6 +231,8 @@ def _replan_pool(pool: PoolRoster, make, seconds: float, params: dict, stop: Sto
         m.model.add(sum(r.new_hires) <= new)
         if r.changed:
             m.model.add(changes <= changed)
+        if not isinstance(r.penalty, int):  # the queues left short: no more
+            m.model.add(r.penalty <= round(solver.value(r.penalty)))
         hint_all(m.model, list(solver.response_proto.solution))
         m.model.minimize(sum(coef * expr for coef, expr in m.goal_terms))
         status2, solver2 = _solve(m.model, left(), params, stop)
@@ -290,98 +297,212 @@ def replan(loaded: LoadedScenario, shifts: list[ShiftRecord], breaks: list[Break
     `loaded`: shifts starting before `start` kept as worked, the rest changed as little as
     possible (see the module's notes). `reasons` ((staff id, day) -> why) labels the
     changed days in changes.csv; `demand_changed` widens the shifts on offer each day to
-    every shift the earlier roster used."""
+    every shift the earlier roster used.
+
+    A scenario that splits queues is re-planned per queue (engine/replan_queues.py): its
+    pools split into serves groups as in a solve (engine/serves.py), each pool's model
+    covers every queue with the people who serve it, the other pools' people held; the
+    pools that serve fewer queues and cannot hire go first, leaving what they cannot
+    cover (at SHORT_WEIGHTS[0] an agent-hour) to the last, and when the last cannot,
+    again with the earlier ones paying for hires (SHORT_WEIGHTS[1])."""
     t0 = time.monotonic()
     sc = loaded.scenario
     if sc.staff is None:
         raise InputError("only a roster of named staff can be re-planned (the scenario has "
                          "no staff:)", key_path="staff")
     params = solver_parameters(loaded, time_limit)
-    limit = params["max_time_in_seconds"]
-    inst = Instance(uncapped(loaded))
+    queued = by_queue(sc)
+    split = split_by_serves(loaded) if queued else None
+    work = split.loaded if split is not None else loaded
+    inst = Instance(uncapped(work))
     views = inst.pool_views()
-    reasons = reasons or {}
+    wsc = work.scenario
+    group = {m.id: m.pool for m in wsc.staff.people} if split is not None else {}
     pools = []
-    for p, view in enumerate(views):
-        members = [m for m in sc.staff.people if m.pool == view.pool_name]
-        mine = [s for s in shifts if (s.pool or None) == view.pool_name]
+    for view in views:
+        members = [m for m in wsc.staff.people if m.pool == view.pool_name]
+        mine = [s for s in shifts if group.get(s.agent, s.pool or None) == view.pool_name]
         previous, hires = previous_roster(view, members, mine, breaks)
         pools.append(PoolRoster(view, members, previous, hires))
-    first_slot = first_free_slot(loaded, start, inst.slot)
-    duty = [on_duty(pool.view, [((d, k), 1) for days in pool.previous.values()
-                                for d, k in days.items()]) for pool in pools]
-    assignments, labels, hires_used = [], [], {}
-    statuses, figures = [], Counter()
-    records_out: list[ChangeRecord] = []
-    for p, pool in enumerate(pools):
-        view = pool.view
-        others = [sum(col) for col in zip(*(duty[q] for q in range(len(pools)) if q != p))] \
-            if len(pools) > 1 else [0] * inst.num_slots
-        required = [max(0, r - o) for r, o in zip(inst.required, others)]
-        ids = {m.id for m in pool.members}
-        absent = sum(1 for who, _ in reasons if who in ids)
-        short = inst.slot * sum(max(0, r - d) for r, d in zip(required[first_slot:],
-                                                              duty[p][first_slot:]))
-        days_left = max(1, (loaded.start + dt.timedelta(days=sc.horizon.days) - start).days)
-        extra = _extra_hires(pool, absent, short, days_left,
-                             sc.pools[p].max_hire if sc.pools else None)
+    if queued:  # a pool may take over another's shifts (a lost one's): theirs on offer
+        for pool in pools:
+            pool.offer = _offer(pool, pools)
+    run = _Run(work, inst, pools, start, params, t0, reasons or {}, demand_changed, stop)
+    if not queued:
+        done = run.pools(list(range(len(pools))), None)
+    else:
+        order = sorted(range(len(pools)), key=lambda p: (
+            wsc.pools[p].max_hire != 0 if wsc.pools else True,
+            len(wsc.queues_served(views[p].pool)), p))
+        for weight in SHORT_WEIGHTS if len(pools) > 1 else (None,):
+            done = run.pools(order, weight)
+            if not isinstance(done, Result) or "infeasible" != done.summary.status \
+                    or weight == SHORT_WEIGHTS[-1]:
+                break
+    if isinstance(done, Result):
+        return done
+    return run.result(done, split)
 
-        def make(current, free_days, narrow=False, pool=pool, required=required,
-                 extra=extra):
-            return ReplanModel(pool, loaded, start, required, demand_changed, extra, current,
-                           free_days, narrow)
-        # the time left shared by the pools still to re-plan, by their shifts
-        sizes = [sum(len(days) for days in q.previous.values()) for q in pools[p:]]
-        share = (limit - (time.monotonic() - t0)) * sizes[0] / max(1, sum(sizes))
-        status, assignment, new, r = _replan_pool(pool, make, share, params, stop,
-                                                  local_first=not demand_changed)
-        if status in ("infeasible", "unknown"):
-            why = (f"pool {view.pool_name!r}: the roster cannot cover the requirement after "
-                   f"{start:%Y-%m-%d %H:%M} with its people, the shifts kept and "
-                   f"{r.offer} hires under the rules"
-                   if status == "infeasible" else
-                   f"pool {view.pool_name!r}: no re-planned roster found within the time limit")
-            relax = ("; allow more hires (pools[].max_hire), move --from later, or relax "
-                     "min_rest_hours, max_consecutive_days or the weekly hours"
-                     if status == "infeasible" else "; raise --time-limit")
-            return Result(summary=_summary(loaded, params, t0, status, message=why + relax))
-        statuses.append(status)
-        width = max(2, len(str(r.offer)))
-        mine = [(m.id, m.label) for m in pool.members] + [
-            (f"{view.pool_name or 'all'}-hire-{h + 1:0{width}d}", "") for h in range(r.offer)]
-        assignments.append(assignment)
-        labels.append(mine)
-        duty[p] = on_duty(view, [((d, k), 1) for items in assignment.values()
-                                 for d, k in items])
-        hires_used[view.pool_name] = len({key for key in assignment if key >= len(pool.members)})
-        changed = _change_records(pool, assignment, mine, reasons, demand_changed)
-        records_out += changed
-        figures["forced"] += r.forced
-        figures["new"] += new
-    headcount = len(sc.staff.people) + sum(hires_used.values())
-    paid = sum(pools[p].view.options[k].paid_minutes for p, a in enumerate(assignments)
-               for items in a.values() for _, k in items)
-    status = "optimal" if all(s == "optimal" for s in statuses) else "feasible"
-    forced = figures["forced"]
-    replan_figures = ReplanFigures(
-        replan_from=start, changed_shifts=len(records_out), forced_changes=forced,
-        other_changes=len(records_out) - forced,
-        people_affected=len({c.agent for c in records_out}), new_hires=figures["new"])
-    note = (f"re-planned from {start:%Y-%m-%d %H:%M}: {len(records_out)} shifts changed "
-            f"({forced} had to), {replan_figures.people_affected} people affected, "
-            f"{figures['new']} new hires")
-    result = records(inst, views, assignments, status,
-                     lambda st, **kw: _summary(loaded, params, t0, st, **kw), headcount, None,
-                     paid, objective_value=None, objective_bound=None, message=note,
-                     labels=labels)
-    if loaded.staffing is not None:
-        from scheduler.workload.service import attach_service
 
-        result = attach_service(loaded, result)
-    result = with_staff_figures(sc, result, hires_used)
-    return result.model_copy(update={
-        "changes": records_out,
-        "summary": result.summary.model_copy(update={"replan": replan_figures})})
+def _offer(pool: PoolRoster, pools: list[PoolRoster]) -> dict:
+    """The earlier rosters of every pool, in `pool`'s shift options (the same shape:
+    type, start, hours), as the roster whose classes `pool` is offered each day; shifts
+    of types the pool does not work are left out."""
+    own = {}
+    for k, o in enumerate(pool.view.options):
+        own.setdefault(o.shape, k)
+    out = {}
+    for g, other in enumerate(pools):
+        for key, days in other.previous.items():
+            mine = {d: own[other.view.options[k].shape] for d, k in days.items()
+                    if other.view.options[k].shape in own}
+            if mine:
+                out[(g, key)] = mine
+    return out
+
+
+SHORT_WEIGHTS = (40, 5 * NEW_HIRE_WEIGHT)
+"""Objective points per agent-hour a pool re-planned before the last leaves a queue
+short: first below a hire (it covers with changes what it can, the last pool the rest),
+then, if the last pool cannot, above one (it hires what it must)."""
+
+
+class _Run:
+    """One re-plan: its scenario, pools and clock, and the pools re-planned in turn."""
+
+    def __init__(self, loaded, inst, pools, start, params, t0, reasons, demand_changed, stop):
+        self.loaded, self.inst, self.pool_list, self.start = loaded, inst, pools, start
+        self.params, self.t0, self.reasons = params, t0, reasons
+        self.demand_changed, self.stop = demand_changed, stop
+        self.limit = params["max_time_in_seconds"]
+        self.first_slot = first_free_slot(loaded, start, inst.slot)
+
+    def _duty(self, queued: bool) -> list[list[int]]:
+        """Per pool, its earlier roster's people on duty per slot; re-planning per queue,
+        without the shifts the changes take away (the pools before a pool see them lost)."""
+        out = []
+        for pool in self.pool_list:
+            roster = pool.previous
+            if queued:
+                probe = ReplanModel(pool, self.loaded, self.start, [0] * self.inst.num_slots,
+                                    self.demand_changed, 0, pool.previous, set())
+                roster = {key: {d: k for d, k in days.items() if (key, d) not in probe.lost}
+                          for key, days in pool.previous.items()}
+            out.append(on_duty(pool.view, [((d, k), 1) for days in roster.values()
+                                           for d, k in days.items()]))
+        return out
+
+    def pools(self, order: list[int], weight: int | None):
+        """Re-plan the pools in `order`, each holding the others (queues: each pool but
+        the last leaving shortfalls at `weight` an agent-hour; None: the total). A
+        Result when some pool fails, else the pools' outcomes by index."""
+        loaded, inst, pools = self.loaded, self.inst, self.pool_list
+        sc = loaded.scenario
+        queued = by_queue(sc)
+        duty = self._duty(queued)
+        views = [pool.view for pool in pools]
+        out: dict[int, tuple] = {}
+        for n, p in enumerate(order):
+            pool = pools[p]
+            view = pool.view
+            others = [sum(col) for col in zip(*(duty[q] for q in range(len(pools)) if q != p))] \
+                if len(pools) > 1 else [0] * inst.num_slots
+            required = [max(0, r - o) for r, o in zip(inst.required, others)]
+            ids = {m.id for m in pool.members}
+            absent = sum(1 for who, _ in self.reasons if who in ids)
+            if queued:  # what the queues leave short now, in agents (the exact rule)
+                heads = np.array(duty, dtype=np.int64).reshape(len(pools), inst.num_slots)
+                gaps = split(inst, heads, range(self.first_slot, inst.num_slots))
+                short = inst.slot * math.ceil(float(gaps.short_per_slot().sum()))
+            else:
+                short = inst.slot * sum(max(0, r - d) for r, d in zip(
+                    required[self.first_slot:], duty[p][self.first_slot:]))
+            days_left = max(1, (loaded.start + dt.timedelta(days=sc.horizon.days)
+                                - self.start).days)
+            extra = _extra_hires(pool, absent, short, days_left,
+                                 sc.pools[p].max_hire if sc.pools else None)
+            cover = QueueCover(inst, views, p, duty, None if n == len(order) - 1 else weight) \
+                if queued else None
+
+            def make(current, free_days, narrow=False, pool=pool, required=required,
+                     extra=extra, cover=cover):
+                return ReplanModel(pool, loaded, self.start, required, self.demand_changed,
+                                   extra, current, free_days, narrow, cover)
+            # the time left shared by the pools still to re-plan, by their shifts
+            sizes = [sum(len(days) for days in pools[q].previous.values()) for q in order[n:]]
+            share = (self.limit - (time.monotonic() - self.t0)) * sizes[0] / max(1, sum(sizes))
+            status, assignment, new, r = _replan_pool(pool, make, share, self.params,
+                                                      self.stop,
+                                                      local_first=not self.demand_changed)
+            if status in ("infeasible", "unknown"):
+                return self._failed(view, status, r)
+            out[p] = (status, assignment, new, r)
+            duty[p] = on_duty(view, [((d, k), 1) for items in assignment.values()
+                                     for d, k in items])
+        return out
+
+    def _failed(self, view, status: str, r) -> Result:
+        why = (f"pool {view.pool_name!r}: the roster cannot cover the requirement after "
+               f"{self.start:%Y-%m-%d %H:%M} with its people, the shifts kept and "
+               f"{r.offer} hires under the rules"
+               if status == "infeasible" else
+               f"pool {view.pool_name!r}: no re-planned roster found within the time limit")
+        relax = ("; allow more hires (pools[].max_hire), move --from later, or relax "
+                 "min_rest_hours, max_consecutive_days or the weekly hours"
+                 if status == "infeasible" else "; raise --time-limit")
+        return Result(summary=_summary(self.loaded, self.params, self.t0, status,
+                                       message=why + relax))
+
+    def result(self, done: dict[int, tuple], split) -> Result:
+        """The re-planned roster of the pools' outcomes, with its changes."""
+        loaded, inst, pools = self.loaded, self.inst, self.pool_list
+        sc = loaded.scenario
+        views = [pool.view for pool in pools]
+        assignments, labels, hires_used = [], [], {}
+        records_out: list[ChangeRecord] = []
+        figures: Counter = Counter()
+        for p, pool in enumerate(pools):
+            status, assignment, new, r = done[p]
+            view = pool.view
+            width = max(2, len(str(r.offer)))
+            mine = [(m.id, m.label) for m in pool.members] + [
+                (f"{view.pool_name or 'all'}-hire-{h + 1:0{width}d}", "")
+                for h in range(r.offer)]
+            assignments.append(assignment)
+            labels.append(mine)
+            hires_used[view.pool_name] = len({key for key in assignment
+                                              if key >= len(pool.members)})
+            records_out += _change_records(pool, assignment, mine, self.reasons,
+                                           self.demand_changed)
+            figures["forced"] += r.forced
+            figures["new"] += new
+        headcount = len(sc.staff.people) + sum(hires_used.values())
+        paid = sum(views[p].options[k].paid_minutes for p, a in enumerate(assignments)
+                   for items in a.values() for _, k in items)
+        status = "optimal" if all(done[p][0] == "optimal" for p in done) else "feasible"
+        forced = figures["forced"]
+        replan_figures = ReplanFigures(
+            replan_from=self.start, changed_shifts=len(records_out), forced_changes=forced,
+            other_changes=len(records_out) - forced,
+            people_affected=len({c.agent for c in records_out}), new_hires=figures["new"])
+        note = (f"re-planned from {self.start:%Y-%m-%d %H:%M}: {len(records_out)} shifts "
+                f"changed ({forced} had to), {replan_figures.people_affected} people "
+                f"affected, {figures['new']} new hires")
+        params, t0 = self.params, self.t0
+        result = records(inst, views, assignments, status,
+                         lambda st, **kw: _summary(loaded, params, t0, st, **kw), headcount,
+                         None, paid, objective_value=None, objective_bound=None,
+                         message=note, labels=labels)
+        if loaded.staffing is not None:
+            from scheduler.workload.service import attach_service
+
+            result = attach_service(loaded, result)
+        result = with_staff_figures(sc, result, hires_used)
+        if split is not None:  # told in the contract pools again
+            result = in_contract_pools(split, result)
+        return result.model_copy(update={
+            "changes": records_out,
+            "summary": result.summary.model_copy(update={"replan": replan_figures})})
 
 
 def _summary(loaded: LoadedScenario, params: dict, t0: float, status: str, **kw) -> Summary:

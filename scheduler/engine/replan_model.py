@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduler.engine.instance import Instance
+from scheduler.engine.replan_queues import QueueCover, add_queue_cover
 from scheduler.engine.roster import DayClasses
 from scheduler.engine.staff_data import class_infos, people_data
 from scheduler.engine.staff_model import build
@@ -31,6 +32,9 @@ class PoolRoster:
     previous: dict[int, dict[int, int]]
     """person key -> {day: option index} of the earlier roster."""
     hires_before: int
+    offer: dict[int, dict[int, int]] | None = None
+    """The roster whose classes are on offer (offered_days), when not `previous`: a serves
+    group's, its contract pool's whole roster (engine/serves.py)."""
 
 
 def _shift_key(o) -> tuple:
@@ -114,18 +118,26 @@ class ReplanModel:
     the earlier roster.
 
     Held and kept person-days keep a single variable (their shift, fixed) or none (off),
-    so a model with one day free is small however long the horizon."""
+    so a model with one day free is small however long the horizon.
+
+    With `queues` (a scenario that splits queues), `required` is not read: the model
+    covers each queue with the other pools' people as QueueCover holds them
+    (engine/replan_queues.py)."""
 
     def __init__(self, pool: PoolRoster, loaded: LoadedScenario, start: dt.datetime,
                  required: list[int], widen: bool, extra_hires: int,
                  current: dict[int, dict[int, int]], free_days: set[int] | None,
-                 narrow: bool = False):
+                 narrow: bool = False, queues: QueueCover | None = None):
         view = self.view = pool.view
         sc = loaded.scenario
         self.pool = pool
         self.current = current
         self.local = free_days is not None
-        self.days = offered_days(view, pool.previous, widen)
+        self.free_days = free_days
+        self.queues = queues
+        self.lost: set[tuple[int, int]] = set()
+        """(person key, day) of the earlier roster's shifts the person may no longer work."""
+        self.days = offered_days(view, pool.offer or pool.previous, widen)
         infos = class_infos(view, self.days)
         self.offer = pool.hires_before + extra_hires
         people = people_data(view, self.days, infos, pool.members, sc.requests.items,
@@ -145,6 +157,7 @@ class ReplanModel:
                 if base is not None and not past[i][base] and base not in person.eligible[i]:
                     self.forced += 1  # the person may no longer work it
                     self.forced_at.add(i)
+                    self.lost.add((person.key, self.days[i].day))
                 now = self._class(current, person.key, i)
                 if now is not None and not past[i][now] and now not in person.eligible[i]:
                     vacated.setdefault(i, set()).add(now)
@@ -165,20 +178,32 @@ class ReplanModel:
                                          f"scenario no longer lets them work it",
                                          key_path="changes")
                 person.eligible[i] = sorted(keep)
-        first_slot = first_free_slot(loaded, start, view.slot)
-        cover = [0 if t < first_slot else r for t, r in enumerate(required)]
-        if free_days is not None:
-            cover = self._held_cover(cover, people, free_days)
+        first_slot = self.first_slot = first_free_slot(loaded, start, view.slot)
+        self.held_duty = None
+        if queues is not None:
+            cover = [0] * len(required)  # the queues' rows instead (build)
+            if free_days is not None:
+                self.held_duty = self._held_duty(people, free_days)
+        else:
+            cover = [0 if t < first_slot else r for t, r in enumerate(required)]
+            if free_days is not None:
+                cover = self._held_cover(cover, people, free_days)
         self._inputs = (infos, people, sc.staff.weights, cover)
         self.changed: list = []
         self.new_hires: list = []
+        self.penalty = 0
+        """The queues' shortfall in the objective (replan_queues.py; 0 without)."""
 
     def build(self) -> ReplanModel:
-        """The CP-SAT model: the rules, the fixed days, the disruption terms."""
+        """The CP-SAT model: the rules, the fixed days, the disruption terms (and the
+        queues' cover)."""
         infos, people, weights, cover = self._inputs
-        self.m = m = build(self.view, self.days, infos, people, weights, cover)
+        self.m = m = build(self.view, self.days, infos, people, weights, cover,
+                           slot_cover=True if self.queues is not None else None)
         self._fix()
         self._disruption()
+        if self.queues is not None:
+            self.penalty = add_queue_cover(self, self.queues, self.held_duty)
         pool = self.pool
         self.new_hires = [m.used[p] for p, person in enumerate(m.people)
                           if person.hire and p - len(pool.members) >= pool.hires_before]
@@ -191,16 +216,21 @@ class ReplanModel:
         shifts of held days that may no longer be worked left out (those of free days
         stay in: a night shift lost on a free day is covered again past midnight too).
         Slots of free days need it all."""
+        duty = self._held_duty(people, free_days)
+        per_day = self.view.slots_per_day
+        free = {self.days[i].day for i in free_days}
+        return [need if t // per_day in free else min(need, duty[t])
+                for t, need in enumerate(cover)]
+
+    def _held_duty(self, people, free_days: set[int]) -> list[int]:
+        """The current roster's people on duty per slot, less the shifts of held days
+        that may no longer be worked (_held_cover)."""
         view = self.view
         worked = [((self.days[i].day, self.current[p.key][self.days[i].day]), 1)
                   for p in people for i in range(len(self.days))
                   if self._class(self.current, p.key, i) is not None
                   and (i in free_days or self._class(self.current, p.key, i) in p.eligible[i])]
-        duty = on_duty(view, worked)
-        per_day = view.slots_per_day
-        free = {self.days[i].day for i in free_days}
-        return [need if t // per_day in free else min(need, duty[t])
-                for t, need in enumerate(cover)]
+        return on_duty(view, worked)
 
     def _class(self, roster: dict[int, dict[int, int]], key: int, i: int) -> int | None:
         k = roster.get(key, {}).get(self.days[i].day)
@@ -222,6 +252,7 @@ class ReplanModel:
         for key, n in m.placements.items():
             if self.fixed[key[0]][key[1]]:
                 m.model.add(n == held.get(key, 0))
+        self.held_placements = held
 
     def _disruption(self) -> None:
         m = self.m

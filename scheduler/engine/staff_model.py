@@ -50,6 +50,10 @@ class StaffModel:
     hire_terms: Terms = field(default_factory=list)
     goal_terms: Terms = field(default_factory=list)
     """Wishes, fairness and contract hours: (coefficient, expression)."""
+    slot_cover: bool | None = None
+    """Whether the model covers slot by slot (placements, `required`): None as
+    covers_slots decides; True for a caller that adds its own cover to the placements
+    (the re-plan's per-queue cover, engine/replan_queues.py)."""
 
     def day_vars(self, p: int, i: int) -> list[tuple[int, cp_model.IntVar]]:
         return [(c, self.x[(p, i, c)]) for c in self.people[p].eligible[i]]
@@ -83,6 +87,8 @@ def covers_slots(m: StaffModel) -> bool:
     """Whether the model covers the requirement slot by slot (the plan's classes as the
     shifts on offer) rather than working the planned shifts: not when queues are split
     (the plan's allocation holds the queues) or short slots are allowed."""
+    if m.slot_cover is not None:
+        return m.slot_cover
     sc = m.view.scenario
     return not sc.splits_queues and not sc.coverage.allow_understaffing
 
@@ -357,10 +363,12 @@ def contract_hours(m: StaffModel, points: int) -> Terms:
 
 
 def build(view: Instance, days: list[DayClasses], infos: list[list[ClassInfo]],
-          people: list[PersonData], weights: StaffWeights, required: list[int]) -> StaffModel:
+          people: list[PersonData], weights: StaffWeights, required: list[int],
+          slot_cover: bool | None = None) -> StaffModel:
     """The model with every rule, its hire terms and its goal terms (no objective set:
-    the stage minimises the hires first, then the goals with the hires capped)."""
-    m = StaffModel(view, days, infos, people, required)
+    the stage minimises the hires first, then the goals with the hires capped).
+    `slot_cover`: StaffModel.slot_cover."""
+    m = StaffModel(view, days, infos, people, required, slot_cover=slot_cover)
     variables(m)
     extra = coverage(m)
     m.hire_terms = hires(m, HIRE_WEIGHT)

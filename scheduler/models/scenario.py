@@ -134,10 +134,21 @@ class Scenario(Strict):
         # Messages start with "at <key path>: " so that loaders can point at the line.
         if self.demand is None and not self.channels:
             raise ValueError("at demand: give 'demand' (agents per slot) or 'channels' (workload)")
+        given = [ch.required is not None for ch in self.channels]
         for i, ch in enumerate(self.channels):
-            if ch.volume_file is None and ch.volume is None and self.forecast is None:
+            if ch.required is not None:
+                if not all(given):
+                    raise ValueError(f"at channels.{i}.required: give 'required' (agents per "
+                                     "slot, as solved) for every channel or for none")
+                if len(ch.required) != self.horizon.num_slots:
+                    raise ValueError(f"at channels.{i}.required: {len(ch.required)} values, "
+                                     f"the horizon has {self.horizon.num_slots} slots")
+            elif ch.volume_file is None and ch.volume is None and self.forecast is None:
                 raise ValueError(f"at channels.{i}: give volume_file or volume (contacts per "
                                  "slot), or a scenario-level forecast")
+        if self.channels_as_solved and self.forecast is not None:
+            raise ValueError("at forecast: the channels state agents per slot (required, as "
+                             "solved): there are no contacts to forecast")
         if self.forecast is not None:
             self._check_forecast()
         channel_names = [c.name for c in self.channels]
@@ -293,14 +304,23 @@ class Scenario(Strict):
         aht_seconds. Otherwise every person serves every queue alike and the queues'
         requirements simply add up (as before queues). Also when the staffing loop runs
         (runs_pooling_loop): it adjusts each queue's requirement apart; and when a named
-        person serves only part of their pool's queues (staff.people[].serves)."""
+        person serves only part of their pool's queues (staff.people[].serves); and when
+        the channels state their agents as solved (channels_as_solved)."""
         if not self.channels or not self.pools:
             return False
         every = len(self.channels)
-        return self.runs_pooling_loop or any(
+        return self.channels_as_solved or self.runs_pooling_loop or any(
             len(self.queues_served(p)) < every
             or any(f != 1 for f in p.handle_time_factor.values()) for p in self.pools) \
             or self.people_serve_part
+
+    @property
+    def channels_as_solved(self) -> bool:
+        """Whether the channels state each queue's agents per slot (channels[].required,
+        as an output folder saves a scenario that splits queues) instead of contacts.
+        Such a scenario splits queues (the saved form of one that did) and runs no
+        staffing loop (its adjustments are in the figures)."""
+        return bool(self.channels) and all(c.required is not None for c in self.channels)
 
     @property
     def people_serve_part(self) -> bool:
@@ -317,7 +337,7 @@ class Scenario(Strict):
         """Whether `scheduler solve` runs the staffing loop (docs/skills.md#the-staffing-loop):
         `pooling.loop` is on, the scenario has pools and at least two live (voice or chat)
         queues, and some pool serves more than one of them. The plan then splits queues."""
-        if not self.pooling.loop or not self.pools:
+        if not self.pooling.loop or not self.pools or self.channels_as_solved:
             return False
         live = {c.name for c in self.channels if c.kind != "deferred"}
         return len(live) >= 2 and any(

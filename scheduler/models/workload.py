@@ -121,6 +121,14 @@ class Channel(Strict):
     volume: list[Annotated[float, Field(allow_inf_nan=False)]] | None = None
     """[contacts per slot] Inline forecast, one non-negative value per slot in horizon
     order (instead of a file)."""
+    required: list[Annotated[int, Field(ge=0)]] | None = None
+    """[agents per slot] The queue's requirement as solved, one whole number of agents on
+    duty per slot in horizon order, instead of contacts (no volume, volume_file or
+    forecast): the output folder's scenario.yaml of a scenario that splits queues saves
+    its channels so, for `scheduler check` and `scheduler replan` to hold each queue to
+    it. Then the contacts' keys (handle time, goals, shrinkage, bot, escalation) are kept
+    as a record only, and the staffing loop does not run. Give it for every channel or
+    for none. Absent: sized from the contacts."""
     aht_seconds: Annotated[float, Field(gt=0, le=86_400)]
     """[seconds] Average handle time of one contact (for chat: one session, while
     concurrent)."""
@@ -227,6 +235,10 @@ class Channel(Strict):
         # Messages start with "at <key>: " so that loaders point at the right line.
         if self.volume_file is not None and self.volume is not None:
             raise ValueError("give either 'volume_file' or 'volume' (contacts per slot)")
+        if self.required is not None and (self.volume_file is not None
+                                          or self.volume is not None):
+            raise ValueError("at required: give either 'required' (agents per slot, as "
+                             "solved) or contacts ('volume_file' or 'volume')")
         if self.volume_column is not None and self.volume_file is None:
             raise ValueError("at volume_column: only with volume_file")
         parts = self.shrinkage.items() if isinstance(self.shrinkage, dict) else [("", self.shrinkage)]

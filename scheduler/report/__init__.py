@@ -37,7 +37,8 @@ def write_reports(result: Result, folder: Path, start_date: dt.date, days: int,
                   simulation: list[dict] | None = None,
                   source_path: Path | None = None, lang: str | None = None,
                   parallel: bool | None = None,
-                  meanwhile: Callable[[], None] | None = None) -> list[str]:
+                  meanwhile: Callable[[], None] | None = None,
+                  demand_required=None) -> list[str]:
     """Write the readable outputs into folder; return the names written. `simulation`:
     the rows of the folder's simulation.csv, shown in the workbook and the report;
     `source_path`: the scenario file read, named in scenario.yaml; `lang`: the language
@@ -45,7 +46,9 @@ def write_reports(result: Result, folder: Path, start_date: dt.date, days: int,
 
     `parallel`: whether a forked child writes the workbook while this process writes the
     rest (report/writing.py; None: for big rosters); `meanwhile`: more writing for this
-    process to do while the child works (write_result's summary and CSVs)."""
+    process to do while the child works (write_result's summary and CSVs);
+    `demand_required`: the scenario's own demand per slot (LoadedScenario.demand_required),
+    saved beside the queues' figures when the scenario splits queues."""
     folder = Path(folder)
     lang = lang or choose_language(None, getattr(scenario, "locale", None))
     data = ReportData(result, start_date, days, scenario, simulation=simulation,
@@ -62,11 +65,28 @@ def write_reports(result: Result, folder: Path, start_date: dt.date, days: int,
                 required = [c.required for c in result.coverage]
             if save_scenario:
                 write_scenario(scenario, required, folder / SCENARIO_FILE, source_dir,
-                               source_path)
+                               source_path, queues=queue_figures(result),
+                               demand=demand_required)
                 names.append(SCENARIO_FILE)
             write_calendars(data, folder / CALENDAR_DIR)
             names.append(CALENDAR_DIR)
     return names
+
+
+def queue_figures(result: Result) -> dict[str, list[int]] | None:
+    """Each queue's requirement per slot as solved (coverage.csv's `<queue>_required`),
+    when the coverage records have the queues; None otherwise."""
+    if not result.coverage or not result.coverage[0].queues:
+        return None
+    names = [q.queue for q in result.coverage[0].queues]
+    out: dict[str, list[int]] = {q: [] for q in names}
+    for record in result.coverage:
+        found = {q.queue: q.required for q in record.queues or ()}
+        if set(found) != set(names):
+            return None
+        for q in names:
+            out[q].append(int(found[q]))
+    return out
 
 
 def move_into(tmp: Path, out_dir: Path, names: list[str]) -> list[Path]:
@@ -147,7 +167,8 @@ def rebuild(out_dir: Path, scenario_path: Path | None = None,
             names = write_reports(result, tmp, start_date, days, scenario, loaded.required,
                                   save_scenario=scenario_path is not None,
                                   source_dir=loaded.directory, simulation=simulation,
-                                  source_path=loaded.path, lang=lang)
+                                  source_path=loaded.path, lang=lang,
+                                  demand_required=loaded.demand_required or None)
         return move_into(tmp, out_dir, names)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

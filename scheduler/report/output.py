@@ -218,7 +218,9 @@ def write_result(result: Result, out_dir: Path, start_date: dt.date, days: int,
                                   getattr(loaded, "required", None),
                                   source_dir=getattr(loaded, "directory", None),
                                   source_path=getattr(loaded, "path", None), lang=lang,
-                                  parallel=parallel, meanwhile=sources)
+                                  parallel=parallel, meanwhile=sources,
+                                  demand_required=getattr(loaded, "demand_required", None)
+                                  or None)
         forecast = getattr(getattr(loaded, "staffing", None), "forecast", None)
         if forecast is not None:  # the scenario's `forecast:`: the volumes it planned to
             from scheduler.forecast.output import long_text, volume_text

@@ -19,13 +19,22 @@ SCENARIO_FILE = "scenario.yaml"
 
 
 def scenario_as_solved(scenario: Scenario, required: list[int] | tuple[int, ...] | None,
-                       baseline: list[int] | None = None) -> dict:
+                       baseline: list[int] | None = None,
+                       queues: dict[str, list[int]] | None = None,
+                       demand: list[int] | tuple[int, ...] | None = None) -> dict:
     """The resolved scenario as plain data: presets and profiles already applied (their
     names dropped, every key written out), the demand inline.
 
     With `baseline` (the demand before events, as read) the events are kept and apply
     again on loading; otherwise the demand is the per-slot requirement the solver worked
-    with (events and floor applied) and the events, already counted, are left out."""
+    with (events and floor applied) and the events, already counted, are left out.
+
+    A scenario that splits queues, given `queues` (each queue's agents per slot as solved:
+    coverage.csv's `<queue>_required`), keeps its queues: each channel states them
+    (channels[].required) instead of contacts, the pools and people keep their serves and
+    handle-time factors, and `demand` is the scenario's own (other work, events applied;
+    `demand`, else what the total leaves above the queues), so that `scheduler check`
+    and `scheduler replan` hold each queue to the people who serve it."""
     data = scenario.model_dump(mode="json")
     for section, key in (("rules", "preset"), ("solver", "profile")):
         if isinstance(data.get(section), dict):
@@ -37,6 +46,8 @@ def scenario_as_solved(scenario: Scenario, required: list[int] | tuple[int, ...]
             rules.pop("preset", None)
             dumped["rules"] = rules
     floor = int(scenario.demand.floor) if scenario.demand is not None else 0
+    if queues and scenario.splits_queues and set(queues) == {c.name for c in scenario.channels}:
+        return _queues_as_solved(data, scenario, required, queues, demand, floor)
     if getattr(scenario, "channels", None) and required is not None:
         # workload turned into agents: the requirement as solved, the channels (and the
         # events that multiplied their volumes) already counted in it
@@ -56,6 +67,27 @@ def scenario_as_solved(scenario: Scenario, required: list[int] | tuple[int, ...]
         data["demand"] = {"required": [int(v) for v in required], "floor": floor}
         if data.get("events"):
             data["events"] = []
+    return data
+
+
+CONTACT_KEYS = ("volume", "volume_file", "volume_column")
+
+
+def _queues_as_solved(data: dict, scenario: Scenario, required, queues: dict[str, list[int]],
+                      demand, floor: int) -> dict:
+    """scenario_as_solved's form for a scenario that splits queues (see there)."""
+    for dumped in data.get("channels") or []:
+        for key in CONTACT_KEYS:
+            dumped.pop(key, None)
+        dumped["required"] = [int(v) for v in queues[dumped["name"]]]
+    data["events"] = []  # counted in the demand and the queues' figures
+    data.pop("forecast", None)
+    if demand is None and required is not None:
+        demand = [max(0, int(r) - sum(int(q[t]) for q in queues.values()))
+                  for t, r in enumerate(required)]
+    if scenario.demand is not None or floor or any(demand or ()):
+        n = scenario.horizon.num_slots
+        data["demand"] = {"required": [int(v) for v in (demand or [0] * n)], "floor": floor}
     return data
 
 
@@ -83,17 +115,26 @@ SOURCE_LINE = "# Solved from: "
 
 
 def write_scenario(scenario: Scenario, required, path: Path, directory: Path | None = None,
-                   source: Path | None = None) -> None:
+                   source: Path | None = None, queues: dict[str, list[int]] | None = None,
+                   demand=None) -> None:
     """Write scenario.yaml and check that it loads back to the same requirement per slot;
     with events, keep them over the baseline demand when that reproduces it. `source`:
     the scenario file the run read, named in a comment (`scheduler simulate` goes back to
-    it for the channels that the saved file folds into demand)."""
+    it for the channels that the saved file folds into demand). `queues` and `demand`:
+    a scenario splitting queues, each queue's requirement as solved and the scenario's
+    own demand (scenario_as_solved)."""
     from scheduler.workload.loaded import load_scenario
 
     head = ("# The scenario as solved (presets applied, demand inline).\n"
             "# `scheduler check` and `scheduler report` read it back.\n")
     if source is not None:
         head += f"{SOURCE_LINE}{Path(source).resolve()}\n"
+    if queues and getattr(scenario, "splits_queues", False):
+        data = scenario_as_solved(scenario, required, queues=queues, demand=demand)
+        path.write_text(head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True,
+                                              default_flow_style=None, width=120),
+                        encoding="utf-8")
+        return
     candidates = []
     if getattr(scenario, "events", None) and not getattr(scenario, "channels", None):
         baseline = _baseline(scenario, directory)

@@ -124,7 +124,8 @@ def _load(out_dir: Path, result: Result, scenario_path: Path | None):
             notes.append(f"queues from {source}, the scenario the run was solved from")
     if loaded.staffing is None:
         hint = ("the saved scenario holds the requirement as solved (its channels folded "
-                "into demand): give the scenario file with --scenario"
+                "into demand, or stating each queue's agents): give the scenario file with "
+                "--scenario"
                 if scenario_path is None else "nothing to simulate")
         raise InputError(f"the scenario has no workload channels (queues); {hint}",
                          file=path, key_path="channels")

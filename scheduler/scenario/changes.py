@@ -77,7 +77,16 @@ def read_changes(path: Path, data: dict) -> Changes:
             if not target.is_file():
                 raise InputError(f"no demand file {change.file!r} (looked for {target})",
                                  file=path, key_path=f"{KEY}: column file", line=line)
-            if data.get("channels"):
+            channels = data.get("channels") or []
+            if channels and all(isinstance(c, dict) and c.get("required") is not None
+                                for c in channels):
+                raise InputError("a demand change cannot be re-planned for this folder: its "
+                                 "scenario holds each queue's agents as solved "
+                                 "(channels[].required) and a demand file gives one total, "
+                                 "not who must serve which queue; change the queues' volumes "
+                                 "in the scenario and solve again", file=path,
+                                 key_path=f"{KEY}: column kind", line=line)
+            if channels:
                 raise InputError("a demand change needs a scenario whose requirement is its "
                                  "demand file; this one sizes channels (change their "
                                  "volume files and solve again)", file=path,

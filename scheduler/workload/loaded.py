@@ -81,7 +81,10 @@ def load_scenario(
     staffing = None
     demand_required = tuple(int(v) for v in values)
     queue_required: dict[str, tuple[int, ...]] = {}
-    if scenario.channels:
+    if scenario.channels_as_solved:  # each queue's agents as solved: nothing to size
+        queue_required = {c.name: tuple(int(v) for v in c.required) for c in scenario.channels}
+        values = [v + sum(q[t] for q in queue_required.values()) for t, v in enumerate(values)]
+    elif scenario.channels:
         staffing, files = staffing_for(scenario, read.path.parent, values, read.path, read.lines)
         for extra in files:
             digest.update(extra.read_bytes())

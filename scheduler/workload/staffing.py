@@ -278,6 +278,9 @@ def staffing_for(scenario: Scenario, directory: Path, demand: np.ndarray | None 
                  file: Path | None = None, lines: dict | None = None) -> tuple[Staffing, list[Path]]:
     """Read the channels' volumes and compute their staffing; `demand` is the scenario's
     own per-slot requirement (without its floor), zeros when absent."""
+    if scenario.channels_as_solved:
+        raise InputError("the channels state agents per slot as solved (channels[].required): "
+                         "there are no contacts to size", key_path="channels")
     h = scenario.horizon
     forecast = given = None
     if scenario.forecast is not None:
