@@ -82,7 +82,7 @@ def _run(out, *extra):
     scenario = SCENARIOS / "tiny.yaml"
     result = runner.invoke(app, [
         "compare", str(scenario), "--quiet", "--out", str(out),
-        "--set", "solver.profile=deterministic", "--set", "solver.time_limit_seconds=5",
+        "--set", "solver.profile=deterministic", "--set", "solver.time_limit_seconds=2",
         "--sweep", "rules.min_rest_hours=8,12", "--sweep", "demand.floor=1:2:1", *extra,
     ])
     assert result.exit_code == 0, result.output
