@@ -101,6 +101,48 @@ def named_cuts(view: Instance, model: cp_model.CpModel, n: dict, total: dict,
             cap += min(hi, min(most, len(days & set(block_days))) * longest)
         guard("named_staff", model.add(block_paid[b] <= cap + pool_hi * hire))
     _profile_week_cuts(view, model, n, members, days_of, hire, guard)
+    _rest_cuts(view, model, n, members, days_of, hire, guard)
+
+
+def _rest_cuts(view: Instance, model: cp_model.CpModel, n: dict, members: list,
+               days_of: list[set[int]], hire, guard) -> None:
+    """Rest between days d and d + 1 on the people: a shift of d ending at E or later and
+    one of d + 1 starting before E + min rest cannot share a person, so together they
+    number at most the people who may work one of them (available that day, window,
+    nights) plus the hires. The plan's own rest cut counts the pool's headcount, which
+    leave and windows do not lower (the month's part-timers: rest was the only rule whose
+    removal took the roster's 5 part-time hires to none)."""
+    rest = round(view.rules.min_rest_hours * 60)
+    days = list(view.shift_days)
+    if rest <= 0 or len(days) < 2:
+        return
+    pairs = list(zip(days, days[1:])) + ([(days[-1], days[0])] if view.cyclic else [])
+    by_day: dict[int, list[tuple[int, object]]] = {}
+    for (d, k), var in n.items():
+        by_day.setdefault(d, []).append((k, var))
+    takes = {k: [_can_take(m, o.start_minute, o.end_minute) for m in members]
+             for k, o in enumerate(view.options)}
+    for d, e in pairs:
+        if d not in by_day or e not in by_day:
+            continue
+        shift = len(days) * 1440 if e < d else 0
+        late_all = [(d * 1440 + view.options[k].end_minute, k, v) for k, v in by_day[d]]
+        early_all = [(e * 1440 + shift + view.options[k].start_minute, k, v)
+                     for k, v in by_day[e]]
+        seen = None
+        for end in sorted({t for t, _, _ in late_all}):
+            late = [(k, v) for t, k, v in late_all if t >= end]
+            early = [(k, v) for t, k, v in early_all if t < end + rest]
+            key = (len(late), len(early))
+            if not early or key == seen:
+                continue
+            seen = key
+            able = sum(1 for i, days_i in enumerate(days_of)
+                       if (d in days_i and any(takes[k][i] for k, _ in late))
+                       or (e in days_i and any(takes[k][i] for k, _ in early)))
+            if able < len(members):  # else the pool's cut on its headcount holds it
+                guard("named_staff", model.add(
+                    sum(v for _, v in late) + sum(v for _, v in early) <= able + hire))
 
 
 def _profile_week_cuts(view: Instance, model: cp_model.CpModel, n: dict, members: list,

@@ -107,3 +107,29 @@ def test_day_shifts_a_week_that_the_day_people_can_work_need_no_hire(write_scena
     people = [{"id": "A"}, {"id": "B"}, {"id": "C", "earliest_start": "16:00"}]
     weekdays = ([0] * 8 + [2] * 8 + [0] * 8) * 5 + [0] * 48  # 10 day shifts a week
     assert fewest_hires(write_scenario, scenario(people, required=weekdays, rules=rules)) == 0
+
+
+def _late_then_early() -> list[int]:
+    """One agent 16:00-24:00 on Tuesday and 08:00-16:00 on Wednesday: 8 hours apart."""
+    required = [0] * (7 * 24)
+    for h in range(16, 24):
+        required[24 + h] = 1
+    for h in range(8, 16):
+        required[48 + h] = 1
+    return required
+
+
+def test_a_late_and_an_early_shift_with_one_person_left_need_a_hire(write_scenario):
+    # B on leave both days: A cannot work the late and, 8 hours later, the early shift
+    rules = {"max_days_per_week": 7, "min_rest_hours": 12}
+    leave = [{"id": "B", "kind": "leave", "start_date": "2026-11-17",
+              "end_date": "2026-11-18"}]
+    data = scenario([{"id": "A"}, {"id": "B"}], leave, _late_then_early(), rules=rules)
+    assert fewest_hires(write_scenario, data) == 1
+
+
+def test_a_late_and_an_early_shift_with_someone_for_each_need_no_hire(write_scenario):
+    rules = {"max_days_per_week": 7, "min_rest_hours": 12}
+    leave = [{"id": "B", "kind": "leave", "date": "2026-11-17"}]  # B back for the early
+    data = scenario([{"id": "A"}, {"id": "B"}], leave, _late_then_early(), rules=rules)
+    assert fewest_hires(write_scenario, data) == 0
