@@ -157,3 +157,25 @@ def test_with_people_in_both_pools_the_cheaper_shifts_are_worked(write_scenario,
     assert report.ok, report.violations[:3]
     assert result.summary.headcount == 6
     assert {s.pool for s in result.shifts} == {"short"}
+
+
+def test_a_named_roster_comes_back_when_the_time_is_gone(write_scenario, tmp_path,
+                                                        monkeypatch):
+    # the staff stage called with its time already spent still answers with a roster: the
+    # greedy's, completed in a time of its own (GREEDY_COMPLETION_SECONDS), or what the
+    # searches' half-second floors find
+    import scheduler.engine.staff_stage as stage
+
+    real = stage.staffed_roster
+
+    def late(*args, **kwargs):
+        args = list(args)
+        args[6] = -1.0  # budget
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(stage, "staffed_roster", late)
+    people = [{"id": f"E{i:02d}", "name": f"Person {i}"} for i in range(10)]
+    result, report = solved(write_scenario, week(people), tmp_path)
+    assert result.summary.status in ("optimal", "feasible")
+    assert report.ok, report.violations[:5]
+    assert {s.agent for s in result.shifts} & {p["id"] for p in people}
