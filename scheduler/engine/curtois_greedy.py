@@ -16,7 +16,7 @@ import random
 import time
 
 from scheduler.datasets.curtois import CurtoisInstance, Roster
-from scheduler.engine.curtois_columns import _Pricer, _row
+from scheduler.engine.curtois_columns import _integer_master, _Pricer, _row
 
 Column = frozenset[tuple[int, int]]
 
@@ -34,6 +34,8 @@ class BestResponse:
         self.pricers: dict[int, _Pricer] = {}
         self.rows: list[Column | None] = [None] * len(inst.staff)
         self.count: dict[tuple[int, int], int] = {}
+        self.pool: dict[tuple[int, Column], None] = {}
+        """Every row seen (employee, column), in order: the integer master's columns."""
 
     def pricer(self, e: int) -> _Pricer:
         if e not in self.pricers:
@@ -46,6 +48,8 @@ class BestResponse:
                                    enumerate(roster[person.id]) if sid is not None))
 
     def _set(self, e: int, col: Column | None) -> None:
+        if col is not None:
+            self.pool[e, col] = None
         for c in self.rows[e] or ():
             self.count[c] -= 1
         for c in col or ():
@@ -74,6 +78,8 @@ class BestResponse:
                                      hint=current, workers=self.workers)
         if not found:
             return False
+        for col in found:
+            self.pool[e, col] = None
         best = min(found, key=lambda col: self.value(e, col, prices))
         if current is not None and self.value(e, best, prices) >= self.value(e, current,
                                                                              prices) - 1e-9:
@@ -89,6 +95,27 @@ class BestResponse:
             total += c.weight_under * max(0, c.requirement - n) + \
                 c.weight_over * max(0, n - c.requirement)
         return total
+
+    def master(self, deadline: float, seconds: float, seed: int = 0) -> bool:
+        """CP-SAT chooses one row per employee among all rows seen (hinted with the
+        current ones) for at most `seconds`; True when that improved the roster."""
+        current = self.roster()
+        if current is None:
+            return False
+        before = self.objective()
+        columns = list(self.pool)
+        pricers = [self.pricer(e) for e in range(len(self.inst.staff))]
+        chosen = _integer_master(self.inst, pricers, columns, current, deadline, seconds,
+                                 seed, self.workers)
+        if chosen is None:
+            return False
+        rows = list(self.rows)
+        self.load(chosen)
+        if self.objective() < before:
+            return True
+        for e, col in enumerate(rows):
+            self._set(e, col)
+        return False
 
     def roster(self) -> Roster | None:
         if any(col is None for col in self.rows):

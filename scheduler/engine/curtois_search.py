@@ -298,6 +298,8 @@ def _solve_large(inst: CurtoisInstance, t0: float, time_limit_seconds: float, wo
     first = br.objective()
     roster = best_response(inst, t0 + GREEDY_SHARE * time_limit_seconds, seed=seed,
                            workers=workers, price_seconds=price, state=br)
+    master = min(0.1 * time_limit_seconds, 30.0)
+    br.master(deadline - reserve, master, seed)
     objective = br.objective()
     notes = {"greedy_first": first, "greedy_built_seconds": built,
              "greedy_objective": objective, "greedy_seconds": round(time.monotonic() - t0, 1)}
@@ -330,6 +332,8 @@ def _solve_large(inst: CurtoisInstance, t0: float, time_limit_seconds: float, wo
                 better = best_response(inst, deadline - reserve, seed=seed + steps,
                                        workers=workers, price_seconds=price, rounds=1,
                                        state=br)
+                br.master(deadline - reserve, master, seed + steps)
+                better = br.roster()
                 if better is not None and br.objective() < objective:
                     objective = br.objective()
                     cells = {(e, d, shift[sid]) for e, p in enumerate(inst.staff)
@@ -337,8 +341,14 @@ def _solve_large(inst: CurtoisInstance, t0: float, time_limit_seconds: float, wo
                     values = [int(k in cells) for k in search.keys]
         roster = _roster(v, dict(zip(search.keys, values)))
     else:
-        roster = best_response(inst, deadline - reserve, seed=seed, workers=workers,
-                               price_seconds=price, state=br)
-        objective = br.objective()
+        while deadline - reserve - time.monotonic() > 1:
+            before = br.objective()
+            best_response(inst, deadline - reserve, seed=seed + steps, workers=workers,
+                          price_seconds=price, rounds=1, state=br)
+            br.master(deadline - reserve, master, seed + steps)
+            steps += 1
+            if br.objective() >= before:
+                break
+        roster, objective = br.roster(), br.objective()
     return CurtoisResult(roster, objective, None, "FEASIBLE", time.monotonic() - t0, steps,
                          improvements, notes)
