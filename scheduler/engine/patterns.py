@@ -53,9 +53,9 @@ MAX_FLOW_ATTEMPTS = 3
 """Day flows tried in the deterministic profile."""
 RETRY_MARGIN = 0.06
 """Other day flows are tried only while the shifts need at most this share of agents more
-than the flow: a few percent more is the flow's luck (a month at peak 200: 502-523 agents
-for a 502-agent flow, by seed), far more is the shifts' shapes (one cyclic week at peak
-200: 641 for a 520-agent flow), which no other flow mends."""
+than the flow: a few percent is the flow's luck (a month at peak 200: 502-523 agents for a
+502-agent flow, by seed), far more the shifts' shapes, which no flow mends (one cyclic week
+at peak 200: 641 for a 520-agent flow)."""
 SPARE_CAP_MINUTES = 2 * 1440
 """Spare rest above this counts the same (an agent off yesterday has unbounded spare)."""
 
@@ -132,9 +132,8 @@ def pattern_roster(
     need = {d: 0 for d in days}
     for (d, _), c in counts.items():
         need[d] += c
-    # Many day flows share the fewest agents, and the shifts fit some far better than
-    # others: other flows (next seeds) are tried while the shifts add a few agents
-    # (RETRY_MARGIN) and time is left; the deterministic profile tries a fixed number.
+    # Many day flows share the fewest agents, the shifts fitting some far better: other
+    # flows (next seeds) while the shifts add a few agents (RETRY_MARGIN) and time is left
     deterministic = bool(params.get("deterministic"))
     best = None
     for attempt in range(MAX_FLOW_ATTEMPTS if deterministic else 10**6):
@@ -262,12 +261,10 @@ def _day_patterns(inst, rules: _Rules, days, need, counts, time_limit, params, s
 
 def _highs_flow(model: cp_model.CpModel, seconds: float, seed: int,
                 stop: StopSignal | None) -> list[float] | None:
-    """The day flow's values by HiGHS's MIP (its seed varies the flow among equals), or
-    None when it finds none in time."""
+    """The day flow's values by HiGHS's MIP (its seed varies it among equals), or None."""
     try:
         h, offset = highs_model(model)
-    except (ValueError, RuntimeError) as exc:  # e.g. a day whose need no arc can meet
-        log.debug("patterns: no HiGHS day flow: %s", exc)
+    except (ValueError, RuntimeError):  # a constant constraint: a day no arc can meet
         return None
     h.setOptionValue("random_seed", int(seed) % 2**31)
     status, values, value, _ = run_highs(h, offset, seconds, stop=stop)

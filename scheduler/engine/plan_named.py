@@ -100,3 +100,48 @@ def named_cuts(view: Instance, model: cp_model.CpModel, n: dict, total: dict,
                 hi = min(hi, round(member.max_weekly_hours * 60 * min(horizon_days, 7) / 7))
             cap += min(hi, min(most, len(days & set(block_days))) * longest)
         guard("named_staff", model.add(block_paid[b] <= cap + pool_hi * hire))
+    _profile_week_cuts(view, model, n, members, days_of, hire, guard)
+
+
+def _profile_week_cuts(view: Instance, model: cp_model.CpModel, n: dict, members: list,
+                       days_of: list[set[int]], hire, guard) -> None:
+    """Per week block and per kind of person (nights, window): the shifts some people may
+    not take at most what those who may take them can work in the block (days, and paid
+    minutes under the weekly maximum) plus the hires'. Without them the plan gave a
+    month's part-timers more daytime shifts a week than the non-students among them can
+    work (the day's cut alone allows each day's full count every day), and the roster
+    hired five part-timers for them."""
+    k7 = view.rules.max_days_per_week
+    profiles = {(m.nights, m.earliest_start, m.latest_end): m for m in members}
+    for block_days, horizon_days in view.week_blocks():
+        in_block = set(block_days)
+        most = min(k7, len(block_days))
+        pool_hi = view.max_weekly_paid_minutes(horizon_days)
+        for probe in profiles.values():
+            barred = [(d, k, var) for (d, k), var in n.items() if d in in_block
+                      and not _can_take(probe, view.options[k].start_minute,
+                                        view.options[k].end_minute)]
+            if not barred:
+                continue
+            kinds = {k for _, k, _ in barred}
+            days_cap = minutes_cap = 0
+            longest = max(view.options[k].contract_minutes for k in kinds)
+            for member, days in zip(members, days_of):
+                if not any(_can_take(member, view.options[k].start_minute,
+                                     view.options[k].end_minute) for k in kinds):
+                    continue
+                shifts = min(most, len(days & in_block))
+                days_cap += shifts
+                hi = shifts * longest
+                if pool_hi is not None:
+                    hi = min(hi, pool_hi)
+                    if member.max_weekly_hours is not None:
+                        hi = min(hi, round(member.max_weekly_hours * 60
+                                           * min(horizon_days, 7) / 7))
+                minutes_cap += hi
+            guard("named_staff", model.add(sum(v for _, _, v in barred)
+                                           <= days_cap + most * hire))
+            if pool_hi is not None:
+                guard("named_staff", model.add(
+                    sum(view.options[k].contract_minutes * v for _, k, v in barred)
+                    <= minutes_cap + pool_hi * hire))

@@ -136,11 +136,12 @@ def _polish(restricted: cp_model.CpModel, start: list[int], objective: float, se
 def plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, stop, phase,
               headcount_bound=None, highs_share: float = 0.7,
               lp_values: list[float] | None = None,
-              start: list[int] | None = None) -> PlanStep:
+              start: list[int] | None = None, polish: bool = True) -> PlanStep:
     """Minimise the plan model's objective. A large or pooled plan with `lp_values` starts
-    with CP-SAT on the LP's support (restricted_plan); otherwise HiGHS's MIP runs for
-    `highs_share` of the time. CP-SAT then continues on the whole model from the best
-    solution (or from the model's hints when HiGHS is skipped)."""
+    with CP-SAT on the LP's support (restricted_plan), which HiGHS's MIP then polishes
+    (without `polish`: CP-SAT searches the LP's support for the whole step); otherwise
+    HiGHS's MIP runs for `highs_share` of the time. CP-SAT then continues on the whole
+    model from the best solution (or from the model's hints when HiGHS is skipped)."""
     t_start = time.monotonic()
     deterministic = bool(params.get("deterministic"))
     status, values, objective, bound = "unknown", None, None, None
@@ -151,13 +152,14 @@ def plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, stop
             if lp_values is not None and (large_or_pooled or start is not None):
                 found = restricted_plan(pm, lp_values, params, seconds * 0.9, stop, start,
                                         enough=seconds * RESTRICTED_CP_SAT_SHARE
-                                        if large_or_pooled else None)
+                                        if large_or_pooled and polish else None)
                 if found is not None:
                     solver, restricted = found
                     start = list(solver.response_proto.solution)
                     status, values, objective = "feasible", start, solver.objective_value
                     left = seconds * 0.95 - (time.monotonic() - t_start)
-                    if large_or_pooled and left > 1.0 and not (stop is not None and stop.is_set()):
+                    if large_or_pooled and polish and left > 1.0 \
+                            and not (stop is not None and stop.is_set()):
                         polished = _polish(restricted, start, objective, left, stop)
                         if polished is not None:
                             start, objective = polished

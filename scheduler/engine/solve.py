@@ -429,8 +429,11 @@ def primary_plan(run: _Run, pm: PlanModel, objective: _Objective) -> _Plan | Res
                                 lambda value: run.report(Progress(
                                     "plan", objective=value, elapsed=run.elapsed())))
     if plan is None:
+        # named staff: HiGHS finds no better plan than CP-SAT on the LP's support (the named
+        # month: 38,892,400 in 60 s, CP-SAT 950,000 in 15 s: 1.6% above the LP)
         plan = plan_step(pm, run.params, budget, run.on_progress, run.t0, run.stop, "plan",
-                         lp_values=lp_values if lp_bound is not None else None)
+                         lp_values=lp_values if lp_bound is not None else None,
+                         polish=sc.staff is None)
     run.charge(budget)
     if plan.status not in ("optimal", "feasible", "infeasible") and lp_bound is not None \
             and run.left() > 3 and not run.stopped():

@@ -92,3 +92,18 @@ def test_a_joiner_counts_from_their_first_day(write_scenario):
     assert fewest_hires(write_scenario, scenario(people)) == 1
     people[1]["start_date"] = START.isoformat()
     assert fewest_hires(write_scenario, scenario(people)) == 0
+
+
+def test_day_shifts_a_week_beyond_what_the_day_people_can_work_need_a_hire(write_scenario):
+    # two day people at five days a week work 10 day shifts; the evening-only third cannot
+    # take them: 14 a week need a hire though each day's 2 are within the day people
+    rules = {"max_days_per_week": 5, "min_rest_hours": 8}
+    people = [{"id": "A"}, {"id": "B"}, {"id": "C", "earliest_start": "16:00"}]
+    assert fewest_hires(write_scenario, scenario(people, rules=rules)) == 1
+
+
+def test_day_shifts_a_week_that_the_day_people_can_work_need_no_hire(write_scenario):
+    rules = {"max_days_per_week": 5, "min_rest_hours": 8}
+    people = [{"id": "A"}, {"id": "B"}, {"id": "C", "earliest_start": "16:00"}]
+    weekdays = ([0] * 8 + [2] * 8 + [0] * 8) * 5 + [0] * 48  # 10 day shifts a week
+    assert fewest_hires(write_scenario, scenario(people, required=weekdays, rules=rules)) == 0

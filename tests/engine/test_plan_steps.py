@@ -1,0 +1,47 @@
+"""The plan's steps (engine/plan_steps.py): on a pooled plan, CP-SAT on the LP's support,
+then HiGHS's polish of its plan; without `polish` (named staff, where HiGHS finds no better
+plan) CP-SAT keeps the LP's support for the whole step."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from scheduler.engine import plan_steps
+from scheduler.engine.highs import solve_with_highs
+from scheduler.engine.instance import Instance
+from scheduler.engine.plan import build_plan_model
+from scheduler.workload.loaded import load_scenario
+from conftest import small_scenario
+
+PARAMS = {"num_workers": 2, "random_seed": 0}
+
+
+def pooled_plan(write_scenario):
+    """The small day as two pools (days, nights): a pooled plan with its LP solution."""
+    data = small_scenario(pools=[{"name": "days", "shift_types": ["day"]},
+                                 {"name": "nights", "shift_types": ["night"]}])
+    pm = build_plan_model(Instance(load_scenario(write_scenario(data))))
+    pm.model.minimize(pm.agents)
+    status, lp_values, _, _ = solve_with_highs(pm.model, 10, relax=True)
+    assert status == "optimal"
+    return pm, lp_values
+
+
+@pytest.mark.parametrize("polish", [True, False])
+def test_the_polish_runs_only_when_asked(write_scenario, monkeypatch, polish):
+    pm, lp_values = pooled_plan(write_scenario)
+    calls = []
+
+    def spy(restricted, start, objective, seconds, stop):
+        calls.append(seconds)
+        return None
+
+    monkeypatch.setattr(plan_steps, "_polish", spy)
+    step = plan_steps.plan_step(pm, PARAMS, 5.0, None, time.monotonic(), None, "plan",
+                                lp_values=lp_values, polish=polish)
+    assert step.status in ("optimal", "feasible")
+    assert bool(calls) == polish
+    # the LP's 4.4 agents rounded up: 5 (3 day, 2 night), proven
+    assert (step.status, step.agents, step.bound) == ("optimal", 5, 5)
