@@ -71,17 +71,21 @@ class _Pricer:
 
     def solve(self, duals: dict[tuple[int, int], float], seconds: float, seed: int,
               first: bool = False, hint: frozenset[tuple[int, int]] | None = None,
-              workers: int = 1) -> list[frozenset[tuple[int, int]]]:
+              workers: int = 1, plain: bool = False) -> list[frozenset[tuple[int, int]]]:
         """Rosters of least reduced cost (the last ones found); with `first`, the first
         roster found. `hint`: a roster to start from (then one no worse is found unless
         time runs out first); `workers`: CP-SAT workers (from 2 on, feasibility jump runs
-        too, which finds a first roster of a year where one worker finds none in 30 s)."""
+        too, which finds a first roster of a year where one worker finds none in 30 s);
+        `plain`: no objective (any roster; with `first`, the quickest to find)."""
         terms = []
         for (d, s) in self.cells:
             coef = round(DUAL_SCALE * (self.request_cost.get((d, s), 0) - duals.get((d, s), 0.0)))
             if coef:
                 terms.append(coef * self.v.x[0, d, s])
-        self.v.model.minimize(sum(terms))
+        if plain:
+            self.v.model.clear_objective()
+        else:
+            self.v.model.minimize(sum(terms))
         self.v.model.clear_hints()
         if hint is not None:
             for (_, d, s), x in self.v.x.items():
