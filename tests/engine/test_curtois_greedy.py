@@ -70,3 +70,14 @@ def test_columns_kept_up_to_28_days_and_60_staff():
     assert columns_fit(dataclasses.replace(inst, days=28, staff=staff[:60]))
     assert not columns_fit(dataclasses.replace(inst, days=28, staff=staff[:61]))
     assert not columns_fit(dataclasses.replace(inst, days=35, staff=staff[:14]))
+
+
+@needs_data
+def test_a_first_row_for_the_rules_alone_passes_the_checker():
+    inst = read_instance(DATA / "Instance2.txt")
+    br = BestResponse(inst, seed=2, workers=1)
+    for e in range(len(inst.staff)):
+        assert br.respond(e, 10.0, first=True)
+    check = check_roster(inst, br.roster())
+    assert check.violations == ()
+    assert check.objective == br.objective()
