@@ -70,15 +70,26 @@ class _Pricer:
         return self.on_total + sum(self.request_cost.get(c, 0) for c in column)
 
     def solve(self, duals: dict[tuple[int, int], float], seconds: float, seed: int,
-              first: bool = False) -> list[frozenset[tuple[int, int]]]:
+              first: bool = False, hint: frozenset[tuple[int, int]] | None = None,
+              workers: int = 1, plain: bool = False) -> list[frozenset[tuple[int, int]]]:
         """Rosters of least reduced cost (the last ones found); with `first`, the first
-        roster found."""
+        roster found. `hint`: a roster to start from (then one no worse is found unless
+        time runs out first); `workers`: CP-SAT workers (from 2 on, feasibility jump runs
+        too, which finds a first roster of a year where one worker finds none in 30 s);
+        `plain`: no objective (any roster; with `first`, the quickest to find)."""
         terms = []
         for (d, s) in self.cells:
             coef = round(DUAL_SCALE * (self.request_cost.get((d, s), 0) - duals.get((d, s), 0.0)))
             if coef:
                 terms.append(coef * self.v.x[0, d, s])
-        self.v.model.minimize(sum(terms))
+        if plain:
+            self.v.model.clear_objective()
+        else:
+            self.v.model.minimize(sum(terms))
+        self.v.model.clear_hints()
+        if hint is not None:
+            for (_, d, s), x in self.v.x.items():
+                self.v.model.add_hint(x, (d, s) in hint)
         found: list[frozenset[tuple[int, int]]] = []
         v = self.v
 
@@ -87,7 +98,7 @@ class _Pricer:
                 found.append(frozenset((d, s) for (_, d, s), x in v.x.items() if cb.value(x)))
 
         solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
+        solver.parameters.num_workers = workers
         solver.parameters.max_time_in_seconds = seconds
         solver.parameters.random_seed = seed
         solver.parameters.stop_after_first_solution = first

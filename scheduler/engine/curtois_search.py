@@ -21,6 +21,29 @@ from ortools.sat.python import cp_model
 from scheduler.datasets.curtois import CurtoisInstance, Roster
 from scheduler.engine.curtois import CurtoisVars, build
 from scheduler.engine.curtois_columns import column_generation
+from scheduler.engine.curtois_greedy import BestResponse, best_response
+
+COLUMN_DAYS = 28
+COLUMN_STAFF = 60
+"""Column generation is used up to this horizon and staff (Instances 1-12); beyond, its
+CP-SAT pricing does not converge in the time, and the best-response start is used."""
+
+LNS_CELLS = 150_000
+"""The compact model is built for LNS only up to this many (employee, day, shift)
+variables; larger instances keep improving by best responses alone."""
+
+GREEDY_SHARE = 0.4
+"""Best-response passes after the first roster stop at this share of the time (or when a
+pass changes nothing); LNS has the rest."""
+
+
+def columns_fit(inst: CurtoisInstance) -> bool:
+    return inst.days <= COLUMN_DAYS and len(inst.staff) <= COLUMN_STAFF
+
+
+def _cells(inst: CurtoisInstance) -> int:
+    return sum(inst.days - len(p.days_off) for p in inst.staff
+               for _, cap in p.max_shifts if cap > 0)
 
 
 @dataclass(frozen=True)
@@ -91,6 +114,16 @@ class _Lns:
         self.size = {"staff": 0.15, "window": 0.25, "block": 0.3}
         self.whole = False
         """Whether the last step freed every variable (then an optimal step is a proof)."""
+        self.focus: list[float] | None = None
+        """Per day a weight (its cover penalty): windows then cover a day drawn by weight."""
+
+    def _start(self, length: int) -> int:
+        """First day of a window of `length` days: uniform, or around a day drawn by
+        `focus`."""
+        if self.focus is None or not any(self.focus):
+            return self.rng.randrange(0, self.days - length + 1)
+        day = self.rng.choices(range(self.days), weights=self.focus)[0]
+        return min(self.days - length, max(0, day - self.rng.randrange(length)))
 
     def _free_cells(self, kind: str) -> set[tuple[int, int]]:
         rng, days, n = self.rng, self.days, self.n_staff
@@ -102,11 +135,11 @@ class _Lns:
         if kind == "window":
             length = max(3, round(frac * days))
             length = min(days, length)
-            start = rng.randrange(0, days - length + 1)
+            start = self._start(length)
             return {(e, d) for e in range(n) for d in range(start, start + length)}
         k = max(2, round(frac * n))
         length = min(days, max(7, round(2 * frac * days)))
-        start = rng.randrange(0, days - length + 1)
+        start = self._start(length)
         people = rng.sample(range(n), min(n, k))
         return {(e, d) for e in people for d in range(start, start + length)}
 
@@ -167,6 +200,8 @@ def solve_curtois(inst: CurtoisInstance, time_limit_seconds: float = 60.0, worke
     it without `lns`), then LNS. LNS steps take at most `step_seconds` each."""
     t0 = time.monotonic()
     deadline = t0 + time_limit_seconds
+    if columns and not columns_fit(inst):
+        return _solve_large(inst, t0, time_limit_seconds, workers, seed, step_seconds)
     v = build(inst)
     search = _Lns(v, workers, seed)
     bound = None
@@ -226,3 +261,94 @@ def solve_curtois(inst: CurtoisInstance, time_limit_seconds: float = 60.0, worke
     return CurtoisResult(roster, objective + v.constant, bound,
                          "OPTIMAL" if status == cp_model.OPTIMAL else "FEASIBLE",
                          time.monotonic() - t0, steps, improvements, notes)
+
+
+def _day_costs(v: CurtoisVars, values: list[int], keys: list) -> list[float]:
+    """Per day the cover penalty of the roster given by `values`."""
+    inst = v.inst
+    shift = {s.id: i for i, s in enumerate(inst.shifts)}
+    count: dict[tuple[int, int], int] = {}
+    for (_, d, s), val in zip(keys, values):
+        if val:
+            count[d, s] = count.get((d, s), 0) + 1
+    out = [0.0] * inst.days
+    for c in inst.cover:
+        n = count.get((c.day, shift[c.shift]), 0)
+        out[c.day] += c.weight_under * max(0, c.requirement - n) + \
+            c.weight_over * max(0, n - c.requirement)
+    return out
+
+
+def _solve_large(inst: CurtoisInstance, t0: float, time_limit_seconds: float, workers: int,
+                 seed: int, step_seconds: float) -> CurtoisResult:
+    """Best responses (scheduler.engine.curtois_greedy) build a roster and improve it until
+    a pass changes nothing or GREEDY_SHARE of the time is gone; then, if the compact model
+    is small enough (LNS_CELLS), LNS on it with windows around the costliest days,
+    alternating with best-response passes when LNS stalls. A reserve of the time is kept
+    so the best roster is always returned."""
+    deadline = t0 + time_limit_seconds
+    reserve = min(10.0, 0.03 * time_limit_seconds)
+    price = 0.5 if inst.days <= 84 else 2.0
+    br = BestResponse(inst, seed, workers)
+    roster = best_response(inst, deadline - reserve, seed=seed, workers=workers,
+                           price_seconds=price, rounds=0, state=br)
+    if roster is None:
+        return CurtoisResult(None, None, None, "UNKNOWN", time.monotonic() - t0, 0, 0)
+    built = round(time.monotonic() - t0, 1)
+    first = br.objective()
+    roster = best_response(inst, t0 + GREEDY_SHARE * time_limit_seconds, seed=seed,
+                           workers=workers, price_seconds=price, state=br)
+    master = min(0.1 * time_limit_seconds, 30.0)
+    br.master(deadline - reserve, master, seed)
+    objective = br.objective()
+    notes = {"greedy_first": first, "greedy_built_seconds": built,
+             "greedy_objective": objective, "greedy_seconds": round(time.monotonic() - t0, 1)}
+    steps = improvements = 0
+    if _cells(inst) <= LNS_CELLS and deadline - reserve - time.monotonic() > 5:
+        v = build(inst)
+        search = _Lns(v, workers, seed)
+        shift = {s.id: i for i, s in enumerate(inst.shifts)}
+        cells = {(e, d, shift[sid]) for e, p in enumerate(inst.staff)
+                 for d, sid in enumerate(roster[p.id]) if sid is not None}
+        values = [int(k in cells) for k in search.keys]
+        kinds = ("staff", "window", "block")
+        stall = 0
+        while deadline - reserve - time.monotonic() > 0.5:
+            left = deadline - reserve - time.monotonic()
+            kind = kinds[steps % len(kinds)]
+            search.focus = _day_costs(v, values, search.keys)
+            new, value, optimal = search.step(values, kind, min(step_seconds, left))
+            steps += 1
+            search.adapt(kind, optimal)
+            if new is not None and value + v.constant <= objective:
+                improvements += value + v.constant < objective
+                stall = 0 if value + v.constant < objective else stall + 1
+                values, objective = new, value + v.constant
+            else:
+                stall += 1
+            if stall >= 2 * len(kinds):  # LNS stalls: one best-response pass from here
+                stall = 0
+                br.load(_roster(v, dict(zip(search.keys, values))))
+                better = best_response(inst, deadline - reserve, seed=seed + steps,
+                                       workers=workers, price_seconds=price, rounds=1,
+                                       state=br)
+                br.master(deadline - reserve, master, seed + steps)
+                better = br.roster()
+                if better is not None and br.objective() < objective:
+                    objective = br.objective()
+                    cells = {(e, d, shift[sid]) for e, p in enumerate(inst.staff)
+                             for d, sid in enumerate(better[p.id]) if sid is not None}
+                    values = [int(k in cells) for k in search.keys]
+        roster = _roster(v, dict(zip(search.keys, values)))
+    else:
+        while deadline - reserve - time.monotonic() > 1:
+            before = br.objective()
+            best_response(inst, deadline - reserve, seed=seed + steps, workers=workers,
+                          price_seconds=price, rounds=1, state=br)
+            br.master(deadline - reserve, master, seed + steps)
+            steps += 1
+            if br.objective() >= before:
+                break
+        roster, objective = br.roster(), br.objective()
+    return CurtoisResult(roster, objective, None, "FEASIBLE", time.monotonic() - t0, steps,
+                         improvements, notes)
