@@ -101,25 +101,23 @@ def named_cuts(view: Instance, model: cp_model.CpModel, n: dict, total: dict,
             cap += min(hi, min(most, len(days & set(block_days))) * longest)
         guard("named_staff", model.add(block_paid[b] <= cap + pool_hi * hire))
     _profile_week_cuts(view, model, n, members, days_of, hire, guard)
-    _rest_cuts(view, model, n, members, days_of, hire, guard)
+    _rest_cuts(view, model, by_day, members, days_of, hire, guard)
 
 
-def _rest_cuts(view: Instance, model: cp_model.CpModel, n: dict, members: list,
+def _rest_cuts(view: Instance, model: cp_model.CpModel, by_day: dict, members: list,
                days_of: list[set[int]], hire, guard) -> None:
     """Rest between days d and d + 1 on the people: a shift of d ending at E or later and
     one of d + 1 starting before E + min rest cannot share a person, so together they
     number at most the people who may work one of them (available that day, window,
-    nights) plus the hires. The plan's own rest cut counts the pool's headcount, which
-    leave and windows do not lower (the month's part-timers: rest was the only rule whose
-    removal took the roster's 5 part-time hires to none)."""
+    nights) plus the hires (`by_day`: day -> [(option, count variable)]). The plan's own
+    rest cut counts the pool's headcount, which leave and windows do not lower (the
+    month's part-timers: rest was the only rule whose removal took the roster's 5
+    part-time hires to none)."""
     rest = round(view.rules.min_rest_hours * 60)
     days = list(view.shift_days)
     if rest <= 0 or len(days) < 2:
         return
     pairs = list(zip(days, days[1:])) + ([(days[-1], days[0])] if view.cyclic else [])
-    by_day: dict[int, list[tuple[int, object]]] = {}
-    for (d, k), var in n.items():
-        by_day.setdefault(d, []).append((k, var))
     takes = {k: [_can_take(m, o.start_minute, o.end_minute) for m in members]
              for k, o in enumerate(view.options)}
     for d, e in pairs:
