@@ -64,7 +64,8 @@ from typing import Callable, NamedTuple
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 LIMITS = (5.0, 10.0, 60.0)
-BUNDLED = ("tiny", "normal_week", "workload_week", "double11", "618")
+BUNDLED = ("tiny", "normal_week", "workload_week", "double11", "618", "double11_forecast",
+           "double11_skills", "named_month")
 GRID = tuple((h, p) for h in ("1", "1o", "7", "28", "28o") for p in (50, 200, 1000)) \
     + (("28v", 200),)
 FIELDS = [
