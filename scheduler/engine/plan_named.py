@@ -64,22 +64,20 @@ def named_cuts(view: Instance, model: cp_model.CpModel, n: dict, total: dict,
     by_day: dict[int, list[tuple[int, object]]] = {}
     for (d, k), var in n.items():
         by_day.setdefault(d, []).append((k, var))
-    profiles = {(m.nights, m.earliest_start, m.latest_end) for m in members}
+    # who may take which option (window, nights), and one person of each kind
+    takes = {k: [_can_take(m, o.start_minute, o.end_minute) for m in members]
+             for k, o in enumerate(view.options)}
+    probes = list({(m.nights, m.earliest_start, m.latest_end): i
+                   for i, m in reversed(list(enumerate(members)))}.values())
     for d, items in sorted(by_day.items()):
-        able = [m for m, days in zip(members, days_of) if d in days]
+        able = [i for i, days in enumerate(days_of) if d in days]
         if d in total:
             guard("named_staff", model.add(total[d] <= len(able) + hire))
-        for profile in profiles:
-            probe = next(m for m in members if (m.nights, m.earliest_start, m.latest_end)
-                         == profile)
-            barred = [(k, var) for k, var in items
-                      if not _can_take(probe, view.options[k].start_minute,
-                                       view.options[k].end_minute)]
+        for probe in probes:
+            barred = [(k, var) for k, var in items if not takes[k][probe]]
             if not barred:
                 continue
-            takers = sum(1 for m in able if any(
-                _can_take(m, view.options[k].start_minute, view.options[k].end_minute)
-                for k, _ in barred))
+            takers = sum(1 for i in able if any(takes[k][i] for k, _ in barred))
             guard("named_staff", model.add(sum(v for _, v in barred) <= takers + hire))
     k7 = view.rules.max_days_per_week
     for b, (block_days, horizon_days) in enumerate(view.week_blocks()):
@@ -95,21 +93,27 @@ def named_cuts(view: Instance, model: cp_model.CpModel, n: dict, total: dict,
         longest = max(view.options[k].contract_minutes for (d, k) in n if d in block_days)
         cap = 0
         for member, days in zip(members, days_of):
-            hi = pool_hi
-            if member.max_weekly_hours is not None:
-                hi = min(hi, round(member.max_weekly_hours * 60 * min(horizon_days, 7) / 7))
-            cap += min(hi, min(most, len(days & set(block_days))) * longest)
+            cap += min(_week_minutes(member, pool_hi, horizon_days),
+                       min(most, len(days & set(block_days))) * longest)
         guard("named_staff", model.add(block_paid[b] <= cap + pool_hi * hire))
-    _profile_week_cuts(view, model, n, members, days_of, hire, guard)
-    _rest_cuts(view, model, by_day, members, days_of, hire, guard)
+    _profile_week_cuts(view, model, n, members, days_of, takes, probes, hire, guard)
+    _rest_cuts(view, model, by_day, days_of, takes, hire, guard)
 
 
-def _rest_cuts(view: Instance, model: cp_model.CpModel, by_day: dict, members: list,
-               days_of: list[set[int]], hire, guard) -> None:
+def _week_minutes(member, pool_hi: int, horizon_days: int) -> int:
+    """The most paid minutes the person may work in a week block of `horizon_days`."""
+    if member.max_weekly_hours is None:
+        return pool_hi
+    return min(pool_hi, round(member.max_weekly_hours * 60 * min(horizon_days, 7) / 7))
+
+
+def _rest_cuts(view: Instance, model: cp_model.CpModel, by_day: dict,
+               days_of: list[set[int]], takes: dict, hire, guard) -> None:
     """Rest between days d and d + 1 on the people: a shift of d ending at E or later and
     one of d + 1 starting before E + min rest cannot share a person, so together they
     number at most the people who may work one of them (available that day, window,
-    nights) plus the hires (`by_day`: day -> [(option, count variable)]). The plan's own
+    nights) plus the hires (`by_day`: day -> [(option, count variable)]; `takes`: option
+    -> whether each person may take it). The plan's own
     rest cut counts the pool's headcount, which leave and windows do not lower (the
     month's part-timers: rest was the only rule whose removal took the roster's 5
     part-time hires to none)."""
@@ -118,8 +122,6 @@ def _rest_cuts(view: Instance, model: cp_model.CpModel, by_day: dict, members: l
     if rest <= 0 or len(days) < 2:
         return
     pairs = list(zip(days, days[1:])) + ([(days[-1], days[0])] if view.cyclic else [])
-    takes = {k: [_can_take(m, o.start_minute, o.end_minute) for m in members]
-             for k, o in enumerate(view.options)}
     for d, e in pairs:
         if d not in by_day or e not in by_day:
             continue
@@ -138,46 +140,41 @@ def _rest_cuts(view: Instance, model: cp_model.CpModel, by_day: dict, members: l
             able = sum(1 for i, days_i in enumerate(days_of)
                        if (d in days_i and any(takes[k][i] for k, _ in late))
                        or (e in days_i and any(takes[k][i] for k, _ in early)))
-            if able < len(members):  # else the pool's cut on its headcount holds it
+            if able < len(days_of):  # else the pool's cut on its headcount holds it
                 guard("named_staff", model.add(
                     sum(v for _, v in late) + sum(v for _, v in early) <= able + hire))
 
 
 def _profile_week_cuts(view: Instance, model: cp_model.CpModel, n: dict, members: list,
-                       days_of: list[set[int]], hire, guard) -> None:
-    """Per week block and per kind of person (nights, window): the shifts some people may
-    not take at most what those who may take them can work in the block (days, and paid
-    minutes under the weekly maximum) plus the hires'. Without them the plan gave a
-    month's part-timers more daytime shifts a week than the non-students among them can
-    work (the day's cut alone allows each day's full count every day), and the roster
-    hired five part-timers for them."""
+                       days_of: list[set[int]], takes: dict, probes: list[int], hire,
+                       guard) -> None:
+    """Per week block and per kind of person (`probes`: one person of each window and
+    nights): the shifts some people may not take at most what those who may take them
+    can work in the block (days, and paid minutes under the weekly maximum) plus the
+    hires'. Without them the plan gave a month's part-timers more daytime shifts a week
+    than the non-students among them can work (the day's cut alone allows each day's full
+    count every day), and the roster hired five part-timers for them."""
     k7 = view.rules.max_days_per_week
-    profiles = {(m.nights, m.earliest_start, m.latest_end): m for m in members}
     for block_days, horizon_days in view.week_blocks():
         in_block = set(block_days)
         most = min(k7, len(block_days))
         pool_hi = view.max_weekly_paid_minutes(horizon_days)
-        for probe in profiles.values():
-            barred = [(d, k, var) for (d, k), var in n.items() if d in in_block
-                      and not _can_take(probe, view.options[k].start_minute,
-                                        view.options[k].end_minute)]
+        for probe in probes:
+            barred = [(d, k, var) for (d, k), var in n.items()
+                      if d in in_block and not takes[k][probe]]
             if not barred:
                 continue
             kinds = {k for _, k, _ in barred}
             days_cap = minutes_cap = 0
             longest = max(view.options[k].contract_minutes for k in kinds)
-            for member, days in zip(members, days_of):
-                if not any(_can_take(member, view.options[k].start_minute,
-                                     view.options[k].end_minute) for k in kinds):
+            for i, (member, days) in enumerate(zip(members, days_of)):
+                if not any(takes[k][i] for k in kinds):
                     continue
                 shifts = min(most, len(days & in_block))
                 days_cap += shifts
                 hi = shifts * longest
                 if pool_hi is not None:
-                    hi = min(hi, pool_hi)
-                    if member.max_weekly_hours is not None:
-                        hi = min(hi, round(member.max_weekly_hours * 60
-                                           * min(horizon_days, 7) / 7))
+                    hi = min(hi, _week_minutes(member, pool_hi, horizon_days))
                 minutes_cap += hi
             guard("named_staff", model.add(sum(v for _, _, v in barred)
                                            <= days_cap + most * hire))
