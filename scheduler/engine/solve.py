@@ -24,7 +24,8 @@ from scheduler.engine.highs import solve_with_highs
 from scheduler.engine.incumbent import better
 from scheduler.engine.instance import Instance
 from scheduler.engine.plan import PlanModel, PlanStep, build_plan_model
-from scheduler.engine.plan_steps import LARGE_PLAN, hint_all, plan_step, rounded_up_plan
+from scheduler.engine.plan_steps import (LARGE_PLAN, hint_all, plan_share, plan_step,
+                                         rounded_up_plan)
 from scheduler.engine.records import agent_name, records
 from scheduler.engine.roster_stage import ROSTER_MAX_BOOLEANS, roster_pool
 from scheduler.engine.serves import solve_split, split_by_serves
@@ -415,9 +416,8 @@ def primary_plan(run: _Run, pm: PlanModel, objective: _Objective) -> _Plan | Res
         budget = min(8.0, max(2.0, 0.05 * limit), 0.2 * run.left())  # 2 s on double11
         standing = standing_capacity(run.inst, run.params, budget)
         run.charge(budget)
-    # With headcount the roster needs time of its own; with the other kinds the plan is the
-    # objective and the roster only has to be valid.
-    share = 0.25 if objective.headcount_matters and sc.staff is None else 0.7
+    # headcount: the roster needs time of its own; other kinds: the plan is the objective
+    share = 0.25 if objective.headcount_matters and sc.staff is None else plan_share(limit)
     budget = max(0.5, share * limit - (run.elapsed() if not run.deterministic else 0))
     if not run.deterministic:
         budget = min(budget, max(0.2, run.left()))
@@ -501,7 +501,7 @@ def secondary_plan(run: _Run, pm: PlanModel, objective: _Objective, plan: _Plan)
                         elapsed=run.elapsed()))
     # on a large plan CP-SAT's presolve alone takes most of this: keep the roster's time
     large = len(pm.pools) > 1 or len(pm.count_vars()) > LARGE_PLAN
-    budget = min(0.1 * limit, run.left() * 0.2) if large and objective.headcount_matters \
+    budget = min(0.1 * limit, run.left() * 0.2) if large \
         else min(0.3 * limit, run.left() * 0.5)
     lp2 = None
     if plan.step.full is not None and not run.deterministic and not run.stopped():

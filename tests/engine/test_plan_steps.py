@@ -1,6 +1,6 @@
 """The plan's steps (engine/plan_steps.py): on a pooled plan, CP-SAT on the LP's support,
-then HiGHS's polish of its plan; without `polish` (named staff, where HiGHS finds no better
-plan) CP-SAT keeps the LP's support for the whole step."""
+then the polish of its plan (CP-SAT with all its workers); without `polish` (named staff)
+the one-worker search keeps the LP's support for the whole step."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def test_the_polish_runs_only_when_asked(write_scenario, monkeypatch, polish):
     pm, lp_values = pooled_plan(write_scenario)
     calls = []
 
-    def spy(restricted, start, objective, seconds, stop):
+    def spy(restricted, start, objective, seconds, params, stop):
         calls.append(seconds)
         return None
 
@@ -45,3 +45,24 @@ def test_the_polish_runs_only_when_asked(write_scenario, monkeypatch, polish):
     assert bool(calls) == polish
     # the LP's 4.4 agents rounded up: 5 (3 day, 2 night), proven
     assert (step.status, step.agents, step.bound) == ("optimal", 5, 5)
+
+
+def test_the_polish_improves_a_worse_plan_within_the_restricted_model(write_scenario):
+    pm, lp_values = pooled_plan(write_scenario)
+    found = plan_steps.restricted_plan(pm, lp_values, PARAMS, 5.0, None)
+    assert found is not None
+    solver, restricted = found
+    best = solver.objective_value
+    # the same plan with one agent more in the first pool: feasible (the counts only bound
+    # the agents from below) and worse by one (the objective is the agents)
+    worse = list(solver.response_proto.solution)
+    for v in (pm.agents, pm.pool_agents[0]):
+        worse[v.index] += 1
+    worse_value = best + 1
+    polished = plan_steps._polish(restricted, worse, worse_value, 5.0, PARAMS, None)
+    assert polished is not None
+    values, value = polished
+    assert value == best < worse_value
+    assert values[pm.agents.index] == sum(values[v.index] for v in pm.pool_agents) == best
+    # nothing better than the optimum: no polish
+    assert plan_steps._polish(restricted, values, value, 5.0, PARAMS, None) is None
