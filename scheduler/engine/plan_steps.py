@@ -14,6 +14,7 @@ from ortools.sat.python import cp_model
 from scheduler.engine.cpsat import PlanReporter, Progress, run_cp_sat, status_name
 from scheduler.engine.highs import solve_with_highs
 from scheduler.engine.plan import PlanModel, PlanStep
+from scheduler.engine.plan_days import improve_by_days
 from scheduler.engine.stopping import StopSignal
 
 log = logging.getLogger(__name__)
@@ -28,10 +29,10 @@ the LP's support (see plan_step)."""
 
 def plan_share(limit: float) -> float:
     """The plan's share of the time limit when the plan is the objective (cost, paid
-    hours): the rest, 15% of the limit but at least 9 s (at most 30%), is for the
-    secondary objective, the rosters and the records. On double11 at 60 s the plan at 70%
-    left 8 s unused at the end and the cost 0.47-0.54% above its bound."""
-    return 1.0 - max(0.15, min(0.3, 9.0 / max(limit, 1e-9)))
+    hours): the rest, 10% of the limit but at least 6 s (at most 30%), is for the
+    secondary objective, the rosters and the records. On double11 at 60 s these took
+    2.5 s; with the plan at 70% the run ended 8 s early, at 85% 7 s early."""
+    return 1.0 - max(0.1, min(0.3, 6.0 / max(limit, 1e-9)))
 
 
 def hint_all(model: cp_model.CpModel, full: list[int]) -> None:
@@ -117,22 +118,43 @@ plan sooner than two on this 2-core machine, where the second worker's feasibili
 only takes CPU from it: double11 0.48% above the LP bound after 9.9 s with one, none in
 20 s with two (another process busy); 4 cyclic weeks at peak 200 and 1,000: the same plan
 after 2.1 s and 1.4 s with one, 3.7 s and 2.7 s with two."""
-RESTRICTED_CP_SAT_SHARE = 0.4
+RESTRICTED_CP_SAT_SHARE = 0.15
 """On a large or pooled plan, the share of a plan step after which CP-SAT's one-worker
 search of the LP's support ends as soon as it holds a plan (it may take longer to find a
-first one on a busy machine: up to 90% of the step); _polish then continues from it."""
+first one on a busy machine: up to 90% of the step); _improve then continues from it
+(its later plans come slowly: on double11 none in the 8 s after its first, at 5 s)."""
 
 
-def _polish(restricted: cp_model.CpModel, start: list[int], objective: float, seconds: float,
+def _improve(pm: PlanModel, restricted: cp_model.CpModel, start: list[int], objective: float,
+             seconds: float, params: dict, stop: StopSignal | None,
+             lp_values: list[float]) -> tuple[list[int], float]:
+    """The plan `start` improved for `seconds`: windows of days first (plan_days), then,
+    with time left, CP-SAT with both workers on the LP's support (or the whole model when
+    the windows left it)."""
+    deadline = time.monotonic() + seconds
+    by_days = improve_by_days(pm, start, objective, seconds, params, stop, lp_values)
+    model = restricted
+    if by_days is not None:
+        start, objective = by_days
+        model = pm.model.clone()
+    left = deadline - time.monotonic()
+    if left > 1.0 and not (stop is not None and stop.is_set()):
+        polished = _polish(model, start, objective, left, params, stop)
+        if polished is not None:
+            start, objective = polished
+    return start, objective
+
+
+def _polish(model: cp_model.CpModel, start: list[int], objective: float, seconds: float,
             params: dict, stop: StopSignal | None) -> tuple[list[int], float] | None:
-    """CP-SAT with all its workers (one of them neighbourhood search) on the restricted
-    model from the one-worker search's plan: (values, objective) when it finds a better
-    one. Measured on double11 (load 3.8): 0.48% above the LP bound -> 0.44-0.46% in 25-35 s;
+    """CP-SAT with all its workers (one of them neighbourhood search) on `model` from the
+    plan `start`: (values, objective) when it finds a better one. Measured on double11
+    (load 3.8), on the LP's support: 0.48% above the LP bound -> 0.44-0.46% in 25-35 s;
     HiGHS's MIP from the same plan found nothing better in 40 s (its root cuts alone took
     17 s), and the same search on the whole model 0.47%."""
-    restricted.clear_hints()
-    hint_all(restricted, start)
-    solver, status = run_cp_sat(restricted, params, seconds, stop=stop)
+    model.clear_hints()
+    hint_all(model, start)
+    solver, status = run_cp_sat(model, params, seconds, stop=stop)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) \
             or solver.objective_value >= objective - 1e-9:
         return None
@@ -167,10 +189,9 @@ def plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, stop
                     left = seconds * 0.95 - (time.monotonic() - t_start)
                     if large_or_pooled and polish and left > 1.0 \
                             and not (stop is not None and stop.is_set()):
-                        polished = _polish(restricted, start, objective, left, params, stop)
-                        if polished is not None:
-                            start, objective = polished
-                            values = start
+                        start, objective = _improve(pm, restricted, start, objective, left,
+                                                    params, stop, lp_values)
+                        values = start
             left_for_highs = seconds * highs_share - (time.monotonic() - t_start)
             # the whole MIP only when the restricted one found nothing: on large models it
             # rarely improves the restricted plan in the time left
