@@ -30,21 +30,32 @@ def pooled_plan(write_scenario):
 
 
 @pytest.mark.parametrize("polish", [True, False])
-def test_the_polish_runs_only_when_asked(write_scenario, monkeypatch, polish):
+def test_the_improvement_runs_only_when_asked(write_scenario, monkeypatch, polish):
     pm, lp_values = pooled_plan(write_scenario)
     calls = []
-
-    def spy(restricted, start, objective, seconds, params, stop):
-        calls.append(seconds)
-        return None
-
-    monkeypatch.setattr(plan_steps, "_polish", spy)
+    monkeypatch.setattr(plan_steps, "_improve", lambda pm, r, start, objective, seconds,
+                        params, stop, lp: (calls.append(seconds), (start, objective))[1])
+    monkeypatch.setattr(plan_steps, "lp_floor", lambda model, lp: None)  # not proven early
     step = plan_steps.plan_step(pm, PARAMS, 5.0, None, time.monotonic(), None, "plan",
                                 lp_values=lp_values, polish=polish)
     assert step.status in ("optimal", "feasible")
     assert bool(calls) == polish
     # the LP's 4.4 agents rounded up: 5 (3 day, 2 night), proven
     assert (step.status, step.agents, step.bound) == ("optimal", 5, 5)
+
+
+def test_a_plan_at_the_lp_bound_is_proven_without_improving_it(write_scenario, monkeypatch):
+    pm, lp_values = pooled_plan(write_scenario)
+    assert plan_steps.lp_floor(pm.model, lp_values) == 5  # 4.4 agents rounded up
+    calls = []
+    monkeypatch.setattr(plan_steps, "_improve", lambda *args: calls.append(args))
+    t0 = time.monotonic()
+    step = plan_steps.plan_step(pm, PARAMS, 30.0, None, t0, None, "plan", lp_values=lp_values)
+    assert (step.status, step.agents, step.bound) == ("optimal", 5, 5)
+    assert not calls
+    # a fractional objective has no integral floor
+    pm.model.proto.objective.scaling_factor = 0.5
+    assert plan_steps.lp_floor(pm.model, lp_values) is None
 
 
 def test_the_polish_improves_a_worse_plan_within_the_restricted_model(write_scenario):
