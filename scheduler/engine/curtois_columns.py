@@ -19,6 +19,7 @@ so any choice of one column per employee is a feasible roster."""
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -27,6 +28,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.datasets.curtois import CurtoisInstance, Roster
 from scheduler.engine.curtois import HARD_RULES, CurtoisVars, add_variables
+from scheduler.engine.curtois_dp import MAX_LABELS, DpPricer, dp_size
 from scheduler.engine.highs import _quiet_highs
 
 DIVE_ROUNDS = 1
@@ -106,6 +108,56 @@ class _Pricer:
         return found[-3:]
 
 
+class Pricer:
+    """An employee's pricing: the dynamic program (scheduler.engine.curtois_dp) when its
+    labels fit, else (or when its priced caps leave a gap that matters, see `solve`) the
+    CP-SAT model of _Pricer, built on first use."""
+
+    def __init__(self, inst: CurtoisInstance, e: int, dp: bool = True) -> None:
+        self.inst, self.e = inst, e
+        self.dp = DpPricer(inst, e) if dp and dp_size(inst, e) <= MAX_LABELS else None
+        self._cp: _Pricer | None = None
+        self.bound: float | None = None
+        """Lower bound on the least cost of the last solve (None when unknown)."""
+        self.fallbacks = 0
+
+    @property
+    def cp(self) -> _Pricer:
+        if self._cp is None:
+            self._cp = _Pricer(self.inst, self.e)
+        return self._cp
+
+    def cost(self, column: frozenset[tuple[int, int]]) -> int:
+        return self.dp.cost(column) if self.dp is not None else self.cp.cost(column)
+
+    def value(self, col: frozenset[tuple[int, int]], duals: dict) -> float:
+        return self.cost(col) - sum(duals.get(c, 0.0) for c in col)
+
+    def solve(self, duals: dict[tuple[int, int], float], seconds: float, seed: int,
+              first: bool = False, hint: frozenset[tuple[int, int]] | None = None,
+              workers: int = 1, plain: bool = False, below: float | None = None
+              ) -> list[frozenset[tuple[int, int]]]:
+        """As _Pricer.solve (rosters, the best last). With the dynamic program: `plain`
+        prices nothing (the least request penalty); when no roster it finds costs less
+        than `below` although its bound says one might (the priced caps), CP-SAT searches
+        for `seconds`, hinted with its best."""
+        self.bound = None
+        if self.dp is None:
+            return self.cp.solve(duals, seconds, seed, first=first, hint=hint,
+                                 workers=workers, plain=plain)
+        found = self.dp.solve({} if plain else duals)
+        self.bound = self.dp.last_bound
+        best = min((self.value(c, duals) for c in found), default=math.inf)
+        if not found or (below is not None and not plain and best >= below - 1e-6
+                         and self.bound is not None and self.bound < below - 1e-6):
+            self.fallbacks += 1
+            more = self.cp.solve(duals, seconds, seed, first=first or not found,
+                                 hint=min(found, key=lambda c: self.value(c, duals))
+                                 if found else hint, workers=workers, plain=plain)
+            found = list(found) + more
+        return sorted(found, key=lambda c: -self.value(c, duals))
+
+
 @dataclasses.dataclass
 class ColumnResult:
     roster: Roster | None
@@ -134,7 +186,7 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
     instant; default: any time); otherwise the integer master starts at once."""
     shift = {s.id: i for i, s in enumerate(inst.shifts)}
     n = len(inst.staff)
-    pricers = [_Pricer(inst, e) for e in range(n)]
+    pricers = [Pricer(inst, e) for e in range(n)]
     cover_rows = {(c.day, shift[c.shift]): i for i, c in enumerate(inst.cover)}
     h = _quiet_highs()
     h.setOptionValue("threads", 1)
@@ -214,13 +266,27 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
             lagrangian = sum(c.requirement * price[(c.day, shift[c.shift])] for c in inst.cover)
             for e, fut in futures:
                 found = fut.result()
-                if found:
-                    lagrangian += min(pricers[e].cost(col) - sum(price.get(c, 0.0) for c in col)
-                                      for col in found)
+                if pricers[e].bound is not None:
+                    lagrangian += pricers[e].bound
+                elif found:
+                    lagrangian += min(pricers[e].value(col, price) for col in found)
                 for col in found:
                     rc = pricers[e].cost(col) - pi[e] - sum(mu.get(c, 0.0) for c in col)
                     if rc < -1e-6 and add(e, col):
                         added += 1
+            if not added and not smoothed:
+                # the dynamic program found nothing, but where its priced caps leave a gap
+                # below the employee's dual, CP-SAT searches (hinted with its best)
+                gaps = [e for e in free if pricers[e].bound is not None
+                        and pricers[e].bound < pi[e] - 1e-6]
+                futures = [(e, pool.submit(pricers[e].solve, price, limit,
+                                           seed + iterations * n + e, below=pi[e]))
+                           for e in gaps]
+                for e, fut in futures:
+                    for col in fut.result():
+                        rc = pricers[e].cost(col) - pi[e] - sum(mu.get(c, 0.0) for c in col)
+                        if rc < -1e-6 and add(e, col):
+                            added += 1
             if not fixed and lagrangian > best_lagrangian:
                 best_lagrangian, center = lagrangian, price
             mispriced = smoothed and not added
@@ -266,7 +332,7 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
                         None if converged_at is None else round(converged_at - started, 1))
 
 
-def _integer_master(inst: CurtoisInstance, pricers: list[_Pricer],
+def _integer_master(inst: CurtoisInstance, pricers: list,
                     columns: list[tuple[int, frozenset[tuple[int, int]]]],
                     dived: Roster | None, deadline: float, seconds: float, seed: int,
                     workers: int) -> Roster | None:
