@@ -19,6 +19,8 @@ so any choice of one column per employee is a feasible roster."""
 from __future__ import annotations
 
 import dataclasses
+import os
+import sys
 import math
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -31,8 +33,15 @@ from scheduler.engine.curtois import HARD_RULES, CurtoisVars, add_variables
 from scheduler.engine.curtois_dp import MAX_LABELS, DpPricer, dp_size
 from scheduler.engine.highs import _quiet_highs
 
-DIVE_ROUNDS = 1
+DIVE_ROUNDS = 8
 """Pricing rounds between two fixings of the dive (the relaxation need not converge)."""
+
+DIVE_SURE = 0.99
+"""The dive fixes every employee whose roster the relaxation chose (at least this share)
+and, of the others, the DIVE_SHARE whose likeliest roster is likeliest (more when the
+time left would not allow the dive to end at the pace of its last step)."""
+
+DIVE_SHARE = 0.05
 
 SMOOTHING = 0.5
 """Dual smoothing (Wentges): pricing uses this share of the duals that gave the best
@@ -155,6 +164,9 @@ class Pricer:
                                  hint=min(found, key=lambda c: self.value(c, duals))
                                  if found else hint, workers=workers, plain=plain)
             found = list(found) + more
+            if os.environ.get("CURTOIS_DEBUG"):
+                print("DEBUG fallback", self.e, "bound", self.bound, "dp", best, "below", below,
+                      "cp", min((self.value(c, duals) for c in more), default=None), file=sys.stderr)
         return sorted(found, key=lambda c: -self.value(c, duals))
 
 
@@ -177,13 +189,16 @@ class ColumnResult:
 def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: float,
                       ip_seconds: float,
                       seed: int = 0, workers: int = 2, price_seconds: float = 2.0,
-                      dive_by: float | None = None) -> ColumnResult:
+                      dive_by: float | None = None, exact: bool = True) -> ColumnResult:
     """Columns from `start` (a feasible roster) and from pricing until `deadline`
     less `ip_seconds`; then the integer master for `ip_seconds`, hinted with `start`.
     Without `start`, each employee's first column is their own best roster for their
     requests alone (every employee's rules are theirs alone, so that is a roster).
     The dive starts only if the relaxation converged before `dive_by` (a time.monotonic()
-    instant; default: any time); otherwise the integer master starts at once."""
+    instant; default: any time); otherwise the integer master starts at once. `exact`:
+    when pricing by dynamic programming finds nothing where its priced caps leave a gap,
+    CP-SAT searches those employees before convergence is declared; without it, the
+    relaxation's value is reported as a bound only when there was no such gap."""
     shift = {s.id: i for i, s in enumerate(inst.shifts)}
     n = len(inst.staff)
     pricers = [Pricer(inst, e) for e in range(n)]
@@ -241,6 +256,7 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
     best_lagrangian = -float("inf")
     mispriced = False
     converged_at = None
+    dive_step_at = None
     started = time.monotonic()
     try:
         while time.monotonic() < lp_deadline:
@@ -257,7 +273,7 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
                 break
             limit = min(price_seconds, max(0.05, left))
             free = [e for e in range(n) if e not in fixed]
-            smoothed = center is not None and not mispriced
+            smoothed = center is not None and not mispriced and not fixed
             price = ({c: SMOOTHING * center[c] + (1 - SMOOTHING) * mu[c] for c in mu}
                      if smoothed else mu)
             futures = [(e, pool.submit(pricers[e].solve, price, limit,
@@ -274,7 +290,7 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
                     rc = pricers[e].cost(col) - pi[e] - sum(mu.get(c, 0.0) for c in col)
                     if rc < -1e-6 and add(e, col):
                         added += 1
-            if not added and not smoothed:
+            if not added and not smoothed and not fixed and exact:
                 # the dynamic program found nothing, but where its priced caps leave a gap
                 # below the employee's dual, CP-SAT searches (hinted with its best)
                 gaps = [e for e in free if pricers[e].bound is not None
@@ -297,7 +313,11 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
                 continue
             rounds = 0
             if not fixed and not added:
-                converged, lp_value = True, value
+                converged = True
+                # a bound only when no employee's priced caps left a gap unsearched
+                lp_value = value if exact or all(
+                    pricers[e].bound is None or pricers[e].bound >= pi[e] - 1e-6
+                    for e in free) else None
                 converged_at = time.monotonic()
                 if dive_by is not None and converged_at > dive_by:
                     break  # too late to dive: the integer master gets the time
@@ -310,10 +330,19 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
             if not best:
                 dived = {inst.staff[e].id: _row(inst, columns[j][1]) for e, j in fixed.items()}
                 break
-            sure = [(e, j) for e, (val, j) in best.items() if val >= 0.8]
-            if not sure:
-                ranked = sorted(best.items(), key=lambda item: -item[1][0])
-                sure = [(e, j) for e, (_, j) in ranked[:max(1, len(ranked) // 5)]]
+            sure = [(e, j) for e, (val, j) in best.items() if val >= DIVE_SURE]
+            rest = sorted(((val, e, j) for e, (val, j) in best.items() if val < DIVE_SURE),
+                          reverse=True)
+            # fix enough of the rest that the dive ends in time, at the pace of its last step
+            now = time.monotonic()
+            pace = now - (dive_step_at or now)
+            steps_left = (lp_deadline - now) * 0.7 / pace if pace > 0 else math.inf
+            share = max(DIVE_SHARE, 1 / max(1.0, steps_left))
+            dive_step_at = now
+            sure += [(e, j) for _, e, j in rest[:max(1 if not sure else 0,
+                                                     math.ceil(share * len(rest)))]]
+            if os.environ.get("CURTOIS_DEBUG"):
+                print("DEBUG fix", len(sure), "fixed", len(fixed), "lp", value, round(time.monotonic() - started, 1), file=sys.stderr)
             for e, j in sure:
                 fixed[e] = j
                 h.changeColBounds(first_col + j, 1.0, 1.0)
@@ -328,6 +357,12 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
         dived = {inst.staff[e].id: _row(inst, columns[j][1]) for e, (_, j) in best.items()}
     roster = _integer_master(inst, pricers, columns, dived, deadline, ip_seconds, seed,
                              workers)
+    pass
+    if os.environ.get("CURTOIS_DEBUG"):
+        from scheduler.check.curtois import check_roster
+        print("DEBUG dive", dived and check_roster(inst, dived).objective, "ip",
+              roster and check_roster(inst, roster).objective, "conv at", converged_at and converged_at - started,
+              "t", time.monotonic() - started, "fallbacks", sum(p.fallbacks for p in pricers), file=sys.stderr)
     return ColumnResult(roster, lp_value, converged, len(columns), iterations, dive_done,
                         None if converged_at is None else round(converged_at - started, 1))
 

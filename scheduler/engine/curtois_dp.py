@@ -41,6 +41,10 @@ CAP_ROUNDS = 12
 """Solves with rising penalties on the broken caps before giving up (the caller then
 falls back to the CP-SAT pricer)."""
 
+TRACK_LABELS = 1_000_000
+"""Caps are held in the state while the labels stay below this (beyond, a solve is slower
+than the few priced rounds and the CP-SAT fallback it saves)."""
+
 MAX_LABELS = 8_000_000
 """The pricer is built only when days x states stays below this (about 64 MB of labels);
 beyond (the year-long instances with many weekends and minutes) the CP-SAT pricer is
@@ -74,7 +78,7 @@ class _Shape:
         self.weekends = p.max_weekends + 1 if self.track_weekends else 1
         self.states = (len(self.types) + 1) * self.runs * self.weekends * (self.max_units + 1)
         # caps held exactly in the state: those that can bind, smallest first, while the
-        # labels stay within MAX_LABELS; the others are priced
+        # labels stay within TRACK_LABELS; the others are priced
         open_days = inst.days - len(p.days_off)
         most = min(open_days, self.max_units // min(self.lengths)) if self.lengths else 0
         self.tracked: list[int] = []  # indexes into self.types
@@ -83,7 +87,8 @@ class _Shape:
         binding = sorted((caps[inst.shifts[s].id], j) for j, s in enumerate(self.types)
                          if caps[inst.shifts[s].id] < most)
         for cap, j in binding:
-            if inst.days * self.states * self.counts * (cap + 1) > MAX_LABELS:
+            if inst.days * self.states * self.counts * (cap + 1) > min(TRACK_LABELS,
+                                                                          MAX_LABELS):
                 break
             self.tracked.append(j)
             self.strides.append(self.counts)
@@ -144,8 +149,9 @@ class DpPricer:
         self.cells = [(d, s) for d in range(inst.days) if d not in person.days_off
                       for s in sh.types]
         self.last_bound: float | None = None
-        """Least cost of the last solve's relaxation (caps priced at zero): a lower bound
-        on the least cost of any roster of the employee at those prices."""
+        """The last solve's best Lagrangian bound (the least cost with the caps priced,
+        less the penalties of the caps): no roster of the employee costs less at those
+        prices."""
 
     def cost(self, column: Column) -> int:
         """Request penalty of a roster (set of (day, shift) worked)."""
@@ -294,17 +300,16 @@ class DpPricer:
         scale = max(1.0, float(np.abs(cell[cell != INF]).mean())) if k else 1.0
         for round_ in range(CAP_ROUNDS):
             paths, best = self._paths(cell + penalty, count)
-            if round_ == 0:
-                self.last_bound = best
             if not paths:
                 break
             for col in paths:
                 if self._within_caps(col):
                     found[col] = self._value(col, cell)
             counts = self._counts(paths[0])
+            lower = max(lower, best - float(penalty @ self.caps))
+            self.last_bound = lower + self.on_total  # the labels leave out the constant
             if not self._over(paths[0]):
                 break  # the relaxed path keeps the caps: nothing better under these penalties
-            lower = max(lower, best - float(penalty @ self.caps))
             upper = min(found.values()) if found else lower + max(scale, 0.05 * abs(lower))
             if upper - lower <= 1e-6:
                 break

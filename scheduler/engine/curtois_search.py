@@ -220,7 +220,8 @@ def solve_curtois(inst: CurtoisInstance, time_limit_seconds: float = 60.0, worke
         cg_deadline = t0 + time_limit_seconds * columns_share
         cg = column_generation(inst, None, cg_deadline, time_limit_seconds * ip_share,
                                seed=seed, workers=workers,
-                               dive_by=t0 + time_limit_seconds * dive_share)
+                               dive_by=t0 + time_limit_seconds * dive_share,
+                               exact=inst.days <= COLUMN_DAYS)
         if cg.roster is None:
             return CurtoisResult(None, None, None, "UNKNOWN", time.monotonic() - t0, 0, 0)
         if cg.converged and cg.lp_bound is not None:
