@@ -19,9 +19,8 @@ so any choice of one column per employee is a feasible roster."""
 from __future__ import annotations
 
 import dataclasses
-import os
-import sys
 import math
+import random
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -33,7 +32,7 @@ from scheduler.engine.curtois import HARD_RULES, CurtoisVars, add_variables
 from scheduler.engine.curtois_dp import MAX_LABELS, DpPricer, dp_size
 from scheduler.engine.highs import _quiet_highs
 
-DIVE_ROUNDS = 8
+DIVE_ROUNDS = 3
 """Pricing rounds between two fixings of the dive (the relaxation need not converge)."""
 
 DIVE_SURE = 0.99
@@ -42,6 +41,7 @@ and, of the others, the DIVE_SHARE whose likeliest roster is likeliest (more whe
 time left would not allow the dive to end at the pace of its last step)."""
 
 DIVE_SHARE = 0.05
+DIVE_MOST = 0.15
 
 SMOOTHING = 0.5
 """Dual smoothing (Wentges): pricing uses this share of the duals that gave the best
@@ -164,9 +164,6 @@ class Pricer:
                                  hint=min(found, key=lambda c: self.value(c, duals))
                                  if found else hint, workers=workers, plain=plain)
             found = list(found) + more
-            if os.environ.get("CURTOIS_DEBUG"):
-                print("DEBUG fallback", self.e, "bound", self.bound, "dp", best, "below", below,
-                      "cp", min((self.value(c, duals) for c in more), default=None), file=sys.stderr)
         return sorted(found, key=lambda c: -self.value(c, duals))
 
 
@@ -257,6 +254,8 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
     mispriced = False
     converged_at = None
     dive_step_at = None
+    dives, dived_value, dive_began = 0, None, time.monotonic()
+    rng = random.Random(seed)
     started = time.monotonic()
     try:
         while time.monotonic() < lp_deadline:
@@ -312,7 +311,7 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
             if added and (not fixed or rounds < DIVE_ROUNDS):
                 continue
             rounds = 0
-            if not fixed and not added:
+            if not fixed and not added and not converged:
                 converged = True
                 # a bound only when no employee's priced caps left a gap unsearched
                 lp_value = value if exact or all(
@@ -328,21 +327,33 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
                 if e not in fixed and j < len(x) and x[j] > best.get(e, (-1.0, -1))[0]:
                     best[e] = (x[j], j)
             if not best:
-                dived = {inst.staff[e].id: _row(inst, columns[j][1]) for e, j in fixed.items()}
-                break
+                dives += 1
+                if dived_value is None or value < dived_value - 1e-6:
+                    dived_value = value
+                    dived = {inst.staff[e].id: _row(inst, columns[j][1])
+                             for e, j in fixed.items()}
+                if lp_deadline - time.monotonic() < (time.monotonic() - dive_began) * 1.2:
+                    break  # no time for another dive
+                # dive again, with other choices, from the relaxation with nothing fixed
+                for j in fixed.values():
+                    h.changeColBounds(first_col + j, 0.0, inf)
+                fixed.clear()
+                dive_began, dive_step_at = time.monotonic(), None
+                continue
+            if not fixed:
+                dive_began = time.monotonic()
+            noise = (lambda: 1.0) if not dives else (lambda: rng.uniform(0.5, 1.0))
             sure = [(e, j) for e, (val, j) in best.items() if val >= DIVE_SURE]
-            rest = sorted(((val, e, j) for e, (val, j) in best.items() if val < DIVE_SURE),
-                          reverse=True)
+            rest = sorted(((val * noise(), e, j) for e, (val, j) in best.items()
+                           if val < DIVE_SURE), reverse=True)
             # fix enough of the rest that the dive ends in time, at the pace of its last step
             now = time.monotonic()
             pace = now - (dive_step_at or now)
             steps_left = (lp_deadline - now) * 0.7 / pace if pace > 0 else math.inf
-            share = max(DIVE_SHARE, 1 / max(1.0, steps_left))
+            share = min(DIVE_MOST, max(DIVE_SHARE, 1 / max(1.0, steps_left)))
             dive_step_at = now
             sure += [(e, j) for _, e, j in rest[:max(1 if not sure else 0,
                                                      math.ceil(share * len(rest)))]]
-            if os.environ.get("CURTOIS_DEBUG"):
-                print("DEBUG fix", len(sure), "fixed", len(fixed), "lp", value, round(time.monotonic() - started, 1), file=sys.stderr)
             for e, j in sure:
                 fixed[e] = j
                 h.changeColBounds(first_col + j, 1.0, 1.0)
@@ -357,12 +368,6 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
         dived = {inst.staff[e].id: _row(inst, columns[j][1]) for e, (_, j) in best.items()}
     roster = _integer_master(inst, pricers, columns, dived, deadline, ip_seconds, seed,
                              workers)
-    pass
-    if os.environ.get("CURTOIS_DEBUG"):
-        from scheduler.check.curtois import check_roster
-        print("DEBUG dive", dived and check_roster(inst, dived).objective, "ip",
-              roster and check_roster(inst, roster).objective, "conv at", converged_at and converged_at - started,
-              "t", time.monotonic() - started, "fallbacks", sum(p.fallbacks for p in pricers), file=sys.stderr)
     return ColumnResult(roster, lp_value, converged, len(columns), iterations, dive_done,
                         None if converged_at is None else round(converged_at - started, 1))
 
