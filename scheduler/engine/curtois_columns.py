@@ -332,6 +332,8 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
                     dived_value = value
                     dived = {inst.staff[e].id: _row(inst, columns[j][1])
                              for e, j in fixed.items()}
+                if lp_value is not None and dived_value <= math.ceil(lp_value - 1e-6) + 1e-6:
+                    break  # the dive reached the bound: optimal
                 if lp_deadline - time.monotonic() < (time.monotonic() - dive_began) * 1.2:
                     break  # no time for another dive
                 # dive again, with other choices, from the relaxation with nothing fixed
