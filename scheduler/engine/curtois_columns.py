@@ -10,8 +10,10 @@ that employee alone: the master problem
          sum_e sum_p a_epds z_ep - o_ds + u_ds = r_ds     for every cover line (d, s)
 
 whose relaxation is tight on these instances. Its linear relaxation is solved with HiGHS;
-new columns come from one small CP-SAT model per employee (the same rule functions on a
-one-person instance) that minimises the reduced cost. The integer master over the
+new columns come per employee from a dynamic program over the days
+(scheduler.engine.curtois_dp; `Pricer`), or from one small CP-SAT model (the same rule
+functions on a one-person instance; `_Pricer`) where that does not fit or its priced caps
+leave a gap, minimising the reduced cost. The integer master over the
 columns found is then solved with CP-SAT, and its roster seeds the LNS of
 scheduler.engine.curtois_search. All rosters are per-employee feasible by construction,
 so any choice of one column per employee is a feasible roster."""

@@ -26,8 +26,9 @@ from scheduler.engine.curtois_greedy import BestResponse, best_response
 
 COLUMN_DAYS = 28
 COLUMN_STAFF = 60
-"""Column generation is used up to this horizon and staff (Instances 1-12); beyond, its
-CP-SAT pricing does not converge in the time, and the best-response start is used."""
+"""Column generation is used up to this horizon and staff (Instances 1-12) with any
+pricer, and up to DP_DAYS with the dynamic-programming one (13-19); beyond, the CP-SAT
+pricing does not converge in the time, and the best-response start is used."""
 
 DP_DAYS = 84
 """Beyond COLUMN_DAYS/COLUMN_STAFF, column generation up to this horizon when the
