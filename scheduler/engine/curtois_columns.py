@@ -10,8 +10,10 @@ that employee alone: the master problem
          sum_e sum_p a_epds z_ep - o_ds + u_ds = r_ds     for every cover line (d, s)
 
 whose relaxation is tight on these instances. Its linear relaxation is solved with HiGHS;
-new columns come from one small CP-SAT model per employee (the same rule functions on a
-one-person instance) that minimises the reduced cost. The integer master over the
+new columns come per employee from a dynamic program over the days
+(scheduler.engine.curtois_dp; `Pricer`), or from one small CP-SAT model (the same rule
+functions on a one-person instance; `_Pricer`) where that does not fit or its priced caps
+leave a gap, minimising the reduced cost. The integer master over the
 columns found is then solved with CP-SAT, and its roster seeds the LNS of
 scheduler.engine.curtois_search. All rosters are per-employee feasible by construction,
 so any choice of one column per employee is a feasible roster."""
@@ -19,6 +21,8 @@ so any choice of one column per employee is a feasible roster."""
 from __future__ import annotations
 
 import dataclasses
+import math
+import random
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -27,10 +31,19 @@ from ortools.sat.python import cp_model
 
 from scheduler.datasets.curtois import CurtoisInstance, Roster
 from scheduler.engine.curtois import HARD_RULES, CurtoisVars, add_variables
+from scheduler.engine.curtois_dp import MAX_LABELS, DpPricer, dp_size
 from scheduler.engine.highs import _quiet_highs
 
-DIVE_ROUNDS = 1
+DIVE_ROUNDS = 3
 """Pricing rounds between two fixings of the dive (the relaxation need not converge)."""
+
+DIVE_SURE = 0.99
+"""The dive fixes every employee whose roster the relaxation chose (at least this share)
+and, of the others, the DIVE_SHARE whose likeliest roster is likeliest (more when the
+time left would not allow the dive to end at the pace of its last step)."""
+
+DIVE_SHARE = 0.05
+DIVE_MOST = 0.15
 
 SMOOTHING = 0.5
 """Dual smoothing (Wentges): pricing uses this share of the duals that gave the best
@@ -106,6 +119,56 @@ class _Pricer:
         return found[-3:]
 
 
+class Pricer:
+    """An employee's pricing: the dynamic program (scheduler.engine.curtois_dp) when its
+    labels fit, else (or when its priced caps leave a gap that matters, see `solve`) the
+    CP-SAT model of _Pricer, built on first use."""
+
+    def __init__(self, inst: CurtoisInstance, e: int, dp: bool = True) -> None:
+        self.inst, self.e = inst, e
+        self.dp = DpPricer(inst, e) if dp and dp_size(inst, e) <= MAX_LABELS else None
+        self._cp: _Pricer | None = None
+        self.bound: float | None = None
+        """Lower bound on the least cost of the last solve (None when unknown)."""
+        self.fallbacks = 0
+
+    @property
+    def cp(self) -> _Pricer:
+        if self._cp is None:
+            self._cp = _Pricer(self.inst, self.e)
+        return self._cp
+
+    def cost(self, column: frozenset[tuple[int, int]]) -> int:
+        return self.dp.cost(column) if self.dp is not None else self.cp.cost(column)
+
+    def value(self, col: frozenset[tuple[int, int]], duals: dict) -> float:
+        return self.cost(col) - sum(duals.get(c, 0.0) for c in col)
+
+    def solve(self, duals: dict[tuple[int, int], float], seconds: float, seed: int,
+              first: bool = False, hint: frozenset[tuple[int, int]] | None = None,
+              workers: int = 1, plain: bool = False, below: float | None = None
+              ) -> list[frozenset[tuple[int, int]]]:
+        """As _Pricer.solve (rosters, the best last). With the dynamic program: `plain`
+        prices nothing (the least request penalty); when no roster it finds costs less
+        than `below` although its bound says one might (the priced caps), CP-SAT searches
+        for `seconds`, hinted with its best."""
+        self.bound = None
+        if self.dp is None:
+            return self.cp.solve(duals, seconds, seed, first=first, hint=hint,
+                                 workers=workers, plain=plain)
+        found = self.dp.solve({} if plain else duals)
+        self.bound = self.dp.last_bound
+        best = min((self.value(c, duals) for c in found), default=math.inf)
+        if not found or (below is not None and not plain and best >= below - 1e-6
+                         and self.bound is not None and self.bound < below - 1e-6):
+            self.fallbacks += 1
+            more = self.cp.solve(duals, seconds, seed, first=first or not found,
+                                 hint=min(found, key=lambda c: self.value(c, duals))
+                                 if found else hint, workers=workers, plain=plain)
+            found = list(found) + more
+        return sorted(found, key=lambda c: -self.value(c, duals))
+
+
 @dataclasses.dataclass
 class ColumnResult:
     roster: Roster | None
@@ -125,16 +188,19 @@ class ColumnResult:
 def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: float,
                       ip_seconds: float,
                       seed: int = 0, workers: int = 2, price_seconds: float = 2.0,
-                      dive_by: float | None = None) -> ColumnResult:
+                      dive_by: float | None = None, exact: bool = True) -> ColumnResult:
     """Columns from `start` (a feasible roster) and from pricing until `deadline`
     less `ip_seconds`; then the integer master for `ip_seconds`, hinted with `start`.
     Without `start`, each employee's first column is their own best roster for their
     requests alone (every employee's rules are theirs alone, so that is a roster).
     The dive starts only if the relaxation converged before `dive_by` (a time.monotonic()
-    instant; default: any time); otherwise the integer master starts at once."""
+    instant; default: any time); otherwise the integer master starts at once. `exact`:
+    when pricing by dynamic programming finds nothing where its priced caps leave a gap,
+    CP-SAT searches those employees before convergence is declared; without it, the
+    relaxation's value is reported as a bound only when there was no such gap."""
     shift = {s.id: i for i, s in enumerate(inst.shifts)}
     n = len(inst.staff)
-    pricers = [_Pricer(inst, e) for e in range(n)]
+    pricers = [Pricer(inst, e) for e in range(n)]
     cover_rows = {(c.day, shift[c.shift]): i for i, c in enumerate(inst.cover)}
     h = _quiet_highs()
     h.setOptionValue("threads", 1)
@@ -189,6 +255,9 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
     best_lagrangian = -float("inf")
     mispriced = False
     converged_at = None
+    dive_step_at = None
+    dives, dived_value, dive_began = 0, None, time.monotonic()
+    rng = random.Random(seed)
     started = time.monotonic()
     try:
         while time.monotonic() < lp_deadline:
@@ -205,7 +274,7 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
                 break
             limit = min(price_seconds, max(0.05, left))
             free = [e for e in range(n) if e not in fixed]
-            smoothed = center is not None and not mispriced
+            smoothed = center is not None and not mispriced and not fixed
             price = ({c: SMOOTHING * center[c] + (1 - SMOOTHING) * mu[c] for c in mu}
                      if smoothed else mu)
             futures = [(e, pool.submit(pricers[e].solve, price, limit,
@@ -214,13 +283,27 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
             lagrangian = sum(c.requirement * price[(c.day, shift[c.shift])] for c in inst.cover)
             for e, fut in futures:
                 found = fut.result()
-                if found:
-                    lagrangian += min(pricers[e].cost(col) - sum(price.get(c, 0.0) for c in col)
-                                      for col in found)
+                if pricers[e].bound is not None:
+                    lagrangian += pricers[e].bound
+                elif found:
+                    lagrangian += min(pricers[e].value(col, price) for col in found)
                 for col in found:
                     rc = pricers[e].cost(col) - pi[e] - sum(mu.get(c, 0.0) for c in col)
                     if rc < -1e-6 and add(e, col):
                         added += 1
+            if not added and not smoothed and not fixed and exact:
+                # the dynamic program found nothing, but where its priced caps leave a gap
+                # below the employee's dual, CP-SAT searches (hinted with its best)
+                gaps = [e for e in free if pricers[e].bound is not None
+                        and pricers[e].bound < pi[e] - 1e-6]
+                futures = [(e, pool.submit(pricers[e].solve, price, limit,
+                                           seed + iterations * n + e, below=pi[e]))
+                           for e in gaps]
+                for e, fut in futures:
+                    for col in fut.result():
+                        rc = pricers[e].cost(col) - pi[e] - sum(mu.get(c, 0.0) for c in col)
+                        if rc < -1e-6 and add(e, col):
+                            added += 1
             if not fixed and lagrangian > best_lagrangian:
                 best_lagrangian, center = lagrangian, price
             mispriced = smoothed and not added
@@ -230,8 +313,12 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
             if added and (not fixed or rounds < DIVE_ROUNDS):
                 continue
             rounds = 0
-            if not fixed and not added:
-                converged, lp_value = True, value
+            if not fixed and not added and not converged:
+                converged = True
+                # a bound only when no employee's priced caps left a gap unsearched
+                lp_value = value if exact or all(
+                    pricers[e].bound is None or pricers[e].bound >= pi[e] - 1e-6
+                    for e in free) else None
                 converged_at = time.monotonic()
                 if dive_by is not None and converged_at > dive_by:
                     break  # too late to dive: the integer master gets the time
@@ -242,12 +329,35 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
                 if e not in fixed and j < len(x) and x[j] > best.get(e, (-1.0, -1))[0]:
                     best[e] = (x[j], j)
             if not best:
-                dived = {inst.staff[e].id: _row(inst, columns[j][1]) for e, j in fixed.items()}
-                break
-            sure = [(e, j) for e, (val, j) in best.items() if val >= 0.8]
-            if not sure:
-                ranked = sorted(best.items(), key=lambda item: -item[1][0])
-                sure = [(e, j) for e, (_, j) in ranked[:max(1, len(ranked) // 5)]]
+                dives += 1
+                if dived_value is None or value < dived_value - 1e-6:
+                    dived_value = value
+                    dived = {inst.staff[e].id: _row(inst, columns[j][1])
+                             for e, j in fixed.items()}
+                if lp_value is not None and dived_value <= math.ceil(lp_value - 1e-6) + 1e-6:
+                    break  # the dive reached the bound: optimal
+                if lp_deadline - time.monotonic() < (time.monotonic() - dive_began) * 1.2:
+                    break  # no time for another dive
+                # dive again, with other choices, from the relaxation with nothing fixed
+                for j in fixed.values():
+                    h.changeColBounds(first_col + j, 0.0, inf)
+                fixed.clear()
+                dive_began, dive_step_at = time.monotonic(), None
+                continue
+            if not fixed:
+                dive_began = time.monotonic()
+            noise = (lambda: 1.0) if not dives else (lambda: rng.uniform(0.5, 1.0))
+            sure = [(e, j) for e, (val, j) in best.items() if val >= DIVE_SURE]
+            rest = sorted(((val * noise(), e, j) for e, (val, j) in best.items()
+                           if val < DIVE_SURE), reverse=True)
+            # fix enough of the rest that the dive ends in time, at the pace of its last step
+            now = time.monotonic()
+            pace = now - (dive_step_at or now)
+            steps_left = (lp_deadline - now) * 0.7 / pace if pace > 0 else math.inf
+            share = min(DIVE_MOST, max(DIVE_SHARE, 1 / max(1.0, steps_left)))
+            dive_step_at = now
+            sure += [(e, j) for _, e, j in rest[:max(1 if not sure else 0,
+                                                     math.ceil(share * len(rest)))]]
             for e, j in sure:
                 fixed[e] = j
                 h.changeColBounds(first_col + j, 1.0, 1.0)
@@ -266,7 +376,7 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
                         None if converged_at is None else round(converged_at - started, 1))
 
 
-def _integer_master(inst: CurtoisInstance, pricers: list[_Pricer],
+def _integer_master(inst: CurtoisInstance, pricers: list,
                     columns: list[tuple[int, frozenset[tuple[int, int]]]],
                     dived: Roster | None, deadline: float, seconds: float, seed: int,
                     workers: int) -> Roster | None:

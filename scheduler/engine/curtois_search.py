@@ -21,12 +21,18 @@ from ortools.sat.python import cp_model
 from scheduler.datasets.curtois import CurtoisInstance, Roster
 from scheduler.engine.curtois import CurtoisVars, build
 from scheduler.engine.curtois_columns import column_generation
+from scheduler.engine.curtois_dp import MAX_LABELS, dp_size
 from scheduler.engine.curtois_greedy import BestResponse, best_response
 
 COLUMN_DAYS = 28
 COLUMN_STAFF = 60
-"""Column generation is used up to this horizon and staff (Instances 1-12); beyond, its
-CP-SAT pricing does not converge in the time, and the best-response start is used."""
+"""Column generation is used up to this horizon and staff (Instances 1-12) with any
+pricer, and up to DP_DAYS with the dynamic-programming one (13-19); beyond, the CP-SAT
+pricing does not converge in the time, and the best-response start is used."""
+
+DP_DAYS = 84
+"""Beyond COLUMN_DAYS/COLUMN_STAFF, column generation up to this horizon when the
+dynamic-programming pricer (scheduler.engine.curtois_dp) fits every employee."""
 
 LNS_CELLS = 150_000
 """The compact model is built for LNS only up to this many (employee, day, shift)
@@ -38,7 +44,12 @@ pass changes nothing); LNS has the rest."""
 
 
 def columns_fit(inst: CurtoisInstance) -> bool:
-    return inst.days <= COLUMN_DAYS and len(inst.staff) <= COLUMN_STAFF
+    """Column generation for up to COLUMN_DAYS days and COLUMN_STAFF staff, or up to
+    DP_DAYS days when every employee's dynamic-programming pricer fits."""
+    if inst.days <= COLUMN_DAYS and len(inst.staff) <= COLUMN_STAFF:
+        return True
+    return inst.days <= DP_DAYS and all(dp_size(inst, e) <= MAX_LABELS
+                                        for e in range(len(inst.staff)))
 
 
 def _cells(inst: CurtoisInstance) -> int:
@@ -210,7 +221,8 @@ def solve_curtois(inst: CurtoisInstance, time_limit_seconds: float = 60.0, worke
         cg_deadline = t0 + time_limit_seconds * columns_share
         cg = column_generation(inst, None, cg_deadline, time_limit_seconds * ip_share,
                                seed=seed, workers=workers,
-                               dive_by=t0 + time_limit_seconds * dive_share)
+                               dive_by=t0 + time_limit_seconds * dive_share,
+                               exact=inst.days <= COLUMN_DAYS)
         if cg.roster is None:
             return CurtoisResult(None, None, None, "UNKNOWN", time.monotonic() - t0, 0, 0)
         if cg.converged and cg.lp_bound is not None:
