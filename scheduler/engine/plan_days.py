@@ -22,7 +22,7 @@ import time
 from ortools.sat.python import cp_model
 
 from scheduler.engine.cpsat import run_cp_sat
-from scheduler.engine.plan import PlanModel
+from scheduler.engine.plan import PlanModel, hint_all
 from scheduler.engine.stopping import StopSignal
 
 log = logging.getLogger(__name__)
@@ -58,10 +58,7 @@ def improve_by_days(pm: PlanModel, start: list[int], objective: float, seconds: 
             if left < 0.3 or (stop is not None and stop.is_set()):
                 return (best, value) if improved_once else None
             _fix_outside(model, by_day, days, best, domains)
-            model.clear_hints()
-            hint = model.proto.solution_hint
-            hint.vars.extend(range(len(best)))
-            hint.values.extend(best)
+            hint_all(model, best)
             solver, status = run_cp_sat(model, params, min(WINDOW_SECONDS, left), stop=stop)
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) \
                     and solver.objective_value < value - 1e-9:

@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.engine.cpsat import PlanReporter, Progress, run_cp_sat, status_name
 from scheduler.engine.highs import solve_with_highs
-from scheduler.engine.plan import PlanModel, PlanStep
+from scheduler.engine.plan import PlanModel, PlanStep, hint_all
 from scheduler.engine.plan_days import improve_by_days
 from scheduler.engine.stopping import StopSignal
 
@@ -45,15 +45,6 @@ def lp_floor(model: cp_model.CpModel, lp_values: list[float]) -> float | None:
     value = objective.offset + sum(c * lp_values[v] if v >= 0 else -c * lp_values[-v - 1]
                                    for v, c in zip(objective.vars, objective.coeffs))
     return float(math.ceil(value - 1e-6))
-
-
-def hint_all(model: cp_model.CpModel, full: list[int]) -> None:
-    """Hint every variable: CP-SAT completes a partial hint of the counts alone only
-    slowly on the larger plan models (none in 18 s on a week at peak 200)."""
-    model.clear_hints()
-    hint = model.proto.solution_hint
-    hint.vars.extend(range(len(full)))
-    hint.values.extend(full)
 
 
 class _Enough(cp_model.CpSolverSolutionCallback):

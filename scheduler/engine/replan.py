@@ -35,7 +35,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.engine.cpsat import solver_parameters, versions
 from scheduler.engine.instance import Instance
-from scheduler.engine.plan_steps import hint_all
+from scheduler.engine.plan import hint_all
 from scheduler.engine.records import records
 from scheduler.engine.queue_cover import split
 from scheduler.engine.replan_model import (

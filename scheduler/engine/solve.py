@@ -23,9 +23,8 @@ from scheduler.engine.first import first_roster, quick_headcount_bound
 from scheduler.engine.highs import solve_with_highs
 from scheduler.engine.incumbent import better
 from scheduler.engine.instance import Instance
-from scheduler.engine.plan import PlanModel, PlanStep, build_plan_model
-from scheduler.engine.plan_steps import (LARGE_PLAN, hint_all, plan_share, plan_step,
-                                         rounded_up_plan)
+from scheduler.engine.plan import PlanModel, PlanStep, build_plan_model, hint_all
+from scheduler.engine.plan_steps import LARGE_PLAN, plan_share, plan_step, rounded_up_plan
 from scheduler.engine.records import agent_name, records
 from scheduler.engine.roster_stage import ROSTER_MAX_BOOLEANS, roster_pool
 from scheduler.engine.serves import solve_split, split_by_serves

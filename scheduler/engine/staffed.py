@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduler.engine.instance import Instance
-from scheduler.engine.plan_steps import hint_all
+from scheduler.engine.plan import hint_all
 from scheduler.engine.roster import DayClasses, group_plan
 from scheduler.engine.staff_greedy import hint_greedy
 from scheduler.engine.staff_data import ClassInfo, PersonData, class_infos, people_data
