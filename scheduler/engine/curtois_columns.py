@@ -229,6 +229,12 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
         columns.append((e, col))
         return True
 
+    def take(e: int, found: list[frozenset[tuple[int, int]]]) -> int:
+        """The columns of `found` with negative reduced cost at the relaxation's current
+        duals (pi, mu) added: how many were new."""
+        return sum(1 for col in found if pricers[e].value(col, mu) - pi[e] < -1e-6
+                   and add(e, col))
+
     pool = ThreadPoolExecutor(max_workers=max(1, workers))
     if start is None:
         firsts = list(pool.map(lambda ep: ep[1].solve({}, max(5.0, deadline - time.monotonic()),
@@ -287,10 +293,7 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
                     lagrangian += pricers[e].bound
                 elif found:
                     lagrangian += min(pricers[e].value(col, price) for col in found)
-                for col in found:
-                    rc = pricers[e].cost(col) - pi[e] - sum(mu.get(c, 0.0) for c in col)
-                    if rc < -1e-6 and add(e, col):
-                        added += 1
+                added += take(e, found)
             if not added and not smoothed and not fixed and exact:
                 # the dynamic program found nothing, but where its priced caps leave a gap
                 # below the employee's dual, CP-SAT searches (hinted with its best)
@@ -300,10 +303,7 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
                                            seed + iterations * n + e, below=pi[e]))
                            for e in gaps]
                 for e, fut in futures:
-                    for col in fut.result():
-                        rc = pricers[e].cost(col) - pi[e] - sum(mu.get(c, 0.0) for c in col)
-                        if rc < -1e-6 and add(e, col):
-                            added += 1
+                    added += take(e, fut.result())
             if not fixed and lagrangian > best_lagrangian:
                 best_lagrangian, center = lagrangian, price
             mispriced = smoothed and not added
