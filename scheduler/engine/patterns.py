@@ -12,13 +12,14 @@ chosen:
    number of shifts working on each day and the rest-based cap on agents working two days
    in a row (roster._both_days_caps), is solved by CP-SAT with the fewest units. Its size
    depends on the horizon, not on the number of agents.
-2. The agents. The flow is split into paths, one per agent. On a cyclic horizon each path
-   must also wrap onto itself: a second flow, one commodity per start node routed inside
-   the first (HiGHS), splits it so that every path ends working no day its start assumed
-   free. When no such split exists, the paths that break over the wrap lose the working
-   days that break them, and those days go to other or extra agents; on a cyclic horizon
-   of whole weeks, patterns that repeat every week (which always wrap) are tried too and
-   the fewer agents win.
+2. The agents. On a cyclic horizon each agent's pattern must also wrap onto itself. There
+   the patterns come first from column generation over wrapping patterns
+   (cyclic_columns.py), which meets each day's shifts exactly with as few agents as its
+   relaxation allows in the cases measured; the flow below is the fallback. The flow is
+   split into paths, one per agent; when a path does not wrap, it loses the working days
+   that break it, and those days go to other or extra agents; on a cyclic horizon of whole
+   weeks, patterns that repeat every week (which always wrap) are tried too and the fewer
+   agents win.
 3. The shifts. Day by day, each day's shifts go to the agents working it by a minimum-cost
    assignment between classes of alike shifts and agents (a min-cost flow, matching.py): a pair is forbidden when it breaks the rest
    after yesterday's shift (or before tomorrow's, when already placed) or a weekly or
@@ -39,7 +40,8 @@ from collections import defaultdict
 import numpy as np
 from ortools.sat.python import cp_model
 
-from scheduler.engine.highs import highs_model, run_highs, solve_with_highs
+from scheduler.engine.cyclic_columns import cyclic_patterns
+from scheduler.engine.highs import highs_model, run_highs
 from scheduler.engine.instance import Instance
 from scheduler.engine.matching import match_by_class
 from scheduler.engine.roster import _both_days_caps, roster_ok
@@ -56,6 +58,11 @@ RETRY_MARGIN = 0.06
 than the flow: a few percent is the flow's luck (a month at peak 200: 502-523 agents for a
 502-agent flow, by seed), far more the shifts' shapes, which no flow mends (one cyclic week
 at peak 200: 641 for a 520-agent flow)."""
+COLUMNS_SHARE = 0.7
+"""Of the time limit, the share the wrapping patterns by column generation may use (the
+day flow has the rest)."""
+MAX_CAP_ROUNDS = 12
+"""Rounds of lowering caps and pricing the patterns again."""
 SPARE_CAP_MINUTES = 2 * 1440
 """Spare rest above this counts the same (an agent off yesterday has unbounded spare)."""
 
@@ -136,6 +143,12 @@ def pattern_roster(
     # flows (next seeds) while the shifts add a few agents (RETRY_MARGIN) and time is left
     deterministic = bool(params.get("deterministic"))
     best = None
+    if inst.cyclic and rules.memory and len(days) > rules.memory and not deterministic:
+        # (HiGHS stops on the wall clock: not in the deterministic profile)
+        best, bound = _column_roster(inst, rules, days, need, counts,
+                                     started + COLUMNS_SHARE * time_limit, stop)
+        if best is not None and len(best) <= max(bound, lower):
+            return best
     for attempt in range(MAX_FLOW_ATTEMPTS if deterministic else 10**6):
         remaining = time_limit - (time.monotonic() - started)
         if attempt and (remaining < 1 or (stop is not None and stop.is_set())):
@@ -167,12 +180,62 @@ def pattern_roster(
     return best
 
 
-# ---- 1. the days
+# ---- 1 and 2. the days and the agents
+
+
+def _column_roster(inst, rules: _Rules, days, need, counts, deadline: float, stop):
+    """(the roster with the fewest agents, the agents' lower bound for this need) from
+    wrapping patterns by column generation (cyclic_columns.py). Shifts that no agent
+    working their day can take (their rest after the day before rules them out) lower the
+    cap on agents working that day and the one before by as many, and the patterns are
+    priced again: a cap on a pair of days cannot say everything the rest rule does."""
+    n = len(days)
+    index = {d: i for i, d in enumerate(days)}
+    caps = {index[d]: cap for d, _, cap in _both_days_caps(inst, counts, need)}
+    states = _reachable_states(rules)
+    best, bound = None, 0
+    for _ in range(MAX_CAP_ROUNDS):
+        found = cyclic_patterns(rules.step, states, [need[d] for d in days], caps, deadline,
+                                stop)
+        if found is None:
+            break
+        patterns, lp_bound = found
+        bound = bound or lp_bound  # from the caps as derived; later rounds tighten them
+        first = _loosest_pair(patterns, caps, [need[d] for d in days]) + 1
+        fewest_misses = None
+        for best_fit in (False, True):
+            misses: dict[int, int] = {}
+            roster = _place_shifts(inst, rules, days, counts, patterns, best_fit, deadline,
+                                   misses, first % n)
+            if roster is None or not roster_ok(inst, roster):
+                continue
+            if best is None or len(roster) < len(best):
+                best = roster
+            if fewest_misses is None or sum(misses.values()) < sum(fewest_misses.values()):
+                fewest_misses = misses
+        log.debug("patterns: %d agents from columns (bound %d)", len(best or ()), bound)
+        if not fewest_misses or (best is not None and len(best) <= bound):
+            break
+        for i, missed in fewest_misses.items():
+            j = (i - 1) % n
+            caps[j] = max(0, caps.get(j, min(need[days[j]], need[days[i]])) - missed)
+    return best, bound
+
+
+def _loosest_pair(patterns: list[list[int]], caps: dict[int, int], need: list[int]) -> int:
+    """The day j whose pair (j, j + 1) has the most room under its cap (the fewest agents
+    working both on a tie): placing the shifts starts after it, so the wrap, where a day's
+    shifts are bound on both sides, falls where it binds least."""
+    n = len(need)
+    both = [sum(1 for bits in patterns if bits[j] and bits[(j + 1) % n]) for j in range(n)]
+    room = [caps.get(j, min(need[j], need[(j + 1) % n])) - both[j] for j in range(n)]
+    return max(range(n), key=lambda j: (room[j], -both[j]))
 
 
 def _day_patterns(inst, rules: _Rules, days, need, counts, time_limit, params, stop, lower):
     n = len(days)
     cyclic = inst.cyclic
+    index = {d: i for i, d in enumerate(days)}
     start_states = _reachable_states(rules) if cyclic else [tuple([0] * rules.memory)]
     model = cp_model.CpModel()
     # arcs[i][(state, work)] = flow variable leaving day i's node `state`
@@ -208,7 +271,6 @@ def _day_patterns(inst, rules: _Rules, days, need, counts, time_limit, params, s
     for i, d in enumerate(days):
         model.add(sum(v for (s, work), v in arcs[i].items() if work) == need[d])
     # at most `cap` agents work both day d and the next
-    index = {d: i for i, d in enumerate(days)}
     for d, e, cap in _both_days_caps(inst, counts, need):
         j = index[e]
         model.add(sum(v for (s, work), v in arcs[j].items() if work and s and s[-1]) <= cap)
@@ -239,12 +301,7 @@ def _day_patterns(inst, rules: _Rules, days, need, counts, time_limit, params, s
     seconds = time.monotonic() - t_flow
     log.debug("patterns: day flow of %d agents in %.1f s", flow_agents, seconds)
     time_limit -= seconds
-    paths = None
-    if cyclic and rules.memory and n > rules.memory and not params.get("deterministic"):
-        # (HiGHS stops on the wall clock: not in the deterministic profile)
-        paths = _labelled_paths(rules, flow, n, max(1.0, time_limit))
-    if paths is None:
-        paths = _split_paths(rules, flow, n, cyclic)
+    paths = _split_paths(rules, flow, n, cyclic)
     if cyclic:
         log.debug("patterns: %d paths do not wrap", sum(not rules.valid(p, True) for p in paths))
     paths = _fix_broken(rules, paths, days, need, cyclic)
@@ -349,74 +406,6 @@ def _split_paths(rules: _Rules, flow: list[dict], n: int, cyclic: bool) -> list[
     return paths
 
 
-def _labelled_paths(rules: _Rules, flow: list[dict], n: int, seconds: float):
-    """Split a cyclic flow into paths that wrap onto themselves: a multicommodity flow (one
-    commodity per start node, i.e. per history of days the path assumes before day 0,
-    routed inside the day flow) in which a path's last days work no day its start assumed
-    free, so that its real history is no busier than the assumed one. Solved by HiGHS's
-    MIP; None when it finds no such split in time."""
-    memory = rules.memory
-    counts: dict = defaultdict(int)
-    for (s, _), c in flow[0].items():
-        counts[s] += c
-    labels = sorted(counts)
-    model = cp_model.CpModel()
-    g: list[dict] = []
-    for i in range(n):
-        layer = {}
-        back = n - i
-        for (s, work), f in flow[i].items():
-            for label in labels:
-                if i == 0 and s != label:
-                    continue
-                if back <= memory and work and not label[-back]:
-                    continue  # the last days work no day the start assumed free
-                layer[(label, s, work)] = model.new_int_var(0, f, "")
-        g.append(layer)
-    for i in range(n):
-        per_arc: dict = defaultdict(list)
-        for (label, s, work), v in g[i].items():
-            per_arc[(s, work)].append(v)
-        for key, f in flow[i].items():
-            model.add(sum(per_arc.get(key, [])) == f)
-    for label in labels:
-        model.add(sum(v for (lab, s, work), v in g[0].items() if lab == label) == counts[label])
-    for i in range(n - 1):
-        into: dict = defaultdict(list)
-        for (label, s, work), v in g[i].items():
-            into[(label, rules.step(s, work))].append(v)
-        out: dict = defaultdict(list)
-        for (label, s, work), v in g[i + 1].items():
-            out[(label, s)].append(v)
-        for key in set(into) | set(out):
-            model.add(sum(into.get(key, [])) == sum(out.get(key, [])))
-    model.minimize(0 * sum(g[0].values()))
-    try:
-        status, values, _, _ = solve_with_highs(model, seconds)
-    except (ValueError, RuntimeError) as exc:
-        log.debug("patterns: no labelled split: %s", exc)
-        return None
-    if values is None:
-        log.debug("patterns: no labelled split (%s)", status)
-        return None
-    left = [{key: round(values[v.index]) for key, v in layer.items()} for layer in g]
-    paths = []
-    for label in labels:
-        for _ in range(counts[label]):
-            s, bits = label, []
-            for i in range(n):
-                for work in (1, 0):
-                    if left[i].get((label, s, work), 0) > 0:
-                        left[i][(label, s, work)] -= 1
-                        bits.append(work)
-                        s = rules.step(s, work)
-                        break
-                else:
-                    return None
-            paths.append(bits)
-    return paths
-
-
 def _fix_broken(rules: _Rules, paths: list[list[int]], days, need, cyclic: bool):
     """Drop working days from paths that break the rules; extra paths take those days."""
     n = len(days)
@@ -460,9 +449,11 @@ def _may_add(rules: _Rules, bits: list[int], i: int, cyclic: bool) -> bool:
 
 
 def _place_shifts(inst: Instance, rules: _Rules, days, counts, patterns, best_fit: bool,
-                  deadline: float = float("inf")):
+                  deadline: float = float("inf"), misses: dict[int, int] | None = None,
+                  first: int = 0):
     """Give each day's shifts to the agents whose pattern works it; None past the
-    deadline (a day's assignment problem grows with the square of its agents)."""
+    deadline (a day's assignment problem grows with the square of its agents). `misses`,
+    when given, counts per day index the shifts no agent working that day could take."""
     n = len(days)
     cyclic = inst.cyclic
     rest = round(inst.rules.min_rest_hours * 60)
@@ -527,7 +518,7 @@ def _place_shifts(inst: Instance, rules: _Rules, days, counts, patterns, best_fi
         shifts.append([])
         return len(work) - 1
 
-    for i in range(n):
+    for i in [(first + k) % n for k in range(n)]:
         if time.monotonic() > deadline:
             log.debug("patterns: out of time placing the shifts")
             return None
@@ -585,6 +576,8 @@ def _place_shifts(inst: Instance, rules: _Rules, days, counts, patterns, best_fi
         for row, (begin, end, k) in enumerate(todays):
             if row in placed:
                 continue
+            if misses is not None:
+                misses[i] = misses.get(i, 0) + 1
             chosen = None
             for a in range(len(work)):
                 if work[a][i] or not _may_add(rules, work[a], i, cyclic):

@@ -15,7 +15,7 @@ from scheduler.cli import app
 from scheduler.engine.instance import Instance
 from scheduler.workload.loaded import load_scenario
 import scheduler.engine.patterns as patterns_module
-from scheduler.engine.patterns import _labelled_paths, _Rules, _split_paths, pattern_roster
+from scheduler.engine.patterns import _Rules, _split_paths, pattern_roster
 
 PARAMS = {"num_workers": 2, "random_seed": 0}
 
@@ -125,6 +125,8 @@ def test_day_flow_by_highs_and_by_cpsat_when_highs_finds_none(write_scenario, mo
         return real(*args) if highs_finds else None
 
     monkeypatch.setattr(patterns_module, "_highs_flow", spy)
+    # the day flow is the fallback when the wrapping patterns' columns give nothing
+    monkeypatch.setattr(patterns_module, "cyclic_patterns", lambda *args: None)
     roster = pattern_roster(inst, counts, 20.0, PARAMS)
     assert calls and all(seconds > 0 for seconds in calls)
     assert_rules_hold(inst, roster, counts)
@@ -230,20 +232,25 @@ def _flow_of(rules: _Rules, patterns: list[list[int]]) -> list[dict]:
     return flow
 
 
-def test_cyclic_flow_split_into_paths_that_wrap_onto_themselves():
+def test_a_cyclic_flow_splits_into_one_path_per_agent_with_its_days():
     rules = _Rules(5, None)
     n = 14
     # two-week rotations: every pattern keeps 5 in 7 over the wrap
     base = [1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 0, 0]
     patterns = [base[r:] + base[:r] for r in range(n)] * 2
     assert all(rules.valid(p, True) for p in patterns)
-    flow = _flow_of(rules, patterns)
-    paths = _labelled_paths(rules, flow, n, 10.0)
-    assert paths is not None and len(paths) == len(patterns)
+    paths = _split_paths(rules, _flow_of(rules, patterns), n, cyclic=True)
+    assert len(paths) == len(patterns)
     for i in range(n):  # the same number of agents works each day
         assert sum(p[i] for p in paths) == sum(p[i] for p in patterns)
-    assert all(rules.valid(p, True) for p in paths)
-    # the naive split of the same flow need not wrap; the labelled one always does
-    naive = _split_paths(rules, flow, n, cyclic=True)
-    per_day = [sum(p[i] for p in paths) for i in range(n)]
-    assert [sum(p[i] for p in naive) for i in range(n)] == per_day
+
+
+def test_placing_shifts_starts_after_the_pair_of_days_with_most_room():
+    from scheduler.engine.patterns import _loosest_pair
+
+    patterns = [[1, 1, 0, 1], [1, 1, 1, 0], [0, 1, 1, 1]]
+    need = [2, 3, 2, 2]
+    # pairs (0,1): 2 both of min(2,3)=2; (1,2): 2 of 2; (2,3): 1 of 2; (3,0): 1 of 2 but capped at 1
+    assert _loosest_pair(patterns, {3: 1}, need) == 2
+    assert _loosest_pair(patterns, {}, need) in (2, 3)
+    assert _loosest_pair(patterns, {2: 1}, need) == 3
