@@ -18,7 +18,7 @@ the agent's last few working days (the day rules' automaton); a path may only en
 state it started from, so every pattern it returns wraps. Columns are added while some
 pattern has a negative reduced cost; the converged value, rounded up, bounds the agents
 for this `need`. The integer solution comes from a dive: columns at one or more are fixed
-at their whole part, or else the largest fraction is rounded up, and the master is
+at their whole part, or else the largest fractions are rounded up, and the master is
 re-priced, until it is whole. A MIP over the columns found (HiGHS) may follow when the
 dive ends above the bound.
 """
@@ -44,6 +44,9 @@ MAX_STATES = 128
 COLUMNS_PER_ROUND = 30
 """New columns added per pricing round (the most negative first)."""
 EPS = 1e-6
+CEIL_AT = 0.5
+"""When no column is at one or more, the dive rounds up the largest fraction and every
+other one at least this large that still fits the need left."""
 AGENT_WEIGHT = 1000.0
 """Second phase: an agent weighs this many agent-pairs on capped days (far more than a
 pattern can have), so the fewest agents still come first."""
@@ -124,6 +127,9 @@ class _Master:
         self.agent_cost, self.pair_cost = 1.0, 0.0
         self.h = _quiet_highs()
         self.h.setOptionValue("threads", 1)
+        # primal simplex: columns added keep the basis primal feasible (on 13 weeks a
+        # re-solve takes a third of the time of HiGHS's default choice)
+        self.h.setOptionValue("simplex_strategy", 4)
         self.columns: list[Bits] = []
         self.known: set[Bits] = set()
         empty_i, empty_v = np.array([], dtype=np.int32), np.array([], dtype=float)
@@ -241,13 +247,15 @@ def cyclic_patterns(step: Callable, states: list[tuple[int, ...]], need: list[in
 
 def _dive(master: _Master, solved, converge, out_of_time) -> np.ndarray | None:
     """Fix columns until the master's solution is whole: each column at its whole part
-    when one has any, else the largest fraction rounded up where it fits the need left."""
+    when one has any, else the largest fractions rounded up where they fit the need left
+    (CEIL_AT)."""
     lower = np.zeros(len(master.columns))
     while True:
         x = solved[1]
         lower = np.concatenate([lower, np.zeros(len(x) - len(lower))])
         if np.all(np.abs(x - np.round(x)) < EPS):
             return np.round(x)
+        log.debug("cyclic columns: dive at %d agents fixed, %.2f in all", lower.sum(), x.sum())
         raised = False
         for j, v in enumerate(x):
             whole = math.floor(v + EPS)
@@ -258,17 +266,20 @@ def _dive(master: _Master, solved, converge, out_of_time) -> np.ndarray | None:
         if not raised:
             days_left, caps_left = master.load(lower)
             fraction = x - np.floor(x + EPS)
+            ceiled = 0
             for j in np.argsort(-fraction):
-                if fraction[j] < EPS:
-                    return None
-                bits = master.columns[j]
-                if np.all(np.array(bits) <= days_left + EPS) and all(
-                        caps_left[k] >= 1 - EPS for k in caps_left
-                        if bits[k] and bits[(k + 1) % master.n]):
+                if fraction[j] < EPS or (ceiled and fraction[j] < CEIL_AT):
+                    break
+                bits = np.array(master.columns[j])
+                pairs = [k for k in caps_left if bits[k] and bits[(k + 1) % master.n]]
+                if np.all(bits <= days_left + EPS) and all(caps_left[k] >= 1 - EPS for k in pairs):
                     lower[j] += 1
                     master.set_lower(j, lower[j])
-                    break
-            else:
+                    ceiled += 1
+                    days_left -= bits
+                    for k in pairs:
+                        caps_left[k] -= 1
+            if not ceiled:
                 return None
         if out_of_time():
             return None
@@ -293,3 +304,4 @@ def _polish(master: _Master, start: np.ndarray, deadline: float,
     whole = np.round(np.asarray(values))
     log.debug("cyclic columns: MIP %s, %d agents", status, whole.sum())
     return whole if whole.sum() < start.sum() else None
+

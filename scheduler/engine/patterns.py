@@ -58,9 +58,10 @@ RETRY_MARGIN = 0.06
 than the flow: a few percent is the flow's luck (a month at peak 200: 502-523 agents for a
 502-agent flow, by seed), far more the shifts' shapes, which no flow mends (one cyclic week
 at peak 200: 641 for a 520-agent flow)."""
-COLUMNS_SHARE = 0.7
+COLUMNS_SHARE = 0.4
 """Of the time limit, the share the wrapping patterns by column generation may use (the
-day flow has the rest)."""
+day flow has the rest). Four weeks need 1-5 s; on 13 weeks the dive's re-pricing slows to
+minutes and the day flow's weekly patterns stand."""
 MAX_CAP_ROUNDS = 12
 """Rounds of lowering caps and pricing the patterns again."""
 SPARE_CAP_MINUTES = 2 * 1440
