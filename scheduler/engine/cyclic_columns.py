@@ -46,8 +46,9 @@ COLUMNS_PER_ROUND = 30
 """New columns added per pricing round (the most negative first)."""
 EPS = 1e-6
 CEIL_AT = 0.5
-"""When no column is at one or more, the dive rounds up the largest fraction and every
-other one at least this large that still fits the need left."""
+"""When no column is at one or more, the first dive rounds up the largest fraction and
+every other one at least this large that still fits the need left; when it ends above the
+bound, a second dive rounds up one column at a time."""
 AGENT_WEIGHT = 1000.0
 """Second phase: an agent weighs this many agent-pairs on capped days (far more than a
 pattern can have), so the fewest agents still come first."""
@@ -175,6 +176,12 @@ class _Master:
     def price(self, net: _Network, solved) -> list[tuple[float, Bits]]:
         return _price(net, solved[2], solved[3], self.agent_cost, self.pair_cost)
 
+    def free(self) -> None:
+        """Every column's lower bound back to zero (a new dive)."""
+        m = len(self.columns)
+        self.h.changeColsBounds(m, np.arange(m, dtype=np.int32), np.zeros(m),
+                                np.full(m, highspy.kHighsInf))
+
     def set_lower(self, j: int, value: float) -> None:
         self.h.changeColBounds(j, value, highspy.kHighsInf)
 
@@ -227,23 +234,32 @@ def cyclic_patterns(step: Callable, states: list[tuple[int, ...]], need: list[in
     log.debug("cyclic columns: relaxation %.2f (%d columns) in %.1f s", solved[0],
               len(master.columns), time.monotonic() - started)
     master.spread()
-    solved = converge()
-    if solved is None or out_of_time():
+    best = None
+    for ceil_at in (CEIL_AT, 1.0):  # the second, slower dive rounds one column at a time
+        master.free()
+        solved = converge()
+        if solved is None or out_of_time():
+            break
+        lower = _dive(master, solved, converge, out_of_time, ceil_at)
+        if lower is not None and (best is None or lower.sum() < best.sum()):
+            best = lower
+        log.debug("cyclic columns: dive %s agents (bound %d) in %.1f s",
+                  None if lower is None else int(lower.sum()), bound,
+                  time.monotonic() - started)
+        if best is not None and best.sum() <= bound:
+            break
+    if best is None:
         return None
-    lower = _dive(master, solved, converge, out_of_time)
-    if lower is None:
-        return None
-    agents = int(lower.sum())
-    log.debug("cyclic columns: dive %d agents (bound %d) in %.1f s", agents, bound,
-              time.monotonic() - started)
+    lower = best
     patterns = [list(bits) for bits, count in zip(master.columns, lower) for _ in range(int(count))]
     return patterns, bound
 
 
-def _dive(master: _Master, solved, converge, out_of_time) -> np.ndarray | None:
+def _dive(master: _Master, solved, converge, out_of_time, ceil_at: float
+          ) -> np.ndarray | None:
     """Fix columns until the master's solution is whole: each column at its whole part
-    when one has any, else the largest fractions rounded up where they fit the need left
-    (CEIL_AT)."""
+    when one has any, else the largest fraction rounded up, and every other one of at
+    least `ceil_at`, where they fit the need left."""
     lower = np.zeros(len(master.columns))
     while True:
         x = solved[1]
@@ -263,7 +279,7 @@ def _dive(master: _Master, solved, converge, out_of_time) -> np.ndarray | None:
             fraction = x - np.floor(x + EPS)
             ceiled = 0
             for j in np.argsort(-fraction):
-                if fraction[j] < EPS or (ceiled and fraction[j] < CEIL_AT):
+                if fraction[j] < EPS or (ceiled and fraction[j] < ceil_at):
                     break
                 bits = np.array(master.columns[j])
                 pairs = [k for k in caps_left if bits[k] and bits[(k + 1) % master.n]]
