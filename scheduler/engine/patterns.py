@@ -187,9 +187,10 @@ def pattern_roster(
 def _column_roster(inst, rules: _Rules, days, need, counts, deadline: float, stop):
     """(the roster with the fewest agents, the agents' lower bound for this need) from
     wrapping patterns by column generation (cyclic_columns.py). Shifts that no agent
-    working their day can take (their rest after the day before rules them out) lower the
-    cap on agents working that day and the one before by as many, and the patterns are
-    priced again: a cap on a pair of days cannot say everything the rest rule does.
+    working their day can take (their rest after the day before rules them out, or on the
+    day placed last the rest before the day after) lower the cap on agents working that
+    pair of days by as many, and the patterns are priced again: a cap on a pair of days
+    cannot say everything the rest rule does.
     Measured on four cyclic weeks (the grid's, peaks 50 to 1,000, weeks alike or not):
     the bound or one agent above it in 1-3 rounds."""
     n = len(days)

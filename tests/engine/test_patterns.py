@@ -6,6 +6,7 @@ The rosters are checked here by plain counting written for these tests (days in 
 from __future__ import annotations
 
 import math
+import time
 
 import pytest
 from typer.testing import CliRunner
@@ -254,3 +255,48 @@ def test_placing_shifts_starts_after_the_pair_of_days_with_most_room():
     assert _loosest_pair(patterns, {3: 1}, need) == 2
     assert _loosest_pair(patterns, {}, need) in (2, 3)
     assert _loosest_pair(patterns, {2: 1}, need) == 3
+
+
+def test_shifts_left_unplaced_lower_their_pair_cap_and_the_patterns_are_priced_again(
+        write_scenario, monkeypatch):
+    inst = Instance(load_scenario(write_scenario(three_shift_scenario(28, True))))
+    counts = plan_counts(inst)
+    real_patterns, real_place = patterns_module.cyclic_patterns, patterns_module._place_shifts
+    seen_caps, firsts = [], []
+
+    def priced(step, states, need, caps, deadline, stop):
+        seen_caps.append(dict(caps))
+        patterns, bound = real_patterns(step, states, need, caps, deadline, stop)
+        return patterns, bound - (len(seen_caps) == 1)  # the first round looks short
+
+    def placed(inst_, rules, days, counts_, patterns, best_fit, deadline, misses, first):
+        firsts.append(first)
+        roster = real_place(inst_, rules, days, counts_, patterns, best_fit, deadline,
+                            misses, first)
+        if len(seen_caps) == 1:
+            last = (first - 1) % len(days)
+            misses[last] = misses.get(last, 0) + 2  # two shifts unplaced on the last day
+            other = (last + 10) % len(days)
+            misses[other] = misses.get(other, 0) + 1  # and one on a day in the middle
+        return roster
+
+    monkeypatch.setattr(patterns_module, "cyclic_patterns", priced)
+    monkeypatch.setattr(patterns_module, "_place_shifts", placed)
+    rules = _Rules(inst.rules.max_days_per_week, inst.rules.max_consecutive_days)
+    days = list(inst.shift_days)
+    need = {d: sum(c for (dd, _), c in counts.items() if dd == d) for d in days}
+    roster, bound = patterns_module._column_roster(inst, rules, days, need, counts,
+                                                   time.monotonic() + 30, None)
+    assert len(seen_caps) >= 2
+    n, first = len(days), firsts[0]
+    last = (first - 1) % n
+
+    def cap(caps, j):
+        return caps.get(j, min(need[days[j]], need[days[(j + 1) % n]]))
+
+    # the day placed last: the pair it makes with the day after it (placed first)
+    assert cap(seen_caps[1], last) == cap(seen_caps[0], last) - 2
+    before = (last + 9) % n  # any other day: the pair it makes with the day before
+    assert cap(seen_caps[1], before) == cap(seen_caps[0], before) - 1
+    assert_rules_hold(inst, roster, counts)
+    assert len(roster) == math.ceil((5 * 9 + 2 * 6) / 5)
