@@ -298,3 +298,12 @@ def _dive(master: _Master, solved, converge, out_of_time, ceil_at: float
         if solved is None:
             return None
 
+
+def loosest_pair(patterns: list[list[int]], caps: dict[int, int], need: list[int]) -> int:
+    """The day j whose pair (j, j + 1) has the most room under its cap (the fewest agents
+    working both on a tie): placing the shifts starts after it, so the wrap, where a day's
+    shifts are bound on both sides, falls where it binds least."""
+    n = len(need)
+    both = [sum(1 for bits in patterns if bits[j] and bits[(j + 1) % n]) for j in range(n)]
+    room = [caps.get(j, min(need[j], need[(j + 1) % n])) - both[j] for j in range(n)]
+    return max(range(n), key=lambda j: (room[j], -both[j]))

@@ -40,7 +40,7 @@ from collections import defaultdict
 import numpy as np
 from ortools.sat.python import cp_model
 
-from scheduler.engine.cyclic_columns import cyclic_patterns
+from scheduler.engine.cyclic_columns import cyclic_patterns, loosest_pair
 from scheduler.engine.highs import highs_model, run_highs
 from scheduler.engine.instance import Instance
 from scheduler.engine.matching import match_by_class
@@ -205,7 +205,7 @@ def _column_roster(inst, rules: _Rules, days, need, counts, deadline: float, sto
             break
         patterns, lp_bound = found
         bound = bound or lp_bound  # from the caps as derived; later rounds tighten them
-        first = _loosest_pair(patterns, caps, [need[d] for d in days]) + 1
+        first = loosest_pair(patterns, caps, [need[d] for d in days]) + 1
         fewest_misses = None
         for best_fit in (False, True):
             misses: dict[int, int] = {}
@@ -229,16 +229,6 @@ def _column_roster(inst, rules: _Rules, days, need, counts, deadline: float, sto
             j = i if (i + 1) % n == first % n else (i - 1) % n
             caps[j] = max(0, caps.get(j, min(need[days[j]], need[days[(j + 1) % n]])) - missed)
     return best, bound
-
-
-def _loosest_pair(patterns: list[list[int]], caps: dict[int, int], need: list[int]) -> int:
-    """The day j whose pair (j, j + 1) has the most room under its cap (the fewest agents
-    working both on a tie): placing the shifts starts after it, so the wrap, where a day's
-    shifts are bound on both sides, falls where it binds least."""
-    n = len(need)
-    both = [sum(1 for bits in patterns if bits[j] and bits[(j + 1) % n]) for j in range(n)]
-    room = [caps.get(j, min(need[j], need[(j + 1) % n])) - both[j] for j in range(n)]
-    return max(range(n), key=lambda j: (room[j], -both[j]))
 
 
 def _day_patterns(inst, rules: _Rules, days, need, counts, time_limit, params, stop, lower):

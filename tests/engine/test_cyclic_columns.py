@@ -12,7 +12,7 @@ import time
 import numpy as np
 import pytest
 
-from scheduler.engine.cyclic_columns import _Network, _price, cyclic_patterns
+from scheduler.engine.cyclic_columns import _Network, _price, cyclic_patterns, loosest_pair
 from scheduler.engine.patterns import _reachable_states, _Rules
 
 ROTATION = [1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 0, 0]
@@ -94,3 +94,13 @@ def test_too_many_states_are_left_to_the_day_flow():
     rules = _Rules(7, 9)  # runs of up to 9 days remembered: 2**9 states
     assert cyclic_patterns(rules.step, _reachable_states(rules), [3] * 14, {},
                            time.monotonic() + 5) is None
+
+
+def test_placing_shifts_starts_after_the_pair_of_days_with_most_room():
+    patterns = [[1, 1, 0, 1], [1, 1, 1, 0], [0, 1, 1, 1]]
+    need = [2, 3, 2, 2]
+    # pairs (0,1): 2 both of min(2,3)=2; (1,2): 2 of 2; (2,3): 1 of 2; (3,0): 1 of 2 but capped at 1
+    assert loosest_pair(patterns, {3: 1}, need) == 2
+    assert loosest_pair(patterns, {}, need) in (2, 3)
+    assert loosest_pair(patterns, {2: 1}, need) == 3
+

@@ -246,17 +246,6 @@ def test_a_cyclic_flow_splits_into_one_path_per_agent_with_its_days():
         assert sum(p[i] for p in paths) == sum(p[i] for p in patterns)
 
 
-def test_placing_shifts_starts_after_the_pair_of_days_with_most_room():
-    from scheduler.engine.patterns import _loosest_pair
-
-    patterns = [[1, 1, 0, 1], [1, 1, 1, 0], [0, 1, 1, 1]]
-    need = [2, 3, 2, 2]
-    # pairs (0,1): 2 both of min(2,3)=2; (1,2): 2 of 2; (2,3): 1 of 2; (3,0): 1 of 2 but capped at 1
-    assert _loosest_pair(patterns, {3: 1}, need) == 2
-    assert _loosest_pair(patterns, {}, need) in (2, 3)
-    assert _loosest_pair(patterns, {2: 1}, need) == 3
-
-
 def test_shifts_left_unplaced_lower_their_pair_cap_and_the_patterns_are_priced_again(
         write_scenario, monkeypatch):
     inst = Instance(load_scenario(write_scenario(three_shift_scenario(28, True))))
