@@ -63,7 +63,8 @@ full rounds has stalled: past half the time to `dive_by` the dive starts unconve
 PARTIAL = 0.3
 PARTIAL_STAFF = 30
 PARTIAL_AGE = 4
-"""Partial pricing, from PARTIAL_STAFF free employees on: a round prices the PARTIAL share
+"""Partial pricing (with `dive_late`: beyond 28 days), from PARTIAL_STAFF free employees
+on: a round prices the PARTIAL share
 of them whose last pricing found the most negative reduced cost, and every one not priced
 for PARTIAL_AGE rounds; a round that adds nothing is followed by one over everybody
 (only such a round may declare convergence or give a Lagrangian bound)."""
@@ -326,7 +327,7 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
             price = ({c: SMOOTHING * center[c] + (1 - SMOOTHING) * mu[c] for c in mu}
                      if smoothed else mu)
             batch = free
-            if not fixed and not need_full and len(free) >= PARTIAL_STAFF:
+            if dive_late and not fixed and not need_full and len(free) >= PARTIAL_STAFF:
                 # partial pricing: the employees whose last pricing gained most, and
                 # every one not priced for PARTIAL_AGE rounds
                 batch = sorted(free, key=lambda e: (age[e] < PARTIAL_AGE, gain[e]))[
