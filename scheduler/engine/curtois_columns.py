@@ -32,6 +32,8 @@ from ortools.sat.python import cp_model
 from scheduler.datasets.curtois import CurtoisInstance, Roster
 from scheduler.engine.curtois import HARD_RULES, CurtoisVars, add_variables
 from scheduler.engine.curtois_dp import MAX_LABELS, DpPricer, dp_size
+from scheduler.engine.curtois_polish import polish, roster_cost
+from scheduler.engine.curtois_pool import DpPool
 from scheduler.engine.highs import _quiet_highs
 
 DIVE_ROUNDS = 3
@@ -52,6 +54,20 @@ column the current duals are priced alone before convergence is declared."""
 
 DUAL_SCALE = 1000
 """Duals reach CP-SAT as integers in thousandths."""
+
+STALL = 0.005
+STALL_ROUNDS = 10
+"""A relaxation whose value fell by less than STALL (relative) over the last STALL_ROUNDS
+full rounds has stalled: past half the time to `dive_by` the dive starts unconverged."""
+
+PARTIAL = 0.3
+PARTIAL_STAFF = 30
+PARTIAL_AGE = 4
+"""Partial pricing (with `dive_late`: beyond 28 days), from PARTIAL_STAFF free employees
+on: a round prices the PARTIAL share
+of them whose last pricing found the most negative reduced cost, and every one not priced
+for PARTIAL_AGE rounds; a round that adds nothing is followed by one over everybody
+(only such a round may declare convergence or give a Lagrangian bound)."""
 
 
 class _Pricer:
@@ -146,18 +162,23 @@ class Pricer:
 
     def solve(self, duals: dict[tuple[int, int], float], seconds: float, seed: int,
               first: bool = False, hint: frozenset[tuple[int, int]] | None = None,
-              workers: int = 1, plain: bool = False, below: float | None = None
+              workers: int = 1, plain: bool = False, below: float | None = None,
+              pre: tuple[list, float | None] | None = None
               ) -> list[frozenset[tuple[int, int]]]:
         """As _Pricer.solve (rosters, the best last). With the dynamic program: `plain`
         prices nothing (the least request penalty); when no roster it finds costs less
         than `below` although its bound says one might (the priced caps), CP-SAT searches
-        for `seconds`, hinted with its best."""
+        for `seconds`, hinted with its best. `pre`: the dynamic program's rosters and bound
+        already found for these duals (by a DpPool)."""
         self.bound = None
         if self.dp is None:
             return self.cp.solve(duals, seconds, seed, first=first, hint=hint,
                                  workers=workers, plain=plain)
-        found = self.dp.solve({} if plain else duals)
-        self.bound = self.dp.last_bound
+        if pre is not None:
+            found, self.bound = pre
+        else:
+            found = self.dp.solve({} if plain else duals)
+            self.bound = self.dp.last_bound
         best = min((self.value(c, duals) for c in found), default=math.inf)
         if not found or (below is not None and not plain and best >= below - 1e-6
                          and self.bound is not None and self.bound < below - 1e-6):
@@ -188,7 +209,8 @@ class ColumnResult:
 def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: float,
                       ip_seconds: float,
                       seed: int = 0, workers: int = 2, price_seconds: float = 2.0,
-                      dive_by: float | None = None, exact: bool = True) -> ColumnResult:
+                      dive_by: float | None = None, exact: bool = True,
+                      processes: bool = True, dive_late: bool = False) -> ColumnResult:
     """Columns from `start` (a feasible roster) and from pricing until `deadline`
     less `ip_seconds`; then the integer master for `ip_seconds`, hinted with `start`.
     Without `start`, each employee's first column is their own best roster for their
@@ -197,7 +219,13 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
     instant; default: any time); otherwise the integer master starts at once. `exact`:
     when pricing by dynamic programming finds nothing where its priced caps leave a gap,
     CP-SAT searches those employees before convergence is declared; without it, the
-    relaxation's value is reported as a bound only when there was no such gap."""
+    relaxation's value is reported as a bound only when there was no such gap.
+    `dive_late`: the dive starts unconverged at `dive_by` (or earlier when the relaxation
+    stalls, see STALL). Any dive may run on into two thirds of the integer master's time.
+    The dive's roster (or the rounded relaxation, or the start) is improved by best
+    responses over the columns (scheduler.engine.curtois_polish) before it hints the
+    integer master. `processes`: with two workers or more, the dynamic programs price in
+    that many processes (scheduler.engine.curtois_pool)."""
     shift = {s.id: i for i, s in enumerate(inst.shifts)}
     n = len(inst.staff)
     pricers = [Pricer(inst, e) for e in range(n)]
@@ -249,6 +277,9 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
                          if sid is not None))
 
     lp_deadline = deadline - ip_seconds
+    dive_deadline = deadline - ip_seconds / 3
+    """A dive may take two thirds of the integer master's time (hinted with the dive's
+    roster, the master needs little)."""
     converged = False
     lp_value = None
     iterations = 0
@@ -265,8 +296,20 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
     dives, dived_value, dive_began = 0, None, time.monotonic()
     rng = random.Random(seed)
     started = time.monotonic()
+    age = [0] * n  # rounds since each employee was priced
+    gain = [-math.inf] * n  # their reduced cost then
+    need_full = False
+    bounds_changed = False
+    history: list[float] = []  # the relaxation's values, nothing fixed
+    dp_pool = None
+    if workers >= 2 and processes:
+        dp_pool = DpPool(inst, [e for e in range(n) if pricers[e].dp is not None], workers)
     try:
-        while time.monotonic() < lp_deadline:
+        while time.monotonic() < (dive_deadline if fixed else lp_deadline):
+            # dual simplex after the dive fixed columns (the basis stays dual feasible),
+            # primal after columns came (it stays primal feasible)
+            h.setOptionValue("simplex_strategy", 1 if bounds_changed else 4)
+            bounds_changed = False
             h.run()
             value = h.getInfo().objective_function_value
             solution = h.getSolution()
@@ -275,7 +318,7 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
             pi = dual[:n]
             mu = {c: dual[n + i] for c, i in cover_rows.items()}
             iterations += 1
-            left = lp_deadline - time.monotonic()
+            left = (dive_deadline if fixed else lp_deadline) - time.monotonic()
             if left <= 0.05:
                 break
             limit = min(price_seconds, max(0.05, left))
@@ -283,34 +326,60 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
             smoothed = center is not None and not mispriced and not fixed
             price = ({c: SMOOTHING * center[c] + (1 - SMOOTHING) * mu[c] for c in mu}
                      if smoothed else mu)
+            batch = free
+            if dive_late and not fixed and not need_full and len(free) >= PARTIAL_STAFF:
+                # partial pricing: the employees whose last pricing gained most, and
+                # every one not priced for PARTIAL_AGE rounds
+                batch = sorted(free, key=lambda e: (age[e] < PARTIAL_AGE, gain[e]))[
+                    :max(PARTIAL_STAFF, math.ceil(PARTIAL * len(free)))]
+            partial = len(batch) < len(free)
+            pre = dp_pool.price(price, batch) if dp_pool is not None else {}
             futures = [(e, pool.submit(pricers[e].solve, price, limit,
-                                       seed + iterations * n + e)) for e in free]
+                                       seed + iterations * n + e, pre=pre.get(e)))
+                       for e in batch]
             added = 0
             lagrangian = sum(c.requirement * price[(c.day, shift[c.shift])] for c in inst.cover)
+            for e in free:
+                age[e] += 1
             for e, fut in futures:
                 found = fut.result()
+                age[e] = 0
+                gain[e] = min((pricers[e].value(col, mu) - pi[e] for col in found),
+                              default=0.0)
                 if pricers[e].bound is not None:
                     lagrangian += pricers[e].bound
                 elif found:
                     lagrangian += min(pricers[e].value(col, price) for col in found)
                 added += take(e, found)
+            need_full = partial and not added
+            if need_full:
+                continue  # no convergence, no bound from part of the staff
             if not added and not smoothed and not fixed and exact:
                 # the dynamic program found nothing, but where its priced caps leave a gap
                 # below the employee's dual, CP-SAT searches (hinted with its best)
                 gaps = [e for e in free if pricers[e].bound is not None
                         and pricers[e].bound < pi[e] - 1e-6]
                 futures = [(e, pool.submit(pricers[e].solve, price, limit,
-                                           seed + iterations * n + e, below=pi[e]))
+                                           seed + iterations * n + e, below=pi[e],
+                                           pre=pre.get(e)))
                            for e in gaps]
                 for e, fut in futures:
                     added += take(e, fut.result())
-            if not fixed and lagrangian > best_lagrangian:
+            if not fixed and not partial and lagrangian > best_lagrangian:
                 best_lagrangian, center = lagrangian, price
             mispriced = smoothed and not added
             if mispriced:
                 continue
             rounds += 1
-            if added and (not fixed or rounds < DIVE_ROUNDS):
+            if not fixed:
+                history.append(value)
+            # with dive_late, past dive_by or (past half the time to it) when the relaxation
+            # has all but stopped moving, the dive starts unconverged (no bound then)
+            now = time.monotonic()
+            stalled = dive_late and not fixed and not converged and dive_by is not None and (
+                now > dive_by or (len(history) > STALL_ROUNDS and now > (started + dive_by) / 2
+                                  and history[-STALL_ROUNDS - 1] - value < STALL * abs(value)))
+            if added and not stalled and (not fixed or rounds < DIVE_ROUNDS):
                 continue
             rounds = 0
             if not fixed and not added and not converged:
@@ -336,11 +405,12 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
                              for e, j in fixed.items()}
                 if lp_value is not None and dived_value <= math.ceil(lp_value - 1e-6) + 1e-6:
                     break  # the dive reached the bound: optimal
-                if lp_deadline - time.monotonic() < (time.monotonic() - dive_began) * 1.2:
+                if dive_deadline - time.monotonic() < (time.monotonic() - dive_began) * 1.2:
                     break  # no time for another dive
                 # dive again, with other choices, from the relaxation with nothing fixed
                 for j in fixed.values():
                     h.changeColBounds(first_col + j, 0.0, inf)
+                    bounds_changed = True
                 fixed.clear()
                 dive_began, dive_step_at = time.monotonic(), None
                 continue
@@ -353,7 +423,7 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
             # fix enough of the rest that the dive ends in time, at the pace of its last step
             now = time.monotonic()
             pace = now - (dive_step_at or now)
-            steps_left = (lp_deadline - now) * 0.7 / pace if pace > 0 else math.inf
+            steps_left = (dive_deadline - now) * 0.7 / pace if pace > 0 else math.inf
             share = min(DIVE_MOST, max(DIVE_SHARE, 1 / max(1.0, steps_left)))
             dive_step_at = now
             sure += [(e, j) for _, e, j in rest[:max(1 if not sure else 0,
@@ -361,15 +431,30 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
             for e, j in sure:
                 fixed[e] = j
                 h.changeColBounds(first_col + j, 1.0, 1.0)
+                bounds_changed = True
     finally:
         pool.shutdown(wait=True)
+        if dp_pool is not None:
+            dp_pool.close()
     dive_done = dived is not None
-    if dived is None and last_x:  # round the unfinished dive: each one's likeliest roster
+    costs = [pricers[e].cost(col) for e, col in columns]
+    index = {(e, col): j for j, (e, col) in enumerate(columns)}
+    if dived is not None:
+        chosen = {e: index[e, _column(inst, dived[p.id])] for e, p in enumerate(inst.staff)}
+    elif last_x:  # round the unfinished dive: each one's likeliest roster
         best: dict[int, tuple[float, int]] = {e: (2.0, j) for e, j in fixed.items()}
         for j, (e, _) in enumerate(columns[:len(last_x)]):
             if last_x[j] > best.get(e, (-1.0, -1))[0]:
                 best[e] = (last_x[j], j)
-        dived = {inst.staff[e].id: _row(inst, columns[j][1]) for e, (_, j) in best.items()}
+        chosen = {e: j for e, (_, j) in best.items()}
+    else:
+        chosen = {e: e for e in range(n)}  # the start roster
+    # best responses over the columns, from that and from the start roster
+    until = time.monotonic() + max(0.5, min(ip_seconds, deadline - time.monotonic()) / 3)
+    chosen = min((polish(inst, costs, columns, c, until, seed)
+                  for c in (chosen, {e: e for e in range(n)})),
+                 key=lambda c: roster_cost(inst, costs, columns, c))
+    dived = {inst.staff[e].id: _row(inst, columns[j][1]) for e, j in chosen.items()}
     roster = _integer_master(inst, pricers, columns, dived, deadline, ip_seconds, seed,
                              workers)
     return ColumnResult(roster, lp_value, converged, len(columns), iterations, dive_done,
@@ -427,6 +512,11 @@ def _integer_master(inst: CurtoisInstance, pricers: list,
         if solver.value(z[i]):
             roster[inst.staff[e].id] = _row(inst, col)
     return roster
+
+
+def _column(inst: CurtoisInstance, row: tuple[str | None, ...]) -> frozenset[tuple[int, int]]:
+    shift = {s.id: i for i, s in enumerate(inst.shifts)}
+    return frozenset((d, shift[sid]) for d, sid in enumerate(row) if sid is not None)
 
 
 def _row(inst: CurtoisInstance, col: frozenset[tuple[int, int]]) -> tuple[str | None, ...]:

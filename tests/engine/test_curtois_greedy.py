@@ -2,8 +2,8 @@
 independent checker with the checker's objective equal to the engine's, best responses
 and the integer master over the rows seen never make a roster worse, LNS never returns
 worse than the best-response roster it starts from, and column generation is kept for
-the instances up to 28 days and 60 staff (up to 84 days with the dynamic-programming
-pricer)."""
+the instances up to 28 days and 60 staff (up to 84 days and 60 staff with the
+dynamic-programming pricer)."""
 
 from __future__ import annotations
 
@@ -70,7 +70,9 @@ def test_columns_kept_up_to_28_days_and_60_staff_and_to_84_days_with_the_dp(monk
     staff = inst.staff * 5  # ids repeat, but only the sizes matter here
     assert columns_fit(dataclasses.replace(inst, days=28, staff=staff[:60]))
     # beyond, only while every employee's dynamic-programming pricer fits, up to 84 days
-    assert columns_fit(dataclasses.replace(inst, days=84, staff=staff[:61]))
+    # and 60 staff (Instance13's 120 keep the best-response path)
+    assert columns_fit(dataclasses.replace(inst, days=84, staff=staff[:60]))
+    assert not columns_fit(dataclasses.replace(inst, days=35, staff=staff[:61]))
     assert not columns_fit(dataclasses.replace(inst, days=91, staff=staff[:14]))
     monkeypatch.setattr("scheduler.engine.curtois_search.MAX_LABELS", 0)
     assert columns_fit(dataclasses.replace(inst, days=28, staff=staff[:60]))
