@@ -63,7 +63,9 @@ COLUMNS_SHARE = 0.4
 day flow has the rest). Four weeks need 1-5 s; on 13 weeks the dive's re-pricing slows to
 minutes and the day flow's weekly patterns stand."""
 MAX_CAP_ROUNDS = 12
-"""Rounds of lowering caps and pricing the patterns again."""
+"""Rounds of lowering caps and pricing the patterns again (ending after STALE_CAP_ROUNDS
+rounds in a row without fewer agents)."""
+STALE_CAP_ROUNDS = 3
 SPARE_CAP_MINUTES = 2 * 1440
 """Spare rest above this counts the same (an agent off yesterday has unbounded spare)."""
 
@@ -197,7 +199,7 @@ def _column_roster(inst, rules: _Rules, days, need, counts, deadline: float, sto
     index = {d: i for i, d in enumerate(days)}
     caps = {index[d]: cap for d, _, cap in _both_days_caps(inst, counts, need)}
     states = _reachable_states(rules)
-    best, bound = None, 0
+    best, bound, stale = None, 0, 0
     for _ in range(MAX_CAP_ROUNDS):
         found = cyclic_patterns(rules.step, states, [need[d] for d in days], caps, deadline,
                                 stop)
@@ -214,12 +216,14 @@ def _column_roster(inst, rules: _Rules, days, need, counts, deadline: float, sto
             if roster is None or not roster_ok(inst, roster):
                 continue
             if best is None or len(roster) < len(best):
-                best = roster
+                best, stale = roster, -1
             if fewest_misses is None or sum(misses.values()) < sum(fewest_misses.values()):
                 fewest_misses = misses
         log.debug("patterns: %d agents from columns (bound %d), shifts unplaced %s",
                   len(best or ()), bound, fewest_misses)
-        if not fewest_misses or (best is not None and len(best) <= bound):
+        stale += 1
+        if not fewest_misses or (best is not None and len(best) <= bound) \
+                or stale >= STALE_CAP_ROUNDS:
             break
         for i, missed in fewest_misses.items():
             # a day's shifts are bound by the day before, the day placed last also by
