@@ -29,7 +29,8 @@ def _free_port() -> int:
 
 @pytest.fixture
 def dask_scheduler(tmp_path):
-    """`dask scheduler` and one `dask worker` (one thread) as subprocesses on loopback;
+    """`dask scheduler` and one `dask worker` (one thread, no nanny: a nanny took 8 s to
+    shut down) as subprocesses on loopback;
     the worker runs elsewhere than the scenario files and imports `scheduler` through
     PYTHONPATH."""
     port = _free_port()
@@ -50,7 +51,7 @@ def dask_scheduler(tmp_path):
         ))
         procs.append(subprocess.Popen(
             dask + ["worker", address, "--nthreads", "1", "--nworkers", "1",
-                    "--host", "127.0.0.1", "--no-dashboard"],
+                    "--host", "127.0.0.1", "--no-dashboard", "--no-nanny"],
             env=env, cwd=elsewhere, stdout=subprocess.DEVNULL,
             stderr=open(logs / "worker.log", "w"),
         ))
@@ -82,7 +83,7 @@ def _run(out, *extra):
     scenario = SCENARIOS / "tiny.yaml"
     result = runner.invoke(app, [
         "compare", str(scenario), "--quiet", "--out", str(out),
-        "--set", "solver.profile=deterministic", "--set", "solver.time_limit_seconds=2",
+        "--set", "solver.profile=deterministic", "--set", "solver.time_limit_seconds=1",
         "--sweep", "rules.min_rest_hours=8,12", "--sweep", "demand.floor=1:2:1", *extra,
     ])
     assert result.exit_code == 0, result.output
@@ -94,7 +95,8 @@ def test_remote_cluster_gives_the_same_results(dask_scheduler, tmp_path):
     local = _run(tmp_path / "local")
     here = _run(tmp_path / "here", "--cluster", "none")
     keys = ["run", "status", "headcount", "paid_hours", "short_slots", "headcount_lower_bound"]
-    assert len(remote) == 4 and set(remote["status"]) == {"optimal"}
+    # a deterministic second per run: rosters, not always proven (2 s took 20 s a way)
+    assert len(remote) == 4 and set(remote["status"]) <= {"optimal", "feasible"}
     assert remote[keys].equals(local[keys]) and remote[keys].equals(here[keys])
     # the same rosters, shift by shift (deterministic profile, one CP-SAT worker each)
     for run in remote["run"]:
