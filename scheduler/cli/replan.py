@@ -109,6 +109,6 @@ def replan_folder(folder: Path, changes_path: Path, start_text: str | None,
         len(previous.shifts), len({s.agent for s in previous.shifts})) \
         - FINISH_SHARE * limit - FINISH_PER_SHIFT * len(previous.shifts)
     result = replan(loaded, previous.shifts, previous.breaks, start, max(1.0, search),
-                    _reasons(changes, last), changes.demand_file is not None, stop)
+                    _reasons(changes, last), changes.demand_changed, stop)
     target = out_dir if out_dir is not None else folder.parent / f"{folder.name}-replan"
     return Replanned(result, loaded, start, target)

@@ -323,7 +323,8 @@ ChangeKind = Literal["sick", "leave", "unavailable", "leaves", "demand"]
 
 class RosterChange(Strict):
     """One change a re-plan answers (`scheduler replan --changes`): a person sick, on
-    leave or unavailable over days, a person leaving, or a new demand file."""
+    leave or unavailable over days, a person leaving, or a new demand file (the whole
+    requirement, or one queue's)."""
 
     kind: ChangeKind
     """sick, leave, unavailable: the person works no shift on those days (hard);
@@ -340,6 +341,10 @@ class RosterChange(Strict):
     file: str | None = None
     """For demand: the new demand file (CSV as the scenario's demand.file), relative to
     the changes file."""
+    queue: str | None = None
+    """For demand in a folder whose scenario splits queues (channels[].required): the
+    queue (channels[].name) whose agents per slot `file` replaces. Absent: `file` is the
+    scenario's whole requirement."""
     note: str | None = None
     """Free text carried into changes.csv (e.g. "flu")."""
 
@@ -352,6 +357,8 @@ class RosterChange(Strict):
             if self.id is not None or dated:
                 raise ValueError("a demand change takes file only (no id or dates)")
             return self
+        if self.queue is not None:
+            raise ValueError(f"queue does not apply to {self.kind}")
         if self.id is None:
             raise ValueError(f"a {self.kind} change needs id")
         if self.file is not None:

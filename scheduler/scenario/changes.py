@@ -2,7 +2,8 @@
 checked against the scenario as solved (known people, days inside the horizon, demand
 files that exist) and against the roster kept as worked, then applied to the scenario's
 data: sickness and leave become hard requests, a person leaving gets an end date, a new
-demand file replaces the requirement.
+demand file replaces the requirement (in a folder that keeps its queues as solved, the
+`queue` it names: that channel's agents per slot).
 
 The changes file has a header and one change a row:
 
@@ -11,17 +12,22 @@ The changes file has a header and one change a row:
     leave,E0040,,2026-10-14,2026-10-16,,
     leaves,E0007,2026-10-20,,,,
     demand,,,,,demand_v2.csv,new forecast
+
+A folder whose scenario splits queues takes a demand change per queue, in a `queue` column
+(`demand,,,,,after_sale_v2.csv,after-sale wave,after_sale`, header `...,file,note,queue`).
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from scheduler.errors import InputError
+from scheduler.models.sections import Horizon
 from scheduler.models.staff import RosterChange
+from scheduler.scenario.demand import read_demand_csv
 from scheduler.scenario.staff import read_rows
 
 KEY = "changes"
@@ -34,12 +40,21 @@ class Changes:
 
     path: Path
     rows: list[tuple[RosterChange, int]]
+    queue_required: dict[str, list[int]] = field(default_factory=dict)
+    """Per queue changed (a folder that keeps its queues as solved): its new agents per
+    slot, read from the last demand change naming it."""
 
     @property
     def demand_file(self) -> Path | None:
-        """The last demand change's file, resolved against the changes file's folder."""
-        files = [c.file for c, _ in self.rows if c.kind == "demand"]
+        """The last demand change's file, resolved against the changes file's folder
+        (changes naming a queue are in queue_required)."""
+        files = [c.file for c, _ in self.rows if c.kind == "demand" and c.queue is None]
         return (self.path.parent / files[-1]).resolve() if files else None
+
+    @property
+    def demand_changed(self) -> bool:
+        """Whether any requirement changes (the whole one or a queue's)."""
+        return self.demand_file is not None or bool(self.queue_required)
 
     def earliest_day(self) -> dt.date | None:
         """The first day any person's change touches (None with demand changes only)."""
@@ -62,6 +77,7 @@ def read_changes(path: Path, data: dict) -> Changes:
         raise InputError("the file lists no change", file=path, key_path=KEY)
     people = {p["id"] for p in ((data.get("staff") or {}).get("people") or [])}
     first, last = _horizon(data)
+    queue_required: dict[str, list[int]] = {}
     for change, line in rows:
         if change.id is not None and change.id not in people:
             what = "the scenario names no staff" if not people else "no such person in the staff"
@@ -77,21 +93,45 @@ def read_changes(path: Path, data: dict) -> Changes:
             if not target.is_file():
                 raise InputError(f"no demand file {change.file!r} (looked for {target})",
                                  file=path, key_path=f"{KEY}: column file", line=line)
-            channels = data.get("channels") or []
-            if channels and all(isinstance(c, dict) and c.get("required") is not None
-                                for c in channels):
-                raise InputError("a demand change cannot be re-planned for this folder: its "
-                                 "scenario holds each queue's agents as solved "
-                                 "(channels[].required) and a demand file gives one total, "
-                                 "not who must serve which queue; change the queues' volumes "
-                                 "in the scenario and solve again", file=path,
-                                 key_path=f"{KEY}: column kind", line=line)
-            if channels:
-                raise InputError("a demand change needs a scenario whose requirement is its "
-                                 "demand file; this one sizes channels (change their "
-                                 "volume files and solve again)", file=path,
-                                 key_path=f"{KEY}: column kind", line=line)
-    return Changes(path, rows)
+            _check_demand_target(change, line, path, data)
+            if change.queue is not None:
+                queue_required[change.queue] = _queue_required(target, change.queue, data)
+    return Changes(path, rows, queue_required)
+
+
+def _check_demand_target(change: RosterChange, line: int, path: Path, data: dict) -> None:
+    """A demand change fits the folder: a queue named exactly when its scenario keeps its
+    queues as solved, and that queue one of them; none for channels sized from contacts."""
+    channels = [c for c in data.get("channels") or [] if isinstance(c, dict)]
+    queues = [str(c.get("name")) for c in channels]
+    if channels and all(c.get("required") is not None for c in channels):
+        if change.queue is None:
+            raise InputError("this folder's scenario keeps each queue's agents as solved "
+                             "(channels[].required): a demand change names its queue in the "
+                             f"column queue (one of {', '.join(queues)}) and its file gives "
+                             "that queue's agents per slot", file=path,
+                             key_path=f"{KEY}: column queue", line=line)
+        if change.queue not in queues:
+            raise InputError(f"unknown queue {change.queue!r}: the scenario's queues are "
+                             f"{', '.join(queues)}", file=path,
+                             key_path=f"{KEY}: column queue", line=line)
+    elif channels:
+        raise InputError("a demand change needs a scenario whose requirement is its "
+                         "demand file; this one sizes channels (change their "
+                         "volume files and solve again)", file=path,
+                         key_path=f"{KEY}: column kind", line=line)
+    elif change.queue is not None:
+        raise InputError("this folder's scenario has one requirement, no queues: leave the "
+                         "column queue empty", file=path, key_path=f"{KEY}: column queue",
+                         line=line)
+
+
+def _queue_required(target: Path, queue: str, data: dict) -> list[int]:
+    """The queue's agents per slot from a demand file (`start,required`)."""
+    horizon = Horizon.model_validate(data["horizon"])
+    start = dt.datetime.combine(horizon.start_date, dt.time())
+    return read_demand_csv(target, start, horizon.slot_minutes, horizon.num_slots,
+                           key=f"channels[{queue}].required")
 
 
 def check_against_kept(changes: Changes, kept: set[tuple[str, dt.date]],
@@ -118,7 +158,7 @@ def check_against_kept(changes: Changes, kept: set[tuple[str, dt.date]],
 def apply_changes(data: dict, changes: Changes, start: dt.datetime) -> dict:
     """The scenario's data with the changes made: absences from `start`'s day on become
     hard requests (days before it were worked as planned), a person leaving ends the day
-    before, a new demand file replaces the requirement."""
+    before, a new demand file replaces the requirement (or a queue's)."""
     out = copy.deepcopy(data)
     people = {p["id"]: p for p in out["staff"]["people"]} if out.get("staff") else {}
     requests = out.setdefault("requests", {"items": []}) or {"items": []}
@@ -142,4 +182,7 @@ def apply_changes(data: dict, changes: Changes, start: dt.datetime) -> dict:
     if changes.demand_file is not None:
         floor = (out.get("demand") or {}).get("floor", 0)
         out["demand"] = {"file": str(changes.demand_file), "floor": floor}
+    for channel in out.get("channels") or []:
+        if channel.get("name") in changes.queue_required:
+            channel["required"] = list(changes.queue_required[channel["name"]])
     return out

@@ -26,10 +26,11 @@ def _parse_required(text: str) -> int:
     return math.ceil(value - 1e-9)
 
 
-def read_demand_csv(path: Path, start: dt.datetime, slot_minutes: int, num_slots: int) -> list[int]:
+def read_demand_csv(path: Path, start: dt.datetime, slot_minutes: int, num_slots: int,
+                    key: str = "demand.file") -> list[int]:
     """Read `start,required` rows; every slot of the horizon exactly once, in any order.
-    A fractional requirement is rounded up (0.2 agents still needs someone)."""
-    key = "demand.file"
+    A fractional requirement is rounded up (0.2 agents still needs someone). `key`: the
+    key path its errors name."""
     text = read_text(path, key_path=key, limit=MAX_DEMAND_BYTES)
     reader = csv.reader(text.splitlines())
     header = next(reader, None)

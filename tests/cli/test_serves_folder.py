@@ -2,11 +2,12 @@
 (pools' and people's `serves`): its scenario.yaml keeps each queue's agents as solved and
 the serves, so that `scheduler check` holds each queue to the people who serve it on the
 folder and on a re-plan of it, and `scheduler replan` covers a sick person's queue with
-someone who serves it. A demand change for such a folder is refused."""
+someone who serves it. A demand change for such a folder names its queue."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import shutil
 
 import pytest
@@ -93,7 +94,7 @@ def test_a_sick_day_is_covered_by_someone_who_serves_the_queue(solved, tmp_path)
     assert {r["agent"] for r in rows(out / "changes.csv")} == {sick, stand_in}
 
 
-def test_a_demand_change_for_a_folder_with_queues_is_refused(solved, tmp_path):
+def test_a_demand_change_for_a_folder_with_queues_must_name_its_queue(solved, tmp_path):
     (tmp_path / "demand.csv").write_text("start,required\n", encoding="utf-8")
     changes = tmp_path / "changes.csv"
     changes.write_text("kind,id,date,start_date,end_date,file,note\n"
@@ -102,7 +103,35 @@ def test_a_demand_change_for_a_folder_with_queues_is_refused(solved, tmp_path):
                                str(tmp_path / "new")])
     assert done.exit_code == 2
     text = " ".join(done.output.split())
-    assert "changes.csv:2:" in text and "column kind" in text and "each queue's agents" in text
+    assert "changes.csv:2:" in text and "column queue" in text and "one of A, B" in text
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_queues_new_demand_is_covered_by_someone_who_serves_it(solved, tmp_path):
+    # queue A now needs two agents where it needed one: the A person who was off comes
+    # in; the B queue and its person are left alone
+    saved = yaml.safe_load((solved / "scenario.yaml").read_text(encoding="utf-8"))
+    before = next(c["required"] for c in saved["channels"] if c["name"] == "A")
+    after = [2 * v for v in before]
+    start = dt.datetime.fromisoformat(str(saved["horizon"]["start_date"]))
+    step = dt.timedelta(minutes=saved["horizon"].get("slot_minutes", 30))
+    (tmp_path / "a_v2.csv").write_text(
+        "start,required\n" + "".join(f"{start + i * step:%Y-%m-%dT%H:%M},{v}\n"
+                                     for i, v in enumerate(after)), encoding="utf-8")
+    changes = tmp_path / "changes.csv"
+    changes.write_text("kind,id,date,start_date,end_date,file,note,queue\n"
+                       "demand,,,,,a_v2.csv,after-sale wave,A\n", encoding="utf-8")
+    out = tmp_path / "new"
+    done = runner.invoke(app, ["replan", str(solved), "--changes", str(changes), "--out",
+                               str(out), "--time-limit", "8"])
+    assert done.exit_code == 0, done.output
+    assert sorted(on_queue(out, "A")) == ["P1", "P3"]
+    assert on_queue(out, "B") == on_queue(solved, "B")
+    replanned = yaml.safe_load((out / "scenario.yaml").read_text(encoding="utf-8"))
+    assert next(c["required"] for c in replanned["channels"] if c["name"] == "A") == after
+    assert check(out).violations == []
+    newcomer, = (p for p in ("P1", "P3") if p not in on_queue(solved, "A"))
+    assert [r["agent"] for r in rows(out / "changes.csv")] == [newcomer]
 
 
 def test_a_folder_of_the_staffing_loop_keeps_the_adjusted_figures(tmp_path):

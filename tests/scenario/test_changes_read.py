@@ -98,3 +98,57 @@ def test_absence_on_a_kept_day_is_refused_and_the_day_after_is_not(tmp_path):
     check_against_kept(read(tmp_path, "sick,E1,2026-11-19,,,,"), kept, start)
     with pytest.raises(InputError, match="kept as worked"):
         check_against_kept(read(tmp_path, "leaves,E1,2026-11-17,,,,"), kept, start)
+
+
+QUEUES = {**DATA, "horizon": {"start_date": "2026-11-16", "days": 1, "slot_minutes": 60},
+          "channels": [{"name": "A", "required": [1] * 24}, {"name": "B", "required": [2] * 24}]}
+"""A folder that keeps its queues as solved: one day of hourly slots, queues A and B."""
+
+
+def queue_file(tmp_path, values: list[int], name: str = "a_v2.csv") -> None:
+    (tmp_path / name).write_text("start,required\n" + "".join(
+        f"2026-11-16T{h:02d}:00,{v}\n" for h, v in enumerate(values)), encoding="utf-8")
+
+
+def read_queues(tmp_path, *rows, data=QUEUES):
+    path = tmp_path / "changes.csv"
+    path.write_text(HEADER.replace("note", "note,queue") + "\n".join(rows) + "\n",
+                    encoding="utf-8")
+    return read_changes(path, data)
+
+
+def test_a_queues_demand_change_replaces_that_queues_agents_only(tmp_path):
+    queue_file(tmp_path, [3] * 24)
+    queue_file(tmp_path, [0] * 23 + [4], "a_v3.csv")
+    changes = read_queues(tmp_path, "demand,,,,,a_v2.csv,,A", "demand,,,,,a_v3.csv,later,A")
+    assert changes.demand_changed and changes.demand_file is None
+    out = apply_changes(QUEUES, changes, dt.datetime(2026, 11, 16))
+    # the last change naming a queue stands; the other queue and the data given are kept
+    assert [c["required"] for c in out["channels"]] == [[0] * 23 + [4], [2] * 24]
+    assert QUEUES["channels"][0]["required"] == [1] * 24
+    assert out["demand"] == DATA["demand"]
+
+
+@pytest.mark.parametrize("row, data, column, needle", [
+    ("demand,,,,,a_v2.csv,,", QUEUES, "queue", "names its queue in the column queue (one of A, B)"),
+    ("demand,,,,,a_v2.csv,,C", QUEUES, "queue", "unknown queue 'C': the scenario's queues are A, B"),
+    ("demand,,,,,a_v2.csv,,A", DATA, "queue", "one requirement, no queues"),
+    ("sick,E1,2026-11-16,,,,,A", QUEUES, None, "queue does not apply to sick"),
+])
+def test_a_demand_change_names_a_queue_exactly_when_the_folder_keeps_queues(
+        tmp_path, row, data, column, needle):
+    queue_file(tmp_path, [3] * 24)
+    with pytest.raises(InputError) as info:
+        read_queues(tmp_path, row, data=data)
+    err = info.value
+    assert err.line == 2 and needle in err.message
+    if column is not None:
+        assert err.key_path == f"changes: column {column}"
+
+
+def test_a_queues_demand_file_missing_a_slot_names_that_file_and_queue(tmp_path):
+    queue_file(tmp_path, [3] * 23)  # the last hour missing
+    with pytest.raises(InputError, match="1 of 24 slots have no row") as info:
+        read_queues(tmp_path, "demand,,,,,a_v2.csv,,A")
+    assert info.value.file == str((tmp_path / "a_v2.csv").resolve())
+    assert info.value.key_path == "channels[A].required"
