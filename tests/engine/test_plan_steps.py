@@ -4,6 +4,7 @@ the one-worker search keeps the LP's support for the whole step."""
 
 from __future__ import annotations
 
+import math
 import time
 
 import pytest
@@ -77,3 +78,25 @@ def test_the_polish_improves_a_worse_plan_within_the_restricted_model(write_scen
     assert values[pm.agents.index] == sum(values[v.index] for v in pm.pool_agents) == best
     # nothing better than the optimum: no polish
     assert plan_steps._polish(restricted, values, value, 5.0, PARAMS, None) is None
+
+
+def test_a_small_plan_starts_from_the_lp_support_and_hands_highs_that_plan(write_scenario,
+                                                                          monkeypatch):
+    # one pool, a few hundred counts: HiGHS's MIP polishes the plan CP-SAT finds on the
+    # LP's support; here HiGHS stalls (finds nothing), and the support's plan stands
+    pm = build_plan_model(Instance(load_scenario(write_scenario(small_scenario()))))
+    pm.model.minimize(pm.agents)
+    status, lp_values, lp_value, _ = solve_with_highs(pm.model, 10, relax=True)
+    assert status == "optimal" and len(pm.pools) == 1
+    starts = []
+
+    def stalled(model, seconds, start=None, stop=None, **kw):
+        starts.append(start)
+        return "unknown", None, None, None
+
+    monkeypatch.setattr(plan_steps, "solve_with_highs", stalled)
+    monkeypatch.setattr(plan_steps, "lp_floor", lambda model, lp: None)  # not proven early
+    step = plan_steps.plan_step(pm, PARAMS, 5.0, None, time.monotonic(), None, "plan",
+                                lp_values=lp_values)
+    assert step.status in ("optimal", "feasible") and step.agents == math.ceil(lp_value - 1e-6)
+    assert starts and starts[0] is not None and starts[0][pm.agents.index] >= step.agents
