@@ -173,7 +173,14 @@ def plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, stop
     with CP-SAT on the LP's support (restricted_plan), which HiGHS's MIP then polishes
     (without `polish`: CP-SAT searches the LP's support for the whole step); otherwise
     HiGHS's MIP runs for `highs_share` of the time. CP-SAT then continues on the whole
-    model from the best solution (or from the model's hints when HiGHS is skipped)."""
+    model from the best solution (or from the model's hints when HiGHS is skipped).
+
+    A small plan without `start` starts on the LP's support too, and HiGHS's MIP starts
+    from that plan. Measured on one cyclic week (peak 50 and 200, 30 s, load 2.2-2.9):
+    HiGHS's MIP alone found no headcount plan in 10 s (nor CP-SAT's whole model in 4 s)
+    where the support gave one in 0.2 s; for the least paid hours HiGHS alone found none
+    in 16 s and CP-SAT's whole model then left 5,361-5,897 paid hours at peak 50, where
+    this gives 4,949 (HiGHS alone reached 4,934 on an idle machine)."""
     t_start = time.monotonic()
     deterministic = bool(params.get("deterministic"))
     status, values, objective, bound = "unknown", None, None, None
@@ -181,9 +188,7 @@ def plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, stop
     try:
         if highs_share > 0 and not deterministic:  # HiGHS stops on the wall clock only
             large_or_pooled = len(pm.pools) > 1 or len(pm.count_vars()) > LARGE_PLAN
-            # a small plan too starts from the LP's support, for HiGHS to polish: one
-            # cyclic week at peak 200 had no plan from HiGHS's MIP in 10 s (nor CP-SAT's
-            # whole model in 4 s), CP-SAT on the support one in 0.2 s
+            # a small plan too starts on the LP's support (see above)
             small_first = lp_values is not None and start is None and not large_or_pooled
             if lp_values is not None and (large_or_pooled or start is not None or small_first):
                 found = restricted_plan(pm, lp_values, params, seconds * 0.9, stop, start,
