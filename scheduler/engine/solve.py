@@ -507,7 +507,7 @@ def secondary_plan(run: _Run, pm: PlanModel, objective: _Objective, plan: _Plan)
         # from the plan in hand (the whole model stalls near its hint)
         try:
             t_lp = time.monotonic()
-            lp_status, lp2, _, _ = solve_with_highs(pm.model, max(0.5, 0.1 * budget),
+            lp_status, lp2, _, _ = solve_with_highs(pm.model, max(0.5, 0.25 * budget),
                                                     relax=True, stop=run.stop)
             budget -= time.monotonic() - t_lp
             if lp_status != "optimal":
