@@ -34,7 +34,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from scheduler.workload.sim.core import Plan, RunRecord
 
@@ -132,6 +131,10 @@ class Estimate:
 
 
 def _t(runs: int) -> float:
+    # imported here: scipy.stats takes 0.3 s to import (0.6 s under load), which every
+    # `scheduler` command paid before it knew whether it would simulate
+    from scipy import stats
+
     return float(stats.t.ppf(0.975, runs - 1)) if runs > 1 else np.nan
 
 
