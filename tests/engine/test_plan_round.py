@@ -129,3 +129,19 @@ def test_a_large_plan_step_at_the_lp_floor_is_the_rounded_plan(write_scenario, m
                                 lp_values=lp_values)
     assert (step.status, step.objective, step.bound) == ("optimal", floor, floor)
     assert step.agents == floor // 100
+
+
+def test_a_rounded_plan_above_the_floor_is_searched_from_the_lp_too(write_scenario,
+                                                                    monkeypatch):
+    pm, lp_values = lp_of(write_scenario, fortnight(write_scenario))
+    monkeypatch.setattr(plan_steps, "LARGE_PLAN", 0)
+    monkeypatch.setattr(plan_round, "SWEEPS", 0)  # the rounding stops at 70 agents
+    calls = []
+    searched = plan_steps.restricted_plan
+    monkeypatch.setattr(plan_steps, "restricted_plan",
+                        lambda *a, **k: (calls.append(a[5]), searched(*a, **k))[1])
+    step = plan_steps.plan_step(pm, PARAMS, 20.0, None, time.monotonic(), None, "plan",
+                                lp_values=lp_values)
+    assert calls == [None]  # from the LP rounded up, not from the rounded plan
+    assert step.status in ("optimal", "feasible")
+    assert step.objective <= 7000  # the better of the two stands
