@@ -8,7 +8,7 @@ the flow needs 505 agents and no split of it wraps, so 5 more took the broken da
 Here the patterns are the columns of a linear master:
 
     minimise   sum_p x_p                          (agents)
-    subject to sum_p works_p(d) x_p == need(d)    every day d
+    subject to sum_p works_p(d) x_p >= need(d)    every day d
                sum_p both_p(d) x_p <= cap(d)      pairs of days (d, d + 1) with a cap
                x_p >= 0
 
@@ -19,9 +19,17 @@ state it started from, so every pattern it returns wraps. Columns are added whil
 pattern has a negative reduced cost; the converged value, rounded up, bounds the agents
 for this `need`. The integer solution comes from a dive: columns at one or more are fixed
 at their whole part, or else the largest fractions are rounded up, and the master is
-re-priced, until it is whole. (A MIP over the columns found, from the dive's solution,
-never improved it in 5 s on the cases measured: four weeks whose dive ended one agent
-above the bound.)
+re-priced (at most DIVE_ROUNDS rounds per step), until it is whole. (A MIP over the
+columns found, from the dive's solution, never improved it in 5 s on the cases measured:
+four weeks whose dive ended one agent above the bound.)
+
+A day's row asks for at least its need: patterns working more agents than a day needs
+are trimmed afterwards (a working day dropped never breaks the day rules), so the
+patterns returned meet each day exactly. With equalities every column rounded up had to
+fit the need left and the dive, re-priced to convergence after each step, slowed to
+minutes on 13 weeks (about 150 pricing rounds per step at 0.1 s a round, and it stalled
+with 2-3 agents left); with at least the need, any column may be rounded up and the
+master stays feasible however few rounds are priced.
 """
 
 from __future__ import annotations
@@ -44,6 +52,14 @@ MAX_STATES = 128
 """Above this many automaton states the pricing's (start, state) table grows too big."""
 COLUMNS_PER_ROUND = 30
 """New columns added per pricing round (the most negative first)."""
+SPREAD_ROUNDS = 30
+"""Pricing rounds of the second phase before each dive. The shifts' placement needed no
+more of them: 13 cyclic weeks at peak 200 (bound 505, the need of a 505-agent plan),
+with at most 30 rounds, 506 agents placed after 2 rounds of cap lowering in 43 s; with
+100, 511 in 90 s (each dive started from 250-300 rounds of pricing, 20 s)."""
+DIVE_ROUNDS = 5
+"""Pricing rounds after each step of the dive (the same case: 507 agents in 70 s with 5,
+with 20 the second dive did not end in 90 s)."""
 EPS = 1e-6
 CEIL_AT = 0.5
 """When no column is at one or more, the first dive rounds up the largest fraction and
@@ -134,7 +150,7 @@ class _Master:
         self.known: set[Bits] = set()
         empty_i, empty_v = np.array([], dtype=np.int32), np.array([], dtype=float)
         for d in range(self.n):
-            self.h.addRow(float(need[d]), float(need[d]), 0, empty_i, empty_v)
+            self.h.addRow(float(need[d]), highspy.kHighsInf, 0, empty_i, empty_v)
         self.cap_row = {}
         for j in sorted(caps):
             self.cap_row[j] = self.h.getNumRow()
@@ -185,16 +201,14 @@ class _Master:
     def set_lower(self, j: int, value: float) -> None:
         self.h.changeColBounds(j, value, highspy.kHighsInf)
 
-    def load(self, lower: np.ndarray) -> tuple[np.ndarray, dict[int, int]]:
-        """Each day's need and each pair's cap left over by columns at `lower`."""
-        days = np.zeros(self.n)
+    def caps_left(self, lower: np.ndarray) -> dict[int, float]:
+        """Each pair's cap left over by columns at `lower`."""
         both = {j: 0.0 for j in self.caps}
         for bits, count in zip(self.columns, lower):
             if count:
-                days += count * np.array(bits)
                 for j in self._capped_pairs(bits):
                     both[j] += count
-        return np.array(self.need) - days, {j: self.caps[j] - both[j] for j in self.caps}
+        return {j: self.caps[j] - both[j] for j in self.caps}
 
 
 def cyclic_patterns(step: Callable, states: list[tuple[int, ...]], need: list[int],
@@ -217,15 +231,18 @@ def cyclic_patterns(step: Callable, states: list[tuple[int, ...]], need: list[in
     def out_of_time() -> bool:
         return time.monotonic() > deadline or (stop is not None and stop.is_set())
 
-    def converge():
+    def converge(rounds: int | None = None):
+        """The master solved after pricing until no column is added (or `rounds`)."""
+        done = 0
         while True:
             solved = master.solve()
-            if solved is None or out_of_time():
+            if solved is None or out_of_time() or (rounds is not None and done >= rounds):
                 return solved
             found = master.price(net, solved)
             added = sum(master.add(bits) for _, bits in sorted(found)[:COLUMNS_PER_ROUND])
             if not added:
                 return solved
+            done += 1
 
     solved = converge()
     if solved is None or out_of_time():
@@ -237,10 +254,10 @@ def cyclic_patterns(step: Callable, states: list[tuple[int, ...]], need: list[in
     best = None
     for ceil_at in (CEIL_AT, 1.0):  # the second, slower dive rounds one column at a time
         master.free()
-        solved = converge()
+        solved = converge(SPREAD_ROUNDS)
         if solved is None or out_of_time():
             break
-        lower = _dive(master, solved, converge, out_of_time, ceil_at)
+        lower = _dive(master, solved, lambda: converge(DIVE_ROUNDS), out_of_time, ceil_at)
         if lower is not None and (best is None or lower.sum() < best.sum()):
             best = lower
         log.debug("cyclic columns: dive %s agents (bound %d) in %.1f s",
@@ -250,16 +267,36 @@ def cyclic_patterns(step: Callable, states: list[tuple[int, ...]], need: list[in
             break
     if best is None:
         return None
-    lower = best
-    patterns = [list(bits) for bits, count in zip(master.columns, lower) for _ in range(int(count))]
-    return patterns, bound
+    patterns = [list(bits) for bits, count in zip(master.columns, best) for _ in range(int(count))]
+    return trim(patterns, need, caps), bound
+
+
+def trim(patterns: list[list[int]], need: list[int], caps: dict[int, int]) -> list[list[int]]:
+    """The patterns with days worked by more agents than the day needs dropped, so that
+    each day is worked by exactly its need (a day dropped never breaks the day rules): on
+    a day with too many, the patterns that work the most capped pairs through it lose it
+    first, then the ones working fewest days (a pattern left with none is no agent)."""
+    n = len(need)
+    worked = np.array(patterns, dtype=np.int64).reshape(len(patterns), n)
+    for d in range(n):
+        extra = int(worked[:, d].sum()) - need[d]
+        if extra <= 0:
+            continue
+        pairs = np.zeros(len(worked), dtype=np.int64)
+        for j, e in (((d - 1) % n, (d - 1) % n), (d, (d + 1) % n)):
+            if j in caps:
+                pairs += worked[:, e]
+        who = np.nonzero(worked[:, d])[0]
+        order = sorted(who, key=lambda a: (-pairs[a], worked[a].sum()))
+        worked[order[:extra], d] = 0
+    return [list(map(int, row)) for row in worked if row.any()]
 
 
 def _dive(master: _Master, solved, converge, out_of_time, ceil_at: float
           ) -> np.ndarray | None:
     """Fix columns until the master's solution is whole: each column at its whole part
     when one has any, else the largest fraction rounded up, and every other one of at
-    least `ceil_at`, where they fit the need left."""
+    least `ceil_at`, where they fit the caps left."""
     lower = np.zeros(len(master.columns))
     while True:
         x = solved[1]
@@ -275,19 +312,17 @@ def _dive(master: _Master, solved, converge, out_of_time, ceil_at: float
                 master.set_lower(j, whole)
                 raised = True
         if not raised:
-            days_left, caps_left = master.load(lower)
+            caps_left = master.caps_left(lower)
             fraction = x - np.floor(x + EPS)
             ceiled = 0
             for j in np.argsort(-fraction):
                 if fraction[j] < EPS or (ceiled and fraction[j] < ceil_at):
                     break
-                bits = np.array(master.columns[j])
-                pairs = [k for k in caps_left if bits[k] and bits[(k + 1) % master.n]]
-                if np.all(bits <= days_left + EPS) and all(caps_left[k] >= 1 - EPS for k in pairs):
+                pairs = master._capped_pairs(master.columns[j])
+                if all(caps_left[k] >= 1 - EPS for k in pairs):
                     lower[j] += 1
                     master.set_lower(j, lower[j])
                     ceiled += 1
-                    days_left -= bits
                     for k in pairs:
                         caps_left[k] -= 1
             if not ceiled:

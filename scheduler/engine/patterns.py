@@ -60,8 +60,8 @@ than the flow: a few percent is the flow's luck (a month at peak 200: 502-523 ag
 at peak 200: 641 for a 520-agent flow)."""
 COLUMNS_SHARE = 0.4
 """Of the time limit, the share the wrapping patterns by column generation may use (the
-day flow has the rest). Four weeks need 1-5 s; on 13 weeks the dive's re-pricing slows to
-minutes and the day flow's weekly patterns stand."""
+day flow has the rest). Four weeks need 1-5 s; 13 weeks at peak 200 15-30 s a round of
+cap lowering (506 agents for a bound of 505 after 2 rounds, 43 s; weekly patterns 508)."""
 MAX_CAP_ROUNDS = 12
 """Rounds of lowering caps and pricing the patterns again (ending after STALE_CAP_ROUNDS
 rounds in a row without fewer agents)."""

@@ -15,6 +15,8 @@ from scheduler.engine.cpsat import PlanReporter, Progress, run_cp_sat, status_na
 from scheduler.engine.highs import solve_with_highs
 from scheduler.engine.plan import PlanModel, PlanStep, hint_all
 from scheduler.engine.plan_days import improve_by_days
+from scheduler.engine.plan_round import applies as applies_rounding
+from scheduler.engine.plan_round import rounded_plan
 from scheduler.engine.stopping import StopSignal
 
 log = logging.getLogger(__name__)
@@ -22,6 +24,9 @@ log = logging.getLogger(__name__)
 LARGE_PLAN = 15_000
 """Count variables above which (or with several pools) the plan starts from the LP's
 support with CP-SAT: HiGHS's MIP spends its time in slow LP re-solves on such models."""
+ROUNDING_SHARE = 0.5
+"""Of a large plan step, the most the LP's rounding a day at a time may take (13 cyclic
+weeks at peak 200: 2 s of 75 s)."""
 CONTINUE_ON_LP_SUPPORT = True
 """After a HiGHS MIP that stops short of optimal on a small plan, continue with CP-SAT on
 the LP's support (see plan_step)."""
@@ -37,14 +42,18 @@ def plan_share(limit: float) -> float:
 
 def lp_floor(model: cp_model.CpModel, lp_values: list[float]) -> float | None:
     """The least objective value an integer solution of `model` can have given its LP
-    solution `lp_values` (the LP value rounded up, the objective being integral), or None
-    when the objective is not an integer one."""
+    solution `lp_values` (the LP value rounded up to a multiple of the objective's
+    coefficients' common divisor, the objective being integral), or None when the
+    objective is not an integer one."""
     objective = model.proto.objective
     if objective.scaling_factor not in (0, 1) or objective.domain:
         return None
-    value = objective.offset + sum(c * lp_values[v] if v >= 0 else -c * lp_values[-v - 1]
-                                   for v, c in zip(objective.vars, objective.coeffs))
-    return float(math.ceil(value - 1e-6))
+    value = sum(c * lp_values[v] if v >= 0 else -c * lp_values[-v - 1]
+                for v, c in zip(objective.vars, objective.coeffs))
+    # the objective less its offset is a multiple of its coefficients' common divisor
+    # (agents x 100: an LP of 504.6 agents has no plan below 505 agents, 50,500)
+    step = math.gcd(*(abs(int(c)) for c in objective.coeffs)) or 1
+    return float(objective.offset + step * math.ceil(value / step - 1e-6 / step))
 
 
 class _Enough(cp_model.CpSolverSolutionCallback):
@@ -188,14 +197,33 @@ def plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, stop
     try:
         if highs_share > 0 and not deterministic:  # HiGHS stops on the wall clock only
             large_or_pooled = len(pm.pools) > 1 or len(pm.count_vars()) > LARGE_PLAN
+            rounded = None
+            if lp_values is not None and start is None and large_or_pooled and polish \
+                    and applies_rounding(pm):
+                # the LP rounded a day at a time (plan_round.py): at the LP's bound it is
+                # the plan; else the search below runs too and the better plan stands
+                floor = lp_floor(pm.model, lp_values)
+                rounded = rounded_plan(pm, lp_values, floor if floor is not None else 0,
+                                       seconds * ROUNDING_SHARE, params, stop)
+                if rounded is not None:
+                    values, objective = rounded
+                    status = "feasible"
+                    if floor is not None and objective <= floor + 1e-9:
+                        status, bound = "optimal", floor
             # a small plan too starts on the LP's support (see above)
             small_first = lp_values is not None and start is None and not large_or_pooled
-            if lp_values is not None and (large_or_pooled or start is not None or small_first):
-                found = restricted_plan(pm, lp_values, params, seconds * 0.9, stop, start,
+            if lp_values is not None and (large_or_pooled or start is not None or small_first) \
+                    and status != "optimal":
+                # (from the LP rounded up, not from the rounded plan: 4 cyclic weeks at
+                # peak 1,000 reached 2,524 so, 2,525 from the rounded plan)
+                found = restricted_plan(pm, lp_values, params,
+                                        max(0.5, seconds * 0.9 - (time.monotonic() - t_start)),
+                                        stop, start,
                                         enough=seconds * RESTRICTED_CP_SAT_SHARE
                                         if (large_or_pooled and polish) or small_first
                                         else None)
-                if found is not None:
+                if found is not None and (objective is None
+                                          or found[0].objective_value <= objective + 1e-9):
                     solver, restricted = found
                     start = list(solver.response_proto.solution)
                     status, values, objective = "feasible", start, solver.objective_value
@@ -214,7 +242,8 @@ def plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, stop
             # the whole MIP only when the restricted one found nothing: on large models it
             # rarely improves the restricted plan in the time left
             halted = stop is not None and stop.is_set()
-            if left_for_highs > 0.5 and (start is None or not large_or_pooled) and not halted:
+            if left_for_highs > 0.5 and (start is None and values is None or not large_or_pooled) \
+                    and status != "optimal" and not halted:
                 f_status, f_values, f_objective, f_bound = solve_with_highs(
                     pm.model, left_for_highs, start=start, stop=stop)
                 if f_status == "infeasible" or (

@@ -12,7 +12,9 @@ import time
 import numpy as np
 import pytest
 
-from scheduler.engine.cyclic_columns import _Network, _price, cyclic_patterns, loosest_pair
+from scheduler.engine import cyclic_columns
+from scheduler.engine.cyclic_columns import (_Network, _price, cyclic_patterns, loosest_pair,
+                                             trim)
 from scheduler.engine.patterns import _reachable_states, _Rules
 
 ROTATION = [1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 0, 0]
@@ -104,3 +106,28 @@ def test_placing_shifts_starts_after_the_pair_of_days_with_most_room():
     assert loosest_pair(patterns, {}, need) in (2, 3)
     assert loosest_pair(patterns, {2: 1}, need) == 3
 
+
+
+def test_days_worked_by_more_agents_than_needed_are_dropped_capped_pairs_first():
+    patterns = [[1, 1, 0, 0], [1, 0, 0, 1], [0, 1, 1, 0], [1, 0, 0, 0]]
+    # day 0 is worked by 3 where 1 is needed; the pair (0, 1) is capped
+    trimmed = trim([list(p) for p in patterns], [1, 2, 1, 1], {0: 5})
+    assert [sum(p[d] for p in trimmed) for d in range(4)] == [1, 2, 1, 1]
+    # the pattern working the capped pair (0, 1) loses day 0 first, then the one working
+    # fewest days: [1, 0, 0, 0], left with none, is no agent
+    assert trimmed == [[0, 1, 0, 0], [1, 0, 0, 1], [0, 1, 1, 0]]
+    assert trim([list(p) for p in patterns], [3, 2, 1, 1], {}) == patterns  # none extra
+
+
+def test_a_dive_priced_only_a_little_still_meets_every_day_exactly(monkeypatch):
+    """Each day asks for at least its need, so the dive may round any column up and stop
+    pricing early: the patterns are trimmed to the need."""
+    need = [9, 8, 8, 7, 7, 4, 4, 11, 10, 9, 9, 8, 5, 5, 9, 9, 8, 8, 7, 3, 4, 8, 8, 8, 7, 7, 5, 4]
+    monkeypatch.setattr(cyclic_columns, "DIVE_ROUNDS", 0)
+    monkeypatch.setattr(cyclic_columns, "SPREAD_ROUNDS", 0)
+    patterns, bound = solve(need, {3: 4, 10: 5})
+    assert all(most_in_any_week(p) <= 5 for p in patterns)
+    assert [sum(p[d] for p in patterns) for d in range(len(need))] == need
+    assert sum(1 for p in patterns if p[3] and p[4]) <= 4
+    assert sum(1 for p in patterns if p[10] and p[11]) <= 5
+    assert len(patterns) >= bound
