@@ -179,10 +179,12 @@ def plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, stop
               lp_values: list[float] | None = None,
               start: list[int] | None = None, polish: bool = True) -> PlanStep:
     """Minimise the plan model's objective. A large or pooled plan with `lp_values` starts
-    with CP-SAT on the LP's support (restricted_plan), which HiGHS's MIP then polishes
-    (without `polish`: CP-SAT searches the LP's support for the whole step); otherwise
-    HiGHS's MIP runs for `highs_share` of the time. CP-SAT then continues on the whole
-    model from the best solution (or from the model's hints when HiGHS is skipped).
+    with CP-SAT on the LP's support (restricted_plan), which windows of days and CP-SAT
+    then polish (without `polish`: CP-SAT searches the LP's support for the whole step);
+    a large single pool's headcount is first rounded from the LP a day at a time
+    (plan_round.py), and the better of the two plans stands. A small plan's HiGHS MIP runs
+    for `highs_share` of the time; CP-SAT then continues on the whole model from the best
+    solution (or from the model's hints when HiGHS is skipped).
 
     A small plan without `start` starts on the LP's support too, and HiGHS's MIP starts
     from that plan. Measured on one cyclic week (peak 50 and 200, 30 s, load 2.2-2.9):
