@@ -540,7 +540,7 @@ def render_headline(rows_of: dict[str, list[dict]]) -> str:
         if d11:
             text += f"; double11 at 60 s: {fmt(median(d11), '{:.2%}')} above its cost bound"
         body.append(["first roster at a 5 s limit (bundled scenarios, scale grid, promotions; "
-                     "another process busy)", text])
+                     "most runs beside another busy process)", text])
 
     ratios = peer_ratios(rows_of["peer"])
     valid = [(peak, got) for (peak, setting), got in ratios.items()
