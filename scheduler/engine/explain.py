@@ -39,8 +39,18 @@ def _ranges(slots: list[int]) -> list[tuple[int, int]]:
 def unreachable_slots(inst: Instance) -> str:
     """A message naming slots with a requirement that no shift option covers, or ''."""
     reach = [False] * inst.num_slots
+    per_day: dict[int, list[int]] = {}
     for d, k in inst.instances:
-        for s in inst.covered(d, inst.options[k]):
+        per_day.setdefault(d, []).append(k)
+    reached: dict[tuple[int, ...], list[int]] = {}  # options -> the day's slots they reach
+    for d, ks in per_day.items():
+        key = tuple(ks)
+        if key not in reached:
+            union: set[int] = set()
+            for k in ks:
+                union.update(inst.options[k].on_duty_slots(inst.slot))
+            reached[key] = sorted(union)
+        for s in inst.on_horizon(d, reached[key]):
             reach[s] = True
     bad = [s for s, r in enumerate(inst.required) if r > 0 and not reach[s]]
     if not bad:

@@ -209,7 +209,7 @@ class Instance:
     def covered_minutes(self, day: int, begin: int, end: int) -> list[int]:
         """Horizon slots in [begin, end) minutes from the day's 00:00 (wrapping when
         cyclic)."""
-        return self._on_horizon(day, range(begin // self.slot, end // self.slot))
+        return self.on_horizon(day, range(begin // self.slot, end // self.slot))
 
     @property
     def max_monthly_overtime_minutes(self) -> int | None:
@@ -266,9 +266,9 @@ class Instance:
 
     def covered(self, day: int, option: ShiftOption) -> list[int]:
         """Horizon slots the option, worked on `day`, covers (wrapping when cyclic)."""
-        return self._on_horizon(day, option.on_duty_slots(self.slot))
+        return self.on_horizon(day, option.on_duty_slots(self.slot))
 
-    def _on_horizon(self, day: int, relative) -> list[int]:
+    def on_horizon(self, day: int, relative) -> list[int]:
         """Slots relative to the day's 00:00 as horizon slots: wrapped when cyclic,
         dropped outside the horizon otherwise."""
         base = day * self.slots_per_day

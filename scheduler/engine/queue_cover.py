@@ -21,8 +21,6 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import coo_matrix
 
 from scheduler.engine.instance import Instance
 
@@ -149,6 +147,9 @@ def _solve(keys: list[tuple], queues: list[str], served: list[dict[str, float]]
         blocks.append((allocs, shorts, pool_cols, people))
     x = np.zeros(col)
     if col and row:
+        from scipy.optimize import linprog  # when first needed: a sixth of a second
+        from scipy.sparse import coo_matrix
+
         a = coo_matrix((vals, (rows, cols)), shape=(row, col)).tocsr()
         res = linprog(np.array(cost), A_ub=a, b_ub=np.array(b), bounds=(0, None),
                       method="highs")

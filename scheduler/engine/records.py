@@ -72,6 +72,7 @@ def records(inst: Instance, pools: list[Instance], assignments, status: str,
             order = sorted(assignment.values(), key=lambda items: -sum(
                 view.options[k].contract_minutes for _, k in items))
         width = max(3, len(str(max(len(order), standing))))
+        worked_as: dict[tuple[int, int], int] = {}  # (day, option) -> shifts
         cost_cents = 0.0
         pool_paid = pool_ot = 0
         for a, items in zip(keys, order):
@@ -93,11 +94,7 @@ def records(inst: Instance, pools: list[Instance], assignments, status: str,
                     b0 = begin + dt.timedelta(minutes=offset)
                     breaks.append(BreakRecord(agent=agent, start=b0,
                                               end=b0 + dt.timedelta(minutes=duration), paid=paid))
-                mine = people[p]
-                for s_ in view.covered(d, o):
-                    scheduled[s_] += 1
-                    if splits:
-                        mine[s_] += 1
+                worked_as[d, k] = worked_as.get((d, k), 0) + 1
                 cost_cents += view.cost_cents(d, k)
                 worked += o.contract_minutes
                 pool_paid += o.paid_minutes
@@ -111,6 +108,12 @@ def records(inst: Instance, pools: list[Instance], assignments, status: str,
             if pool is not None and a < standing and pool.contract_weekly_hours > 0:
                 due = pool.contract_weekly_hours * 60 * inst.days / 7
                 cost_cents += pool.cost_per_paid_hour * 100 * max(0, due - worked) / 60
+        mine = people[p]
+        for (d, k), n in worked_as.items():  # each kind of shift's slots once
+            for s_ in view.covered(d, view.options[k]):
+                scheduled[s_] += n
+                if splits:
+                    mine[s_] += n
         hired = sum(1 for a in keys if a >= standing)
         if pool is not None:
             idle = max(0, standing - sum(1 for a in keys if a < standing))

@@ -8,12 +8,11 @@ not matter to the rules and are handed out after the solve.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import time
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import maximum_bipartite_matching
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -158,15 +157,16 @@ def greedy_roster(inst: Instance, counts: dict[tuple[int, int], int], agents: in
         first_day, first_k = shifts[a][0]
         return (first_day + horizon_days) * 1440 + inst.options[first_k].start_minute - end >= rest
 
+    per_day: dict[int, list[tuple[int, int]]] = {}
+    for (dd, k), c in counts.items():
+        per_day.setdefault(dd, []).extend([(inst.options[k].start_minute, k)] * c)
     for d in inst.shift_days:
-        todays = sorted(
-            ((inst.options[k].start_minute, k) for (dd, k), c in counts.items() if dd == d for _ in range(c)),
-        )
+        todays = sorted(per_day.get(d, ()))
         b = blocks[d]
-        free = []
+        waiting = []  # (the minute the agent may start again, priority): rest not over yet
         for a in range(len(shifts)):
-            recent = [x for x in worked[a] if x > d - 7]
-            if len(recent) >= k7:
+            recent = sum(1 for x in worked[a][-7:] if x > d - 7)
+            if recent >= k7:
                 continue
             if m is not None:
                 run = 0
@@ -176,32 +176,39 @@ def greedy_roster(inst: Instance, counts: dict[tuple[int, int], int], agents: in
                     continue
             if d >= wrap_from and not wrap_days_ok(a, d):
                 continue
-            free.append((len(recent), paid[a].get(b, 0), a))
-        free.sort()
-        taken: set[int] = set()
+            waiting.append((last_end[a] + rest, (recent, paid[a].get(b, 0), a)))
+        # The agents whose rest is over, in the day's order of priority; an agent joins
+        # when the shifts' starts (earliest first) pass the end of its rest, so each
+        # shift goes to the first agent of that order who may take it.
+        heapq.heapify(waiting)
+        ready: list[tuple[int, int, int]] = []
         for start, k in todays:
             option = inst.options[k]
             begin = d * 1440 + start
+            while waiting and waiting[0][0] <= begin:
+                heapq.heappush(ready, heapq.heappop(waiting)[1])
             hi = block_max[b]
             chosen = None
-            for _, _, a in free:
-                if a in taken or begin - last_end[a] < rest:
+            passed = []
+            while ready:
+                a = ready[0][2]
+                if (d >= wrap_from and not wrap_rest_ok(a, begin + option.length_minutes)) \
+                        or (hi is not None
+                            and paid[a].get(b, 0) + option.contract_minutes > hi) \
+                        or (ot_cap is not None and overtime[a].get(months[d], 0)
+                            + option.overtime_minutes > ot_cap):
+                    passed.append(heapq.heappop(ready))
                     continue
-                if d >= wrap_from and not wrap_rest_ok(a, begin + option.length_minutes):
-                    continue
-                if hi is not None and paid[a].get(b, 0) + option.contract_minutes > hi:
-                    continue
-                if ot_cap is not None and overtime[a].get(months[d], 0) + option.overtime_minutes > ot_cap:
-                    continue
-                chosen = a
+                chosen = heapq.heappop(ready)[2]
                 break
+            for entry in passed:
+                heapq.heappush(ready, entry)
             if chosen is None:
                 if unplaced is not None and inst.max_headcount is not None \
                         and len(shifts) >= inst.max_headcount:
                     unplaced.append((d, k))
                     continue
                 chosen = add_agent()
-            taken.add(chosen)
             last_end[chosen] = begin + option.length_minutes
             worked[chosen].append(d)
             paid[chosen][b] = paid[chosen].get(b, 0) + option.contract_minutes
@@ -357,6 +364,9 @@ def _max_matching(crew: list[int], spans: list[tuple[int, int, int]], fits) -> l
             if fits(a, k, begin, end):
                 rows.append(i)
                 cols.append(j)
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import maximum_bipartite_matching
+
     graph = csr_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)),
                        shape=(len(spans), len(crew)))
     match = maximum_bipartite_matching(graph, perm_type="column")
@@ -417,21 +427,25 @@ def roster_ok(inst: Instance, roster: dict[int, list[tuple[int, int]]]) -> bool:
     rules = inst.rules
     rest = round(rules.min_rest_hours * 60)
     horizon = inst.days * 1440
-    blocks = inst.week_blocks()
+    weeks = [(set(days), inst.max_weekly_paid_minutes(h), inst.min_weekly_paid_minutes(h))
+             for days, h in inst.week_blocks()]
+    sevens = inst.day_windows(7)
+    m = rules.max_consecutive_days
+    runs = [w for w in inst.day_windows(m + 1) if len(w) == m + 1] if m is not None else []
+    cap = inst.max_monthly_overtime_minutes
+    months = [set(days) for days in inst.month_blocks()] if cap is not None else []
+    options = inst.options
     for items in roster.values():
-        days = [d for d, _ in items]
-        if len(set(days)) != len(days):
+        days = {d for d, _ in items}
+        if len(days) != len(items):
             return False
-        for window in inst.day_windows(7):
-            if sum(1 for d in window if d in days) > rules.max_days_per_week:
-                return False
-        m = rules.max_consecutive_days
-        if m is not None:
-            for window in inst.day_windows(m + 1):
-                if len(window) == m + 1 and all(d in days for d in window):
-                    return False
+        if any(sum(1 for d in window if d in days) > rules.max_days_per_week
+               for window in sevens):
+            return False
+        if any(all(d in days for d in window) for window in runs):
+            return False
         spans = sorted(
-            (d * 1440 + inst.options[k].start_minute, d * 1440 + inst.options[k].end_minute)
+            (d * 1440 + options[k].start_minute, d * 1440 + options[k].end_minute)
             for d, k in items
         )
         pairs = list(zip(spans, spans[1:]))
@@ -440,18 +454,13 @@ def roster_ok(inst: Instance, roster: dict[int, list[tuple[int, int]]]) -> bool:
             pairs.append((spans[-1], (first[0] + horizon, first[1] + horizon)))
         if any(nxt[0] - prev[1] < rest for prev, nxt in pairs):
             return False
-        for block_days, horizon_days in blocks:
-            total = sum(inst.options[k].contract_minutes for d, k in items if d in block_days)
-            hi = inst.max_weekly_paid_minutes(horizon_days)
-            if hi is not None and total > hi:
+        for block_days, hi, lo in weeks:
+            total = sum(options[k].contract_minutes for d, k in items if d in block_days)
+            if (hi is not None and total > hi) or total < lo:
                 return False
-            if total < inst.min_weekly_paid_minutes(horizon_days):
+        for month_days in months:
+            if sum(options[k].overtime_minutes for d, k in items if d in month_days) > cap:
                 return False
-        cap = inst.max_monthly_overtime_minutes
-        if cap is not None:
-            for month_days in inst.month_blocks():
-                if sum(inst.options[k].overtime_minutes for d, k in items if d in month_days) > cap:
-                    return False
     if inst.max_headcount is not None and len(roster) > inst.max_headcount:
         return False
     return True

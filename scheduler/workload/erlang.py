@@ -31,7 +31,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
 _TINY = 1e-280  # below this a regularised gamma value is replaced by its series
 _SERIES_TOL = 1e-17
@@ -60,6 +59,8 @@ def log_inverse_erlang_b(n, traffic) -> np.ndarray:
     """log(1/B(n, A)) for integer n >= 0 and A > 0 (stable for any size)."""
     n, a = _as_float(n, traffic)
     out = np.empty(n.shape)
+    from scipy import special  # imported when first needed: a quarter of a second
+
     cdf = special.pdtr(n, a)
     direct = cdf > _TINY
     nd, ad = n[direct], a[direct]
@@ -90,6 +91,8 @@ def log_kummer1(b, z) -> np.ndarray:
     """log M(1, b, z) = log sum_{j>=0} z^j / (b (b+1) ... (b+j-1)) for b > 1, z > 0."""
     b, z = _as_float(b, z)
     out = np.empty(b.shape)
+    from scipy import special
+
     p = special.gammainc(b - 1, z)
     direct = p > _TINY
     bd, zd = b[direct], z[direct]
