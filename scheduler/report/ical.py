@@ -107,7 +107,9 @@ def agent_calendar(data: ReportData, agent: str, shifts: list, now: dt.datetime,
                             stamp, utc(b.start), utc(b.end),
                             t("Paid break") if b.paid else t("Break"), "BREAK")
     lines.append("END:VCALENDAR")
-    return "".join(fold(line) for line in lines)
+    # most lines are short ASCII: only the others go through fold()
+    return "".join([line + "\r\n" if len(line) <= 75 and line.isascii() else fold(line)
+                    for line in lines])
 
 
 def _event(uid: str, stamp: str, start: str, end: str, summary: str, category: str,
