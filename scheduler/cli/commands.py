@@ -367,9 +367,9 @@ def replan(
     time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Seconds (overrides solver.time_limit_seconds).", min=0.1)] = None,
     lang: LangOption = None,
 ) -> None:
-    """Re-plan OUT_DIR's roster after sickness, leave, a leaver or a new demand file,
-    changing as few shifts as possible; write the new roster and changes.csv (who, what
-    was, what is now)."""
+    """Re-plan OUT_DIR's roster after sickness, leave, a leaver, a new demand file or a new
+    forecast of contacts, changing as few shifts as possible; write the new roster and
+    changes.csv (who, what was, what is now)."""
     from scheduler.cli.language import summary_table
     from scheduler.cli.replan import replan_folder
     from scheduler.i18n import choose_language

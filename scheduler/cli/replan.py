@@ -95,6 +95,7 @@ def replan_folder(folder: Path, changes_path: Path, start_text: str | None,
     last = first + dt.timedelta(days=int(data["horizon"]["days"]) - 1)
     start = _start(start_text, changes.earliest_day(), first, last)
     previous = read_result(folder)
+    changes = sized_contacts(source, data, changes, previous.summary.overrides)
     kept = {(s.agent, s.day) for s in previous.shifts if s.start < start}
     check_against_kept(changes, kept, start)
     changed = apply_changes(data, changes, start)
@@ -112,3 +113,61 @@ def replan_folder(folder: Path, changes_path: Path, start_text: str | None,
                     _reasons(changes, last), changes.demand_changed, stop)
     target = out_dir if out_dir is not None else folder.parent / f"{folder.name}-replan"
     return Replanned(result, loaded, start, target)
+
+
+def sized_contacts(saved: Path, data: dict, changes, overrides: list[str]):
+    """The changes with each `contacts` change sized into agents: the scenario file the
+    folder was solved from (named in its scenario.yaml, `saved`) is read again with the
+    same overrides, first as it was (it must give the requirement the roster was solved
+    for: each queue's, or the whole) and then with the new volume files, and its new
+    requirement goes into `changes.queue_required` (a folder that keeps its queues; a
+    queue's own demand change wins) or `changes.required`. Unchanged without contacts."""
+    if not changes.contacts:
+        return changes
+    from dataclasses import replace
+
+    from scheduler.report.saved import solved_from
+    from scheduler.scenario.overrides import Override
+    from scheduler.workload.loaded import load_scenario
+
+    _, _, line = changes.contacts[0]
+    where = {"file": changes.path, "key_path": "changes: column kind", "line": line}
+    source = solved_from(saved)
+    if source is None or not source.is_file():
+        raise InputError(
+            "a contacts change sizes agents again with the scenario file the folder was "
+            f"solved from, which {saved.name} names in its first lines "
+            f"({source or 'none named'}), and that file is not there; give the new agents "
+            "per slot as a demand change", **where)
+    if changes.demand_file is not None:
+        raise InputError("a contacts change and a demand change of the whole requirement "
+                         "both replace it: give one of them", **where)
+    before = load_scenario(source, list(overrides))
+    if not before.queues:
+        raise InputError(f"a contacts change needs a scenario sized from channels; {source} "
+                         "has none (give the new agents per slot as a demand change)", **where)
+    queues = {c["name"]: c.get("required") for c in data.get("channels") or []
+              if isinstance(c, dict) and c.get("required") is not None}
+    if queues:
+        same = all(tuple(v) == before.queue_required.get(q) for q, v in queues.items())
+    else:
+        same = tuple((data.get("demand") or {}).get("required") or ()) == before.required
+    if not same:
+        raise InputError(
+            f"{source} no longer gives the agents per slot this roster was solved for (the "
+            "file edited since, or agents added by the staffing loop's simulation): solve "
+            "it again with the new contacts", **where)
+    sets = [*overrides]
+    for path, channel, row in changes.contacts:
+        if channel is not None and channel not in before.queues:
+            raise InputError(f"unknown channel {channel!r}: the scenario's channels are "
+                             f"{', '.join(before.queues)}", file=changes.path,
+                             key_path="changes: column queue", line=row)
+        for name in [channel] if channel is not None else before.queues:
+            sets += [Override(f"channels.{name}.volume_file", str(path), "contacts change"),
+                     Override(f"channels.{name}.volume", None, "contacts change")]
+    after = load_scenario(source, sets)
+    if queues:
+        sized = {q: list(after.queue_required[q]) for q in before.queues}
+        return replace(changes, queue_required={**sized, **changes.queue_required})
+    return replace(changes, required=[int(v) for v in after.required])

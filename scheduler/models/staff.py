@@ -318,20 +318,23 @@ def staff_problems(scenario, people: list[StaffMember],
     return problems
 
 
-ChangeKind = Literal["sick", "leave", "unavailable", "leaves", "demand"]
+ChangeKind = Literal["sick", "leave", "unavailable", "leaves", "demand", "contacts"]
 
 
 class RosterChange(Strict):
     """One change a re-plan answers (`scheduler replan --changes`): a person sick, on
-    leave or unavailable over days, a person leaving, or a new demand file (the whole
-    requirement, or one queue's)."""
+    leave or unavailable over days, a person leaving, a new demand file (the whole
+    requirement, or one queue's) or a new forecast of contacts (a channel's volume
+    file)."""
 
     kind: ChangeKind
     """sick, leave, unavailable: the person works no shift on those days (hard);
     leaves: the person works no shift from `date` on; demand: `file` replaces the
-    scenario's demand file (the requirement per slot)."""
+    scenario's demand file (the requirement per slot); contacts: `file` replaces the
+    volume file of the channels the roster was sized from (a scenario with `channels`;
+    the requirement is sized again from the new contacts)."""
     id: StaffId | None = None
-    """The person's id (staff[].id); not for demand."""
+    """The person's id (staff[].id); not for demand or contacts."""
     date: dt.date | None = None
     """The day (YYYY-MM-DD); for leaves, the first day the person is gone."""
     start_date: dt.date | None = None
@@ -339,23 +342,26 @@ class RosterChange(Strict):
     end_date: dt.date | None = None
     """Last day of a range, included."""
     file: str | None = None
-    """For demand: the new demand file (CSV as the scenario's demand.file), relative to
-    the changes file."""
+    """For demand: the new demand file (CSV as the scenario's demand.file); for contacts:
+    the new volume file (CSV as channels[].volume_file: `start` and a column of contacts
+    per channel, named as the channel or its volume_column). Relative to the changes
+    file."""
     queue: str | None = None
     """For demand in a folder whose scenario splits queues (channels[].required): the
     queue (channels[].name) whose agents per slot `file` replaces. Absent: `file` is the
-    scenario's whole requirement."""
+    scenario's whole requirement. For contacts: the channel whose volume file `file`
+    replaces; absent: every channel's."""
     note: str | None = None
     """Free text carried into changes.csv (e.g. "flu")."""
 
     @model_validator(mode="after")
     def _check(self) -> RosterChange:
         dated = self.date is not None or self.start_date is not None or self.end_date is not None
-        if self.kind == "demand":
+        if self.kind in ("demand", "contacts"):
             if self.file is None:
-                raise ValueError("a demand change needs file")
+                raise ValueError(f"a {self.kind} change needs file")
             if self.id is not None or dated:
-                raise ValueError("a demand change takes file only (no id or dates)")
+                raise ValueError(f"a {self.kind} change takes file only (no id or dates)")
             return self
         if self.queue is not None:
             raise ValueError(f"queue does not apply to {self.kind}")

@@ -3,7 +3,9 @@ checked against the scenario as solved (known people, days inside the horizon, d
 files that exist) and against the roster kept as worked, then applied to the scenario's
 data: sickness and leave become hard requests, a person leaving gets an end date, a new
 demand file replaces the requirement (in a folder that keeps its queues as solved, the
-`queue` it names: that channel's agents per slot).
+`queue` it names: that channel's agents per slot). A new forecast of contacts (`contacts`,
+a channel's volume file) is sized into agents by the command (scheduler/cli/replan.py),
+which fills in `required` or `queue_required` before the changes are applied.
 
 The changes file has a header and one change a row:
 
@@ -12,6 +14,7 @@ The changes file has a header and one change a row:
     leave,E0040,,2026-10-14,2026-10-16,,
     leaves,E0007,2026-10-20,,,,
     demand,,,,,demand_v2.csv,new forecast
+    contacts,,,,,contacts_v2.csv,new forecast of contacts
 
 A folder whose scenario splits queues takes a demand change per queue, in a `queue` column
 (`demand,,,,,after_sale_v2.csv,after-sale wave,after_sale`, header `...,file,note,queue`).
@@ -43,6 +46,9 @@ class Changes:
     queue_required: dict[str, list[int]] = field(default_factory=dict)
     """Per queue changed (a folder that keeps its queues as solved): its new agents per
     slot, read from the last demand change naming it."""
+    required: list[int] | None = None
+    """The whole requirement per slot sized again from new contacts (set by the command
+    for a `contacts` change in a folder of one requirement)."""
 
     @property
     def demand_file(self) -> Path | None:
@@ -52,9 +58,17 @@ class Changes:
         return (self.path.parent / files[-1]).resolve() if files else None
 
     @property
+    def contacts(self) -> list[tuple[Path, str | None, int]]:
+        """The contacts changes: (volume file resolved against the changes file's folder,
+        channel or None for every channel, line), in the file's order."""
+        return [((self.path.parent / c.file).resolve(), c.queue, line)
+                for c, line in self.rows if c.kind == "contacts"]
+
+    @property
     def demand_changed(self) -> bool:
         """Whether any requirement changes (the whole one or a queue's)."""
-        return self.demand_file is not None or bool(self.queue_required)
+        return self.demand_file is not None or bool(self.queue_required) \
+            or self.required is not None or bool(self.contacts)
 
     def earliest_day(self) -> dt.date | None:
         """The first day any person's change touches (None with demand changes only)."""
@@ -88,6 +102,11 @@ def read_changes(path: Path, data: dict) -> Changes:
             if day is not None and not first <= day <= last:
                 raise InputError(f"{day} is outside the horizon ({first} to {last})",
                                  file=path, key_path=f"{KEY}: column {column}", line=line)
+        if change.kind == "contacts":
+            target = (path.parent / change.file).resolve()
+            if not target.is_file():
+                raise InputError(f"no volume file {change.file!r} (looked for {target})",
+                                 file=path, key_path=f"{KEY}: column file", line=line)
         if change.kind == "demand":
             target = (path.parent / change.file).resolve()
             if not target.is_file():
@@ -117,8 +136,8 @@ def _check_demand_target(change: RosterChange, line: int, path: Path, data: dict
                              key_path=f"{KEY}: column queue", line=line)
     elif channels:
         raise InputError("a demand change needs a scenario whose requirement is its "
-                         "demand file; this one sizes channels (change their "
-                         "volume files and solve again)", file=path,
+                         "demand file; this one sizes channels from contacts: give a "
+                         "contacts change with the new volume file", file=path,
                          key_path=f"{KEY}: column kind", line=line)
     elif change.queue is not None:
         raise InputError("this folder's scenario has one requirement, no queues: leave the "
@@ -182,6 +201,9 @@ def apply_changes(data: dict, changes: Changes, start: dt.datetime) -> dict:
     if changes.demand_file is not None:
         floor = (out.get("demand") or {}).get("floor", 0)
         out["demand"] = {"file": str(changes.demand_file), "floor": floor}
+    if changes.required is not None:
+        floor = (out.get("demand") or {}).get("floor", 0)
+        out["demand"] = {"required": list(changes.required), "floor": floor}
     for channel in out.get("channels") or []:
         if channel.get("name") in changes.queue_required:
             channel["required"] = list(changes.queue_required[channel["name"]])
