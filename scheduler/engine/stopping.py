@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from ortools.sat.python import cp_model
+if TYPE_CHECKING:  # only named in annotations: `scheduler check` and `report` need no CP-SAT
+    from ortools.sat.python import cp_model
 
 
 class StopSignal:
