@@ -137,8 +137,11 @@ def solve(
         err.print(f"[bold red]{t('{status}:', status=t(summary.status))}[/] "
                   f"{t.message(summary.message)}", soft_wrap=True)
         raise typer.Exit(EXIT_INFEASIBLE)
+    solved = time.monotonic()
     written = write_result(result, target, sc.horizon.start_date, sc.horizon.days, loaded,
                            lang=t.lang)
+    _note_overrun(t, time_limit if time_limit is not None else sc.solver.time_limit_seconds,
+                  command_start, started, solved, len(result.shifts))
     out.print(summary_table(summary, t))
     from scheduler.report.common import answer_text, as_sentence
 
@@ -152,6 +155,22 @@ def solve(
     if stop.is_set():
         err.print(t("interrupted: wrote the best roster found so far"))
         raise typer.Exit(EXIT_INTERRUPTED)
+
+
+def _note_overrun(t, limit: float, command_start: float, started: float, solved: float,
+                  shifts: int) -> None:
+    """A note on stderr when the command took more than its time limit and a second: how
+    long reading, solving and writing took, so that a planner sees what the limit cannot
+    cover on this machine (the outputs of a big roster, the first roster itself)."""
+    now = time.monotonic()
+    if now - command_start <= limit + 1.0:
+        return
+    err.print(f"[yellow]{t('note:')}[/] " + t(
+        "{seconds} s in all, above the time limit of {limit} s: reading {read} s, "
+        "solving {solve} s, writing the {shifts} shifts' files {write} s",
+        seconds=f"{now - command_start:.1f}", limit=f"{limit:g}",
+        read=f"{started - command_start:.1f}", solve=f"{solved - started:.1f}",
+        shifts=f"{shifts:,}", write=f"{now - solved:.1f}"), highlight=False, soft_wrap=True)
 
 
 def _solve_interruptibly(loaded, time_limit, on_progress, stop, reserve=None, t=None):

@@ -339,3 +339,28 @@ def test_a_cyclic_day_under_five_day_weeks_is_infeasible_at_once(write_scenario,
     assert not (tmp_path / "out").exists()
     data["rules"] = {"max_days_per_week": 7}  # every day allowed: the cycle is workable
     assert _solve(write_scenario(data), tmp_path / "ok").exit_code == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_run_over_its_time_limit_says_where_the_time_went(monkeypatch, lang):
+    import io
+    import time
+
+    from rich.console import Console
+
+    from scheduler.cli import commands
+    from scheduler.i18n import translator
+
+    buffer = io.StringIO()
+    monkeypatch.setattr(commands, "err", Console(file=buffer, width=400))
+    now = time.monotonic()
+    t = translator(lang)
+    # 6.5 s against 5 s: a note with each part's seconds
+    commands._note_overrun(t, 5.0, now - 6.5, now - 5.0, now - 2.0, 55486)
+    text = buffer.getvalue()
+    assert "55,486" in text and "6.5" in text and "1.5" in text and "3.0" in text
+    assert ("above the time limit of 5 s" in text) == (lang == "en")
+    # 5.9 s against 5 s is within the limit and a second: no note
+    buffer.truncate(0)
+    commands._note_overrun(t, 5.0, now - 5.9, now - 5.0, now - 2.0, 55486)
+    assert buffer.getvalue() == ""
