@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import ortools
-from ortools.sat.python import cp_model
+from scheduler.engine.sat import cp_model
 
 from scheduler._version import __version__
 from scheduler.engine.stopping import StopSignal, apply_parameters, watched
@@ -88,50 +88,3 @@ def status_name(status) -> str:
         cp_model.INFEASIBLE: "infeasible",
         cp_model.MODEL_INVALID: "invalid",
     }.get(status, "unknown")
-
-
-class PlanReporter(cp_model.CpSolverSolutionCallback):
-    """Reports each plan solution (headcount from `agents` when given) and stops the search
-    once the stop signal is set."""
-
-    def __init__(self, phase: str, on_progress: ProgressFn | None, t0: float,
-                 stop: StopSignal | None, agents=None, base: Progress | None = None):
-        super().__init__()
-        self.phase = phase
-        self.on_progress = on_progress
-        self.t0 = t0
-        self.stop = stop
-        self.agents = agents
-        self.base = base or Progress(phase)
-
-    def on_solution_callback(self) -> None:
-        if self.stop is not None and self.stop.is_set():
-            self.stop_search()
-        if self.on_progress is None:
-            return
-        p = Progress(
-            self.phase,
-            headcount=self.value(self.agents) if self.agents is not None else self.base.headcount,
-            headcount_bound=self.base.headcount_bound,
-            objective=self.objective_value,
-            bound=self.best_objective_bound,
-            elapsed=time.monotonic() - self.t0,
-        )
-        self.on_progress(p)
-
-
-class RosterReporter(cp_model.CpSolverSolutionCallback):
-    """Reports each roster solution (its objective is the headcount) and stops the search
-    once the stop signal is set."""
-
-    def __init__(self, on_progress, t0, stop, bound):
-        super().__init__()
-        self.on_progress, self.t0, self.stop, self.bound = on_progress, t0, stop, bound
-
-    def on_solution_callback(self) -> None:
-        if self.stop is not None and self.stop.is_set():
-            self.stop_search()
-        if self.on_progress:
-            self.on_progress(Progress("roster", headcount=round(self.objective_value),
-                                      headcount_bound=self.bound,
-                                      elapsed=time.monotonic() - self.t0))

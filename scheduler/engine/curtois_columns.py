@@ -27,7 +27,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from ortools.sat.python import cp_model
+from scheduler.engine.sat import cp_model
 
 from scheduler.datasets.curtois import CurtoisInstance, Roster
 from scheduler.engine.curtois import HARD_RULES, CurtoisVars, add_variables

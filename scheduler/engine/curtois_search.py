@@ -16,7 +16,7 @@ import random
 import time
 from dataclasses import dataclass, field
 
-from ortools.sat.python import cp_model
+from scheduler.engine.sat import cp_model
 
 from scheduler.datasets.curtois import CurtoisInstance, Roster
 from scheduler.engine.curtois import CurtoisVars, build

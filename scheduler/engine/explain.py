@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 import math
 
-from ortools.sat.python import cp_model
+from scheduler.engine.sat import cp_model
 
 from scheduler.engine.instance import Instance
 from scheduler.engine.plan import build_plan_model

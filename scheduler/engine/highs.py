@@ -10,7 +10,7 @@ import time
 
 import highspy
 import numpy as np
-from ortools.sat.python import cp_model
+from scheduler.engine.sat import cp_model
 
 from scheduler.engine import forked
 from scheduler.engine.stopping import StopSignal

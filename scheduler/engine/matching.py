@@ -10,7 +10,6 @@ dense assignment, and is a few hundred classes a side."""
 from __future__ import annotations
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
 
 
 def match_by_class(row_keys: np.ndarray, col_keys: np.ndarray, ok, cost) -> list[tuple[int, int]]:
@@ -34,6 +33,8 @@ def match_by_class(row_keys: np.ndarray, col_keys: np.ndarray, ok, cost) -> list
     unit = cost(row_first[rr], col_first[cc]).astype(np.int64)
     # nodes: source 0, row classes 1.., column classes, sink
     source, sink = 0, 1 + n_rows + n_cols
+    from ortools.graph.python import min_cost_flow  # a tenth of a second: when needed
+
     flow = min_cost_flow.SimpleMinCostFlow()
     row_sizes = np.array([len(m) for m in row_members], dtype=np.int64)
     col_sizes = np.array([len(m) for m in col_members], dtype=np.int64)

@@ -38,7 +38,7 @@ import time
 from collections import defaultdict
 
 import numpy as np
-from ortools.sat.python import cp_model
+from scheduler.engine.sat import cp_model
 
 from scheduler.engine.cyclic_columns import cyclic_patterns, loosest_pair
 from scheduler.engine.highs import highs_model, run_highs

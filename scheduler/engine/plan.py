@@ -19,7 +19,7 @@ import logging
 import math
 from dataclasses import dataclass
 
-from ortools.sat.python import cp_model
+from scheduler.engine.sat import cp_model
 
 from scheduler.engine.instance import Instance
 from scheduler.engine.plan_named import named_cuts

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import time
 
-from ortools.sat.python import cp_model
+from scheduler.engine.sat import cp_model
 
 from scheduler.engine.cpsat import run_cp_sat
 from scheduler.engine.plan import PlanModel, hint_all

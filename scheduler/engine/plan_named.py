@@ -7,7 +7,7 @@ plan gave the 93 part-timers, of whom a third are evening-only students)."""
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
+from scheduler.engine.sat import cp_model
 
 from scheduler.engine.instance import Instance
 from scheduler.engine.staff_data import is_night

@@ -34,7 +34,7 @@ from collections import defaultdict
 
 import highspy
 import numpy as np
-from ortools.sat.python import cp_model
+from scheduler.engine.sat import cp_model
 
 from scheduler.engine.cpsat import run_cp_sat
 from scheduler.engine.highs import _quiet_highs

@@ -9,9 +9,9 @@ import math
 import threading
 import time
 
-from ortools.sat.python import cp_model
+from scheduler.engine.sat import cp_model
 
-from scheduler.engine.cpsat import PlanReporter, Progress, run_cp_sat, status_name
+from scheduler.engine.cpsat import Progress, run_cp_sat, status_name
 from scheduler.engine.highs import solve_with_highs
 from scheduler.engine.plan import PlanModel, PlanStep, hint_all
 from scheduler.engine.plan_days import improve_by_days
@@ -56,39 +56,6 @@ def lp_floor(model: cp_model.CpModel, lp_values: list[float]) -> float | None:
     return float(objective.offset + step * math.ceil(value / step - 1e-6 / step))
 
 
-class _Enough(cp_model.CpSolverSolutionCallback):
-    """Ends a search at its first solution found after `after` seconds, or at that time
-    if it has one by then (see restricted_plan)."""
-
-    def __init__(self, after: float):
-        super().__init__()
-        self.after = after
-        self.deadline = time.monotonic() + after
-        self.found = False
-        self.timer: threading.Timer | None = None
-        self.solver: cp_model.CpSolver | None = None
-
-    def begin(self, solver: cp_model.CpSolver) -> None:
-        self.solver = solver
-        self.deadline = time.monotonic() + self.after
-        self.timer = threading.Timer(self.after, self._at_deadline)
-        self.timer.daemon = True
-        self.timer.start()
-
-    def end(self) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-
-    def on_solution_callback(self) -> None:
-        self.found = True
-        if time.monotonic() >= self.deadline:
-            self.stop_search()
-
-    def _at_deadline(self) -> None:
-        if self.found and self.solver is not None:
-            self.solver.stop_search()
-
-
 def restricted_plan(pm: PlanModel, lp_values: list[float], params: dict, seconds: float,
                     stop: StopSignal | None, start: list[int] | None = None,
                     enough: float | None = None):
@@ -116,7 +83,9 @@ def restricted_plan(pm: PlanModel, lp_values: list[float], params: dict, seconds
     if enough is None or enough >= seconds or params.get("deterministic"):
         solver, status = run_cp_sat(restricted, params, seconds, stop=stop)
     else:
-        watch = _Enough(enough)
+        from scheduler.engine.callbacks import Enough
+
+        watch = Enough(enough)
         solver, status = run_cp_sat(restricted, params, seconds, callback=watch, stop=stop,
                                     watch=watch)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -284,6 +253,8 @@ def plan_step(pm: PlanModel, params: dict, seconds: float, on_progress, t0, stop
             return PlanStep("feasible", counts, agents, objective, bound, pool_agents, full)
     base = Progress(phase, headcount_bound=headcount_bound)
     remaining = max(0.5, seconds if deterministic else seconds - (time.monotonic() - t_start))
+    from scheduler.engine.callbacks import PlanReporter
+
     reporter = PlanReporter(phase, on_progress, t0, stop, pm.agents, base)
     solver, cp_status = run_cp_sat(pm.model, params, remaining, reporter, stop)
     name = status_name(cp_status)

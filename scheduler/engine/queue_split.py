@@ -25,7 +25,7 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from ortools.sat.python import cp_model
+from scheduler.engine.sat import cp_model
 
 from scheduler.engine.instance import Instance
 

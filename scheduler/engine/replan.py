@@ -31,7 +31,7 @@ import time
 from collections import Counter
 
 import numpy as np
-from ortools.sat.python import cp_model
+from scheduler.engine.sat import cp_model
 
 from scheduler.engine.cpsat import solver_parameters, versions
 from scheduler.engine.instance import Instance

@@ -15,7 +15,7 @@ import time
 import numpy as np
 from dataclasses import dataclass
 
-from ortools.sat.python import cp_model
+from scheduler.engine.sat import cp_model
 
 from scheduler.engine.instance import Instance
 from scheduler.engine.stopping import StopSignal, apply_parameters, watched

@@ -8,7 +8,7 @@ import math
 import time
 from dataclasses import dataclass
 
-from scheduler.engine.cpsat import Progress, RosterReporter
+from scheduler.engine.cpsat import Progress
 from scheduler.engine.instance import Instance
 from scheduler.engine.patterns import pattern_roster
 from scheduler.engine.roster import RosterResult, days_first_roster, greedy_roster, solve_roster
@@ -114,6 +114,8 @@ def roster_pool(inst: Instance, counts: dict[tuple[int, int], int], plan_agents:
                                  headcount_bound=headcount_bound,
                                  elapsed=time.monotonic() - t0))
         share = left() * (0.6 if attempt + 1 < len(pools) else 1.0)
+        from scheduler.engine.callbacks import RosterReporter
+
         roster = solve_roster(inst, counts, size, lower, max(1.0, share), params, hint=greedy,
                               callback=RosterReporter(on_progress, t0, stop, headcount_bound),
                               stop=stop)

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
-from ortools.sat.python import cp_model
+from scheduler.engine.sat import cp_model
 
 from scheduler.engine.highs import highs_model, run_highs
 from scheduler.engine.plan import PlanModel, PlanStep
@@ -131,22 +131,6 @@ class _Mip:
         return status, value, bound, values
 
 
-class _Target(cp_model.CpSolverSolutionCallback):
-    """Stops CP-SAT at a proven target value (or on the stop signal) and reports."""
-
-    def __init__(self, target: float, stop: StopSignal | None,
-                 report: Callable[[float], None] | None):
-        super().__init__()
-        self.target, self.stop, self.report = target, stop, report
-
-    def on_solution_callback(self) -> None:
-        if self.report is not None:
-            self.report(self.objective_value)
-        if self.objective_value <= self.target + 1e-9 or (
-                self.stop is not None and self.stop.is_set()):
-            self.stop_search()
-
-
 def _restricted_cp_sat(pm: PlanModel, allowed: set[Shift], hint: list[int] | None, params: dict,
                        seconds: float, target: float, stop: StopSignal | None,
                        report: Callable[[float], None] | None, exact: bool = False,
@@ -168,12 +152,14 @@ def _restricted_cp_sat(pm: PlanModel, allowed: set[Shift], hint: list[int] | Non
             domain[1] = 0
     for i, value in enumerate(hint or ()):
         model.add_hint(model.get_int_var_from_proto_index(i), value)
+    from scheduler.engine.callbacks import Target
+
     solver = cp_model.CpSolver()
     apply_parameters(solver, params, seconds)
     with watched(stop, solver):
         if stop is not None and stop.is_set():
             return None
-        status = solver.solve(model, _Target(target, stop, report))
+        status = solver.solve(model, Target(target, stop, report))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return (solver.objective_value, list(solver.response_proto.solution),

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from ortools.sat.python import cp_model
+from scheduler.engine.sat import cp_model
 
 from scheduler.engine import shiftdesign
 from scheduler.engine.cpsat import Progress, ProgressFn, solver_parameters, versions

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ortools.sat.python import cp_model
+from scheduler.engine.sat import cp_model
 
 from scheduler.engine.instance import Instance
 from scheduler.engine.roster import DayClasses, rest_conflicts
@@ -38,7 +38,7 @@ class StaffModel:
     people: list[PersonData]
     required: list[int]
     """Per horizon slot, what this pool's people must cover (slot cover only)."""
-    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    model: cp_model.CpModel = field(default_factory=lambda: cp_model.CpModel())
     x: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
     works: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     """(person, day index) -> 1 when the person works that day."""

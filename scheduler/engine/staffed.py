@@ -9,7 +9,7 @@ import math
 import time
 from dataclasses import dataclass
 
-from ortools.sat.python import cp_model
+from scheduler.engine.sat import cp_model
 
 from scheduler.engine.instance import Instance
 from scheduler.engine.plan import hint_all

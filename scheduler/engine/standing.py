@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ortools.sat.python import cp_model
+from scheduler.engine.sat import cp_model
 
 from scheduler.engine.cpsat import run_cp_sat
 from scheduler.engine.instance import Instance

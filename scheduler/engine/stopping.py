@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
 
 if TYPE_CHECKING:  # only named in annotations: `scheduler check` and `report` need no CP-SAT
-    from ortools.sat.python import cp_model
+    from scheduler.engine.sat import cp_model
 
 
 class StopSignal:
