@@ -158,11 +158,11 @@ def solve(
 
 
 def _note_overrun(t, limit: float, command_start: float, started: float, solved: float,
-                  shifts: int) -> None:
+                  shifts: int, now: float | None = None) -> None:
     """A note on stderr when the command took more than its time limit and a second: how
     long reading, solving and writing took, so that a planner sees what the limit cannot
     cover on this machine (the outputs of a big roster, the first roster itself)."""
-    now = time.monotonic()
+    now = time.monotonic() if now is None else now
     if now - command_start <= limit + 1.0:
         return
     err.print(f"[yellow]{t('note:')}[/] " + t(

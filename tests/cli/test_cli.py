@@ -356,11 +356,11 @@ def test_a_run_over_its_time_limit_says_where_the_time_went(monkeypatch, lang):
     now = time.monotonic()
     t = translator(lang)
     # 6.5 s against 5 s: a note with each part's seconds
-    commands._note_overrun(t, 5.0, now - 6.5, now - 5.0, now - 2.0, 55486)
+    commands._note_overrun(t, 5.0, now - 6.5, now - 5.0, now - 2.0, 55486, now)
     text = buffer.getvalue()
     assert "55,486" in text and "6.5" in text and "1.5" in text and "3.0" in text
     assert ("above the time limit of 5 s" in text) == (lang == "en")
     # 5.9 s against 5 s is within the limit and a second: no note
     buffer.truncate(0)
-    commands._note_overrun(t, 5.0, now - 5.9, now - 5.0, now - 2.0, 55486)
+    commands._note_overrun(t, 5.0, now - 5.9, now - 5.0, now - 2.0, 55486, now)
     assert buffer.getvalue() == ""
