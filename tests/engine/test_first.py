@@ -155,3 +155,27 @@ def test_the_quick_bound_is_valid_on_a_flat_week(write_scenario):
     assert bound == 9
     assert result.summary.headcount >= bound
     assert result.summary.headcount_lower_bound >= bound  # the plan's bound is stronger
+
+
+def _two_days(write_scenario, rest_hours: int) -> Instance:
+    data = {
+        "name": "two_days",
+        "horizon": {"start_date": "2026-11-16", "days": 2, "slot_minutes": 60},
+        "demand": {"required": [0] * 8 + [1] * 8 + [0] * 8 + [0] * 8 + [1] * 8 + [0] * 8},
+        "shift_types": [{"name": "s", "paid_hours": [8], "earliest_start": "08:00",
+                         "latest_start": "08:00"}],
+        "rules": {"min_rest_hours": rest_hours},
+    }
+    return Instance(load_scenario(write_scenario(data)))
+
+
+def test_the_greedy_roster_gives_the_next_shift_to_an_agent_whose_rest_just_ended(
+        write_scenario):
+    # 08:00-16:00 on both days: 16 hours between them. A rest of 16 hours is just met,
+    # so one agent works both; 17 hours is broken by one, so a second agent is needed
+    for rest, agents in ((16, 1), (17, 2)):
+        inst = _two_days(write_scenario, rest)
+        k, = (k for k, o in enumerate(inst.options) if o.start_minute == 480)
+        roster = greedy_roster(inst, {(0, k): 1, (1, k): 1}, 1)
+        assert roster is not None and roster_ok(inst, roster)
+        assert len(roster) == agents, (rest, roster)
