@@ -8,8 +8,9 @@ plus such a block -- fixes the rest
 to the incumbent (by narrowing variable domains in the one model, so nothing is rebuilt),
 hints the incumbent and re-solves with a short limit. A step that does not make the roster
 worse is kept. Windows are drawn around the days of most cover penalty. Neighbourhoods
-grow when their step is solved to optimality and shrink when it runs out of time. Everything is seeded, so a run is repeatable for a given time budget
-up to the solver's timing."""
+grow when their step is solved to optimality and shrink when it runs out of time.
+Everything is seeded, so a run is repeatable for a given time budget up to the solver's
+timing."""
 
 from __future__ import annotations
 
