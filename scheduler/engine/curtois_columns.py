@@ -52,9 +52,6 @@ SMOOTHING = 0.5
 Lagrangian bound so far, the rest the relaxation's current duals; when that finds no
 column the current duals are priced alone before convergence is declared."""
 
-FRESH = False
-"""Without the dive, whether the converged relaxation is solved again from scratch for its
-support (another vertex; on Instance12 it did no better and took 2.5 s)."""
 
 DUAL_SCALE = 1000
 """Duals reach CP-SAT as integers in thousandths."""
@@ -218,7 +215,7 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
                       seed: int = 0, workers: int = 2, price_seconds: float = 2.0,
                       dive_by: float | None = None, exact: bool = True,
                       processes: bool = True, dive_late: bool = False,
-                      dive: bool = True) -> ColumnResult:
+                      dive: bool = True, dive_seconds: float = 0.0) -> ColumnResult:
     """Columns from `start` (a feasible roster) and from pricing until `deadline`
     less `ip_seconds`; then the integer master for `ip_seconds`, hinted with `start`.
     Without `start`, each employee's first column is their own best roster for their
@@ -234,9 +231,12 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
     responses over the columns (scheduler.engine.curtois_polish) before it hints the
     integer master. `processes`: with two workers or more, the dynamic programs price in
     that many processes (scheduler.engine.curtois_pool). Without `dive`, column generation
-    stops where the dive would start and the result carries the relaxation's `support`
+    stops where the dive would start if the relaxation converged (else all goes on as with
+    `dive`) and the result carries the relaxation's `support`
     (for scheduler.engine.curtois_rins) and the polished rounding as its roster (no
-    integer master)."""
+    integer master); with `dive_seconds` too, the dive runs from there for at most that
+    long (the support is the relaxation's before it) and its roster, when it ends, is
+    polished instead."""
     shift = {s.id: i for i, s in enumerate(inst.shifts)}
     n = len(inst.staff)
     pricers = [Pricer(inst, e) for e in range(n)]
@@ -300,6 +300,7 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
     rounds = 0
     last_x: list[float] = []
     free_x: list[float] = []  # the last relaxation's solution with nothing fixed
+    support: dict[tuple[int, int, int], float] | None = None
     center: dict[tuple[int, int], float] | None = None  # duals of the best Lagrangian bound
     best_lagrangian = -float("inf")
     mispriced = False
@@ -318,6 +319,8 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
         dp_pool = DpPool(inst, [e for e in range(n) if pricers[e].dp is not None], workers)
     try:
         while time.monotonic() < (dive_deadline if fixed else lp_deadline):
+            if support is not None and time.monotonic() >= dive_deadline:
+                break  # the short dive's time is up
             # dual simplex after the dive fixed columns (the basis stays dual feasible),
             # primal after columns came (it stays primal feasible)
             h.setOptionValue("simplex_strategy", 1 if bounds_changed else 4)
@@ -405,8 +408,11 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
                 converged_at = time.monotonic()
                 if dive_by is not None and converged_at > dive_by:
                     break  # too late to dive: the integer master gets the time
-            if not dive:
-                break
+            if not dive and converged and support is None:
+                support = _support(columns, free_x)
+                if dive_seconds <= 0:
+                    break
+                dive_deadline = min(dive_deadline, time.monotonic() + dive_seconds)
             # dive: fix the employees whose roster the relaxation (nearly) chose
             x = list(solution.col_value)[first_col:]
             best: dict[int, tuple[float, int]] = {}
@@ -466,20 +472,16 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
     else:
         chosen = {e: e for e in range(n)}  # the start roster
     # best responses over the columns, from that and from the start roster
-    if not dive and FRESH and converged and free_x:
-        h.clearSolver()
-        h.run()
-        free_x = list(h.getSolution().col_value)[first_col:]
-    until = time.monotonic() + (0.5 if not dive else
+    until = time.monotonic() + (0.5 if support is not None else
                                 max(0.5, min(ip_seconds, deadline - time.monotonic()) / 3))
     chosen = min((polish(inst, costs, columns, c, until, seed)
                   for c in (chosen, {e: e for e in range(n)})),
                  key=lambda c: roster_cost(inst, costs, columns, c))
     dived = {inst.staff[e].id: _row(inst, columns[j][1]) for e, j in chosen.items()}
-    if not dive:
-        return ColumnResult(dived, lp_value, converged, len(columns), iterations, False,
+    if support is not None:
+        return ColumnResult(dived, lp_value, converged, len(columns), iterations, dive_done,
                             None if converged_at is None else round(converged_at - started, 1),
-                            _support(columns, free_x))
+                            support)
     roster = _integer_master(inst, pricers, columns, dived, deadline, ip_seconds, seed,
                              workers)
     return ColumnResult(roster, lp_value, converged, len(columns), iterations, dive_done,

@@ -231,7 +231,7 @@ def solve_curtois(inst: CurtoisInstance, time_limit_seconds: float = 60.0, worke
                   dive_share: float = 0.6,
                   step_seconds: float = 3.0, first_share: float = 0.25,
                   columns: bool = True, lns: bool = True, use_rins: bool = True,
-                  rins_share: float = 0.95) -> CurtoisResult:
+                  rins_share: float = 0.95, rins_dive_share: float = 0.15) -> CurtoisResult:
     """Best roster found within the time limit (model building included).
 
     With `columns`: column generation for at most `columns_share` of the time (its integer
@@ -242,7 +242,8 @@ def solve_curtois(inst: CurtoisInstance, time_limit_seconds: float = 60.0, worke
     With `use_rins` (and `columns`), column generation stops where its dive would start
     and CP-SAT searches the neighbourhood its relaxation induces
     (scheduler.engine.curtois_rins) for at most `rins_share` of the time left, before
-    the LNS."""
+    the LNS; first, the dive runs for at most `rins_dive_share` of the time (where the
+    relaxation is nearly integral it reaches the bound, and the neighbourhood is skipped)."""
     t0 = time.monotonic()
     deadline = t0 + time_limit_seconds
     if columns and not columns_fit(inst):
@@ -260,7 +261,8 @@ def solve_curtois(inst: CurtoisInstance, time_limit_seconds: float = 60.0, worke
                                seed=seed, workers=workers,
                                dive_by=t0 + time_limit_seconds * dive_share,
                                exact=inst.days <= COLUMN_DAYS, dive_late=late,
-                               dive=not use_rins)
+                               dive=not use_rins,
+                               dive_seconds=rins_dive_share * time_limit_seconds)
         if cg.roster is None:
             return CurtoisResult(None, None, None, "UNKNOWN", time.monotonic() - t0, 0, 0)
         if cg.converged and cg.lp_bound is not None:
@@ -276,7 +278,7 @@ def solve_curtois(inst: CurtoisInstance, time_limit_seconds: float = 60.0, worke
                  "cg_seconds": round(time.monotonic() - t0, 1),
                  "cg_objective": objective + v.constant}
         search.support = cg.support
-        if cg.support is not None:
+        if cg.support is not None and (bound is None or objective + v.constant > bound):
             limit = (deadline - time.monotonic()) * rins_share
             target = None if bound is None else bound - v.constant
             new, value, free = rins(search, values, cg.support, limit, target)
