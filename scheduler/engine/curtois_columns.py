@@ -52,6 +52,7 @@ SMOOTHING = 0.5
 Lagrangian bound so far, the rest the relaxation's current duals; when that finds no
 column the current duals are priced alone before convergence is declared."""
 
+
 DUAL_SCALE = 1000
 """Duals reach CP-SAT as integers in thousandths."""
 
@@ -204,13 +205,17 @@ class ColumnResult:
     """Whether the dive (fix the columns the relaxation chooses, price again) reached a
     whole roster; the integer master is then hinted with it."""
     converged_seconds: float | None = None
+    support: dict[tuple[int, int, int], float] | None = None
+    """Without the dive: the last relaxation's solution as (employee, day, shift) -> the
+    share of the employee's rosters that work that shift that day (cells left out: 0)."""
 
 
 def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: float,
                       ip_seconds: float,
                       seed: int = 0, workers: int = 2, price_seconds: float = 2.0,
                       dive_by: float | None = None, exact: bool = True,
-                      processes: bool = True, dive_late: bool = False) -> ColumnResult:
+                      processes: bool = True, dive_late: bool = False,
+                      dive: bool = True, dive_seconds: float = 0.0) -> ColumnResult:
     """Columns from `start` (a feasible roster) and from pricing until `deadline`
     less `ip_seconds`; then the integer master for `ip_seconds`, hinted with `start`.
     Without `start`, each employee's first column is their own best roster for their
@@ -225,7 +230,13 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
     The dive's roster (or the rounded relaxation, or the start) is improved by best
     responses over the columns (scheduler.engine.curtois_polish) before it hints the
     integer master. `processes`: with two workers or more, the dynamic programs price in
-    that many processes (scheduler.engine.curtois_pool)."""
+    that many processes (scheduler.engine.curtois_pool). Without `dive`, column generation
+    stops where the dive would start if the relaxation converged (else all goes on as with
+    `dive`) and the result carries the relaxation's `support`
+    (for scheduler.engine.curtois_rins) and the polished rounding as its roster (no
+    integer master); with `dive_seconds` too, the dive runs from there for at most that
+    long (the support is the relaxation's before it) and its roster, when it ends, is
+    polished instead."""
     shift = {s.id: i for i, s in enumerate(inst.shifts)}
     n = len(inst.staff)
     pricers = [Pricer(inst, e) for e in range(n)]
@@ -288,6 +299,8 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
     dived: Roster | None = None
     rounds = 0
     last_x: list[float] = []
+    free_x: list[float] = []  # the last relaxation's solution with nothing fixed
+    support: dict[tuple[int, int, int], float] | None = None
     center: dict[tuple[int, int], float] | None = None  # duals of the best Lagrangian bound
     best_lagrangian = -float("inf")
     mispriced = False
@@ -306,6 +319,8 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
         dp_pool = DpPool(inst, [e for e in range(n) if pricers[e].dp is not None], workers)
     try:
         while time.monotonic() < (dive_deadline if fixed else lp_deadline):
+            if support is not None and time.monotonic() >= dive_deadline:
+                break  # the short dive's time is up
             # dual simplex after the dive fixed columns (the basis stays dual feasible),
             # primal after columns came (it stays primal feasible)
             h.setOptionValue("simplex_strategy", 1 if bounds_changed else 4)
@@ -314,6 +329,8 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
             value = h.getInfo().objective_function_value
             solution = h.getSolution()
             last_x = list(solution.col_value)[first_col:]
+            if not fixed:
+                free_x = last_x
             dual = list(solution.row_dual)
             pi = dual[:n]
             mu = {c: dual[n + i] for c, i in cover_rows.items()}
@@ -391,6 +408,11 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
                 converged_at = time.monotonic()
                 if dive_by is not None and converged_at > dive_by:
                     break  # too late to dive: the integer master gets the time
+            if not dive and converged and support is None:
+                support = _support(columns, free_x)
+                if dive_seconds <= 0:
+                    break
+                dive_deadline = min(dive_deadline, time.monotonic() + dive_seconds)
             # dive: fix the employees whose roster the relaxation (nearly) chose
             x = list(solution.col_value)[first_col:]
             best: dict[int, tuple[float, int]] = {}
@@ -450,11 +472,16 @@ def column_generation(inst: CurtoisInstance, start: Roster | None, deadline: flo
     else:
         chosen = {e: e for e in range(n)}  # the start roster
     # best responses over the columns, from that and from the start roster
-    until = time.monotonic() + max(0.5, min(ip_seconds, deadline - time.monotonic()) / 3)
+    until = time.monotonic() + (0.5 if support is not None else
+                                max(0.5, min(ip_seconds, deadline - time.monotonic()) / 3))
     chosen = min((polish(inst, costs, columns, c, until, seed)
                   for c in (chosen, {e: e for e in range(n)})),
                  key=lambda c: roster_cost(inst, costs, columns, c))
     dived = {inst.staff[e].id: _row(inst, columns[j][1]) for e, j in chosen.items()}
+    if support is not None:
+        return ColumnResult(dived, lp_value, converged, len(columns), iterations, dive_done,
+                            None if converged_at is None else round(converged_at - started, 1),
+                            support)
     roster = _integer_master(inst, pricers, columns, dived, deadline, ip_seconds, seed,
                              workers)
     return ColumnResult(roster, lp_value, converged, len(columns), iterations, dive_done,
@@ -512,6 +539,17 @@ def _integer_master(inst: CurtoisInstance, pricers: list,
         if solver.value(z[i]):
             roster[inst.staff[e].id] = _row(inst, col)
     return roster
+
+
+def _support(columns: list[tuple[int, frozenset[tuple[int, int]]]], x: list[float]
+             ) -> dict[tuple[int, int, int], float]:
+    """Per (employee, day, shift) the relaxation's share of the employee working it."""
+    out: dict[tuple[int, int, int], float] = {}
+    for (e, col), val in zip(columns, x):
+        if val > 1e-9:
+            for d, s in col:
+                out[e, d, s] = out.get((e, d, s), 0.0) + val
+    return out
 
 
 def _column(inst: CurtoisInstance, row: tuple[str | None, ...]) -> frozenset[tuple[int, int]]:

@@ -2,12 +2,15 @@
 then large neighbourhood search (LNS) from the incumbent.
 
 Each LNS step frees part of the roster -- a few employees over the whole horizon, every
-employee over a window of days, or some employees over a longer window -- fixes the rest
+employee over a window of days, or some employees over a longer window, or (after column
+generation) every cell where the relaxation is fractional or disagrees with the incumbent
+plus such a block -- fixes the rest
 to the incumbent (by narrowing variable domains in the one model, so nothing is rebuilt),
 hints the incumbent and re-solves with a short limit. A step that does not make the roster
-worse is kept. Neighbourhoods grow when their step is solved to optimality and shrink when
-it runs out of time. Everything is seeded, so a run is repeatable for a given time budget
-up to the solver's timing."""
+worse is kept. Windows are drawn around the days of most cover penalty. Neighbourhoods
+grow when their step is solved to optimality and shrink when it runs out of time.
+Everything is seeded, so a run is repeatable for a given time budget up to the solver's
+timing."""
 
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from scheduler.engine.curtois import CurtoisVars, build
 from scheduler.engine.curtois_columns import column_generation
 from scheduler.engine.curtois_dp import MAX_LABELS, dp_size
 from scheduler.engine.curtois_greedy import BestResponse, best_response
+from scheduler.engine.curtois_rins import RINS_EPS, rins
 
 COLUMN_DAYS = 28
 COLUMN_STAFF = 60
@@ -37,6 +41,9 @@ dynamic-programming pricer (scheduler.engine.curtois_dp) fits every employee."""
 LNS_CELLS = 150_000
 """The compact model is built for LNS only up to this many (employee, day, shift)
 variables; larger instances keep improving by best responses alone."""
+
+FOCUS = True
+"""LNS windows after column generation are drawn around the days of most cover penalty."""
 
 GREEDY_SHARE = 0.4
 """Best-response passes after the first roster stop at this share of the time (or when a
@@ -108,7 +115,8 @@ def _objective(v: CurtoisVars, values: list[int], keys: list) -> int:
         count[d, s] = count.get((d, s), 0) + 1
     for c in inst.cover:
         n = count.get((c.day, shift[c.shift]), 0)
-        total += c.weight_under * max(0, c.requirement - n) + c.weight_over * max(0, n - c.requirement)
+        total += (c.weight_under * max(0, c.requirement - n)
+                  + c.weight_over * max(0, n - c.requirement))
     return total
 
 
@@ -126,11 +134,14 @@ class _Lns:
         self.n_staff = len(v.inst.staff)
         self.days = v.inst.days
         # neighbourhood sizes (fractions adapted per kind)
-        self.size = {"staff": 0.15, "window": 0.25, "block": 0.3}
+        self.size = {"staff": 0.15, "window": 0.25, "block": 0.3, "rins": 0.1}
         self.whole = False
         """Whether the last step freed every variable (then an optimal step is a proof)."""
         self.focus: list[float] | None = None
         """Per day a weight (its cover penalty): windows then cover a day drawn by weight."""
+        self.support: dict[tuple[int, int, int], float] | None = None
+        """The relaxation's shares (scheduler.engine.curtois_rins), for the "rins" kind."""
+        self.values: list[int] = []
 
     def _start(self, length: int) -> int:
         """First day of a window of `length` days: uniform, or around a day drawn by
@@ -142,6 +153,10 @@ class _Lns:
 
     def _free_cells(self, kind: str) -> set[tuple[int, int]]:
         rng, days, n = self.rng, self.days, self.n_staff
+        if kind == "rins":
+            # where the relaxation is fractional or disagrees with the incumbent, and a
+            # block around a costly day
+            return self._disagree() | self._free_cells("block")
         frac = self.size[kind]
         if kind == "staff":
             k = max(2, round(frac * n))
@@ -158,10 +173,20 @@ class _Lns:
         people = rng.sample(range(n), min(n, k))
         return {(e, d) for e in people for d in range(start, start + length)}
 
+    def _disagree(self) -> set[tuple[int, int]]:
+        support = self.support or {}
+        out = set()
+        for key, val in zip(self.keys, self.values):
+            share = support.get(key, 0.0)
+            if (share > RINS_EPS or val) and not (share > 1 - RINS_EPS and val):
+                out.add(key[:2])
+        return out
+
     def step(self, values: list[int], kind: str, limit: float
              ) -> tuple[list[int] | None, int | None, bool]:
         """One LNS step from `values` (per key of self.keys): the new values and solver
         objective when it found a roster, and whether the step was solved to optimality."""
+        self.values = values
         free = self._free_cells(kind)
         self.whole = len(free) >= len(self.by_cell)
         variables = self.proto.variables
@@ -196,7 +221,7 @@ class _Lns:
         hint.values.extend(values)
 
     def adapt(self, kind: str, optimal: bool) -> None:
-        top = {"staff": 0.8, "window": 0.8, "block": 0.9}[kind]
+        top = {"staff": 0.8, "window": 0.8, "block": 0.9, "rins": 0.9}[kind]
         factor = 1.15 if optimal else 0.85
         self.size[kind] = min(top, max(0.02, self.size[kind] * factor))
 
@@ -205,14 +230,20 @@ def solve_curtois(inst: CurtoisInstance, time_limit_seconds: float = 60.0, worke
                   seed: int = 0, columns_share: float = 0.8, ip_share: float = 0.1,
                   dive_share: float = 0.6,
                   step_seconds: float = 3.0, first_share: float = 0.25,
-                  columns: bool = True, lns: bool = True) -> CurtoisResult:
+                  columns: bool = True, lns: bool = True, use_rins: bool = True,
+                  rins_share: float = 0.95, rins_dive_share: float = 0.15) -> CurtoisResult:
     """Best roster found within the time limit (model building included).
 
     With `columns`: column generation for at most `columns_share` of the time (its integer
     master for at most `ip_share`; the dive only when the relaxation converged within
     `dive_share`), then LNS on the compact model from that roster for the rest.
     Without: one CP-SAT run on the compact model for `first_share` of the time (all of
-    it without `lns`), then LNS. LNS steps take at most `step_seconds` each."""
+    it without `lns`), then LNS. LNS steps take at most `step_seconds` each.
+    With `use_rins` (and `columns`), column generation stops where its dive would start
+    and CP-SAT searches the neighbourhood its relaxation induces
+    (scheduler.engine.curtois_rins) for at most `rins_share` of the time left, before
+    the LNS; first, the dive runs for at most `rins_dive_share` of the time (where the
+    relaxation is nearly integral it reaches the bound, and the neighbourhood is skipped)."""
     t0 = time.monotonic()
     deadline = t0 + time_limit_seconds
     if columns and not columns_fit(inst):
@@ -229,7 +260,9 @@ def solve_curtois(inst: CurtoisInstance, time_limit_seconds: float = 60.0, worke
         cg = column_generation(inst, None, cg_deadline, time_limit_seconds * ip_share,
                                seed=seed, workers=workers,
                                dive_by=t0 + time_limit_seconds * dive_share,
-                               exact=inst.days <= COLUMN_DAYS, dive_late=late)
+                               exact=inst.days <= COLUMN_DAYS, dive_late=late,
+                               dive=not use_rins,
+                               dive_seconds=rins_dive_share * time_limit_seconds)
         if cg.roster is None:
             return CurtoisResult(None, None, None, "UNKNOWN", time.monotonic() - t0, 0, 0)
         if cg.converged and cg.lp_bound is not None:
@@ -244,6 +277,15 @@ def solve_curtois(inst: CurtoisInstance, time_limit_seconds: float = 60.0, worke
                  "converged": cg.converged, "lp_bound": cg.lp_bound, "dive_done": cg.dive_done,
                  "cg_seconds": round(time.monotonic() - t0, 1),
                  "cg_objective": objective + v.constant}
+        search.support = cg.support
+        if cg.support is not None and (bound is None or objective + v.constant > bound):
+            limit = (deadline - time.monotonic()) * rins_share
+            target = None if bound is None else bound - v.constant
+            new, value, free = rins(search, values, cg.support, limit, target)
+            if new is not None and value <= objective:
+                values, objective = new, value
+            notes.update(rins_free=free, rins_objective=objective + v.constant,
+                         rins_seconds=round(time.monotonic() - t0, 1))
     else:
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = workers
@@ -260,12 +302,14 @@ def solve_curtois(inst: CurtoisInstance, time_limit_seconds: float = 60.0, worke
         objective = round(solver.objective_value)
     steps = improvements = 0
     if status == cp_model.FEASIBLE and lns:
-        kinds = ("staff", "window", "block")
+        kinds = ("staff", "window", "block") + (("rins",) if search.support else ())
         while bound is None or objective + v.constant > bound:
             left = deadline - time.monotonic()
             if left < 0.2:
                 break
             kind = kinds[steps % len(kinds)]
+            if FOCUS:
+                search.focus = _day_costs(v, values, search.keys)
             new, value, optimal = search.step(values, kind, min(step_seconds, left))
             steps += 1
             search.adapt(kind, optimal)
