@@ -26,6 +26,7 @@ from scheduler.report.common import (
     pool_of,
 )
 from scheduler.report.simulation_view import write_simulation_sheet
+from scheduler.report.xlsx_rows import splice_rows
 
 ISO = "%Y-%m-%dT%H:%M"
 SHIFT_COLUMNS = ["agent", "shift_type", "start", "end", "paid_minutes", "day"]
@@ -51,11 +52,13 @@ def write_workbook(data: ReportData, path: Path) -> None:
     _coverage(wb, fmt, data)
     if data.simulation:
         write_simulation_sheet(wb, fmt, data.simulation, data.t)
-    _breaks(wb, fmt, data)
+    breaks = _breaks(wb, fmt, data)
     _summary(wb, fmt, data)
     _inputs(wb, fmt, data)
-    _shifts(wb, fmt, data)
+    shifts = _shifts(wb, fmt, data)
     wb.close()
+    # the two long plain sheets' rows, written straight into the file (xlsx_rows.py)
+    splice_rows(path, {"Breaks": (2, breaks), "Shifts": (2, shifts)})
 
 
 class _Formats:
@@ -243,33 +246,28 @@ def _coverage(wb, fmt: _Formats, data: ReportData) -> None:
     ws.set_column(1, 4, 10)
 
 
-def _breaks(wb, fmt: _Formats, data: ReportData) -> None:
-    # The first four columns are what `scheduler check` reads; the rest are for people.
+def _breaks(wb, fmt: _Formats, data: ReportData) -> list[tuple]:
+    """The sheet with its header; returns its rows, for splice_rows. The first four columns
+    are what `scheduler check` reads; the rest are for people."""
     ws = wb.add_worksheet("Breaks")
     ws.write_row(0, 0, BREAK_COLUMNS + ["minutes", "day", "pool"], fmt.head)
     owner = {}
     for s in data.result.shifts:
         for b in data.breaks_in(s):
             owner[id(b)] = s
-    row = 1
-    write_string, write_number = ws.write_string, ws.write_number
+    rows = []
     for b in data.result.breaks:
         s = owner.get(id(b))
-        write_string(row, 0, b.agent)
-        write_string(row, 1, _iso(b.start))
-        write_string(row, 2, _iso(b.end))
-        write_string(row, 3, "true" if b.paid else "false")
-        write_number(row, 4, int((b.end - b.start).total_seconds() // 60))
-        if s is not None:
-            write_string(row, 5, data.day_of(s).isoformat())
-            write_string(row, 6, pool_of(s))
-        row += 1
+        rows.append((b.agent, _iso(b.start), _iso(b.end), "true" if b.paid else "false",
+                     int((b.end - b.start).total_seconds() // 60))
+                    + ((data.day_of(s).isoformat(), pool_of(s)) if s is not None else ()))
     ws.freeze_panes(1, 0)
     ws.set_column(0, 0, 10)
     ws.set_column(1, 2, 17)
     ws.set_column(3, 6, 10)
-    if row > 1:
-        ws.autofilter(0, 0, row - 1, 6)
+    if rows:
+        ws.autofilter(0, 0, len(rows), 6)
+    return rows
 
 
 def _summary(wb, fmt: _Formats, data: ReportData) -> None:
@@ -391,8 +389,9 @@ def _inputs(wb, fmt: _Formats, data: ReportData) -> None:
     ws.set_column(6, 6, 70)
 
 
-def _shifts(wb, fmt: _Formats, data: ReportData) -> None:
-    # Long format, as shifts.csv: `scheduler check ROSTER.xlsx` reads this sheet.
+def _shifts(wb, fmt: _Formats, data: ReportData) -> list[tuple]:
+    """The sheet with its header; returns its rows, for splice_rows. Long format, as
+    shifts.csv: `scheduler check ROSTER.xlsx` reads this sheet."""
     ws = wb.add_worksheet("Shifts")
     shifts = data.result.shifts
     extra = []
@@ -401,18 +400,11 @@ def _shifts(wb, fmt: _Formats, data: ReportData) -> None:
     if any(hasattr(s, "overtime_minutes") for s in shifts[:1]):
         extra.append("overtime_minutes")
     ws.write_row(0, 0, SHIFT_COLUMNS + extra, fmt.head)
-    write_string, write_number = ws.write_string, ws.write_number
-    for i, r in enumerate(shifts, start=1):
-        write_string(i, 0, r.agent)
-        write_string(i, 1, r.shift_type)
-        write_string(i, 2, _iso(r.start))
-        write_string(i, 3, _iso(r.end))
-        write_number(i, 4, r.paid_minutes)
-        write_string(i, 5, r.day.isoformat() if r.day else "")
-        if "pool" in extra:
-            write_string(i, 6, pool_of(r))
-        if "overtime_minutes" in extra:
-            write_number(i, 6 + ("pool" in extra), overtime_minutes_of(r))
+    pools, overtime = "pool" in extra, "overtime_minutes" in extra
+    rows = [(r.agent, r.shift_type, _iso(r.start), _iso(r.end), r.paid_minutes,
+             r.day.isoformat() if r.day else "")
+            + ((pool_of(r),) if pools else ()) + ((overtime_minutes_of(r),) if overtime else ())
+            for r in shifts]
     ws.freeze_panes(1, 0)
     ws.set_column(0, 7, 17)
-
+    return rows
