@@ -55,11 +55,14 @@ def write_reports(result: Result, folder: Path, start_date: dt.date, days: int,
                       t=translator(lang))
     names = list(REPORT_FILES)
     child = use_child(len(result.shifts), parallel)
-    with in_child(lambda: write_workbook(data, folder / "roster.xlsx"), child):
+    def in_turn() -> None:  # a child's share: about half of the writing since xlsx_rows
+        write_workbook(data, folder / "roster.xlsx")
+        write_activities(data, folder / "activities.csv")
+
+    with in_child(in_turn, child):
         if meanwhile is not None:
             meanwhile()
         write_html(data, folder / "report.html")
-        write_activities(data, folder / "activities.csv")
         if scenario is not None:
             if required is None and len(result.coverage) == scenario.horizon.num_slots:
                 required = [c.required for c in result.coverage]

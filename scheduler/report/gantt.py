@@ -36,14 +36,20 @@ def gantt_rows(data: ReportData) -> tuple[list[dict], list[dict], int]:
     labels: dict[tuple[str, str], int] = {}
     rows: list[dict] = []
 
-    def minute(moment: dt.datetime) -> int:
-        return int((moment - origin).total_seconds() // 60)
+    minutes: dict[dt.datetime, int] = {}  # a roster's shifts share a few thousand moments
 
-    for s in sorted(data.result.shifts, key=lambda s: (data.day_of(s), s.start, s.agent)):
+    def minute(moment: dt.datetime) -> int:
+        found = minutes.get(moment)
+        if found is None:
+            found = minutes[moment] = int((moment - origin).total_seconds() // 60)
+        return found
+
+    day_of = data.day_of
+    for s in sorted(data.result.shifts, key=lambda s: (day_of(s), s.start, s.agent)):
         pool = pool_of(s)
         who = f"{s.agent} {s.name}" if s.name else s.agent
         r = labels.setdefault((who, pool), len(labels))
-        d = day_index[data.day_of(s)]
+        d = day_index[day_of(s)]
         rows.append({"d": d, "r": r, "y": type_index[s.shift_type], "s": minute(s.start),
                      "e": minute(s.end)})
         for b in data.breaks_in(s):

@@ -62,9 +62,37 @@ def _stamp(value: dt.datetime) -> str:
     return value.strftime("%Y%m%dT%H%M%SZ")
 
 
+class _Texts:
+    """The translated pieces of the events' texts, each made once for all calendars."""
+
+    def __init__(self, data: ReportData) -> None:
+        self.t = t = data.t
+        self.paid_break, self.unpaid_break = t("Paid break"), t("Break")
+        self.known: dict[tuple, str] = {}
+
+    def _made(self, key: tuple, make) -> str:
+        text = self.known.get(key)
+        if text is None:
+            text = self.known[key] = make()
+        return text
+
+    def shift(self, name: str, paid_minutes: int) -> str:
+        return self._made(("shift", name, paid_minutes), lambda: self.t(
+            "shift type {name}, paid {hours} h", name=name, hours=f"{paid_minutes / 60:g}"))
+
+    def pool(self, name: str) -> str:
+        return self._made(("pool", name), lambda: self.t("pool {name}", name=name))
+
+    def rest(self, start: str, end: str, paid: bool) -> str:
+        return self._made(("break", start, end, paid), lambda: self.t(
+            "break {start}-{end} ({paid})", start=start, end=end,
+            paid=self.t("paid" if paid else "unpaid")))
+
+
 def agent_calendar(data: ReportData, agent: str, shifts: list, now: dt.datetime,
-                   stamps: dict | None = None) -> str:
-    """The calendar text of one agent; `stamps` caches UTC stamps of wall-clock times."""
+                   stamps: dict | None = None, texts: _Texts | None = None) -> str:
+    """The calendar text of one agent; `stamps` caches UTC stamps of wall-clock times,
+    `texts` the translated pieces of text (both shared by all agents' calendars)."""
     stamps = {} if stamps is None else stamps
 
     def utc(value: dt.datetime) -> str:
@@ -87,25 +115,24 @@ def agent_calendar(data: ReportData, agent: str, shifts: list, now: dt.datetime,
         f"X-WR-TIMEZONE:{data.time_zone}",
     ]
     stamp = _stamp(now)
+    texts = texts or _Texts(data)
+    uid_tail = f"{escape_text(agent)}-%s@{scenario}.cs-scheduler"
+    shift_uid, break_uid = uid_tail % "shift", uid_tail % "break"
+    agent_line = t("Agent {who}", who=who)
     for s in shifts:
         breaks = data.breaks_in(s)
+        detail = [agent_line, texts.shift(s.shift_type, s.paid_minutes)]
         pool = pool_of(s)
-        detail = [t("Agent {who}", who=who),
-                  t("shift type {name}, paid {hours} h", name=s.shift_type,
-                    hours=f"{s.paid_minutes / 60:g}")]
         if pool:
-            detail.append(t("pool {name}", name=pool))
+            detail.append(texts.pool(pool))
         for b in breaks:
-            detail.append(t("break {start}-{end} ({paid})", start=hhmm(b.start), end=hhmm(b.end),
-                            paid=t("paid" if b.paid else "unpaid")))
-        lines += _event(f"{utc(s.start)}-{escape_text(agent)}-shift@{scenario}.cs-scheduler",
-                        stamp, utc(s.start), utc(s.end),
+            detail.append(texts.rest(hhmm(b.start), hhmm(b.end), b.paid))
+        lines += _event(f"{utc(s.start)}-{shift_uid}", stamp, utc(s.start), utc(s.end),
                         escape_text(f"{s.shift_type} {hhmm(s.start)}-{hhmm(s.end)}"), "SHIFT",
                         escape_text("; ".join(detail)))
         for b in breaks:
-            lines += _event(f"{utc(b.start)}-{escape_text(agent)}-break@{scenario}.cs-scheduler",
-                            stamp, utc(b.start), utc(b.end),
-                            t("Paid break") if b.paid else t("Break"), "BREAK")
+            lines += _event(f"{utc(b.start)}-{break_uid}", stamp, utc(b.start), utc(b.end),
+                            texts.paid_break if b.paid else texts.unpaid_break, "BREAK")
     lines.append("END:VCALENDAR")
     # most lines are short ASCII: only the others go through fold()
     return "".join([line + "\r\n" if len(line) <= 75 and line.isascii() else fold(line)
@@ -143,9 +170,11 @@ def write_calendars(data: ReportData, folder: Path, now: dt.datetime | None = No
         by_agent.setdefault(s.agent, []).append(s)
     written = []
     stamps: dict = {}
+    texts = _Texts(data)
     for agent in data.agents:
         path = folder / file_name(agent)
         shifts = sorted(by_agent[agent], key=lambda s: s.start)
-        _write_bytes(path, agent_calendar(data, agent, shifts, now, stamps).encode("utf-8"))
+        _write_bytes(path, agent_calendar(data, agent, shifts, now, stamps, texts)
+                     .encode("utf-8"))
         written.append(path)
     return written
