@@ -332,8 +332,8 @@ def render_output_model(rows: list[dict]) -> str:
              fmt(r["child_cpu_s"], "{:.2f}") if str(r["child"]) == "True" else "-",
              fmt(r["critical_cpu_s"], "{:.2f}"), fmt(r["model_cpu_s"], "{:.2f}"),
              fmt(r["load_avg_1min"], "{:.1f}")] for r in rows]
-    return _table(["agents", "days", "shifts", "workbook in a child", "wall s",
-                   "CPU s, this process", "CPU s, workbook child", "CPU s, critical path",
+    return _table(["agents", "days", "shifts", "child process", "wall s",
+                   "CPU s, this process", "CPU s, child", "CPU s, critical path",
                    "model CPU s", "load"], body)
 
 

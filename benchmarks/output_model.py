@@ -2,12 +2,13 @@
 takes for rosters of every size, and the linear model fitted to them.
 
 A synthetic result (scheduler/report/synthetic.py: five days in seven, one break a shift
-as in the solved rosters of the scale grid; --rest-breaks: two) of each AGENTS x DAYS size is written RUNS times with `write_result` as `scheduler solve`
-writes it (the workbook in a forked child from FORK_MIN_SHIFTS shifts on,
+as in the solved rosters of the scale grid; --rest-breaks: two) of each AGENTS x DAYS
+size is written RUNS times with `write_result` as `scheduler solve` writes it (the
+workbook and activities.csv in a forked child from FORK_MIN_SHIFTS shifts on,
 report/writing.py). Each run records the wall time and the CPU seconds of this process
-(summary, CSVs, report, activities, calendars, scenario) and of the child (the
-workbook), from os.times. The CPU seconds do not depend on what else runs on the machine;
-the wall time does (see the load columns).
+(summary, CSVs, report, calendars, scenario) and of the child (the workbook and
+activities.csv), from os.times. The CPU seconds depend on what else runs on the machine
+much less than the wall time does (see the load columns).
 
 Then, per process, least squares fits cpu = a + b x shifts + c x agents over the medians
 and prints the coefficients, and each row gets the model's prediction of the writers'
@@ -101,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(forked) >= 3:
         print("parent cpu (forked) = %.4g + %.4g x shifts + %.4g x agents"
               % fit(rows, "parent_cpu_s", lambda r: r["child"]))
-        print("child cpu (workbook) = %.4g + %.4g x shifts + %.4g x agents"
+        print("child cpu (workbook, activities) = %.4g + %.4g x shifts + %.4g x agents"
               % fit(rows, "child_cpu_s", lambda r: r["child"]))
     if len(rows) - len(forked) >= 3:
         print("one process = %.4g + %.4g x shifts + %.4g x agents"

@@ -125,7 +125,7 @@ summary.json, the CSVs, report.html, activities.csv, scenario.yaml and a calenda
 agent. Least squares over benchmarks/output_model.py's synthetic rosters (20 to 6,000
 agents, 1 and 4 weeks, five days in seven, one break a shift; medians of 3 runs, the
 rows with a child, 2026-12-02): 0.1407 + 4.308e-5 x shifts + 1.428e-4 x agents."""
-WORKBOOK_CPU = (0.08, 6.1e-5, 0.0)
+CHILD_CPU = (0.08, 6.1e-5, 0.0)
 """CPU seconds of roster.xlsx alone, the same way: 0.0774 + 6.07e-5 x shifts + 2.3e-6 x
 agents (dropped). The solved 4 weeks at peak 1,000 (55,486 shifts, 3,230 agents) took
 3.4-3.9 s against 3.5 s here, the other files 2.4-3.2 s against 3.0 s."""
@@ -149,7 +149,7 @@ def output_cpu_seconds(shifts: int, agents: int = 0) -> float:
     from scheduler.report.writing import child_writes
 
     parent = _linear(PARENT_CPU, shifts, agents)
-    workbook = _linear(WORKBOOK_CPU, shifts, agents)
+    workbook = _linear(CHILD_CPU, shifts, agents)
     return max(parent, workbook) if child_writes(shifts) else parent + workbook
 
 

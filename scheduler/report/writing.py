@@ -1,13 +1,14 @@
 """Writing the outputs of a big roster quickly, on the two cores the solver used: the
-workbook (roster.xlsx, about half of the work, and one file that cannot be split) is
-written by a forked child process while this process writes everything else, and the
-cycle collector rests while they write.
+workbook (roster.xlsx, one file that cannot be split) and activities.csv are written by
+a forked child process while this process writes everything else, about half of the
+work each, and the cycle collector rests while they write.
 
-Measured on the scale grid's 4 weeks at peak 1,000 (55,486 shifts of 3,230 agents, one
-core each): the workbook takes about 3.5 s of CPU and the other files together about
-2.7 s; the cycle collector added about a quarter on top, scanning the solver's objects
-again and again while the writers made a million short-lived ones (see output_seconds
-for the model of the whole).
+Measured on 4 weeks at peak 1,000 (about 56,000 shifts of 3,000 agents, one core each,
+load 2-3): the workbook takes 2.5-3 s of CPU (8.5 s before its long sheets were written
+by report/xlsx_rows.py), activities.csv 0.7 s, the other files together 2.5-3.5 s; the
+cycle collector added about a quarter on top, scanning the solver's objects again and
+again while the writers made a million short-lived ones (see output_seconds for the
+model of the whole).
 
 A child is used only where it is safe and worth it: on Linux (engine/forked.py's
 can_fork, as for HiGHS), from the main thread (a forked child gets only the thread that

@@ -278,7 +278,7 @@ def test_the_critical_path_is_the_slower_process_with_a_child_else_the_sum(monke
 
     shifts, agents = 20000, 1000
     parent = output._linear(output.PARENT_CPU, shifts, agents)
-    workbook = output._linear(output.WORKBOOK_CPU, shifts, agents)
+    workbook = output._linear(output.CHILD_CPU, shifts, agents)
     monkeypatch.setattr(writing, "child_writes", lambda n: True)
     assert output.output_cpu_seconds(shifts, agents) == max(parent, workbook)
     monkeypatch.setattr(writing, "child_writes", lambda n: False)
