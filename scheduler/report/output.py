@@ -119,16 +119,16 @@ def write_csvs(result: Result, folder: Path) -> None:
                        + [_blank(getattr(q, k)) for q in c.queues for k in kinds])
 
 
-PARENT_CPU = (0.14, 4.3e-5, 1.43e-4)
+PARENT_CPU = (0.11, 3.37e-5, 2.35e-4)
 """CPU seconds of the process that calls write_result, as a + b x shifts + c x agents:
-summary.json, the CSVs, report.html, activities.csv, scenario.yaml and a calendar per
-agent. Least squares over benchmarks/output_model.py's synthetic rosters (20 to 6,000
-agents, 1 and 4 weeks, five days in seven, one break a shift; medians of 3 runs, the
-rows with a child, 2026-12-02): 0.1407 + 4.308e-5 x shifts + 1.428e-4 x agents."""
-CHILD_CPU = (0.08, 6.1e-5, 0.0)
-"""CPU seconds of roster.xlsx alone, the same way: 0.0774 + 6.07e-5 x shifts + 2.3e-6 x
-agents (dropped). The solved 4 weeks at peak 1,000 (55,486 shifts, 3,230 agents) took
-3.4-3.9 s against 3.5 s here, the other files 2.4-3.2 s against 3.0 s."""
+summary.json, the CSVs, report.html, scenario.yaml and a calendar per agent. Least
+squares over benchmarks/output_model.py's synthetic rosters (20 to 6,000 agents, 1 and 4
+weeks, five days in seven, one break a shift; medians of 3 runs, the rows with a child,
+2026-12-03 22:53 UTC, idle machine): 0.1134 + 3.371e-5 x shifts + 2.347e-4 x agents."""
+CHILD_CPU = (0.15, 4.1e-5, 3.0e-5)
+"""CPU seconds of the child (roster.xlsx, then activities.csv), the same way: 0.1477 +
+4.102e-5 x shifts + 2.995e-5 x agents. Before the workbook's long sheets were written by
+report/xlsx_rows.py the workbook alone was 0.0774 + 6.07e-5 x shifts (at load 3-4)."""
 TEARDOWN_CPU = (0.1, 3e-6, 0.0)
 """After the files: the summary printed and the process's exit, which frees the roster
 (0.5 s measured for 55,486 shifts at load average 4, about 0.2 s idle)."""
