@@ -9,6 +9,8 @@ import html
 import math
 from pathlib import Path
 
+from xlsxwriter.utility import xl_col_to_name
+
 from scheduler.errors import InputError
 
 SIMULATION_FILE = "simulation.csv"
@@ -123,11 +125,11 @@ def write_simulation_sheet(wb, fmt, rows: list[dict], t=None) -> None:
     n = len(rows)
     if n:
         sl, goal = col["service_level"], col["service_level_goal"]
-        letter = _column_letter(goal)
+        letter = xl_col_to_name(goal)
         ws.conditional_format(1, sl, n, sl, {
             "type": "formula", "format": fmt.short,
-            "criteria": f"=AND(ISNUMBER({_column_letter(sl)}2),ISNUMBER({letter}2),"
-                        f"{_column_letter(sl)}2<{letter}2)"})
+            "criteria": f"=AND(ISNUMBER({xl_col_to_name(sl)}2),ISNUMBER({letter}2),"
+                        f"{xl_col_to_name(sl)}2<{letter}2)"})
         ws.autofilter(0, 0, n, len(SIMULATION_COLUMNS) - 1)
     ws.freeze_panes(1, 2)
     ws.set_column(0, 0, 17)
@@ -141,15 +143,6 @@ def _column_title(t, column: str) -> str:
         if column.endswith(suffix) and column[:-len(suffix)] in SIMULATION_MEASURES:
             return f"{t(column[:-len(suffix)].replace('_', ' '))} {t('(' + suffix[1:] + ')')}"
     return t(column.replace("_", " "))
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 # ---------------------------------------------------------------- report.html

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Iterable, Sequence
 from xml.etree import ElementTree
 
+from xlsxwriter.utility import xl_col_to_name
+
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -34,16 +36,6 @@ SIMPLE_ITEM = re.compile(r'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>|<si
 ROWS_PER_CHUNK = 2000
 
 Cell = str | int | float | None
-
-
-def column_letters(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def escaped(text: str) -> str:
@@ -126,7 +118,7 @@ def rows_xml(rows: Iterable[Sequence[Cell]], first_row: int,
     last_row, widest, chunk, parts, texts = 0, 0, [], [], 0
     for row_number, row in enumerate(rows, start=first_row):
         if len(row) > len(opening):
-            opening.extend(f'<c r="{column_letters(i)}' for i in range(len(opening), len(row)))
+            opening.extend(f'<c r="{xl_col_to_name(i)}' for i in range(len(opening), len(row)))
         ref = str(row_number)
         cells, last = [], -1
         for column, (start, value) in enumerate(zip(opening, row)):
@@ -177,7 +169,7 @@ def _dimension(xml: str, last_row: int, widest: int) -> str:
         return xml
     last_col = found.group(3) or found.group(1)
     old_row = int(found.group(4) or found.group(2))
-    col = max(last_col, column_letters(widest - 1), key=lambda c: (len(c), c))
+    col = max(last_col, xl_col_to_name(widest - 1), key=lambda c: (len(c), c))
     ref = f'<dimension ref="{found.group(1)}{found.group(2)}:{col}{max(old_row, last_row)}"/>'
     return xml[:found.start()] + ref + xml[found.end():]
 

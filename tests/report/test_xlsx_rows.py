@@ -11,7 +11,7 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scheduler.report.xlsx_rows import column_letters, splice_rows
+from scheduler.report.xlsx_rows import splice_rows
 
 HEADER = ["agent", "start", "minutes"]
 
@@ -38,11 +38,6 @@ def _book(path, rows=(), sheets=("Data", "Other")):
 
 def _read(path, sheet="Data"):
     return list(openpyxl.load_workbook(path, read_only=True)[sheet].iter_rows(values_only=True))
-
-
-def test_column_letters():
-    assert [column_letters(i) for i in (0, 25, 26, 51, 52, 701, 702)] == [
-        "A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]
 
 
 def test_rows_read_back_as_xlsxwriter_writes_them(tmp_path):
